@@ -1,0 +1,194 @@
+package org.ecrpushpipe.testbed;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real registry (Debian's {@code docker-registry}, distribution 2.8) started as a child process on a free
+ * port of 127.0.0.1, with htpasswd auth and filesystem storage in a temporary directory. {@link #close()}
+ * stops exactly the process this object started and removes its directory.
+ */
+public final class RegistryProcess implements AutoCloseable {
+    private static final String BINARY = "/usr/bin/docker-registry";
+    private static final String HTPASSWD = "/usr/bin/htpasswd";
+
+    private final Path dir;
+    private final int port;
+    private final String username;
+    private final String password;
+    private final Process process;
+
+    private RegistryProcess(Path dir, int port, String username, String password, Process process) {
+        this.dir = dir;
+        this.port = port;
+        this.username = username;
+        this.password = password;
+        this.process = process;
+    }
+
+    /** Starts a fresh, empty registry and waits until it answers on {@code /v2/}. */
+    public static RegistryProcess start() throws IOException, InterruptedException {
+        requireExecutable(BINARY, "docker-registry");
+        requireExecutable(HTPASSWD, "apache2-utils");
+        Path dir = Files.createTempDirectory("ecr-pipe-registry-");
+        String username = "registry-" + randomHex(4);
+        String password = randomHex(16);
+        Process htpasswd = new ProcessBuilder(HTPASSWD, "-Bbn", username, password).redirectErrorStream(true).start();
+        String line = new String(htpasswd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (htpasswd.waitFor() != 0) {
+            throw new IllegalStateException("htpasswd failed: " + line);
+        }
+        Files.writeString(dir.resolve("htpasswd"), line + "\n");
+        Files.createDirectories(dir.resolve("data"));
+
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = freePort();
+            Files.writeString(dir.resolve("config.yml"), """
+                    version: 0.1
+                    log:
+                      level: warn
+                      accesslog:
+                        disabled: true
+                    storage:
+                      filesystem:
+                        rootdirectory: %s
+                      delete:
+                        enabled: true
+                    http:
+                      addr: 127.0.0.1:%d
+                      secret: %s
+                    auth:
+                      htpasswd:
+                        realm: ecr-pipe-test
+                        path: %s
+                    """.formatted(dir.resolve("data"), port, randomHex(16), dir.resolve("htpasswd")));
+            Process process = new ProcessBuilder(BINARY, "serve", dir.resolve("config.yml").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("registry.log").toFile())
+                    .start();
+            RegistryProcess registry = new RegistryProcess(dir, port, username, password, process);
+            try {
+                registry.awaitReady(Duration.ofSeconds(20));
+                return registry;
+            } catch (IOException e) {
+                process.destroy();
+                process.waitFor(5, TimeUnit.SECONDS);
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException("docker-registry exited with " + process.exitValue() + ": " + log());
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/v2/").toURL().openConnection();
+                c.setConnectTimeout(500);
+                c.setReadTimeout(1000);
+                int status = c.getResponseCode();
+                c.disconnect();
+                if (status == 401 || status == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("docker-registry did not answer on " + url() + " within " + timeout + ": " + log());
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("registry.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** {@code 127.0.0.1:PORT}, the registry part of an image reference. */
+    public String host() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** The value of an {@code Authorization} header that this registry accepts. */
+    public String basicAuthorization() {
+        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether the process this object started is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        deleteRecursively(dir);
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static void requireExecutable(String path, String debianPackage) {
+        if (!Files.isExecutable(Path.of(path))) {
+            throw new IllegalStateException(path + " is missing: install Debian's '" + debianPackage
+                    + "' package (test/run-tests.sh does this on a fresh machine)");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}
