@@ -1,12 +1,67 @@
 package org.ecrpushpipe.cli;
 
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.ecrpushpipe.config.ConfigReader;
+import org.ecrpushpipe.config.ImageRef;
+import org.ecrpushpipe.config.PipeConfig;
+import org.ecrpushpipe.console.Console;
+import org.ecrpushpipe.docker.engine.DockerJavaEngine;
+import org.ecrpushpipe.errors.ExitCode;
+import org.ecrpushpipe.publish.PublishResult;
+import org.ecrpushpipe.publish.Publisher;
+import org.ecrpushpipe.registry.ecr.EcrRegistry;
+import org.ecrpushpipe.registry.ecr.EcrSettings;
+
 import picocli.CommandLine.Command;
 
-/** The pipe's only command: build the image in the working directory and push it to ECR. */
-@Command(name = "ecr-push-pipe", mixinStandardHelpOptions = true, version = "ecr-push-pipe 0.1.0",
+/**
+ * The pipe's only command: read the variables, then build the image in the working directory and push it to
+ * ECR. Thin: it wires the adapters to the use case and leaves failures to the {@link ErrorReporter}.
+ */
+@jakarta.enterprise.inject.Vetoed
+@Command(name = "ecr-push-pipe", mixinStandardHelpOptions = true, versionProvider = PipeVersion.class,
         description = "Build a Docker image and push it to Amazon ECR. Configured through environment variables.")
-public class PushCommand implements Runnable {
+public class PushCommand implements Callable<Integer> {
+    private final Map<String, String> env;
+    private final Path workingDirectory;
+    private final Console console;
+
+    PushCommand(Map<String, String> env, Path workingDirectory, Console console) {
+        this.env = env;
+        this.workingDirectory = workingDirectory;
+        this.console = console;
+    }
+
     @Override
-    public void run() {
+    public Integer call() {
+        if (console.debugEnabled()) {
+            console.info("Enabling debug mode.");
+        }
+        try (LibraryLogging logging = LibraryLogging.route(console)) {
+            ConfigReader.Result loaded = ConfigReader.read(env, workingDirectory);
+            loaded.warnings().forEach(console::warning);
+            PipeConfig config = loaded.config();
+            config.secretValues().forEach(console::addSecret);
+            EcrSettings settings = new EcrSettings(config.region(), config.credentials(),
+                    config.image().accountId(),
+                    config.image().registry().map(ImageRef.EcrRegistryHost::variant)
+                            .orElse(ImageRef.EndpointVariant.STANDARD),
+                    config.ecrEndpoint());
+            try (EcrRegistry registry = new EcrRegistry(settings);
+                 DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
+                PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
+                        d -> Thread.sleep(d.toMillis()), System::nanoTime).publish(config);
+                console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
+                        result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
+                        result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));
+                return ExitCode.SUCCESS.code();
+            }
+        } catch (Throwable failure) {
+            return new ErrorReporter(console).report(failure);
+        }
     }
 }

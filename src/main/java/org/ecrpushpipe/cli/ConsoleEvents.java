@@ -1,0 +1,44 @@
+package org.ecrpushpipe.cli;
+
+import org.ecrpushpipe.console.Console;
+import org.ecrpushpipe.publish.PublishEvents;
+import org.ecrpushpipe.publish.PushedTag;
+
+/** Shows the use case's events on the console. */
+final class ConsoleEvents implements PublishEvents {
+    private final Console console;
+
+    ConsoleEvents(Console console) {
+        this.console = console;
+    }
+
+    @Override
+    public void info(String message) {
+        console.info(message);
+    }
+
+    @Override
+    public void debug(String message) {
+        console.debug(message);
+    }
+
+    @Override
+    public void warning(String message) {
+        console.warning(message);
+    }
+
+    @Override
+    public void buildOutput(String line) {
+        console.plain(line);
+    }
+
+    @Override
+    public void secret(String value) {
+        console.addSecret(value);
+    }
+
+    @Override
+    public void pushed(PushedTag tag) {
+        console.success("Successfully pushed " + tag.reference() + " (" + tag.digest() + ")");
+    }
+}

@@ -1,0 +1,310 @@
+package org.ecrpushpipe.config;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.PipeException.Configuration.Problem;
+
+/**
+ * Turns an environment map into a {@link PipeConfig}, or into a {@link PipeException.Configuration} that lists
+ * <em>every</em> problem found. It never reads the process environment itself: {@code main} hands the map in.
+ * An empty value counts as unset, since Bitbucket passes {@code $VAR} of an unset variable as "".
+ */
+public final class ConfigReader {
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+    private static final Pattern LIST_INDEX = Pattern.compile("\\d{1,4}");
+
+    private final Map<String, String> env;
+    private final Path workingDirectory;
+    private final List<Problem> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    /** The configuration read, and warnings the user should see (never containing values of secrets). */
+    public record Result(PipeConfig config, List<String> warnings) {
+    }
+
+    private ConfigReader(Map<String, String> env, Path workingDirectory) {
+        this.env = env;
+        this.workingDirectory = workingDirectory;
+    }
+
+    /**
+     * Reads the configuration.
+     *
+     * @throws PipeException.Configuration with all problems, when any variable is missing or invalid
+     */
+    public static Result read(Map<String, String> env, Path workingDirectory) {
+        return new ConfigReader(env, workingDirectory).read();
+    }
+
+    /** Whether DEBUG asks for debug output; lenient, so it can be known before the rest is valid. */
+    public static boolean debugRequested(Map<String, String> env) {
+        return "true".equalsIgnoreCase(Optional.ofNullable(env.get(Variable.DEBUG.name())).orElse("").trim());
+    }
+
+    /** Whether colours are wanted: off when NO_COLOR is set to anything non-empty. */
+    public static boolean colorRequested(Map<String, String> env) {
+        return Optional.ofNullable(env.get(Variable.NO_COLOR.name())).orElse("").isEmpty();
+    }
+
+    private Result read() {
+        Optional<String> key = value(Variable.AWS_KEY);
+        Optional<String> secret = value(Variable.AWS_SECRET);
+        Optional<String> sessionToken = value(Variable.AWS_SESSION_TOKEN);
+        requirePresent(Variable.AWS_KEY, key);
+        requirePresent(Variable.AWS_SECRET, secret);
+
+        ImageRef image = readImage();
+        String region = readRegion(image);
+        List<Tag> tags = readTags();
+        Path context = readContext();
+        Path dockerfile = context == null ? null : readDockerfile(context);
+        String dockerHost = readDockerHost();
+        Optional<URI> generic = readEndpoint(Variable.AWS_ENDPOINT_URL);
+        Optional<URI> ecr = readEndpoint(Variable.AWS_ENDPOINT_URL_ECR).or(() -> generic);
+        Optional<URI> sts = readEndpoint(Variable.AWS_ENDPOINT_URL_STS).or(() -> generic);
+        boolean debug = readDebug();
+
+        if (!problems.isEmpty()) {
+            throw new PipeException.Configuration(sorted(problems));
+        }
+        AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
+                sessionToken.map(Secret::of));
+        return new Result(new PipeConfig(credentials, region, image, tags, context, dockerfile, dockerHost,
+                ecr, sts, debug), List.copyOf(warnings));
+    }
+
+    /** The variable's value under its first name that is set; warns when several names are set and differ. */
+    private Optional<String> value(Variable variable) {
+        String chosen = null;
+        String chosenName = null;
+        for (String name : variable.names()) {
+            String v = trimmed(name);
+            if (v == null) {
+                continue;
+            }
+            if (chosen == null) {
+                chosen = v;
+                chosenName = name;
+            } else if (!chosen.equals(v)) {
+                warnings.add("Both " + chosenName + " and " + name + " are set and differ; using " + chosenName + ".");
+            }
+        }
+        return Optional.ofNullable(chosen);
+    }
+
+    private String trimmed(String name) {
+        String v = env.get(name);
+        if (v == null) {
+            return null;
+        }
+        v = v.trim();
+        return v.isEmpty() ? null : v;
+    }
+
+    private void requirePresent(Variable variable, Optional<String> value) {
+        if (value.isEmpty()) {
+            problem(variable, "required field" + (variable.aliases().isEmpty() ? ""
+                    : " (or set " + String.join(" / ", variable.aliases()) + ")"));
+        }
+    }
+
+    private ImageRef readImage() {
+        Optional<String> image = value(Variable.IMAGE);
+        requirePresent(Variable.IMAGE, image);
+        if (image.isEmpty()) {
+            return null;
+        }
+        try {
+            return ImageRef.parse(image.get());
+        } catch (IllegalArgumentException e) {
+            problem(Variable.IMAGE, e.getMessage());
+            return null;
+        }
+    }
+
+    private String readRegion(ImageRef image) {
+        Optional<String> region = value(Variable.AWS_REGION);
+        if (region.isPresent() && !REGION.matcher(region.get()).matches()) {
+            problem(Variable.AWS_REGION, "'" + region.get() + "' is not an AWS region name (like ap-southeast-1)");
+            return null;
+        }
+        Optional<String> fromImage = image == null ? Optional.empty() : image.region();
+        if (fromImage.isPresent()) {
+            if (region.isPresent() && !region.get().equals(fromImage.get())) {
+                problem(Variable.AWS_REGION, "'" + region.get() + "' contradicts IMAGE, whose registry is in '"
+                        + fromImage.get() + "'; unset AWS_REGION or make them agree");
+            }
+            return fromImage.get();
+        }
+        if (region.isEmpty() && image != null) {
+            problem(Variable.AWS_REGION, "required field when IMAGE is a bare repository name"
+                    + " (or give IMAGE as <account>.dkr.ecr.<region>.amazonaws.com/" + image.repository() + ")");
+        }
+        return region.orElse(null);
+    }
+
+    private List<Tag> readTags() {
+        List<String> written = writtenTags();
+        if (written != null) {
+            Set<Tag> tags = new LinkedHashSet<>();
+            for (String t : written) {
+                if (Tag.isValid(t)) {
+                    tags.add(new Tag(t));
+                } else {
+                    problem(Variable.TAGS, Tag.describeProblem(t));
+                }
+            }
+            if (written.isEmpty()) {
+                problem(Variable.TAGS, "no tag given");
+            }
+            return List.copyOf(tags);
+        }
+        for (String contextVariable : List.of("BITBUCKET_TAG", "BITBUCKET_BRANCH")) {
+            String ref = trimmed(contextVariable);
+            if (ref != null) {
+                Tag tag = Tag.fromGitRef(ref);
+                if (tag != null) {
+                    return List.of(tag);
+                }
+            }
+        }
+        return List.of(new Tag("latest"));
+    }
+
+    /** Tags the user wrote: Bitbucket's list form (TAGS_COUNT, TAGS_0, …) first, else TAGS / TAG split on spaces. */
+    private List<String> writtenTags() {
+        String count = trimmed("TAGS_COUNT");
+        if (count != null) {
+            if (!LIST_INDEX.matcher(count).matches()) {
+                problem(Variable.TAGS, "TAGS_COUNT is '" + count + "', not a number");
+                return List.of();
+            }
+            List<String> tags = new ArrayList<>();
+            for (int i = 0; i < Integer.parseInt(count); i++) {
+                String t = trimmed("TAGS_" + i);
+                if (t == null) {
+                    problem(Variable.TAGS, "TAGS_COUNT is " + count + " but TAGS_" + i + " is not set");
+                } else {
+                    tags.addAll(List.of(t.split("\\s+")));
+                }
+            }
+            return tags;
+        }
+        return value(Variable.TAGS).map(t -> List.of(t.split("[\\s,]+"))).orElse(null);
+    }
+
+    private Path readContext() {
+        String written = value(Variable.BUILD_CONTEXT).orElse(".");
+        Path context;
+        try {
+            context = workingDirectory.resolve(written).normalize();
+        } catch (InvalidPathException e) {
+            problem(Variable.BUILD_CONTEXT, "'" + written + "' is not a valid path");
+            return null;
+        }
+        if (!Files.isDirectory(context)) {
+            problem(Variable.BUILD_CONTEXT, "'" + written + "' is not a directory (looked at " + context + ")");
+            return null;
+        }
+        if (!Files.isReadable(context)) {
+            problem(Variable.BUILD_CONTEXT, "'" + written + "' cannot be read");
+            return null;
+        }
+        return context;
+    }
+
+    private Path readDockerfile(Path context) {
+        String written = value(Variable.DOCKERFILE).orElse("Dockerfile");
+        Path dockerfile;
+        try {
+            dockerfile = context.resolve(written).normalize();
+        } catch (InvalidPathException e) {
+            problem(Variable.DOCKERFILE, "'" + written + "' is not a valid path");
+            return null;
+        }
+        if (!dockerfile.startsWith(context)) {
+            problem(Variable.DOCKERFILE, "'" + written + "' lies outside BUILD_CONTEXT (" + context
+                    + "); the Dockerfile must be inside the build context");
+        } else if (!Files.exists(dockerfile)) {
+            problem(Variable.DOCKERFILE, "'" + written + "' does not exist (looked at " + dockerfile + ")");
+        } else if (!Files.isRegularFile(dockerfile) || !Files.isReadable(dockerfile)) {
+            problem(Variable.DOCKERFILE, "'" + written + "' is not a readable file");
+        }
+        return dockerfile;
+    }
+
+    private String readDockerHost() {
+        String host = value(Variable.DOCKER_HOST).orElse("unix:///var/run/docker.sock");
+        URI uri;
+        try {
+            uri = URI.create(host);
+        } catch (IllegalArgumentException e) {
+            problem(Variable.DOCKER_HOST, "'" + host + "' is not an address (like tcp://localhost:2375)");
+            return null;
+        }
+        String scheme = Optional.ofNullable(uri.getScheme()).orElse("").toLowerCase(Locale.ROOT);
+        boolean ok = switch (scheme) {
+            case "unix" -> uri.getPath() != null && !uri.getPath().isEmpty();
+            case "tcp" -> uri.getHost() != null && uri.getPort() > 0;
+            default -> false;
+        };
+        if (!ok) {
+            problem(Variable.DOCKER_HOST, "'" + host + "' is not a Docker address; use unix:///path/to/docker.sock"
+                    + " or tcp://host:port");
+            return null;
+        }
+        return host;
+    }
+
+    private Optional<URI> readEndpoint(Variable variable) {
+        Optional<String> value = value(variable);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = URI.create(value.get());
+            String scheme = Optional.ofNullable(uri.getScheme()).orElse("");
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return Optional.of(uri);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problem(variable, "'" + value.get() + "' is not an http(s) URL");
+        return Optional.empty();
+    }
+
+    private boolean readDebug() {
+        Optional<String> debug = value(Variable.DEBUG);
+        if (debug.isEmpty()) {
+            return false;
+        }
+        String v = debug.get().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            problem(Variable.DEBUG, "'" + debug.get() + "' is neither true nor false");
+        }
+        return v.equals("true");
+    }
+
+    private void problem(Variable variable, String message) {
+        problems.add(new Problem(variable.name(), message));
+    }
+
+    private static List<Problem> sorted(List<Problem> problems) {
+        List<Problem> copy = new ArrayList<>(problems);
+        copy.sort(java.util.Comparator.comparingInt(p -> Variable.valueOf(p.variable()).ordinal()));
+        return copy;
+    }
+}

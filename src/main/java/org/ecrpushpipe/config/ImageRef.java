@@ -1,0 +1,106 @@
+package org.ecrpushpipe.config;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The ECR repository the pipe pushes to, as the user wrote it in {@code IMAGE}: either a full repository URI
+ * ({@code <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<name>}, the FIPS host {@code dkr.ecr-fips}, or the
+ * dual-stack host {@code <account>.dkr-ecr.<region>.on.aws}) or a bare repository name, whose registry is then
+ * the one ECR names when the pipe logs in.
+ *
+ * @param registry   the registry host when IMAGE was a full URI
+ * @param repository the repository name, per ECR's rule
+ */
+public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
+    // ECR's current repository name rule (the OCI grammar), length 2..256.
+    private static final Pattern NAME = Pattern.compile(
+            "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
+    private static final Pattern STANDARD = Pattern.compile("(\\d+)\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(\\.cn)?");
+    private static final Pattern FIPS = Pattern.compile("(\\d+)\\.dkr\\.ecr-fips\\.([a-z0-9-]+)\\.amazonaws\\.com");
+    private static final Pattern DUAL_STACK = Pattern.compile("(\\d+)\\.dkr-ecr\\.([a-z0-9-]+)\\.on\\.aws");
+
+    /** How the registry host is reached; FIPS and dual-stack hosts need the matching API endpoint. */
+    public enum EndpointVariant { STANDARD, FIPS, DUAL_STACK }
+
+    /** A registry host of ECR, with the account and region it names. */
+    public record EcrRegistryHost(String host, String accountId, String region, EndpointVariant variant) {
+    }
+
+    /**
+     * Parses IMAGE. Throws {@link IllegalArgumentException} with a user-facing sentence (and the fix) when the
+     * value is not an ECR repository.
+     */
+    public static ImageRef parse(String image) {
+        String value = image.trim();
+        if (value.contains("://")) {
+            throw new IllegalArgumentException("'" + value + "' has a URL scheme; give the repository URI without '"
+                    + value.substring(0, value.indexOf("://") + 3) + "'");
+        }
+        if (value.contains("@")) {
+            throw new IllegalArgumentException("'" + value + "' holds a digest; IMAGE names the repository only");
+        }
+        int slash = value.indexOf('/');
+        String first = slash < 0 ? value : value.substring(0, slash);
+        boolean hasHost = slash > 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"));
+        String name = hasHost ? value.substring(slash + 1) : value;
+        int colon = name.lastIndexOf(':');
+        if (colon >= 0) {
+            throw new IllegalArgumentException("'" + value + "' holds the tag '" + name.substring(colon + 1)
+                    + "'; IMAGE names the repository only, put tags in TAGS");
+        }
+        Optional<EcrRegistryHost> registry = hasHost ? Optional.of(parseHost(first)) : Optional.empty();
+        checkName(name);
+        return new ImageRef(registry, name);
+    }
+
+    private static EcrRegistryHost parseHost(String host) {
+        String lower = host.toLowerCase(java.util.Locale.ROOT);
+        if (lower.equals("public.ecr.aws")) {
+            throw new IllegalArgumentException("'" + host + "' is ECR Public; this pipe pushes to private ECR repositories");
+        }
+        for (var entry : new Object[][] {{STANDARD, EndpointVariant.STANDARD}, {FIPS, EndpointVariant.FIPS},
+                {DUAL_STACK, EndpointVariant.DUAL_STACK}}) {
+            Matcher m = ((Pattern) entry[0]).matcher(lower);
+            if (m.matches()) {
+                String account = m.group(1);
+                if (account.length() != 12) {
+                    throw new IllegalArgumentException("the account id '" + account + "' in '" + host + "' has "
+                            + account.length() + " digits, not 12" + (account.length() == 11
+                            ? "; a leading zero was probably lost (quote the value in YAML)" : ""));
+                }
+                return new EcrRegistryHost(lower, account, m.group(2), (EndpointVariant) entry[1]);
+            }
+        }
+        throw new IllegalArgumentException("'" + host + "' is not an ECR registry host; expected "
+                + "<account>.dkr.ecr.<region>.amazonaws.com, or just the repository name");
+    }
+
+    private static void checkName(String name) {
+        if (name.length() < 2 || name.length() > 256) {
+            throw new IllegalArgumentException("the repository name '" + name + "' is " + name.length()
+                    + " characters long; ECR allows 2 to 256");
+        }
+        if (!NAME.matcher(name).matches()) {
+            String hint = name.equals(name.toLowerCase(java.util.Locale.ROOT)) ? "" : " (names are lower case)";
+            throw new IllegalArgumentException("'" + name + "' is not a valid ECR repository name" + hint
+                    + ": lower-case letters and digits, separated by '.', '_', '__', '-' or '/'");
+        }
+    }
+
+    /** The region named by the registry host, if IMAGE was a full URI. */
+    public Optional<String> region() {
+        return registry.map(EcrRegistryHost::region);
+    }
+
+    /** The account named by the registry host, if IMAGE was a full URI. */
+    public Optional<String> accountId() {
+        return registry.map(EcrRegistryHost::accountId);
+    }
+
+    @Override
+    public String toString() {
+        return registry.map(r -> r.host() + "/" + repository).orElse(repository);
+    }
+}

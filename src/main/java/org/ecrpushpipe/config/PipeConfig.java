@@ -1,0 +1,39 @@
+package org.ecrpushpipe.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the pipe was asked to do, read and checked once from the environment by {@link ConfigReader}.
+ *
+ * @param credentials  the AWS key pair
+ * @param region       the AWS region of the registry
+ * @param image        the ECR repository
+ * @param tags         tags to push, in the order given, without duplicates; never empty
+ * @param buildContext the build context directory (absolute)
+ * @param dockerfile   the Dockerfile (absolute, inside the context)
+ * @param dockerHost   the Docker engine address, as Docker writes it
+ * @param ecrEndpoint  an endpoint override for the ECR API
+ * @param stsEndpoint  an endpoint override for the STS API
+ * @param debug        whether debug lines and stack traces are shown
+ */
+public record PipeConfig(AwsCredentials credentials, String region, ImageRef image, List<Tag> tags,
+                         Path buildContext, Path dockerfile, String dockerHost,
+                         Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug) {
+
+    public PipeConfig {
+        tags = List.copyOf(tags);
+    }
+
+    /** Every secret value in this configuration, for the console to mask. */
+    public List<String> secretValues() {
+        List<String> values = new ArrayList<>();
+        values.add(credentials.accessKeyId().reveal());
+        values.add(credentials.secretAccessKey().reveal());
+        credentials.sessionToken().ifPresent(t -> values.add(t.reveal()));
+        return values;
+    }
+}

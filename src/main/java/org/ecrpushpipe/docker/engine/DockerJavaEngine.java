@@ -1,0 +1,208 @@
+package org.ecrpushpipe.docker.engine;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.DockerEngine;
+import org.ecrpushpipe.docker.PushOutcome;
+import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.registry.RegistryCredentials;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.BuildResponseItem;
+import com.github.dockerjava.api.model.PushResponseItem;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+
+/**
+ * {@link DockerEngine} on docker-java with its zerodep transport. The only code that imports docker-java.
+ * Builds use the classic builder API with host networking (the way the seed's {@code docker build --network
+ * host} did), never BuildKit or anything privileged. Registry credentials travel in each push request's
+ * {@code X-Registry-Auth} header; nothing is written to a docker config file.
+ */
+public final class DockerJavaEngine implements DockerEngine {
+    private static final Pattern STATUS_DIGEST = Pattern.compile("digest: (sha256:[0-9a-f]{64})");
+
+    private final String address;
+    private final DockerClient client;
+
+    public DockerJavaEngine(String dockerHost) {
+        this.address = dockerHost;
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .withDockerTlsVerify(false)
+                .build();
+        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(16)
+                .connectionTimeout(Duration.ofSeconds(10))
+                .build();
+        this.client = DockerClientImpl.getInstance(config, http);
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public void ping() {
+        try {
+            client.pingCmd().exec();
+        } catch (RuntimeException e) {
+            throw new PipeException.DockerEngine("Cannot reach the Docker engine at " + address + ": "
+                    + rootMessage(e),
+                    "in Bitbucket, add 'services: [docker]' to the step; elsewhere, set DOCKER_HOST to a running engine",
+                    e);
+        }
+    }
+
+    @Override
+    public String build(BuildRequest request, Consumer<String> output) {
+        LineAssembler lines = new LineAssembler(output);
+        AtomicReference<String> error = new AtomicReference<>();
+        BuildImageResultCallback callback = new BuildImageResultCallback() {
+            @Override
+            public void onNext(BuildResponseItem item) {
+                lines.accept(item.getStream());
+                if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
+                    error.compareAndSet(null, item.getErrorDetail().getMessage());
+                }
+                super.onNext(item);
+            }
+        };
+        try {
+            return client.buildImageCmd()
+                    .withBaseDirectory(request.context().toFile())
+                    .withDockerfile(request.dockerfile().toFile())
+                    .withNetworkMode("host")
+                    .withRemove(true)
+                    .exec(callback)
+                    .awaitImageId();
+        } catch (DockerClientException e) {
+            lines.flush();
+            String cause = Optional.ofNullable(error.get()).orElse(e.getMessage()
+                    .replaceFirst("^Could not build image: ", ""));
+            throw new PipeException.Build("The image build failed: " + cause,
+                    "fix the Dockerfile step shown in the build output above", e);
+        } catch (RuntimeException e) {
+            lines.flush();
+            if (error.get() != null) {
+                throw new PipeException.Build("The image build failed: " + error.get(),
+                        "fix the Dockerfile step shown in the build output above", e);
+            }
+            throw new PipeException.DockerEngine("The Docker engine at " + address + " failed during the build: "
+                    + rootMessage(e),
+                    "if the log says the docker service exceeded its memory limit, raise "
+                            + "definitions.services.docker.memory", e);
+        } finally {
+            lines.flush();
+        }
+    }
+
+    @Override
+    public void tag(String imageId, String repository, Tag tag) {
+        try {
+            client.tagImageCmd(imageId, repository, tag.value()).withForce(true).exec();
+        } catch (RuntimeException e) {
+            throw new PipeException.DockerEngine("The Docker engine could not tag " + repository + ":" + tag + ": "
+                    + rootMessage(e), "rerun with DEBUG=true for details", e);
+        }
+    }
+
+    @Override
+    public PushOutcome push(String repository, Tag tag, RegistryCredentials credentials, Consumer<String> progress) {
+        AuthConfig auth = new AuthConfig()
+                .withUsername(credentials.username())
+                .withPassword(credentials.password().reveal())
+                .withRegistryAddress(credentials.registryHost());
+        PushCallback callback = new PushCallback(progress);
+        try {
+            client.pushImageCmd(repository).withTag(tag.value()).withAuthConfig(auth).exec(callback)
+                    .awaitCompletion();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PushOutcome.Failed("interrupted");
+        } catch (RuntimeException e) {
+            // docker-java rethrows a transport failure from awaitCompletion; an error reported in the
+            // progress stream takes precedence, since it is the registry's own words
+            return new PushOutcome.Failed(callback.error().orElse(rootMessage(e)));
+        }
+        // A failed push completes normally: the registry's refusal is only in an item's errorDetail.
+        if (callback.error().isPresent()) {
+            return new PushOutcome.Failed(callback.error().get());
+        }
+        return callback.digest().<PushOutcome>map(PushOutcome.Pushed::new)
+                .orElseGet(() -> new PushOutcome.Failed("the engine reported no digest for the pushed image"));
+    }
+
+    /** Reads every progress item: the first error, and the digest the registry acknowledged. */
+    private static final class PushCallback extends ResultCallback.Adapter<PushResponseItem> {
+        private final Consumer<String> progress;
+        private final AtomicReference<String> error = new AtomicReference<>();
+        private final AtomicReference<String> digest = new AtomicReference<>();
+
+        PushCallback(Consumer<String> progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        public void onNext(PushResponseItem item) {
+            if (item.getErrorDetail() != null || item.getError() != null) {
+                String message = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                        ? item.getErrorDetail().getMessage() : item.getError();
+                error.compareAndSet(null, message);
+            }
+            if (item.getAux() != null && item.getAux().getDigest() != null) {
+                digest.set(item.getAux().getDigest());
+            } else if (item.getStatus() != null) {
+                Matcher m = STATUS_DIGEST.matcher(item.getStatus());
+                if (m.find()) {
+                    digest.compareAndSet(null, m.group(1));
+                }
+            }
+            if (item.getStatus() != null && (item.getProgressDetail() == null || item.getId() == null)) {
+                progress.accept((item.getId() == null ? "" : item.getId() + ": ") + item.getStatus());
+            }
+        }
+
+        Optional<String> error() {
+            return Optional.ofNullable(error.get());
+        }
+
+        Optional<String> digest() {
+            return Optional.ofNullable(digest.get());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (java.io.IOException e) {
+            // closing a client of a stateless HTTP API: nothing left to release that matters
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.ecrpushpipe.errors;
+
+/**
+ * The pipe's exit codes, one per class of failure. README's "Exit codes" table lists the same values; a test
+ * keeps the two in step.
+ */
+public enum ExitCode {
+    SUCCESS(0, "the image was built, pushed and verified for every tag"),
+    UNEXPECTED(1, "an unexpected error (a bug): rerun with DEBUG=true and report it"),
+    CONFIGURATION(2, "a variable is missing or invalid, or a file cannot be read"),
+    AUTHENTICATION(3, "AWS refused the credentials or the IAM policy denies an ECR action"),
+    DOCKER_ENGINE(4, "the Docker engine cannot be reached"),
+    BUILD(5, "the image build failed"),
+    PUSH(6, "the push failed or the registry holds another digest than the one pushed");
+
+    private final int code;
+    private final String meaning;
+
+    ExitCode(int code, String meaning) {
+        this.code = code;
+        this.meaning = meaning;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

@@ -1,0 +1,100 @@
+package org.ecrpushpipe.errors;
+
+import java.util.List;
+
+/**
+ * A failure the pipe explains to its user: a one-line cause, a one-line hint, and the exit code of its class.
+ * Adapters translate library exceptions into these at their boundary; the CLI's error reporter is the only
+ * place that turns one into output and an exit code. Messages never carry secrets.
+ */
+public abstract sealed class PipeException extends RuntimeException
+        permits PipeException.Configuration, PipeException.Authentication, PipeException.DockerEngine,
+        PipeException.Build, PipeException.Push {
+
+    private final String hint;
+
+    protected PipeException(String cause, String hint, Throwable origin) {
+        super(cause, origin);
+        this.hint = hint;
+    }
+
+    /** What the user can do about it, one line; may be empty. */
+    public String hint() {
+        return hint;
+    }
+
+    /** The exit code of this failure's class. */
+    public abstract ExitCode exitCode();
+
+    /** Configuration problems, all of them at once: each names the variable and what is wrong with it. */
+    public static final class Configuration extends PipeException {
+        private final List<Problem> problems;
+
+        /** One problem with one variable. */
+        public record Problem(String variable, String message) {
+        }
+
+        public Configuration(List<Problem> problems) {
+            super("Validation errors:", "set the variables in the pipe's 'variables:' block; README lists them all", null);
+            this.problems = List.copyOf(problems);
+        }
+
+        /** Every problem found, in the order of the variable registry. */
+        public List<Problem> problems() {
+            return problems;
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.CONFIGURATION;
+        }
+    }
+
+    /** AWS refused the credentials, or the IAM policy denies an action the pipe needs. */
+    public static final class Authentication extends PipeException {
+        public Authentication(String cause, String hint, Throwable origin) {
+            super(cause, hint, origin);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.AUTHENTICATION;
+        }
+    }
+
+    /** The Docker engine cannot be reached or refused an operation unrelated to building or pushing. */
+    public static final class DockerEngine extends PipeException {
+        public DockerEngine(String cause, String hint, Throwable origin) {
+            super(cause, hint, origin);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.DOCKER_ENGINE;
+        }
+    }
+
+    /** The image build failed. */
+    public static final class Build extends PipeException {
+        public Build(String cause, String hint, Throwable origin) {
+            super(cause, hint, origin);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.BUILD;
+        }
+    }
+
+    /** The push failed, the repository is missing, or the registry does not hold what was pushed. */
+    public static final class Push extends PipeException {
+        public Push(String cause, String hint, Throwable origin) {
+            super(cause, hint, origin);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.PUSH;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.ecrpushpipe.publish;
+
+/**
+ * What the use case reports while it works. The core never prints: the CLI decides how each event is shown.
+ */
+public interface PublishEvents {
+
+    void info(String message);
+
+    void debug(String message);
+
+    void warning(String message);
+
+    /** One line of the image build's output. */
+    void buildOutput(String line);
+
+    /** A value learnt at run time (a registry password) that must never be shown. */
+    void secret(String value);
+
+    /** One tag is pushed and verified. */
+    void pushed(PushedTag tag);
+}

@@ -1,0 +1,10 @@
+package org.ecrpushpipe.publish;
+
+/**
+ * One tag the registry now holds, verified.
+ *
+ * @param reference {@code <repository uri>:<tag>}
+ * @param digest    the manifest digest the registry holds for it ({@code sha256:…})
+ */
+public record PushedTag(String reference, String digest) {
+}

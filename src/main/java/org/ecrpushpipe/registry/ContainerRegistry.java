@@ -1,0 +1,30 @@
+package org.ecrpushpipe.registry;
+
+import java.util.Optional;
+
+import org.ecrpushpipe.config.Tag;
+
+/**
+ * The registry's control plane: logging in, and the facts about repositories and images that the pipe checks
+ * before and after a push. Implementations translate their library's failures into
+ * {@link org.ecrpushpipe.errors.PipeException}s.
+ */
+public interface ContainerRegistry {
+
+    /** Gets credentials for the registry; the host they are for is the one the service names. */
+    RegistryCredentials login();
+
+    /**
+     * Describes a repository.
+     *
+     * @return empty when the repository does not exist
+     */
+    Optional<Repository> repository(String name);
+
+    /**
+     * The digest of the image manifest a tag points at now.
+     *
+     * @return empty when the tag does not exist in the repository
+     */
+    Optional<String> digestOf(String repository, Tag tag);
+}
