@@ -1,0 +1,217 @@
+package org.ecrpushpipe.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.PipeException.Configuration.Problem;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigReaderTest {
+    private static final String URI_IMAGE = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/my-service";
+
+    @TempDir
+    Path work;
+
+    @BeforeEach
+    void dockerfile() throws IOException {
+        Files.writeString(work.resolve("Dockerfile"), "FROM scratch\n");
+    }
+
+    private Map<String, String> env(String... pairs) {
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    private Map<String, String> valid(String... more) {
+        Map<String, String> env = env("AWS_KEY", "AKIAEXAMPLE", "AWS_SECRET", "secret/value", "IMAGE", URI_IMAGE);
+        env.putAll(env(more));
+        return env;
+    }
+
+    private ConfigReader.Result read(Map<String, String> env) {
+        return ConfigReader.read(env, work);
+    }
+
+    private List<Problem> problems(Map<String, String> env) {
+        return assertThrows(PipeException.Configuration.class, () -> read(env)).problems();
+    }
+
+    @Test
+    void fullUriGivesRegionAndDefaults() {
+        PipeConfig config = read(valid()).config();
+        assertEquals("ap-southeast-1", config.region());
+        assertEquals("my-service", config.image().repository());
+        assertEquals(List.of(new Tag("latest")), config.tags());
+        assertEquals(work, config.buildContext());
+        assertEquals(work.resolve("Dockerfile"), config.dockerfile());
+        assertEquals("unix:///var/run/docker.sock", config.dockerHost());
+        assertEquals("AKIAEXAMPLE", config.credentials().accessKeyId().reveal());
+        assertEquals(Optional.empty(), config.credentials().sessionToken());
+        assertFalse(config.debug());
+    }
+
+    @Test
+    void emptyEnvironmentListsEveryMissingVariable() {
+        assertEquals(List.of(
+                new Problem("AWS_KEY", "required field (or set AWS_ACCESS_KEY_ID)"),
+                new Problem("AWS_SECRET", "required field (or set AWS_SECRET_ACCESS_KEY)"),
+                new Problem("IMAGE", "required field (or set IMAGE_NAME)")), problems(env()));
+    }
+
+    @Test
+    void emptyValuesCountAsUnset() {
+        assertEquals(3, problems(env("AWS_KEY", "", "AWS_SECRET", "  ", "IMAGE", "")).size());
+    }
+
+    @Test
+    void standardAwsNamesAreAliases() {
+        PipeConfig config = read(env("AWS_ACCESS_KEY_ID", "AKIAALIAS", "AWS_SECRET_ACCESS_KEY", "s",
+                "AWS_SESSION_TOKEN", "tok", "IMAGE_NAME", "repo", "AWS_DEFAULT_REGION", "eu-west-1")).config();
+        assertEquals("AKIAALIAS", config.credentials().accessKeyId().reveal());
+        assertEquals("tok", config.credentials().sessionToken().orElseThrow().reveal());
+        assertEquals("eu-west-1", config.region());
+        assertEquals("repo", config.image().repository());
+    }
+
+    @Test
+    void firstListedNameWinsAndWarnsWithoutShowingValues() {
+        ConfigReader.Result result = read(valid("AWS_ACCESS_KEY_ID", "AKIAOTHER", "AWS_SECRET_ACCESS_KEY", "secret/value"));
+        assertEquals("AKIAEXAMPLE", result.config().credentials().accessKeyId().reveal());
+        assertEquals(List.of("Both AWS_KEY and AWS_ACCESS_KEY_ID are set and differ; using AWS_KEY."), result.warnings());
+    }
+
+    @Test
+    void bareNameNeedsRegion() {
+        assertEquals(List.of(new Problem("AWS_REGION", "required field when IMAGE is a bare repository name"
+                        + " (or give IMAGE as <account>.dkr.ecr.<region>.amazonaws.com/ayush-sharma-testing)")),
+                problems(valid("IMAGE", "ayush-sharma-testing")));
+        assertEquals("ap-southeast-1",
+                read(valid("IMAGE", "ayush-sharma-testing", "AWS_REGION", "ap-southeast-1")).config().region());
+    }
+
+    @Test
+    void regionContradictingTheUriIsAnError() {
+        assertEquals(List.of(new Problem("AWS_REGION", "'us-east-1' contradicts IMAGE, whose registry is in"
+                + " 'ap-southeast-1'; unset AWS_REGION or make them agree")), problems(valid("AWS_REGION", "us-east-1")));
+        assertEquals("ap-southeast-1", read(valid("AWS_REGION", "ap-southeast-1")).config().region());
+    }
+
+    @Test
+    void malformedRegion() {
+        assertEquals("AWS_REGION", problems(valid("IMAGE", "repo", "AWS_REGION", "Sydney")).get(0).variable());
+    }
+
+    @Test
+    void tagsSpaceSeparatedKeepOrderAndDropDuplicates() {
+        assertEquals(List.of(new Tag("1.0"), new Tag("latest"), new Tag("stable")),
+                read(valid("TAGS", " 1.0  latest stable 1.0 ")).config().tags());
+        assertEquals(List.of(new Tag("v2")), read(valid("TAG", "v2")).config().tags());
+    }
+
+    @Test
+    void tagsInBitbucketsListForm() {
+        assertEquals(List.of(new Tag("a"), new Tag("b")),
+                read(valid("TAGS_COUNT", "2", "TAGS_0", "a", "TAGS_1", "b")).config().tags());
+        assertEquals(List.of(new Problem("TAGS", "TAGS_COUNT is 2 but TAGS_1 is not set")),
+                problems(valid("TAGS_COUNT", "2", "TAGS_0", "a")));
+    }
+
+    @Test
+    void writtenTagsThatBreakTheGrammarAreErrorsNotRewritten() {
+        assertEquals(List.of(
+                        new Problem("TAGS", "'feature/x' contains '/'; a tag may hold only letters, digits, '_', '.' and '-'"),
+                        new Problem("TAGS", Tag.describeProblem("t".repeat(129)))),
+                problems(valid("TAGS", "ok feature/x " + "t".repeat(129))));
+    }
+
+    @Test
+    void defaultTagComesFromBitbucketTagThenBranch() {
+        assertEquals(List.of(new Tag("ecr-release-0.1.0")),
+                read(valid("BITBUCKET_TAG", "ecr-release-0.1.0", "BITBUCKET_BRANCH", "main")).config().tags());
+        assertEquals(List.of(new Tag("feature-login-page")),
+                read(valid("BITBUCKET_BRANCH", "feature/login-page")).config().tags());
+        assertEquals(List.of(new Tag("x".repeat(128))),
+                read(valid("BITBUCKET_BRANCH", "x".repeat(300))).config().tags());
+        assertEquals(List.of(new Tag("given")),
+                read(valid("TAGS", "given", "BITBUCKET_BRANCH", "main")).config().tags());
+    }
+
+    @Test
+    void dockerfileAndContext() throws IOException {
+        Files.createDirectories(work.resolve("app/docker"));
+        Files.writeString(work.resolve("app/docker/Dockerfile.prod"), "FROM scratch\n");
+        PipeConfig config = read(valid("BUILD_CONTEXT", "app", "DOCKERFILE", "docker/Dockerfile.prod")).config();
+        assertEquals(work.resolve("app"), config.buildContext());
+        assertEquals(work.resolve("app/docker/Dockerfile.prod"), config.dockerfile());
+    }
+
+    @Test
+    void missingFilesAndDirectoriesAreNamed() {
+        assertEquals(List.of(new Problem("DOCKERFILE", "'Nope' does not exist (looked at " + work.resolve("Nope") + ")")),
+                problems(valid("DOCKERFILE", "Nope")));
+        assertEquals(List.of(new Problem("BUILD_CONTEXT", "'missing' is not a directory (looked at "
+                + work.resolve("missing") + ")")), problems(valid("BUILD_CONTEXT", "missing")));
+        assertEquals("DOCKERFILE", problems(valid("DOCKERFILE", "../Dockerfile")).get(0).variable());
+        assertTrue(problems(valid("DOCKERFILE", "../Dockerfile")).get(0).message().contains("outside BUILD_CONTEXT"));
+    }
+
+    @Test
+    void dockerHostForms() {
+        assertEquals("tcp://host.docker.internal:2375",
+                read(valid("DOCKER_HOST", "tcp://host.docker.internal:2375")).config().dockerHost());
+        assertEquals("unix:///tmp/d.sock", read(valid("DOCKER_HOST", "unix:///tmp/d.sock")).config().dockerHost());
+        assertEquals("DOCKER_HOST", problems(valid("DOCKER_HOST", "host.docker.internal:2375")).get(0).variable());
+        assertEquals("DOCKER_HOST", problems(valid("DOCKER_HOST", "tcp://nohost")).get(0).variable());
+    }
+
+    @Test
+    void endpointOverrides() {
+        PipeConfig config = read(valid("AWS_ENDPOINT_URL", "http://127.0.0.1:9000",
+                "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9001")).config();
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:9000")), config.ecrEndpoint());
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:9001")), config.stsEndpoint());
+        assertEquals("AWS_ENDPOINT_URL_ECR", problems(valid("AWS_ENDPOINT_URL_ECR", "localhost")).get(0).variable());
+    }
+
+    @Test
+    void debugMustBeBoolean() {
+        assertTrue(read(valid("DEBUG", "TRUE")).config().debug());
+        assertEquals(List.of(new Problem("DEBUG", "'yes' is neither true nor false")), problems(valid("DEBUG", "yes")));
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceInRegistryOrder() {
+        List<Problem> problems = problems(env("AWS_SECRET", "s", "IMAGE", "Bad:tag", "TAGS", "a/b",
+                "DOCKERFILE", "nope", "DEBUG", "maybe"));
+        assertEquals(List.of("AWS_KEY", "IMAGE", "TAGS", "DOCKERFILE", "DEBUG"),
+                problems.stream().map(Problem::variable).toList());
+    }
+
+    @Test
+    void secretsNeverShowInStringForms() {
+        PipeConfig config = read(valid("AWS_SESSION_TOKEN", "session-token-value")).config();
+        String shown = config.toString();
+        assertFalse(shown.contains("AKIAEXAMPLE"), shown);
+        assertFalse(shown.contains("secret/value"), shown);
+        assertFalse(shown.contains("session-token-value"), shown);
+        assertTrue(shown.contains("****"));
+        assertEquals(List.of("AKIAEXAMPLE", "secret/value", "session-token-value"), config.secretValues());
+    }
+}

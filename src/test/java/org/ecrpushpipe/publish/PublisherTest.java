@@ -1,0 +1,262 @@
+package org.ecrpushpipe.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.ecrpushpipe.config.AwsCredentials;
+import org.ecrpushpipe.config.ImageRef;
+import org.ecrpushpipe.config.PipeConfig;
+import org.ecrpushpipe.config.Secret;
+import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.DockerEngine;
+import org.ecrpushpipe.docker.PushOutcome;
+import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.RegistryCredentials;
+import org.ecrpushpipe.registry.Repository;
+import org.junit.jupiter.api.Test;
+
+/** The use case's decisions, with hand-written fakes of the registry and the engine. */
+class PublisherTest {
+    private static final String HOST = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com";
+    private static final String DIGEST = "sha256:" + "a".repeat(64);
+
+    private final FakeRegistry registry = new FakeRegistry();
+    private final FakeEngine engine = new FakeEngine();
+    private final List<String> events = new ArrayList<>();
+    private final List<Duration> sleeps = new ArrayList<>();
+
+    private PipeConfig config(String... tags) {
+        return new PipeConfig(new AwsCredentials(Secret.of("AKIA"), Secret.of("s"), Optional.empty()),
+                "ap-southeast-1", ImageRef.parse("my-service"), List.of(tags).stream().map(Tag::new).toList(),
+                Path.of("/ctx"), Path.of("/ctx/Dockerfile"), "tcp://127.0.0.1:2375", Optional.empty(),
+                Optional.empty(), false);
+    }
+
+    private PublishResult publish(PipeConfig config) {
+        long[] clock = {0};
+        return new Publisher(registry, engine, new RecordingEvents(events), sleeps::add,
+                () -> clock[0] += 1_000_000_000L).publish(config);
+    }
+
+    @Test
+    void pushesEveryTagMovingTagsLastAndVerifiesEach() {
+        PublishResult result = publish(config("latest", "1.0", "stable"));
+        assertEquals(List.of("1.0", "stable", "latest"), engine.pushed);
+        assertEquals(List.of(HOST + "/my-service:1.0", HOST + "/my-service:stable", HOST + "/my-service:latest"),
+                result.tags().stream().map(PushedTag::reference).toList());
+        assertEquals(List.of("1.0", "stable", "latest"), registry.verified);
+        assertTrue(events.contains("pushed " + HOST + "/my-service:latest " + DIGEST));
+        assertTrue(events.contains("secret pw-1"), "the registry password is registered for masking");
+        assertEquals(Duration.ofSeconds(1), result.build());
+    }
+
+    @Test
+    void missingRepositoryFailsBeforeTheBuild() {
+        registry.repositoryExists = false;
+        PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
+        assertEquals("The repository 'my-service' does not exist in " + HOST + ".", e.getMessage());
+        assertFalse(engine.built, "no build when the push cannot succeed");
+    }
+
+    @Test
+    void transientFailuresAreRetriedWithBackoff() {
+        engine.outcomes.add(new PushOutcome.Failed("received unexpected HTTP status: 500 Internal Server Error"));
+        engine.outcomes.add(new PushOutcome.Failed("EOF"));
+        publish(config("1.0"));
+        assertEquals(List.of("1.0", "1.0", "1.0"), engine.pushed);
+        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), sleeps);
+    }
+
+    @Test
+    void persistentTransientFailureGivesUpAfterMaxAttempts() {
+        for (int i = 0; i < Publisher.MAX_ATTEMPTS; i++) {
+            engine.outcomes.add(new PushOutcome.Failed("toomanyrequests: Rate exceeded"));
+        }
+        PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
+        assertTrue(e.getMessage().startsWith("Pushing " + HOST + "/my-service:1.0 kept failing"), e.getMessage());
+        assertEquals(Publisher.MAX_ATTEMPTS, engine.pushed.size());
+    }
+
+    @Test
+    void expiredTokenLogsInAgainOnce() {
+        engine.outcomes.add(new PushOutcome.Failed(
+                "denied: Your authorization token has expired. Reauthenticate and try again."));
+        publish(config("1.0"));
+        assertEquals(2, registry.logins);
+        assertEquals(List.of("pw-1", "pw-2"), engine.passwordsUsed);
+    }
+
+    @Test
+    void finalFailuresAreTranslatedWithoutRetry() {
+        engine.outcomes.add(new PushOutcome.Failed("name unknown: The repository with name 'my-service' does not"
+                + " exist in the registry with id '123456789012'"));
+        PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
+        assertEquals("The repository 'my-service' does not exist in " + HOST, e.getMessage());
+        assertEquals(1, engine.pushed.size());
+        assertTrue(sleeps.isEmpty());
+    }
+
+    @Test
+    void missingIamPermissionIsAnAuthenticationFailureNamingTheAction() {
+        engine.outcomes.add(new PushOutcome.Failed("denied: User: arn:aws:iam::123456789012:user/ci is not"
+                + " authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:ap-southeast-1:"
+                + "123456789012:repository/my-service because no identity-based policy allows the"
+                + " ecr:InitiateLayerUpload action"));
+        PipeException e = assertThrows(PipeException.Authentication.class, () -> publish(config("1.0")));
+        assertTrue(e.getMessage().endsWith("the IAM policy lacks ecr:InitiateLayerUpload"), e.getMessage());
+    }
+
+    @Test
+    void aDigestOtherThanThePushedOneFailsTheRun() {
+        registry.heldDigest = "sha256:" + "b".repeat(64);
+        PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
+        assertTrue(e.getMessage().contains("holds sha256:bbbb"), e.getMessage());
+    }
+
+    @Test
+    void noSuchTagAfterThePushFailsTheRun() {
+        registry.heldDigest = null;
+        assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
+    }
+
+    @Test
+    void pushOrderKeepsFixedTagsInTheOrderGiven() {
+        assertEquals(List.of("b", "a", "latest"),
+                Publisher.pushOrder(List.of(new Tag("latest"), new Tag("b"), new Tag("a"))).stream()
+                        .map(Tag::value).toList());
+    }
+
+    @Test
+    void failureClassification() {
+        assertEquals(PushFailure.Kind.TRANSIENT, PushFailure.of("Get \"http://x/v2/\": EOF").kind());
+        assertEquals(PushFailure.Kind.TRANSIENT, PushFailure.of("read: connection reset by peer").kind());
+        assertEquals(PushFailure.Kind.TRANSIENT, PushFailure.of("net/http: TLS handshake timeout").kind());
+        assertEquals(PushFailure.Kind.FINAL, PushFailure.of("no basic auth credentials").kind());
+        assertEquals(PushFailure.Kind.FINAL, PushFailure.of("tag invalid: The image tag '1' already exists in the"
+                + " 'r' repository and cannot be overwritten because the repository is immutable.").kind());
+        assertInstanceOf(PipeException.Authentication.class,
+                PushFailure.of("no basic auth credentials").translate("h/r:t", "h", "r"));
+        assertInstanceOf(PipeException.Authentication.class, PushFailure.of("denied: User: x is not authorized to"
+                + " perform: ecr:PutImage because no resource-based policy allows").translate("h/r:t", "h", "r"));
+    }
+
+    private static final class RecordingEvents implements PublishEvents {
+        private final List<String> events;
+
+        RecordingEvents(List<String> events) {
+            this.events = events;
+        }
+
+        @Override
+        public void info(String message) {
+            events.add("info " + message);
+        }
+
+        @Override
+        public void debug(String message) {
+            events.add("debug " + message);
+        }
+
+        @Override
+        public void warning(String message) {
+            events.add("warning " + message);
+        }
+
+        @Override
+        public void buildOutput(String line) {
+            events.add("build " + line);
+        }
+
+        @Override
+        public void secret(String value) {
+            events.add("secret " + value);
+        }
+
+        @Override
+        public void pushed(PushedTag tag) {
+            events.add("pushed " + tag.reference() + " " + tag.digest());
+        }
+    }
+
+    private static final class FakeRegistry implements ContainerRegistry {
+        boolean repositoryExists = true;
+        String heldDigest = DIGEST;
+        int logins;
+        final List<String> verified = new ArrayList<>();
+
+        @Override
+        public RegistryCredentials login() {
+            logins++;
+            return new RegistryCredentials(HOST, "AWS", Secret.of("pw-" + logins), Instant.EPOCH);
+        }
+
+        @Override
+        public Optional<Repository> repository(String name) {
+            return repositoryExists ? Optional.of(new Repository(name, HOST + "/" + name, "MUTABLE")) : Optional.empty();
+        }
+
+        @Override
+        public Optional<String> digestOf(String repository, Tag tag) {
+            verified.add(tag.value());
+            return Optional.ofNullable(heldDigest);
+        }
+    }
+
+    private static final class FakeEngine implements DockerEngine {
+        boolean built;
+        final Map<String, String> tags = new HashMap<>();
+        final List<String> pushed = new ArrayList<>();
+        final List<String> passwordsUsed = new ArrayList<>();
+        final Deque<PushOutcome> outcomes = new ArrayDeque<>();
+
+        @Override
+        public String address() {
+            return "tcp://127.0.0.1:2375";
+        }
+
+        @Override
+        public void ping() {
+        }
+
+        @Override
+        public String build(BuildRequest request, Consumer<String> output) {
+            built = true;
+            output.accept("Step 1/1 : FROM scratch");
+            return "sha256:image";
+        }
+
+        @Override
+        public void tag(String imageId, String repository, Tag tag) {
+            tags.put(repository + ":" + tag, imageId);
+        }
+
+        @Override
+        public PushOutcome push(String repository, Tag tag, RegistryCredentials credentials, Consumer<String> progress) {
+            assertEquals("sha256:image", tags.get(repository + ":" + tag), "pushed only after tagging the build");
+            pushed.add(tag.value());
+            passwordsUsed.add(credentials.password().reveal());
+            return outcomes.isEmpty() ? new PushOutcome.Pushed(DIGEST) : outcomes.poll();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
