@@ -1,0 +1,99 @@
+package org.ecrpushpipe.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.ecrpushpipe.config.Variable;
+import org.ecrpushpipe.errors.ExitCode;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/** README, pipe.yml and the code say the same things about variables and exit codes. */
+class DocumentationTest {
+    private static final Pattern VARIABLE_ROW = Pattern.compile("(?m)^\\| ([A-Z_]+)( \\(\\*{1,2}\\))? \\| (.*) \\|$");
+    private static final Pattern EXIT_ROW = Pattern.compile("(?m)^\\| (\\d) \\| (.*) \\|$");
+
+    private static String readme() throws IOException {
+        return Files.readString(Path.of("README.md"));
+    }
+
+    @Test
+    void readmeVariablesTableMatchesTheRegistry() throws IOException {
+        Map<String, String> rows = new LinkedHashMap<>();
+        Map<String, String> markers = new LinkedHashMap<>();
+        Matcher m = VARIABLE_ROW.matcher(readme());
+        while (m.find()) {
+            rows.put(m.group(1), m.group(3));
+            markers.put(m.group(1), m.group(2) == null ? "" : m.group(2).trim());
+        }
+        assertEquals(Stream.of(Variable.values()).map(Enum::name).toList(), new ArrayList<>(rows.keySet()),
+                "README's variables table lists the registry's variables in its order");
+        for (Variable v : Variable.values()) {
+            String expectedMarker = switch (v.need()) {
+                case REQUIRED -> "(*)";
+                case REQUIRED_MAY_COME_FROM_CONTEXT -> "(**)";
+                case OPTIONAL -> "";
+            };
+            assertEquals(expectedMarker, markers.get(v.name()), v.name());
+            for (String alias : v.aliases()) {
+                assertTrue(rows.get(v.name()).contains("`" + alias + "`"), v.name() + " row names alias " + alias);
+            }
+        }
+    }
+
+    @Test
+    void readmeExitCodesMatchTheCode() throws IOException {
+        Map<Integer, String> rows = new LinkedHashMap<>();
+        Matcher m = EXIT_ROW.matcher(readme());
+        while (m.find()) {
+            rows.put(Integer.parseInt(m.group(1)), m.group(2));
+        }
+        assertEquals(Stream.of(ExitCode.values()).collect(Collectors.toMap(ExitCode::code, ExitCode::meaning,
+                (a, b) -> a, LinkedHashMap::new)), rows);
+    }
+
+    @Test
+    void pipeYmlPassesOnlyKnownVariablesFromContext() throws IOException {
+        JsonNode pipe = new ObjectMapper(new YAMLFactory()).readTree(Path.of("pipe.yml").toFile());
+        Set<String> known = Stream.of(Variable.values()).flatMap(v -> v.names().stream()).collect(Collectors.toSet());
+        assertTrue(pipe.get("variables").size() > 0);
+        for (JsonNode variable : pipe.get("variables")) {
+            String name = variable.get("name").asText();
+            assertTrue(known.contains(name), name + " is a variable the pipe reads");
+            assertEquals("$" + name, variable.get("default").asText());
+        }
+        for (String field : List.of("name", "image", "description", "category", "repository", "tags")) {
+            assertTrue(pipe.hasNonNull(field), "pipe.yml has " + field);
+        }
+    }
+
+    @Test
+    void changelogHasTheCurrentVersionAndEveryChangeFileIsValid() throws IOException {
+        String changelog = Files.readString(Path.of("CHANGELOG.md"));
+        assertTrue(changelog.startsWith("# Changelog"));
+        ObjectMapper json = new ObjectMapper();
+        try (Stream<Path> files = Files.list(Path.of(".changes/next-release"))) {
+            for (Path file : files.toList()) {
+                JsonNode change = json.readTree(file.toFile());
+                assertTrue(Set.of("major", "minor", "patch").contains(change.get("type").asText()), file.toString());
+                assertTrue(change.get("description").asText().length() > 10, file.toString());
+            }
+        }
+    }
+}
