@@ -62,6 +62,11 @@ final class StsService {
             throw validation("Value '" + roleArn + "' at 'roleArn' failed to satisfy constraint: "
                     + "Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+");
         }
+        if (sessionName.length() < 2 || sessionName.length() > 64) {
+            throw validation("Value '" + sessionName + "' at 'roleSessionName' failed to satisfy constraint: "
+                    + "Member must have length " + (sessionName.length() < 2 ? "greater than or equal to 2"
+                    : "less than or equal to 64"));
+        }
         if (!SESSION_NAME.matcher(sessionName).matches()) {
             throw validation("Value '" + sessionName + "' at 'roleSessionName' failed to satisfy constraint: "
                     + "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
