@@ -62,7 +62,12 @@ public final class EcrStandIn implements AutoCloseable {
 
         InetAddress loopback = InetAddress.getLoopbackAddress();
         facade = HttpServer.create(new InetSocketAddress(loopback, b.registryPort), 64);
-        api = HttpServer.create(new InetSocketAddress(loopback, b.apiPort), 64);
+        try {
+            api = HttpServer.create(new InetSocketAddress(loopback, b.apiPort), 64);
+        } catch (IOException e) {
+            facade.stop(0); // the facade's port is bound already; do not leave it behind
+            throw e;
+        }
         String registryHost = registryHost();
         this.proxyEndpoint = b.proxyEndpoint != null ? b.proxyEndpoint : "http://" + registryHost;
 
