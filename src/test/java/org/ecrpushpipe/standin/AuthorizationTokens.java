@@ -1,0 +1,61 @@
+package org.ecrpushpipe.standin;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The registry passwords GetAuthorizationToken hands out (ECR's user is always {@code AWS}) and their expiry.
+ * Thread-safe.
+ */
+final class AuthorizationTokens {
+    /** One issued password; {@link #toString()} hides it. */
+    record Issued(String password, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Issued[****, expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** What a presented password is. */
+    enum Status { VALID, EXPIRED, UNKNOWN }
+
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private volatile Duration lifetime;
+
+    AuthorizationTokens(Clock clock, Duration lifetime) {
+        this.clock = clock;
+        this.lifetime = lifetime;
+    }
+
+    void lifetime(Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("the token lifetime must be positive");
+        }
+        this.lifetime = lifetime;
+    }
+
+    Issued issue() {
+        byte[] bytes = new byte[48];
+        random.nextBytes(bytes);
+        String password = "eyJ" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Instant expiresAt = clock.instant().plus(lifetime);
+        expiries.put(password, expiresAt);
+        return new Issued(password, expiresAt);
+    }
+
+    Status check(String password) {
+        Instant expiresAt = expiries.get(Objects.requireNonNullElse(password, ""));
+        if (expiresAt == null) {
+            return Status.UNKNOWN;
+        }
+        return clock.instant().isBefore(expiresAt) ? Status.VALID : Status.EXPIRED;
+    }
+}

@@ -1,0 +1,273 @@
+package org.ecrpushpipe.standin;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Amazon ECR and STS for tests, on 127.0.0.1: the ECR API and STS AssumeRoleWithWebIdentity on one port
+ * ({@link #apiEndpoint()}, SigV4-verified), and ECR's registry on another ({@link #registryHost()}), a streaming
+ * proxy in front of a real registry that holds the images. Repositories, credentials and tokens live in memory;
+ * close it to stop both servers.
+ *
+ * <pre>{@code
+ * try (var registry = RegistryProcess.start();
+ *      var ecr = EcrStandIn.builder().registry(registry.url(), registry.username(), registry.password()).start()) {
+ *     ecr.addAccessKey("AKIAEXAMPLE", "secret");
+ *     ecr.createRepository("app");
+ *     // AWS_ENDPOINT_URL=ecr.apiEndpoint(), push to ecr.registryHost() + "/app"
+ * }
+ * }</pre>
+ */
+public final class EcrStandIn implements AutoCloseable {
+    private final String accountId;
+    private final String region;
+    private final Clock clock;
+    private final HttpServer api;
+    private final HttpServer facade;
+    private final ExecutorService apiThreads;
+    private final ExecutorService facadeThreads;
+    private final Identities identities = new Identities();
+    private final AuthorizationTokens authorizationTokens;
+    private final WebIdentityTokens webIdentityTokens = new WebIdentityTokens();
+    private final RepositoryCatalog catalog;
+    private final StsService sts;
+    private final Faults faults = new Faults();
+    private final Faults apiFaults = new Faults();
+    private final RequestLog requests = new RequestLog();
+    private final String proxyEndpoint;
+
+    private EcrStandIn(Builder b) throws IOException {
+        this.accountId = b.accountId;
+        this.region = b.region;
+        this.clock = b.clock;
+        this.authorizationTokens = new AuthorizationTokens(clock, b.tokenLifetime);
+        this.catalog = new RepositoryCatalog(accountId);
+        this.sts = new StsService(webIdentityTokens, identities, clock);
+        RegistryClient registry = new RegistryClient(URI.create(Objects.requireNonNull(b.registryUrl,
+                "the real registry behind the stand-in: call registry(url, username, password)")),
+                b.registryUsername, b.registryPassword);
+
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        facade = HttpServer.create(new InetSocketAddress(loopback, b.registryPort), 64);
+        try {
+            api = HttpServer.create(new InetSocketAddress(loopback, b.apiPort), 64);
+        } catch (IOException e) {
+            facade.stop(0); // the facade's port is bound already; do not leave it behind
+            throw e;
+        }
+        String registryHost = registryHost();
+        this.proxyEndpoint = b.proxyEndpoint != null ? b.proxyEndpoint : "http://" + registryHost;
+
+        EcrJson json = new EcrJson(accountId, region, registryHost);
+        EcrControlPlane ecr = new EcrControlPlane(
+                new RepositoryOperations(catalog, json, accountId, clock),
+                new ImageOperations(catalog, new RepositoryImages(registry, clock), registry, accountId, clock),
+                authorizationTokens, proxyEndpoint);
+        SigV4Verifier verifier = new SigV4Verifier("ecr", region, clock, identities::find);
+
+        apiThreads = threads("ecr-stand-in-api");
+        facadeThreads = threads("ecr-stand-in-registry");
+        api.setExecutor(apiThreads);
+        facade.setExecutor(facadeThreads);
+        api.createContext("/", new ApiHandler(ecr, sts, verifier, apiFaults, requests));
+        facade.createContext("/", new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
+                region, clock));
+        api.start();
+        facade.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code http://127.0.0.1:P}: the ECR and STS endpoint, for AWS_ENDPOINT_URL(_ECR/_STS). */
+    public String apiEndpoint() {
+        return "http://127.0.0.1:" + api.getAddress().getPort();
+    }
+
+    /** {@code 127.0.0.1:F}: the registry part of image references pushed through the facade. */
+    public String registryHost() {
+        return "127.0.0.1:" + facade.getAddress().getPort();
+    }
+
+    /** What GetAuthorizationToken returns as proxyEndpoint. */
+    public String proxyEndpoint() {
+        return proxyEndpoint;
+    }
+
+    /** {@code registryHost()/name}, ECR's repositoryUri. */
+    public String repositoryUri(String repositoryName) {
+        return registryHost() + "/" + repositoryName;
+    }
+
+    public String accountId() {
+        return accountId;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /** Accepts this long-term key for the IAM user {@code arn:aws:iam::<account>:user/ci}. */
+    public void addAccessKey(String accessKeyId, String secretKey) {
+        addAccessKey(accessKeyId, secretKey, "ci");
+    }
+
+    /** Accepts this long-term key for the IAM user {@code arn:aws:iam::<account>:user/<userName>}. */
+    public void addAccessKey(String accessKeyId, String secretKey, String userName) {
+        identities.add(new AccessKey(accessKeyId, secretKey, null, null,
+                "arn:aws:iam::" + accountId + ":user/" + userName));
+    }
+
+    /** Accepts session credentials as if STS had issued them; an expiration in the past makes them expired. */
+    public void addSessionCredentials(String accessKeyId, String secretKey, String sessionToken, Instant expiration) {
+        identities.add(new AccessKey(accessKeyId, secretKey, Objects.requireNonNull(sessionToken), expiration,
+                "arn:aws:sts::" + accountId + ":assumed-role/ci/session"));
+    }
+
+    /** A web identity (OIDC) token for this subject that AssumeRoleWithWebIdentity will accept; valid one hour. */
+    public String issueWebIdentityToken(String subject) {
+        return webIdentityTokens.issue(subject, clock.instant());
+    }
+
+    /** Lets web identities assume this role ({@code arn:aws:iam::<account>:role/<name>}). */
+    public void allowRole(String roleArn) {
+        sts.allowRole(roleArn);
+    }
+
+    /** How long registry passwords from GetAuthorizationToken issued from now on stay valid (default 12 h). */
+    public void authorizationTokenLifetime(Duration lifetime) {
+        authorizationTokens.lifetime(lifetime);
+    }
+
+    /** Creates a MUTABLE repository, as CreateRepository would. */
+    public void createRepository(String name) {
+        createRepository(name, "MUTABLE");
+    }
+
+    /** Creates a repository with this tag mutability and, for the *_WITH_EXCLUSION modes, WILDCARD filters. */
+    public void createRepository(String name, String imageTagMutability, String... exclusionFilters) {
+        Params.checkRepositoryName("repositoryName", name);
+        catalog.add(new Repository(name, clock.instant(), TagMutability.of(imageTagMutability, List.of(exclusionFilters)),
+                false, "AES256", null, java.util.Map.of()));
+    }
+
+    /** Faults for the registry facade; the target is the request path, e.g. {@code /v2/app/blobs/uploads/}. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Faults for the API; the target is the operation name, e.g. {@code GetAuthorizationToken}. */
+    public Faults apiFaults() {
+        return apiFaults;
+    }
+
+    /** Every API call received so far. */
+    public RequestLog requests() {
+        return requests;
+    }
+
+    @Override
+    public void close() {
+        api.stop(0);
+        facade.stop(0);
+        apiThreads.shutdownNow();
+        facadeThreads.shutdownNow();
+    }
+
+    private static ExecutorService threads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** Configures and starts an {@link EcrStandIn}. */
+    public static final class Builder {
+        private String accountId = "123456789012";
+        private String region = "ap-southeast-1";
+        private String registryUrl;
+        private String registryUsername;
+        private String registryPassword;
+        private int apiPort;
+        private int registryPort;
+        private String proxyEndpoint;
+        private Duration tokenLifetime = Duration.ofHours(12);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder accountId(String accountId) {
+            if (!accountId.matches("\\d{12}")) {
+                throw new IllegalArgumentException("an AWS account id is 12 digits: " + accountId);
+            }
+            this.accountId = accountId;
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region);
+            return this;
+        }
+
+        /** The real registry that holds the images, and its own Basic credentials. */
+        public Builder registry(String url, String username, String password) {
+            this.registryUrl = url;
+            this.registryUsername = username;
+            this.registryPassword = password;
+            return this;
+        }
+
+        /** The API port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder apiPort(int port) {
+            this.apiPort = port;
+            return this;
+        }
+
+        /** The registry facade's port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder registryPort(int port) {
+            this.registryPort = port;
+            return this;
+        }
+
+        /** What GetAuthorizationToken reports as proxyEndpoint; default {@code http://127.0.0.1:<facade port>}. */
+        public Builder proxyEndpoint(String proxyEndpoint) {
+            this.proxyEndpoint = proxyEndpoint;
+            return this;
+        }
+
+        public Builder authorizationTokenLifetime(Duration lifetime) {
+            this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        /** The clock for signatures, tokens and timestamps; the system clock by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public EcrStandIn start() throws IOException {
+            return new EcrStandIn(this);
+        }
+    }
+}

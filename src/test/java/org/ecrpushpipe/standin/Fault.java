@@ -1,0 +1,54 @@
+package org.ecrpushpipe.standin;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A failure the stand-in injects into one request. Each server renders it in its own dialect: the registry
+ * facade answers with the registry error body ({@code {"errors":[…]}}), the API with ECR's or STS's error shape.
+ */
+public sealed interface Fault {
+
+    /** Answer with this HTTP status (500 is a server error, 429 is rate limiting) instead of doing the work. */
+    record Status(int status) implements Fault {
+        public Status {
+            if (status < 400 || status > 599) {
+                throw new IllegalArgumentException("a fault status is 4xx or 5xx, not " + status);
+            }
+        }
+    }
+
+    /**
+     * Throttle the request as ECR does: the registry answers 429 {@code TOOMANYREQUESTS "Rate exceeded"}, the API
+     * answers 400 {@code ThrottlingException "Rate exceeded"} (which the AWS SDK retries).
+     */
+    record Throttled() implements Fault {
+    }
+
+    /** Close the connection without sending any response. */
+    record DropConnection() implements Fault {
+    }
+
+    /** Wait, then handle the request normally. */
+    record Delay(Duration duration) implements Fault {
+        public Delay {
+            Objects.requireNonNull(duration, "duration");
+        }
+    }
+
+    static Fault status(int status) {
+        return new Status(status);
+    }
+
+    static Fault throttled() {
+        return new Throttled();
+    }
+
+    static Fault dropConnection() {
+        return new DropConnection();
+    }
+
+    static Fault delay(Duration duration) {
+        return new Delay(duration);
+    }
+}

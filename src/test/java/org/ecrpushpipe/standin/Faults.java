@@ -1,0 +1,69 @@
+package org.ecrpushpipe.standin;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Faults waiting to be injected into the next matching requests. Thread-safe. A rule matches a request whose
+ * method equals {@code method} ({@code "*"} for any) and whose target matches {@code pathRegex} as a whole; it
+ * then counts down and stops matching once it has fired {@code times} times. Rules are tried in the order they
+ * were added.
+ *
+ * <p>The target is the request path on the registry facade (e.g. {@code /v2/app/manifests/1.0}) and the
+ * operation name on the API (e.g. {@code GetAuthorizationToken} or {@code AssumeRoleWithWebIdentity}).
+ */
+public final class Faults {
+    private final List<Rule> rules = new ArrayList<>();
+
+    /** Injects {@code fault} into the next {@code times} requests that match. */
+    public synchronized Faults failNext(int times, String method, String pathRegex, Fault fault) {
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be at least 1, not " + times);
+        }
+        rules.add(new Rule(Objects.requireNonNull(method, "method"), Pattern.compile(pathRegex),
+                Objects.requireNonNull(fault, "fault"), times));
+        return this;
+    }
+
+    /** Forgets all rules that have not fired yet. */
+    public synchronized void clear() {
+        rules.clear();
+    }
+
+    /** How many injections are still pending over all rules. */
+    public synchronized int pending() {
+        return rules.stream().mapToInt(r -> r.remaining).sum();
+    }
+
+    /** Takes one injection for this request, if a rule matches. */
+    synchronized Optional<Fault> take(String method, String target) {
+        for (Iterator<Rule> it = rules.iterator(); it.hasNext(); ) {
+            Rule rule = it.next();
+            if ((rule.method.equals("*") || rule.method.equalsIgnoreCase(method)) && rule.target.matcher(target).matches()) {
+                if (--rule.remaining == 0) {
+                    it.remove();
+                }
+                return Optional.of(rule.fault);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final class Rule {
+        final String method;
+        final Pattern target;
+        final Fault fault;
+        int remaining;
+
+        Rule(String method, Pattern target, Fault fault, int remaining) {
+            this.method = method;
+            this.target = target;
+            this.fault = fault;
+            this.remaining = remaining;
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package org.ecrpushpipe.standin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ECR operations on images: DescribeImages, BatchGetImage, PutImage and BatchDeleteImage, answered from and
+ * applied to the real registry.
+ */
+final class ImageOperations {
+    private static final List<String> TAG_STATUSES = List.of("TAGGED", "UNTAGGED", "ANY");
+
+    private final RepositoryCatalog catalog;
+    private final RepositoryImages images;
+    private final RegistryClient registry;
+    private final String accountId;
+    private final Clock clock;
+
+    ImageOperations(RepositoryCatalog catalog, RepositoryImages images, RegistryClient registry, String accountId,
+                    Clock clock) {
+        this.catalog = catalog;
+        this.images = images;
+        this.registry = registry;
+        this.accountId = accountId;
+        this.clock = clock;
+    }
+
+    ObjectNode describeImages(Params params) {
+        Repository repository = catalog.require(params.repositoryName());
+        List<JsonNode> ids = params.list("imageIds", 0, 100);
+        Params filter = params.object("filter");
+        String tagStatus = filter == null ? "ANY" : filter.string("tagStatus")
+                .map(s -> Params.checkEnum("filter.tagStatus", s, TAG_STATUSES)).orElse("ANY");
+        int maxResults = params.integer("maxResults", 1, 1000).orElse(100);
+        if (!ids.isEmpty() && (params.raw().has("maxResults") || params.raw().has("nextToken"))) {
+            throw new EcrError("InvalidParameterException",
+                    "Invalid parameter: maxResults and nextToken cannot be used together with imageIds.");
+        }
+        List<RepositoryImages.Image> all = images.list(repository);
+        List<RepositoryImages.Image> selected = new ArrayList<>();
+        if (ids.isEmpty()) {
+            for (RepositoryImages.Image image : all) {
+                boolean tagged = !image.tags().isEmpty();
+                if (tagStatus.equals("ANY") || tagged == tagStatus.equals("TAGGED")) {
+                    selected.add(image);
+                }
+            }
+        } else {
+            for (JsonNode id : ids) {
+                ImageId imageId = ImageId.of(new Params(id));
+                RepositoryImages.Image image = find(all, imageId).orElseThrow(() ->
+                        EcrError.imageNotFound(imageId.digest, imageId.tag, repository.name(), accountId));
+                if (!selected.contains(image)) {
+                    selected.add(image);
+                }
+            }
+        }
+        int from = params.string("nextToken").map(RepositoryOperations::decodeToken).orElse(0);
+        int to = Math.min(selected.size(), from + maxResults);
+        ObjectNode response = EcrJson.object();
+        ArrayNode details = response.putArray("imageDetails");
+        for (RepositoryImages.Image image : selected.subList(Math.min(from, to), to)) {
+            ObjectNode detail = details.addObject()
+                    .put("registryId", accountId)
+                    .put("repositoryName", repository.name())
+                    .put("imageDigest", image.digest());
+            if (!image.tags().isEmpty()) {
+                image.tags().forEach(detail.putArray("imageTags")::add);
+            }
+            detail.put("imageSizeInBytes", images.sizeInBytes(image));
+            detail.set("imagePushedAt", EcrJson.timestamp(image.pushedAt()));
+            detail.put("imageManifestMediaType", image.manifest().mediaType());
+            String artifactMediaType = images.artifactMediaType(image);
+            if (artifactMediaType != null) {
+                detail.put("artifactMediaType", artifactMediaType);
+            }
+        }
+        if (to < selected.size()) {
+            response.put("nextToken", RepositoryOperations.encodeToken(to));
+        }
+        return response;
+    }
+
+    ObjectNode batchGetImage(Params params) {
+        Repository repository = catalog.require(params.repositoryName());
+        List<JsonNode> ids = params.list("imageIds", 1, 100);
+        params.list("acceptedMediaTypes", 0, 100);
+        List<RepositoryImages.Image> all = images.list(repository);
+        ObjectNode response = EcrJson.object();
+        ArrayNode found = response.putArray("images");
+        ArrayNode failures = response.putArray("failures");
+        for (JsonNode id : ids) {
+            ImageId imageId = ImageId.of(new Params(id));
+            Optional<RepositoryImages.Image> image = find(all, imageId);
+            if (image.isEmpty()) {
+                failures.addObject().<ObjectNode>set("imageId", EcrJson.imageId(imageId.digest, imageId.tag))
+                        .put("failureCode", "ImageNotFound").put("failureReason", "Requested image not found");
+                continue;
+            }
+            found.add(image(repository, image.get().manifest(), imageId.tag));
+        }
+        return response;
+    }
+
+    ObjectNode putImage(Params params) {
+        Repository repository = catalog.require(params.repositoryName());
+        String manifestText = params.requiredString("imageManifest");
+        if (manifestText.isEmpty() || manifestText.length() > 4194304) {
+            throw EcrError.invalidParameter("imageManifest", "Member must have length between 1 and 4194304");
+        }
+        byte[] bytes = manifestText.getBytes(StandardCharsets.UTF_8);
+        String digest = "sha256:" + SigV4Verifier.hex(SigV4Verifier.sha256(bytes));
+        Optional<String> givenDigest = params.string("imageDigest");
+        if (givenDigest.isPresent() && !givenDigest.get().equals(digest)) {
+            throw new EcrError("ImageDigestDoesNotMatchException", "The provided image digest '" + givenDigest.get()
+                    + "' does not match the digest of the manifest '" + digest + "'");
+        }
+        String mediaType = params.string("imageManifestMediaType").orElseGet(() -> mediaTypeOf(bytes));
+        Optional<String> tag = params.string("imageTag");
+        if (tag.isPresent() && !Params.DOCKER_TAG.matcher(tag.get()).matches()) {
+            throw EcrError.invalidParameter("imageTag", "must satisfy regular expression '"
+                    + Params.DOCKER_TAG.pattern() + "'");
+        }
+        repository.manifestLock().lock();
+        try {
+            if (tag.isPresent()) {
+                Optional<RegistryManifest> existing = registry.manifest(repository.name(), tag.get());
+                if (existing.isPresent() && existing.get().digest().equals(digest)) {
+                    throw new EcrError("ImageAlreadyExistsException", "Image with digest '" + digest + "' and tag '"
+                            + tag.get() + "' already exists in the repository with name '" + repository.name()
+                            + "' in the registry with id '" + accountId + "'");
+                }
+                if (existing.isPresent() && repository.mutability().isImmutable(tag.get())) {
+                    throw EcrError.tagAlreadyExists(tag.get(), repository.name());
+                }
+            } else if (registry.manifest(repository.name(), digest).isPresent()) {
+                throw new EcrError("ImageAlreadyExistsException", "Image with digest '" + digest + "' already exists "
+                        + "in the repository with name '" + repository.name() + "' in the registry with id '"
+                        + accountId + "'");
+            }
+            try {
+                registry.putManifest(repository.name(), tag.orElse(digest), mediaType, bytes);
+            } catch (RegistryClient.RegistryException e) {
+                throw translate(e, repository);
+            }
+            repository.firstSeen(digest, clock.instant());
+        } finally {
+            repository.manifestLock().unlock();
+        }
+        ObjectNode response = EcrJson.object();
+        response.set("image", image(repository, new RegistryManifest(digest, mediaType, bytes), tag.orElse(null)));
+        return response;
+    }
+
+    /** By tag removes the tag, and the image with its last tag; by digest removes the image with all its tags. */
+    ObjectNode batchDeleteImage(Params params) {
+        Repository repository = catalog.require(params.repositoryName());
+        List<JsonNode> ids = params.list("imageIds", 1, 100);
+        ObjectNode response = EcrJson.object();
+        ArrayNode deleted = response.putArray("imageIds");
+        ArrayNode failures = response.putArray("failures");
+        repository.manifestLock().lock();
+        try {
+            for (JsonNode id : ids) {
+                ImageId imageId = ImageId.of(new Params(id));
+                Optional<RepositoryImages.Image> found = find(images.list(repository), imageId);
+                if (found.isEmpty()) {
+                    failures.addObject().<ObjectNode>set("imageId", EcrJson.imageId(imageId.digest, imageId.tag))
+                            .put("failureCode", "ImageNotFound").put("failureReason", "Requested image not found");
+                    continue;
+                }
+                RepositoryImages.Image image = found.get();
+                // Distribution 2.8 deletes manifests by digest only, taking every tag with them; to remove one tag
+                // of several, delete the manifest and put the same bytes back under the tags that remain.
+                registry.deleteManifest(repository.name(), image.digest());
+                if (imageId.tag != null && image.tags().size() > 1) {
+                    for (String remaining : image.tags()) {
+                        if (!remaining.equals(imageId.tag)) {
+                            registry.putManifest(repository.name(), remaining, image.manifest().mediaType(),
+                                    image.manifest().bytes());
+                        }
+                    }
+                    deleted.add(EcrJson.imageId(image.digest(), imageId.tag));
+                } else {
+                    repository.forget(image.digest());
+                    if (image.tags().isEmpty()) {
+                        deleted.add(EcrJson.imageId(image.digest(), null));
+                    }
+                    image.tags().forEach(t -> deleted.add(EcrJson.imageId(image.digest(), t)));
+                }
+            }
+        } finally {
+            repository.manifestLock().unlock();
+        }
+        return response;
+    }
+
+    private ObjectNode image(Repository repository, RegistryManifest manifest, String tag) {
+        ObjectNode image = EcrJson.object()
+                .put("registryId", accountId)
+                .put("repositoryName", repository.name());
+        image.set("imageId", EcrJson.imageId(manifest.digest(), tag));
+        image.put("imageManifest", new String(manifest.bytes(), StandardCharsets.UTF_8));
+        image.put("imageManifestMediaType", manifest.mediaType());
+        return image;
+    }
+
+    private EcrError translate(RegistryClient.RegistryException e, Repository repository) {
+        JsonNode errors = registry.parse(e.body.getBytes(StandardCharsets.UTF_8)).path("errors");
+        List<String> missingBlobs = new ArrayList<>();
+        for (JsonNode error : errors) {
+            if (error.path("code").asText().equals("MANIFEST_BLOB_UNKNOWN")) {
+                missingBlobs.add(error.path("detail").asText());
+            }
+        }
+        if (!missingBlobs.isEmpty()) {
+            return new EcrError("LayersNotFoundException", "Layers with digests '" + missingBlobs + "' required for "
+                    + "pushing image into repository with name '" + repository.name() + "' in the registry with id '"
+                    + accountId + "' do not exist");
+        }
+        if (e.status == 400) {
+            return EcrError.invalidParameter("imageManifest", "Invalid manifest: " + errors);
+        }
+        return EcrError.server("The registry behind the stand-in failed: HTTP " + e.status);
+    }
+
+    private static String mediaTypeOf(byte[] manifest) {
+        JsonNode node = EcrJson.MAPPER.createObjectNode();
+        try {
+            node = EcrJson.MAPPER.readTree(manifest);
+        } catch (Exception e) {
+            throw EcrError.invalidParameter("imageManifest", "Invalid JSON syntax");
+        }
+        if (node.path("mediaType").isTextual()) {
+            return node.path("mediaType").asText();
+        }
+        return node.has("manifests") ? "application/vnd.oci.image.index.v1+json"
+                : "application/vnd.oci.image.manifest.v1+json";
+    }
+
+    private static Optional<RepositoryImages.Image> find(List<RepositoryImages.Image> all, ImageId id) {
+        return all.stream()
+                .filter(i -> id.digest == null || i.digest().equals(id.digest))
+                .filter(i -> id.tag == null || i.tags().contains(id.tag))
+                .findFirst();
+    }
+
+    /** An {@code imageId} member: a digest, a tag, or both. */
+    private record ImageId(String digest, String tag) {
+        static ImageId of(Params params) {
+            String digest = params.string("imageDigest").orElse(null);
+            String tag = params.string("imageTag").orElse(null);
+            if (digest == null && tag == null) {
+                throw new EcrError("InvalidParameterException",
+                        "Invalid parameter at 'imageIds' failed to satisfy constraint: 'imageDigest or imageTag must be specified'");
+            }
+            if (digest != null && !Params.DIGEST.matcher(digest).matches()) {
+                throw EcrError.invalidParameter("imageIds.member.imageDigest",
+                        "must satisfy regular expression '" + Params.DIGEST.pattern() + "'");
+            }
+            return new ImageId(digest, tag);
+        }
+    }
+}

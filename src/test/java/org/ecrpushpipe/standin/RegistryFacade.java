@@ -1,0 +1,241 @@
+package org.ecrpushpipe.standin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * ECR's data plane in front of the real registry: a streaming reverse proxy that checks ECR's Basic credentials
+ * ({@code AWS} and a password from GetAuthorizationToken), refuses repositories the control plane never created
+ * and overwrites of immutable tags with ECR's errors, then forwards with the real registry's own credentials.
+ * Bodies are piped through in both directions, never held whole in memory.
+ */
+final class RegistryFacade implements HttpHandler {
+    private static final Pattern REPOSITORY_PATH = Pattern.compile("/v2/(.+?)/(manifests|blobs|tags)/(.*)");
+    /** Hop-by-hop headers, and those this proxy sets itself. */
+    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
+            "authorization", "expect", "date");
+
+    private final RepositoryCatalog catalog;
+    private final AuthorizationTokens tokens;
+    private final RegistryClient registry;
+    private final Faults faults;
+    private final String accountId;
+    private final String realm;
+    private final Clock clock;
+
+    RegistryFacade(RepositoryCatalog catalog, AuthorizationTokens tokens, RegistryClient registry, Faults faults,
+                   String accountId, String region, Clock clock) {
+        this.clock = clock;
+        this.catalog = catalog;
+        this.tokens = tokens;
+        this.registry = registry;
+        this.faults = faults;
+        this.accountId = accountId;
+        this.realm = "https://" + accountId + ".dkr.ecr." + region + ".amazonaws.com/";
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getRawPath();
+            Optional<Fault> fault = faults.take(method, path);
+            if (fault.isPresent()) {
+                if (fault.get() instanceof Fault.DropConnection) {
+                    return; // closing the exchange before any response closes the socket
+                } else if (fault.get() instanceof Fault.Delay delay) {
+                    ApiHandler.sleep(delay.duration());
+                } else if (fault.get() instanceof Fault.Status status && status.status() != 429) {
+                    sendError(exchange, status.status(), "UNKNOWN", "unknown error");
+                    return;
+                } else {
+                    sendError(exchange, 429, "TOOMANYREQUESTS", "Rate exceeded");
+                    return;
+                }
+            }
+            if (!authorized(exchange)) {
+                return;
+            }
+            Matcher m = REPOSITORY_PATH.matcher(path);
+            if (!m.matches()) {
+                forward(exchange);
+                return;
+            }
+            String name = m.group(1);
+            Optional<Repository> repository = catalog.find(name);
+            if (repository.isEmpty()) {
+                sendError(exchange, 404, "NAME_UNKNOWN", "The repository with name '" + name
+                        + "' does not exist in the registry with id '" + accountId + "'");
+                return;
+            }
+            if (m.group(2).equals("manifests") && method.equals("PUT")) {
+                putManifest(exchange, repository.get(), URLDecoder.decode(m.group(3), StandardCharsets.UTF_8));
+            } else {
+                forward(exchange);
+            }
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) throws IOException {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String password = null;
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                if (decoded.startsWith("AWS:")) {
+                    password = decoded.substring(4);
+                }
+            } catch (IllegalArgumentException notBase64) {
+                // treated like no credentials
+            }
+        }
+        AuthorizationTokens.Status status = password == null ? AuthorizationTokens.Status.UNKNOWN : tokens.check(password);
+        if (status == AuthorizationTokens.Status.VALID) {
+            return true;
+        }
+        if (status == AuthorizationTokens.Status.EXPIRED) {
+            sendError(exchange, 403, "DENIED", "Your authorization token has expired. Reauthenticate and try again.");
+            return false;
+        }
+        exchange.getResponseHeaders().set("Www-Authenticate",
+                "Basic realm=\"" + realm + "\",service=\"ecr.amazonaws.com\"");
+        send(exchange, 401, "text/plain; charset=utf-8", "Not Authorized");
+        return false;
+    }
+
+    private void putManifest(HttpExchange exchange, Repository repository, String reference) throws IOException {
+        boolean byTag = !reference.contains(":");
+        repository.manifestLock().lock();
+        try {
+            // ECR refuses even an identical manifest under an existing immutable tag.
+            if (byTag && repository.mutability().isImmutable(reference)
+                    && registry.manifest(repository.name(), reference).isPresent()) {
+                sendError(exchange, 400, "TAG_INVALID",
+                        EcrError.immutableTagMessage(reference, repository.name()));
+                return;
+            }
+            HttpResponse<InputStream> response = forward(exchange);
+            if (response != null && response.statusCode() == 201) {
+                response.headers().firstValue("Docker-Content-Digest")
+                        .ifPresent(digest -> repository.firstSeen(digest, clock.instant()));
+            }
+        } finally {
+            repository.manifestLock().unlock();
+        }
+    }
+
+    /** Proxies the exchange to the real registry; returns the registry's response (body already relayed). */
+    private HttpResponse<InputStream> forward(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        URI uri = exchange.getRequestURI();
+        String target = registry.base() + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target));
+        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+            if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                for (String value : header.getValue()) {
+                    try {
+                        request.header(header.getKey(), value);
+                    } catch (IllegalArgumentException restricted) {
+                        // a header the JDK client sets itself
+                    }
+                }
+            }
+        }
+        request.header("Authorization", registry.authorization());
+        request.method(method, requestBody(exchange));
+
+        HttpResponse<InputStream> response;
+        try {
+            response = registry.http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            sendError(exchange, 502, "UNKNOWN", "the registry behind the ECR stand-in did not answer");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while forwarding", e);
+        }
+
+        String facadeOrigin = "http://" + exchange.getRequestHeaders().getFirst("Host");
+        response.headers().map().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (NOT_FORWARDED.contains(lower) || lower.startsWith(":")) {
+                return;
+            }
+            for (String value : values) {
+                if (lower.equals("location") && value.startsWith(registry.base())) {
+                    // The registry points uploads at itself; the client must come back through the facade.
+                    value = facadeOrigin + value.substring(registry.base().length());
+                }
+                exchange.getResponseHeaders().add(name, value);
+            }
+        });
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        int status = response.statusCode();
+        try (InputStream in = response.body()) {
+            if (method.equals("HEAD")) {
+                if (length >= 0) {
+                    exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
+                }
+                exchange.sendResponseHeaders(status, -1);
+            } else if (length == 0 || status == 204 || status == 304) {
+                exchange.sendResponseHeaders(status, -1);
+            } else {
+                // 0 tells the JDK server to send chunked when the registry did not say how long the body is.
+                exchange.sendResponseHeaders(status, length > 0 ? length : 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    in.transferTo(out);
+                }
+            }
+        }
+        return response;
+    }
+
+    private static HttpRequest.BodyPublisher requestBody(HttpExchange exchange) {
+        String contentLength = exchange.getRequestHeaders().getFirst("Content-Length");
+        boolean chunked = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Transfer-Encoding"))
+                .map(v -> v.toLowerCase(Locale.ROOT).contains("chunked")).orElse(false);
+        long length = contentLength == null ? -1 : Long.parseLong(contentLength.trim());
+        if (!chunked && length <= 0) {
+            return HttpRequest.BodyPublishers.noBody();
+        }
+        HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody);
+        return chunked ? stream : HttpRequest.BodyPublishers.fromPublisher(stream, length);
+    }
+
+    private static void sendError(HttpExchange exchange, int status, String code, String message) throws IOException {
+        String body = EcrJson.object().set("errors", EcrJson.MAPPER.createArrayNode()
+                .add(EcrJson.object().put("code", code).put("message", message))).toString();
+        send(exchange, status, "application/json; charset=utf-8", body);
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Docker-Distribution-Api-Version", "registry/2.0");
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+}

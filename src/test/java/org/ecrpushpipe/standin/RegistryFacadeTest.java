@@ -1,0 +1,360 @@
+package org.ecrpushpipe.standin;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.ecrpushpipe.testbed.RegistryProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.ImageDetail;
+import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
+import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
+import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
+
+/** ECR's registry as docker sees it: the facade over plain HTTP with a real registry behind it. */
+class RegistryFacadeTest {
+    private static final String SCHEMA2 = "application/vnd.docker.distribution.manifest.v2+json";
+
+    private static RegistryProcess registry;
+    private static EcrStandIn standIn;
+    private static EcrClient ecr;
+    private static String auth;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = RegistryProcess.start();
+        standIn = EcrStandIn.builder().registry(registry.url(), registry.username(), registry.password()).start();
+        standIn.addAccessKey(EcrApiTest.KEY, EcrApiTest.SECRET);
+        ecr = EcrApiTest.ecr(standIn, AwsBasicCredentials.create(EcrApiTest.KEY, EcrApiTest.SECRET));
+        auth = login();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (ecr != null) {
+            ecr.close();
+        }
+        if (standIn != null) {
+            standIn.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    /** The Authorization header docker would send after {@code docker login} with GetAuthorizationToken's token. */
+    private static String login() {
+        return "Basic " + ecr.getAuthorizationToken().authorizationData().get(0).authorizationToken();
+    }
+
+    @Test
+    void withoutCredentialsAnswersLikeEcr() throws Exception {
+        HttpResponse<String> response = send("GET", "/v2/", null, null);
+        assertEquals(401, response.statusCode());
+        assertEquals("Basic realm=\"https://123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/\",service=\"ecr.amazonaws.com\"",
+                response.headers().firstValue("Www-Authenticate").orElseThrow());
+        assertEquals("Not Authorized", response.body());
+        // The real registry's own credentials are not ECR credentials.
+        assertEquals(401, send("GET", "/v2/", registry.basicAuthorization(), null).statusCode());
+    }
+
+    @Test
+    void withAnIssuedTokenAnswersTheVersionCheck() throws Exception {
+        assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
+    }
+
+    @Test
+    void refusesRepositoriesTheControlPlaneNeverCreated() throws Exception {
+        HttpResponse<String> response = send("GET", "/v2/never/created/tags/list", auth, null);
+        assertEquals(404, response.statusCode());
+        assertEquals("{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"The repository with name 'never/created' "
+                + "does not exist in the registry with id '123456789012'\"}]}", response.body());
+        assertEquals(404, send("POST", "/v2/never/blobs/uploads/", auth, new byte[0]).statusCode());
+    }
+
+    @Test
+    void anImagePushedByHandShowsUpInTheApi() throws Exception {
+        standIn.createRepository("team/app");
+        Image image = Image.random("hand-pushed");
+        String digest = push("team/app", "1.0", image);
+        assertEquals(image.digest(), digest);
+
+        // The blobs stream back through the facade, HEAD included.
+        HttpResponse<String> head = send("HEAD", "/v2/team/app/blobs/" + image.layerDigest(), auth, null);
+        assertEquals(200, head.statusCode());
+        assertEquals(String.valueOf(image.layer.length), head.headers().firstValue("Content-Length").orElseThrow());
+        assertEquals(image.layerDigest(), head.headers().firstValue("Docker-Content-Digest").orElseThrow());
+        HttpResponse<byte[]> blob = sendBytes("GET", "/v2/team/app/blobs/" + image.layerDigest(), auth);
+        assertArrayEquals(image.layer, blob.body());
+
+        ImageDetail detail = ecr.describeImages(r -> r.repositoryName("team/app")).imageDetails().get(0);
+        assertEquals(registryDigest("team/app", "1.0"), detail.imageDigest());
+        assertEquals(List.of("1.0"), detail.imageTags());
+        assertEquals(image.layer.length, detail.imageSizeInBytes());
+        assertEquals(SCHEMA2, detail.imageManifestMediaType());
+        assertEquals("application/vnd.docker.container.image.v1+json", detail.artifactMediaType());
+        assertTrue(detail.imagePushedAt() != null);
+
+        var got = ecr.batchGetImage(r -> r.repositoryName("team/app")
+                .imageIds(ImageIdentifier.builder().imageTag("1.0").build(),
+                        ImageIdentifier.builder().imageTag("missing").build()));
+        assertEquals(image.manifest(), got.images().get(0).imageManifest());
+        assertEquals(digest, got.images().get(0).imageId().imageDigest());
+        assertEquals("ImageNotFound", got.failures().get(0).failureCodeAsString());
+        assertEquals("missing", got.failures().get(0).imageId().imageTag());
+
+        ImageNotFoundException missing = assertThrows(ImageNotFoundException.class, () -> ecr.describeImages(r -> r
+                .repositoryName("team/app").imageIds(ImageIdentifier.builder().imageTag("missing").build())));
+        assertEquals("The image with imageId {imageDigest:'null', imageTag:'missing'} does not exist within the "
+                + "repository with name 'team/app' in the registry with id '123456789012'",
+                missing.awsErrorDetails().errorMessage());
+    }
+
+    @Test
+    void putImageAndBatchDeleteImageChangeTagsInTheRealRegistry() throws Exception {
+        standIn.createRepository("retag");
+        Image image = Image.random("retag");
+        String digest = push("retag", "build-7", image);
+
+        var put = ecr.putImage(r -> r.repositoryName("retag").imageManifest(image.manifest()).imageTag("stable"))
+                .image();
+        assertEquals(digest, put.imageId().imageDigest());
+        assertEquals(digest, registryDigest("retag", "stable"));
+        assertEquals(List.of("build-7", "stable"), ecr.describeImages(r -> r.repositoryName("retag"))
+                .imageDetails().get(0).imageTags());
+        assertThrows(ImageAlreadyExistsException.class, () -> ecr.putImage(r -> r.repositoryName("retag")
+                .imageManifest(image.manifest()).imageTag("stable")));
+
+        // By tag removes just that tag while another remains.
+        var deleted = ecr.batchDeleteImage(r -> r.repositoryName("retag")
+                .imageIds(ImageIdentifier.builder().imageTag("build-7").build()));
+        assertEquals(digest, deleted.imageIds().get(0).imageDigest());
+        assertEquals(List.of("stable"), registryTags("retag"));
+        assertEquals(digest, registryDigest("retag", "stable"));
+
+        // The last tag takes the image with it.
+        ecr.batchDeleteImage(r -> r.repositoryName("retag").imageIds(ImageIdentifier.builder().imageTag("stable").build()));
+        assertEquals(List.of(), ecr.describeImages(r -> r.repositoryName("retag")).imageDetails());
+        assertEquals(404, send("GET", "/v2/retag/manifests/" + digest, auth, null).statusCode());
+        var again = ecr.batchDeleteImage(r -> r.repositoryName("retag")
+                .imageIds(ImageIdentifier.builder().imageTag("stable").build()));
+        assertEquals("ImageNotFound", again.failures().get(0).failureCodeAsString());
+    }
+
+    @Test
+    void immutableTagsCannotBeOverwrittenExceptThoseExcluded() throws Exception {
+        standIn.createRepository("frozen", "IMMUTABLE_WITH_EXCLUSION", "latest*");
+        Image image = Image.random("frozen");
+        push("frozen", "1.0", image);
+
+        HttpResponse<String> again = send("PUT", "/v2/frozen/manifests/1.0", auth,
+                image.manifest().getBytes(StandardCharsets.UTF_8), "Content-Type", SCHEMA2);
+        assertEquals(400, again.statusCode());
+        assertEquals("{\"errors\":[{\"code\":\"TAG_INVALID\",\"message\":\"The image tag '1.0' already exists in the "
+                + "'frozen' repository and cannot be overwritten because the repository is immutable.\"}]}", again.body());
+
+        for (int i = 0; i < 2; i++) {
+            assertEquals(201, send("PUT", "/v2/frozen/manifests/latest-main", auth,
+                    image.manifest().getBytes(StandardCharsets.UTF_8), "Content-Type", SCHEMA2).statusCode());
+        }
+        Image other = Image.random("frozen-2");
+        upload("frozen", other);
+        ImageTagAlreadyExistsException e = assertThrows(ImageTagAlreadyExistsException.class, () -> ecr.putImage(r -> r
+                .repositoryName("frozen").imageManifest(other.manifest()).imageTag("1.0")));
+        assertEquals("The image tag '1.0' already exists in the 'frozen' repository and cannot be overwritten because "
+                + "the repository is immutable.", e.awsErrorDetails().errorMessage());
+    }
+
+    @Test
+    void anExpiredTokenIsDenied() throws Exception {
+        standIn.authorizationTokenLifetime(Duration.ofSeconds(2));
+        String shortLived;
+        try {
+            shortLived = login();
+        } finally {
+            standIn.authorizationTokenLifetime(Duration.ofHours(12));
+        }
+        assertEquals(200, send("GET", "/v2/", shortLived, null).statusCode());
+        Thread.sleep(2200);
+        HttpResponse<String> response = send("GET", "/v2/", shortLived, null);
+        assertEquals(403, response.statusCode());
+        assertEquals("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"Your authorization token has expired. "
+                + "Reauthenticate and try again.\"}]}", response.body());
+    }
+
+    @Test
+    void injectedServerErrorsAndThrottlingHappenOnceThenTheRequestSucceeds() throws Exception {
+        standIn.faults().failNext(1, "GET", "/v2/", Fault.status(500));
+        assertEquals(500, send("GET", "/v2/", auth, null).statusCode());
+        assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
+
+        standIn.faults().failNext(1, "GET", "/v2/", Fault.status(429));
+        HttpResponse<String> throttled = send("GET", "/v2/", auth, null);
+        assertEquals(429, throttled.statusCode());
+        assertEquals("{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"Rate exceeded\"}]}", throttled.body());
+        assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
+        assertEquals(0, standIn.faults().pending());
+    }
+
+    @Test
+    void aDroppedConnectionHappensOnceThenTheRequestSucceeds() throws Exception {
+        standIn.createRepository("flaky");
+        standIn.faults().failNext(1, "*", "/v2/flaky/blobs/uploads/", Fault.dropConnection());
+        assertThrows(IOException.class, () -> send("POST", "/v2/flaky/blobs/uploads/", auth, new byte[0]));
+        assertEquals(202, send("POST", "/v2/flaky/blobs/uploads/", auth, new byte[0]).statusCode());
+    }
+
+    @Test
+    void aDelayHappensOnceThenRequestsAreFastAgain() throws Exception {
+        standIn.faults().failNext(1, "GET", "/v2/", Fault.delay(Duration.ofMillis(1500)));
+        long start = System.nanoTime();
+        assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() >= 1500, "the first request was delayed");
+        start = System.nanoTime();
+        assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 1000, "the second was not");
+    }
+
+    // --- a hand-rolled docker push, through the facade
+
+    /** A tiny image: a config blob, one layer blob and a docker v2 schema2 manifest naming them. */
+    private record Image(byte[] config, byte[] layer) {
+        static Image random(String seed) {
+            byte[] layer = new byte[64 * 1024 + seed.length()];
+            new java.util.Random(seed.hashCode()).nextBytes(layer);
+            byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"seed\":\"" + seed
+                    + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + sha256(layer) + "\"]}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            return new Image(config, layer);
+        }
+
+        String configDigest() {
+            return sha256(config);
+        }
+
+        String layerDigest() {
+            return sha256(layer);
+        }
+
+        String manifest() {
+            return "{\"schemaVersion\":2,\"mediaType\":\"" + SCHEMA2 + "\",\"config\":{\"mediaType\":"
+                    + "\"application/vnd.docker.container.image.v1+json\",\"size\":" + config.length + ",\"digest\":\""
+                    + configDigest() + "\"},\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
+                    + "\"size\":" + layer.length + ",\"digest\":\"" + layerDigest() + "\"}]}";
+        }
+
+        String digest() {
+            return sha256(manifest().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Uploads the blobs (config monolithic POST+PUT, layer chunked PATCH then PUT) and puts the manifest by tag. */
+    private static String push(String repository, String tag, Image image) throws Exception {
+        upload(repository, image);
+        HttpResponse<String> manifest = send("PUT", "/v2/" + repository + "/manifests/" + tag, auth,
+                image.manifest().getBytes(StandardCharsets.UTF_8), "Content-Type", SCHEMA2);
+        assertEquals(201, manifest.statusCode(), manifest.body());
+        return manifest.headers().firstValue("Docker-Content-Digest").orElseThrow();
+    }
+
+    private static void upload(String repository, Image image) throws Exception {
+        String location = startUpload(repository);
+        HttpResponse<String> config = sendTo("PUT", location + (location.contains("?") ? "&" : "?") + "digest="
+                + image.configDigest(), HttpRequest.BodyPublishers.ofByteArray(image.config()));
+        assertEquals(201, config.statusCode(), config.body());
+
+        location = startUpload(repository);
+        // No length given: the JDK client streams it chunked, as docker does with its PATCH.
+        HttpResponse<String> patch = sendTo("PATCH", location, HttpRequest.BodyPublishers.ofInputStream(
+                () -> new java.io.ByteArrayInputStream(image.layer())));
+        assertEquals(202, patch.statusCode(), patch.body());
+        assertEquals("0-" + (image.layer().length - 1), patch.headers().firstValue("Range").orElseThrow());
+        location = patch.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> done = sendTo("PUT", location + (location.contains("?") ? "&" : "?") + "digest="
+                + image.layerDigest(), HttpRequest.BodyPublishers.noBody());
+        assertEquals(201, done.statusCode(), done.body());
+        assertEquals(image.layerDigest(), done.headers().firstValue("Docker-Content-Digest").orElseThrow());
+    }
+
+    private static String startUpload(String repository) throws Exception {
+        HttpResponse<String> started = send("POST", "/v2/" + repository + "/blobs/uploads/", auth, new byte[0]);
+        assertEquals(202, started.statusCode(), started.body());
+        assertTrue(started.headers().firstValue("Docker-Upload-UUID").isPresent());
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith("http://" + standIn.registryHost() + "/v2/" + repository + "/blobs/uploads/"),
+                "Location points back at the facade: " + location);
+        return location;
+    }
+
+    private static HttpResponse<String> sendTo(String method, String url, HttpRequest.BodyPublisher body)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth)
+                .header("Content-Type", "application/octet-stream").method(method, body).build();
+        return client().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> send(String method, String path, String authorization, byte[] body,
+                                             String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + standIn.registryHost() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<byte[]> sendBytes(String method, String path, String authorization) throws Exception {
+        return client().send(HttpRequest.newBuilder(URI.create("http://" + standIn.registryHost() + path))
+                .header("Authorization", authorization).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * A fresh client per request: the JDK client silently retries an idempotent request once when a pooled
+     * connection closes, which would hide an injected dropped connection.
+     */
+    private static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** The digest the real registry itself reports for a tag. */
+    private static String registryDigest(String repository, String tag) throws Exception {
+        HttpResponse<String> response = client().send(HttpRequest.newBuilder(
+                        URI.create(registry.url() + "/v2/" + repository + "/manifests/" + tag))
+                .header("Authorization", registry.basicAuthorization()).header("Accept", SCHEMA2)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return response.headers().firstValue("Docker-Content-Digest").orElseThrow();
+    }
+
+    private static List<String> registryTags(String repository) throws Exception {
+        HttpResponse<String> response = client().send(HttpRequest.newBuilder(
+                        URI.create(registry.url() + "/v2/" + repository + "/tags/list"))
+                .header("Authorization", registry.basicAuthorization()).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> tags = new java.util.ArrayList<>();
+        EcrJson.MAPPER.readTree(response.body()).path("tags").forEach(t -> tags.add(t.asText()));
+        return tags.stream().sorted().toList();
+    }
+
+    private static String sha256(byte[] bytes) {
+        return "sha256:" + SigV4Verifier.hex(SigV4Verifier.sha256(bytes));
+    }
+}

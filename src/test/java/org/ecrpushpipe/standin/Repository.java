@@ -1,0 +1,110 @@
+package org.ecrpushpipe.standin;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The settings ECR keeps for one repository (the images themselves live in the real registry). Setters and
+ * getters are synchronized; {@link #manifestLock()} serialises manifest writes so that the immutable-tag check and
+ * the write that follows it cannot interleave with another writer.
+ */
+final class Repository {
+    private final String name;
+    private final Instant createdAt;
+    private final boolean scanOnPush;
+    private final String encryptionType;
+    private final String kmsKey;
+    private final ReentrantLock manifestLock = new ReentrantLock();
+    /** When the stand-in first saw each manifest digest: ECR's imagePushedAt, and the way to list untagged images. */
+    private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+    private TagMutability mutability;
+    private String lifecyclePolicy;
+    private Instant lifecyclePolicySetAt;
+    private final Map<String, String> tags = new LinkedHashMap<>();
+
+    Repository(String name, Instant createdAt, TagMutability mutability, boolean scanOnPush, String encryptionType,
+               String kmsKey, Map<String, String> tags) {
+        this.name = name;
+        this.createdAt = createdAt;
+        this.mutability = mutability;
+        this.scanOnPush = scanOnPush;
+        this.encryptionType = encryptionType;
+        this.kmsKey = kmsKey;
+        this.tags.putAll(tags);
+    }
+
+    String name() {
+        return name;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    boolean scanOnPush() {
+        return scanOnPush;
+    }
+
+    String encryptionType() {
+        return encryptionType;
+    }
+
+    String kmsKey() {
+        return kmsKey;
+    }
+
+    ReentrantLock manifestLock() {
+        return manifestLock;
+    }
+
+    synchronized TagMutability mutability() {
+        return mutability;
+    }
+
+    synchronized void mutability(TagMutability mutability) {
+        this.mutability = mutability;
+    }
+
+    synchronized String lifecyclePolicy() {
+        return lifecyclePolicy;
+    }
+
+    synchronized Instant lifecyclePolicySetAt() {
+        return lifecyclePolicySetAt;
+    }
+
+    synchronized void lifecyclePolicy(String text, Instant at) {
+        this.lifecyclePolicy = text;
+        this.lifecyclePolicySetAt = at;
+    }
+
+    synchronized Map<String, String> tags() {
+        return Map.copyOf(tags);
+    }
+
+    /** Adds or replaces tags; fails with ECR's TooManyTagsException beyond 50 tags. */
+    synchronized void tag(Map<String, String> added) {
+        Map<String, String> merged = new LinkedHashMap<>(tags);
+        merged.putAll(added);
+        if (merged.size() > 50) {
+            throw new EcrError("TooManyTagsException", "A resource can have at most 50 tags.");
+        }
+        tags.clear();
+        tags.putAll(merged);
+    }
+
+    Instant firstSeen(String digest, Instant now) {
+        return firstSeen.computeIfAbsent(digest, d -> now);
+    }
+
+    Iterable<String> knownDigests() {
+        return Map.copyOf(firstSeen).keySet();
+    }
+
+    void forget(String digest) {
+        firstSeen.remove(digest);
+    }
+}
