@@ -1,0 +1,280 @@
+# shellcheck shell=bash
+#
+# The test bed: installs the real components the tests use and starts a private Docker engine.
+# Meant to be sourced (by test/run-tests.sh, and later by a "try it" script), not run:
+#
+#   source test/bed.sh
+#   bed_install_packages          # as root on a fresh Debian 12; installs only what is missing
+#   bed_start_engine              # reuses a reachable DOCKER_HOST, else starts a private dockerd
+#   ...                           # DOCKER_HOST=tcp://127.0.0.1:PORT is exported
+#   bed_stop                      # also runs on EXIT/INT/TERM once bed_start_engine has run
+#
+# Everything the bed starts lives under one `mktemp -d` directory, so a crashed earlier run can never
+# be confused with this one, and bed_stop only ever signals processes it started itself.
+
+# The Debian packages the tests need (engine, registry, static busybox for FROM-scratch images,
+# debootstrap for the local Debian base image, htpasswd for the registry's auth).
+BED_PACKAGES=(docker.io docker-registry busybox-static debootstrap apache2-utils)
+
+BED_DIR=""          # the private engine's temporary directory, empty when none was started
+BED_DOCKERD_PID=""  # the PID of the dockerd this shell started, empty when none
+BED_ENGINE_TIMEOUT="${BED_ENGINE_TIMEOUT:-60}"  # seconds to wait for a new engine to answer /_ping
+
+bed_log() {
+  printf 'bed: %s\n' "$*" >&2
+}
+
+bed_die() {
+  printf 'bed: ERROR: %s\n' "$*" >&2
+  return 1
+}
+
+# Prints, one per line, those of the given Debian packages that are not installed.
+bed_missing_packages() {
+  local pkg status
+  for pkg in "$@"; do
+    status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
+    [[ $status == installed ]] || printf '%s\n' "$pkg"
+  done
+}
+
+# Installs whichever of the given packages (default: BED_PACKAGES plus what the build itself needs)
+# are missing, with one quiet `apt-get update` first. Installs nothing when nothing is missing.
+bed_install_packages() {
+  local wanted=("$@")
+  if ((${#wanted[@]} == 0)); then
+    wanted=("${BED_PACKAGES[@]}")
+    # The build needs a JDK 17 and, for the Maven wrapper's first download, wget or curl with CA certificates.
+    command -v javac >/dev/null 2>&1 || wanted+=(openjdk-17-jdk-headless)
+    command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || wanted+=(wget)
+    [[ -e /etc/ssl/certs/ca-certificates.crt ]] || wanted+=(ca-certificates)
+  fi
+  local missing
+  mapfile -t missing < <(bed_missing_packages "${wanted[@]}")
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  if ((EUID != 0)); then
+    bed_die "missing Debian packages: ${missing[*]}; install them (as root: apt-get install ${missing[*]}) or run this as root"
+    return 1
+  fi
+  bed_log "installing ${missing[*]}"
+  # Packages such as docker.io and docker-registry start system services from their postinst on a
+  # machine with an init system; the bed runs its own private processes instead, so keep the package
+  # scripts from starting anything for the duration of the install (policy-rc.d, see invoke-rc.d(8)).
+  local policy=/usr/sbin/policy-rc.d own_policy=""
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+  fi
+  local rc=0
+  {
+    DEBIAN_FRONTEND=noninteractive apt-get -qq update &&
+      DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends "${missing[@]}" >/dev/null
+  } || rc=$?
+  [[ -z $own_policy ]] || rm -f "$policy"
+  if ((rc != 0)); then
+    bed_die "apt-get could not install ${missing[*]} (exit $rc)"
+    return 1
+  fi
+}
+
+# Succeeds when a Docker engine answers /_ping at the given DOCKER_HOST value.
+bed_engine_answers() {
+  local host="$1"
+  case "$host" in
+    tcp://*)
+      local hostport="${host#tcp://}"
+      hostport="${hostport%%/*}"
+      local addr="${hostport%:*}" port="${hostport##*:}"
+      [[ $addr != "$hostport" ]] || port=2375
+      # bash's /dev/tcp needs neither curl nor the docker CLI, which a fresh machine may lack.
+      timeout 5 bash -c '
+        exec 3<>"/dev/tcp/$1/$2" || exit 1
+        printf "GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n" >&3
+        IFS= read -r status <&3
+        [[ $status == HTTP/1.?" 200"* ]]' _ "$addr" "$port" 2>/dev/null
+      ;;
+    unix://*)
+      local socket="${host#unix://}"
+      [[ -S $socket ]] || return 1
+      if command -v curl >/dev/null 2>&1; then
+        [[ "$(curl -s --max-time 5 --unix-socket "$socket" http://docker/_ping)" == OK ]]
+      else
+        DOCKER_HOST="$host" timeout 10 docker version >/dev/null 2>&1
+      fi
+      ;;
+    *)
+      DOCKER_HOST="$host" timeout 10 docker version >/dev/null 2>&1
+      ;;
+  esac
+}
+
+# A TCP port on 127.0.0.1 that nothing answers on right now (dockerd may still lose a race for it;
+# bed_start_engine retries with another port then).
+bed_pick_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if ! timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port" 2>/dev/null; then
+      printf '%s\n' "$port"
+      return 0
+    fi
+  done
+}
+
+# Uses the engine at DOCKER_HOST when one answers there (and starts nothing); otherwise starts a
+# private dockerd listening on a unix socket in its own directory and on tcp://127.0.0.1:PORT, and
+# exports DOCKER_HOST=tcp://127.0.0.1:PORT the way Bitbucket hands a TCP DOCKER_HOST to pipes.
+# Installs the EXIT/INT/TERM traps that stop it again.
+bed_start_engine() {
+  if [[ -n ${DOCKER_HOST:-} ]]; then
+    if bed_engine_answers "$DOCKER_HOST"; then
+      bed_log "using the Docker engine at DOCKER_HOST=$DOCKER_HOST"
+      export DOCKER_HOST
+      return 0
+    fi
+    bed_log "nothing answers at DOCKER_HOST=$DOCKER_HOST; starting a private engine instead"
+  fi
+  if [[ -n $BED_DOCKERD_PID ]]; then
+    bed_die "a private engine (PID $BED_DOCKERD_PID) is already running in this shell"
+    return 1
+  fi
+  if ((EUID != 0)); then
+    bed_die "starting a private dockerd needs root; run as root or set DOCKER_HOST to a running engine"
+    return 1
+  fi
+  command -v dockerd >/dev/null 2>&1 || { bed_die "dockerd is missing: run bed_install_packages (Debian package docker.io)"; return 1; }
+
+  bed_install_traps
+  # Under /tmp rather than $TMPDIR: containerd's sockets live below the exec-root and a unix socket
+  # path may not exceed 107 bytes.
+  BED_DIR="$(mktemp -d /tmp/ecrbed.XXXXXX)" || return 1
+  mkdir -p "$BED_DIR/data" "$BED_DIR/x"
+  local attempt port log="$BED_DIR/dockerd.log"
+  for attempt in 1 2 3; do
+    port="$(bed_pick_port)"
+    : >"$log"
+    # setsid: the engine gets its own session, so a Ctrl-C meant for the test run reaches the
+    # traps below (which stop it in order) rather than the engine directly. setsid keeps the PID
+    # here because a background job of a non-interactive shell is not a process group leader.
+    setsid dockerd \
+      --data-root "$BED_DIR/data" \
+      --exec-root "$BED_DIR/x" \
+      --pidfile "$BED_DIR/docker.pid" \
+      -H "unix://$BED_DIR/docker.sock" \
+      -H "tcp://127.0.0.1:$port" \
+      --storage-driver vfs \
+      --iptables=false --ip6tables=false --bridge=none \
+      </dev/null >"$log" 2>&1 &
+    BED_DOCKERD_PID=$!
+    if bed_await_engine "tcp://127.0.0.1:$port" "$BED_DOCKERD_PID"; then
+      # The engine listens on TCP without TLS: say so, and keep TLS settings meant for another
+      # engine from leaking into the clients that talk to this one.
+      unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CONTEXT
+      export DOCKER_HOST="tcp://127.0.0.1:$port"
+      bed_log "private Docker engine (dockerd PID $BED_DOCKERD_PID, $BED_DIR) at DOCKER_HOST=$DOCKER_HOST"
+      return 0
+    fi
+    bed_stop_dockerd
+    if grep -q 'address already in use' "$log"; then
+      bed_log "port $port was taken meanwhile; trying another one"
+      continue
+    fi
+    break
+  done
+  bed_log "dockerd did not start; its log ($log):"
+  sed 's/^/  dockerd: /' "$log" >&2
+  bed_stop
+  bed_die "could not start a private Docker engine"
+  return 1
+}
+
+# Waits until the engine answers /_ping, or its process dies, or BED_ENGINE_TIMEOUT passes.
+bed_await_engine() {
+  local host="$1" pid="$2" deadline=$((SECONDS + BED_ENGINE_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    bed_engine_answers "$host" && return 0
+    sleep 0.2
+  done
+  bed_log "dockerd did not answer /_ping on $host within ${BED_ENGINE_TIMEOUT}s"
+  return 1
+}
+
+# Commands that bed_teardown runs before bed_stop, e.g. to stop a test run that uses the engine.
+BED_TEARDOWN_FIRST=()
+
+# What the traps run: the registered teardown commands, then bed_stop.
+bed_teardown() {
+  local cmd
+  for cmd in "${BED_TEARDOWN_FIRST[@]}"; do
+    "$cmd" || true
+  done
+  bed_stop
+}
+
+# Makes every exit path of the sourcing shell (normal end, error, Ctrl-C, SIGTERM) run bed_teardown;
+# on a signal the shell then dies of that same signal, so callers see the usual 130/143.
+bed_install_traps() {
+  trap 'bed_teardown' EXIT
+  trap 'bed_teardown; trap - INT EXIT; kill -INT $$' INT
+  trap 'bed_teardown; trap - TERM EXIT; kill -TERM $$' TERM
+}
+
+# PIDs of the processes whose command line mentions the given path (our temp dir is unique, so this
+# finds exactly the containerd, shims and so on that our dockerd started, even once re-parented).
+bed_pids_mentioning() {
+  local path="$1" proc pid cmdline
+  for proc in /proc/[0-9]*; do
+    pid="${proc#/proc/}"
+    [[ $pid != "$$" && $pid != "$BASHPID" ]] || continue
+    # tr's own command line does not contain the path, so it never matches itself.
+    cmdline="$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null)" || continue
+    [[ $cmdline == *"$path"* ]] && printf '%s\n' "$pid"
+  done
+  return 0
+}
+
+# Sends SIGTERM to the dockerd this shell started and waits for it (SIGKILL after 30 s).
+bed_stop_dockerd() {
+  local pid="$BED_DOCKERD_PID"
+  [[ -n $pid ]] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      bed_log "dockerd (PID $pid) ignored SIGTERM for 30 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+  BED_DOCKERD_PID=""
+}
+
+# Stops what bed_start_engine started (dockerd, then anything of its own still running, such as the
+# containerd it spawned) and removes its directory. Safe to call any number of times.
+bed_stop() {
+  bed_stop_dockerd
+  [[ -n $BED_DIR ]] || return 0
+  local dir="$BED_DIR" leftovers pid
+  mapfile -t leftovers < <(bed_pids_mentioning "$dir")
+  if ((${#leftovers[@]} > 0)); then
+    bed_log "stopping what the engine left running: PIDs ${leftovers[*]}"
+    kill -TERM "${leftovers[@]}" 2>/dev/null || true
+    local deadline=$((SECONDS + 10))
+    while ((SECONDS < deadline)); do
+      mapfile -t leftovers < <(bed_pids_mentioning "$dir")
+      ((${#leftovers[@]} > 0)) || break
+      sleep 0.1
+    done
+    for pid in "${leftovers[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  fi
+  # dockerd unmounts what it mounted when it shuts down cleanly; after a SIGKILL it may not have.
+  local mountpoint
+  while read -r mountpoint; do
+    umount -l "$mountpoint" 2>/dev/null || true
+  done < <(awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+  rm -rf --one-file-system -- "$dir"
+  BED_DIR=""
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need (on a fresh Debian 12, as root), starts a
+# private Docker engine unless DOCKER_HOST already reaches one, runs `./mvnw -B verify "$@"` and
+# exits with Maven's exit code, stopping whatever it started on every exit path.
+#
+#   bash test/run-tests.sh                       # everything
+#   bash test/run-tests.sh -Dtest=RegistryPushTest   # extra arguments go to Maven
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=test/bed.sh
+source test/bed.sh
+
+started=$SECONDS
+packages=("${BED_PACKAGES[@]}")
+if [[ -n ${DOCKER_HOST:-} ]] && bed_engine_answers "$DOCKER_HOST"; then
+  # An engine is provided: the tests still need the registry, busybox, debootstrap and htpasswd.
+  packages=()
+  for p in "${BED_PACKAGES[@]}"; do [[ $p == docker.io ]] || packages+=("$p"); done
+fi
+BED_PACKAGES=("${packages[@]}")
+bed_install_packages
+bed_install_traps
+bed_start_engine
+
+# Maven runs in its own process group so that a Ctrl-C or SIGTERM aimed at this script stops Maven
+# and its forked test JVMs first (bed_teardown) before the engine they use goes away.
+maven_pid=""
+stop_maven() {
+  [[ -n $maven_pid ]] || return 0
+  if kill -0 "$maven_pid" 2>/dev/null; then
+    bed_log "stopping Maven (process group $maven_pid)"
+    kill -TERM -- "-$maven_pid" 2>/dev/null || true
+  fi
+  wait "$maven_pid" 2>/dev/null || true
+  maven_pid=""
+}
+BED_TEARDOWN_FIRST+=(stop_maven)
+
+bed_log "running ./mvnw -B verify $*"
+setsid ./mvnw -B verify "$@" &
+maven_pid=$!
+rc=0
+wait "$maven_pid" || rc=$?
+maven_pid=""
+bed_log "Maven exited with $rc after $((SECONDS - started)) s in total"
+exit "$rc"
