@@ -229,7 +229,7 @@ bed_pids_mentioning() {
     pid="${proc#/proc/}"
     [[ $pid != "$$" && $pid != "$BASHPID" ]] || continue
     # tr's own command line does not contain the path, so it never matches itself.
-    cmdline="$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null)" || continue
+    cmdline="$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline")" || continue
     [[ $cmdline == *"$path"* ]] && printf '%s\n' "$pid"
   done
   return 0
