@@ -38,16 +38,28 @@ bed_missing_packages() {
   done
 }
 
-# Installs whichever of the given packages (default: BED_PACKAGES plus what the build itself needs)
-# are missing, with one quiet `apt-get update` first. Installs nothing when nothing is missing.
+# The packages this machine needs: BED_PACKAGES (without docker.io when DOCKER_HOST already reaches an
+# engine, which the bed then uses), plus a JDK 17 and, for the Maven wrapper's first download of Maven,
+# wget (or curl) and CA certificates. Prints one a line.
+bed_needed_packages() {
+  local pkg
+  for pkg in "${BED_PACKAGES[@]}"; do
+    if [[ $pkg == docker.io && -n ${DOCKER_HOST:-} ]] && bed_engine_answers "$DOCKER_HOST"; then
+      continue
+    fi
+    printf '%s\n' "$pkg"
+  done
+  command -v javac >/dev/null 2>&1 || echo openjdk-17-jdk-headless
+  command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || echo wget
+  [[ -e /etc/ssl/certs/ca-certificates.crt ]] || echo ca-certificates
+}
+
+# Installs whichever of the given packages (default: bed_needed_packages) are missing, with one quiet
+# `apt-get update` first. Does nothing, and needs no root, when nothing is missing.
 bed_install_packages() {
   local wanted=("$@")
   if ((${#wanted[@]} == 0)); then
-    wanted=("${BED_PACKAGES[@]}")
-    # The build needs a JDK 17 and, for the Maven wrapper's first download, wget or curl with CA certificates.
-    command -v javac >/dev/null 2>&1 || wanted+=(openjdk-17-jdk-headless)
-    command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || wanted+=(wget)
-    [[ -e /etc/ssl/certs/ca-certificates.crt ]] || wanted+=(ca-certificates)
+    mapfile -t wanted < <(bed_needed_packages)
   fi
   local missing
   mapfile -t missing < <(bed_missing_packages "${wanted[@]}")
@@ -88,6 +100,7 @@ bed_engine_answers() {
       local addr="${hostport%:*}" port="${hostport##*:}"
       [[ $addr != "$hostport" ]] || port=2375
       # bash's /dev/tcp needs neither curl nor the docker CLI, which a fresh machine may lack.
+      # shellcheck disable=SC2016 # $1/$2 are the inner bash's arguments
       timeout 5 bash -c '
         exec 3<>"/dev/tcp/$1/$2" || exit 1
         printf "GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n" >&3
@@ -115,6 +128,7 @@ bed_pick_port() {
   local port
   while :; do
     port=$((20000 + RANDOM % 40000))
+    # shellcheck disable=SC2016 # $1 is the inner bash's argument
     if ! timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port" 2>/dev/null; then
       printf '%s\n' "$port"
       return 0
@@ -150,8 +164,8 @@ bed_start_engine() {
   # path may not exceed 107 bytes.
   BED_DIR="$(mktemp -d /tmp/ecrbed.XXXXXX)" || return 1
   mkdir -p "$BED_DIR/data" "$BED_DIR/x"
-  local attempt port log="$BED_DIR/dockerd.log"
-  for attempt in 1 2 3; do
+  local port log="$BED_DIR/dockerd.log"
+  for _ in 1 2 3; do
     port="$(bed_pick_port)"
     : >"$log"
     # setsid: the engine gets its own session, so a Ctrl-C meant for the test run reaches the
@@ -229,7 +243,7 @@ bed_pids_mentioning() {
     pid="${proc#/proc/}"
     [[ $pid != "$$" && $pid != "$BASHPID" ]] || continue
     # tr's own command line does not contain the path, so it never matches itself.
-    cmdline="$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null)" || continue
+    cmdline="$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline")" || continue
     [[ $cmdline == *"$path"* ]] && printf '%s\n' "$pid"
   done
   return 0

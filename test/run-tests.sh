@@ -11,13 +11,7 @@ cd "$(dirname "$0")/.."
 source test/bed.sh
 
 started=$SECONDS
-packages=("${BED_PACKAGES[@]}")
-if [[ -n ${DOCKER_HOST:-} ]] && bed_engine_answers "$DOCKER_HOST"; then
-  # An engine is provided: the tests still need the registry, busybox, debootstrap and htpasswd.
-  packages=()
-  for p in "${BED_PACKAGES[@]}"; do [[ $p == docker.io ]] || packages+=("$p"); done
-fi
-BED_PACKAGES=("${packages[@]}")
+# shellcheck disable=SC2119 # no arguments: install what bed_needed_packages lists
 bed_install_packages
 bed_install_traps
 bed_start_engine
@@ -25,6 +19,7 @@ bed_start_engine
 # Maven runs in its own process group so that a Ctrl-C or SIGTERM aimed at this script stops Maven
 # and its forked test JVMs first (bed_teardown) before the engine they use goes away.
 maven_pid=""
+# shellcheck disable=SC2317 # run from the traps, through BED_TEARDOWN_FIRST
 stop_maven() {
   [[ -n $maven_pid ]] || return 0
   if kill -0 "$maven_pid" 2>/dev/null; then
