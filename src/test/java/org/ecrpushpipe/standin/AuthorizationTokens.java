@@ -51,6 +51,11 @@ final class AuthorizationTokens {
         return new Issued(password, expiresAt);
     }
 
+    /** Every password issued so far, for tests that check that none was shown anywhere. */
+    java.util.List<String> issued() {
+        return java.util.List.copyOf(expiries.keySet());
+    }
+
     Status check(String password) {
         Instant expiresAt = expiries.get(Objects.requireNonNullElse(password, ""));
         if (expiresAt == null) {

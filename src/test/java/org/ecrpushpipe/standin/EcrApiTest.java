@@ -134,7 +134,7 @@ class EcrApiTest {
             AuthorizationData data = ecr.getAuthorizationToken().authorizationData().get(0);
             String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
             assertTrue(decoded.startsWith("AWS:") && decoded.length() > 20, "token decodes to AWS:<password>");
-            assertEquals("http://" + standIn.registryHost(), data.proxyEndpoint());
+            assertEquals("https://" + standIn.registryHost(), data.proxyEndpoint());
             Duration left = Duration.between(Instant.now(), data.expiresAt());
             assertTrue(left.compareTo(Duration.ofHours(11)) > 0 && left.compareTo(Duration.ofHours(13)) < 0,
                     "valid about 12 h, not " + left);

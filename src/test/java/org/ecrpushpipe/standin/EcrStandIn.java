@@ -1,6 +1,8 @@
 package org.ecrpushpipe.standin;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -61,7 +63,9 @@ public final class EcrStandIn implements AutoCloseable {
                 b.registryUsername, b.registryPassword);
 
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        facade = HttpServer.create(new InetSocketAddress(loopback, b.registryPort), 64);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(loopback, b.registryPort), 64);
+        https.setHttpsConfigurator(new HttpsConfigurator(FacadeTls.serverContext()));
+        facade = https;
         try {
             api = HttpServer.create(new InetSocketAddress(loopback, b.apiPort), 64);
         } catch (IOException e) {
@@ -69,7 +73,7 @@ public final class EcrStandIn implements AutoCloseable {
             throw e;
         }
         String registryHost = registryHost();
-        this.proxyEndpoint = b.proxyEndpoint != null ? b.proxyEndpoint : "http://" + registryHost;
+        this.proxyEndpoint = b.proxyEndpoint != null ? b.proxyEndpoint : "https://" + registryHost;
 
         EcrJson json = new EcrJson(accountId, region, registryHost);
         EcrControlPlane ecr = new EcrControlPlane(
@@ -87,6 +91,18 @@ public final class EcrStandIn implements AutoCloseable {
                 region, clock));
         api.start();
         facade.start();
+    }
+
+    /**
+     * TLS settings that trust the facade's self-signed certificate, for tests that call the facade themselves
+     * (docker needs none: it skips certificate checks for loopback registries).
+     */
+    public javax.net.ssl.SSLContext registryClientTls() {
+        try {
+            return FacadeTls.clientContext();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static Builder builder() {
@@ -146,6 +162,11 @@ public final class EcrStandIn implements AutoCloseable {
     /** Lets web identities assume this role ({@code arn:aws:iam::<account>:role/<name>}). */
     public void allowRole(String roleArn) {
         sts.allowRole(roleArn);
+    }
+
+    /** Every registry password GetAuthorizationToken has issued, so tests can check that none was shown. */
+    public List<String> issuedRegistryPasswords() {
+        return authorizationTokens.issued();
     }
 
     /** How long registry passwords from GetAuthorizationToken issued from now on stay valid (default 12 h). */
@@ -249,7 +270,7 @@ public final class EcrStandIn implements AutoCloseable {
             return this;
         }
 
-        /** What GetAuthorizationToken reports as proxyEndpoint; default {@code http://127.0.0.1:<facade port>}. */
+        /** What GetAuthorizationToken reports as proxyEndpoint; default {@code https://127.0.0.1:<facade port>}. */
         public Builder proxyEndpoint(String proxyEndpoint) {
             this.proxyEndpoint = proxyEndpoint;
             return this;

@@ -173,7 +173,8 @@ final class RegistryFacade implements HttpHandler {
             throw new IOException("interrupted while forwarding", e);
         }
 
-        String facadeOrigin = "http://" + exchange.getRequestHeaders().getFirst("Host");
+        String scheme = exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https://" : "http://";
+        String facadeOrigin = scheme + exchange.getRequestHeaders().getFirst("Host");
         response.headers().map().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (NOT_FORWARDED.contains(lower) || lower.startsWith(":")) {

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
 
-/** ECR's registry as docker sees it: the facade over plain HTTP with a real registry behind it. */
+/** ECR's registry as docker sees it: the facade over HTTPS with a real registry behind it. */
 class RegistryFacadeTest {
     private static final String SCHEMA2 = "application/vnd.docker.distribution.manifest.v2+json";
 
@@ -295,7 +295,7 @@ class RegistryFacadeTest {
         assertEquals(202, started.statusCode(), started.body());
         assertTrue(started.headers().firstValue("Docker-Upload-UUID").isPresent());
         String location = started.headers().firstValue("Location").orElseThrow();
-        assertTrue(location.startsWith("http://" + standIn.registryHost() + "/v2/" + repository + "/blobs/uploads/"),
+        assertTrue(location.startsWith("https://" + standIn.registryHost() + "/v2/" + repository + "/blobs/uploads/"),
                 "Location points back at the facade: " + location);
         return location;
     }
@@ -309,7 +309,7 @@ class RegistryFacadeTest {
 
     private static HttpResponse<String> send(String method, String path, String authorization, byte[] body,
                                              String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + standIn.registryHost() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + standIn.registryHost() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         if (authorization != null) {
@@ -322,7 +322,7 @@ class RegistryFacadeTest {
     }
 
     private static HttpResponse<byte[]> sendBytes(String method, String path, String authorization) throws Exception {
-        return client().send(HttpRequest.newBuilder(URI.create("http://" + standIn.registryHost() + path))
+        return client().send(HttpRequest.newBuilder(URI.create("https://" + standIn.registryHost() + path))
                 .header("Authorization", authorization).method(method, HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
@@ -332,7 +332,7 @@ class RegistryFacadeTest {
      * connection closes, which would hide an injected dropped connection.
      */
     private static HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(standIn.registryClientTls()).build();
     }
 
     /** The digest the real registry itself reports for a tag. */
