@@ -85,13 +85,15 @@ public final class DockerJavaEngine implements DockerEngine {
             }
         };
         try {
-            return client.buildImageCmd()
+            String shortId = client.buildImageCmd()
                     .withBaseDirectory(request.context().toFile())
                     .withDockerfile(request.dockerfile().toFile())
                     .withNetworkMode("host")
                     .withRemove(true)
                     .exec(callback)
                     .awaitImageId();
+            // the classic builder reports the short id ("Successfully built 7f1a43871e96"); use the full one
+            return client.inspectImageCmd(shortId).exec().getId();
         } catch (DockerClientException e) {
             lines.flush();
             String cause = Optional.ofNullable(error.get()).orElse(e.getMessage()
