@@ -1,0 +1,249 @@
+package org.ecrpushpipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.ecrpushpipe.standin.Fault;
+import org.ecrpushpipe.testbed.EcrBed;
+import org.ecrpushpipe.testbed.EcrBedExtension;
+import org.ecrpushpipe.testbed.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipe run in-process, end to end on the bed: the real Docker engine builds and pushes through the ECR
+ * stand-in's facade into the real registry. Each test checks what a user would: exit code, printed lines, and
+ * what the registry now holds.
+ */
+@ExtendWith(EcrBedExtension.class)
+class PipeEndToEndTest {
+    private static final Pattern PUSHED = Pattern.compile("✔ Successfully pushed (\\S+):(\\S+) \\((sha256:[0-9a-f]{64})\\)");
+
+    @TempDir
+    Path work;
+
+    private final EcrBed bed;
+
+    PipeEndToEndTest(EcrBed bed) {
+        this.bed = bed;
+    }
+
+    record Run(int exitCode, String output) {
+        List<String> lines() {
+            return output.lines().toList();
+        }
+
+        String failureLine() {
+            return lines().stream().filter(l -> l.startsWith("✖")).findFirst().orElse("(no ✖ line)");
+        }
+    }
+
+    private Run run(Map<String, String> env, Path dir) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = PipeLauncher.launch(new String[0], env, dir, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return new Run(code, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path context(String name, String... lines) {
+        TestImages.Context context = TestImages.busybox(work.resolve(name)).uniqueFile();
+        for (String line : lines) {
+            context.line(line);
+        }
+        return context.write();
+    }
+
+    private void assertNoSecretsIn(Run run) {
+        assertFalse(run.output().contains(bed.secretKey()), "secret key printed");
+        assertFalse(run.output().contains(EcrBed.ACCESS_KEY), "access key printed");
+        assertFalse(bed.standIn().issuedRegistryPasswords().isEmpty());
+        for (String password : bed.standIn().issuedRegistryPasswords()) {
+            assertFalse(run.output().contains(password), "registry password printed");
+            assertFalse(run.output().contains(java.util.Base64.getEncoder().encodeToString(
+                    ("AWS:" + password).getBytes(StandardCharsets.UTF_8))), "registry token printed");
+        }
+    }
+
+    private void assertNoStackTrace(Run run) {
+        assertFalse(run.output().contains("\tat "), run.output());
+        assertFalse(run.output().contains("Exception:"), run.output());
+    }
+
+    @Test
+    void buildsPushesAndVerifiesEveryTag() {
+        bed.standIn().createRepository("e2e/happy");
+        Map<String, String> env = bed.pipeEnv("e2e/happy");
+        env.put("TAGS", "latest 1.0.0");
+        Run run = run(env, context("happy"));
+
+        assertEquals(0, run.exitCode(), run.output());
+        List<Matcher> pushed = run.lines().stream().map(PUSHED::matcher).filter(Matcher::matches).toList();
+        assertEquals(List.of("1.0.0", "latest"), pushed.stream().map(m -> m.group(2)).toList(), "moving tag last");
+        for (Matcher m : pushed) {
+            assertEquals(bed.registryHost() + "/e2e/happy", m.group(1));
+            assertEquals(Optional.of(m.group(3)), bed.manifestDigest("e2e/happy", m.group(2)),
+                    "the registry holds the digest the pipe reported");
+        }
+        assertTrue(run.output().contains("Step 1/"), "build output is streamed");
+        assertTrue(run.lines().get(run.lines().size() - 1).matches(
+                "INFO: Pushed 2 tags of \\S+: build \\d+\\.\\d s, push \\d+\\.\\d s\\."), run.output());
+        assertNoSecretsIn(run);
+    }
+
+    @Test
+    void defaultTagComesFromTheBranch() {
+        bed.standIn().createRepository("e2e/branch");
+        Map<String, String> env = bed.pipeEnv("e2e/branch");
+        env.put("BITBUCKET_BRANCH", "feature/login-page");
+        Run run = run(env, context("branch"));
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(bed.manifestDigest("e2e/branch", "feature-login-page").isPresent());
+    }
+
+    @Test
+    void dockerignoreIsHonoured() {
+        bed.standIn().createRepository("e2e/ignore");
+        Path dir = TestImages.busyboxWithDockerignore(work.resolve("ignore")).write();
+        Run run = run(bed.pipeEnv("e2e/ignore"), dir);
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    @Test
+    void wrongSecretIsAnAuthenticationFailure() {
+        bed.standIn().createRepository("e2e/secret");
+        Map<String, String> env = bed.pipeEnv("e2e/secret");
+        env.put("AWS_SECRET", "not-the-secret");
+        Run run = run(env, context("secret"));
+        assertEquals(3, run.exitCode(), run.output());
+        assertEquals("✖ AWS rejected the request signature: the secret key does not belong to the access key.",
+                run.failureLine());
+        assertTrue(run.output().contains("Hint: check AWS_SECRET"), run.output());
+        assertFalse(run.output().contains("not-the-secret"));
+        assertNoStackTrace(run);
+    }
+
+    @Test
+    void unknownKeyIsAnAuthenticationFailure() {
+        Map<String, String> env = bed.pipeEnv("e2e/any");
+        env.put("AWS_KEY", "AKIAUNKNOWN000000000");
+        Run run = run(env, context("unknown-key"));
+        assertEquals(3, run.exitCode(), run.output());
+        assertTrue(run.failureLine().startsWith("✖ AWS does not recognise the access key"), run.output());
+    }
+
+    @Test
+    void unknownRepositoryFailsBeforeBuilding() {
+        Run run = run(bed.pipeEnv("e2e/never-created"), context("missing-repo"));
+        assertEquals(6, run.exitCode(), run.output());
+        assertEquals("✖ The repository 'e2e/never-created' does not exist in " + bed.registryHost() + ".",
+                run.failureLine());
+        assertFalse(run.output().contains("Step 1/"), "no build for a push that cannot succeed");
+        assertNoStackTrace(run);
+    }
+
+    @Test
+    void unreachableEngineSaysTheStepNeedsTheDockerService() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        bed.standIn().createRepository("e2e/engine");
+        Map<String, String> env = bed.pipeEnv("e2e/engine");
+        env.put("DOCKER_HOST", "tcp://127.0.0.1:" + closedPort);
+        Run run = run(env, context("engine"));
+        assertEquals(4, run.exitCode(), run.output());
+        assertTrue(run.failureLine().startsWith("✖ Cannot reach the Docker engine at tcp://127.0.0.1:" + closedPort),
+                run.output());
+        assertTrue(run.output().contains("services: [docker]"), run.output());
+        assertNoStackTrace(run);
+    }
+
+    @Test
+    void missingDockerfileIsAConfigurationError() {
+        Map<String, String> env = bed.pipeEnv("e2e/any");
+        env.put("DOCKERFILE", "Dockerfile.missing");
+        Run run = run(env, context("no-dockerfile"));
+        assertEquals(2, run.exitCode(), run.output());
+        assertEquals("✖ Validation errors:", run.failureLine());
+        assertTrue(run.output().contains("DOCKERFILE:\n- 'Dockerfile.missing' does not exist"), run.output());
+    }
+
+    @Test
+    void failingRunStepIsABuildFailureAndPushesNothing() {
+        bed.standIn().createRepository("e2e/fails");
+        Run run = run(bed.pipeEnv("e2e/fails"), context("fails", "RUN echo about to fail && exit 3"));
+        assertEquals(5, run.exitCode(), run.output());
+        assertTrue(run.failureLine().startsWith("✖ The image build failed: "), run.output());
+        assertTrue(run.failureLine().contains("returned a non-zero code: 3"), run.output());
+        assertTrue(run.output().contains("about to fail"), "the build's own output is shown");
+        assertEquals(Optional.empty(), bed.manifestDigest("e2e/fails", "latest"));
+        assertNoStackTrace(run);
+    }
+
+    @Test
+    void immutableTagWithOtherContentFailsAndKeepsTheOriginal() {
+        bed.standIn().createRepository("e2e/immutable", "IMMUTABLE");
+        Map<String, String> env = bed.pipeEnv("e2e/immutable");
+        env.put("TAGS", "1.0");
+        assertEquals(0, run(env, context("immutable-1")).exitCode());
+        String original = bed.manifestDigest("e2e/immutable", "1.0").orElseThrow();
+
+        Run second = run(env, context("immutable-2"));
+        assertEquals(6, second.exitCode(), second.output());
+        assertTrue(second.failureLine().contains("immutable"), second.output());
+        assertEquals(Optional.of(original), bed.manifestDigest("e2e/immutable", "1.0"), "the tag was not moved");
+    }
+
+    @Test
+    void transientRegistryFailuresAreRetried() {
+        bed.standIn().createRepository("e2e/flaky");
+        bed.standIn().faults().failNext(1, "PUT", "/v2/e2e/flaky/manifests/.*", Fault.status(500));
+        Run run = run(bed.pipeEnv("e2e/flaky"), context("flaky"));
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("WARNING: Push of " + bed.registryHost() + "/e2e/flaky:latest failed"),
+                run.output());
+        assertTrue(bed.manifestDigest("e2e/flaky", "latest").isPresent());
+        assertEquals(0, bed.standIn().faults().pending());
+    }
+
+    @Test
+    void debugShowsDetailButNoSecrets() {
+        bed.standIn().createRepository("e2e/debug");
+        Map<String, String> env = bed.pipeEnv("e2e/debug");
+        env.put("DEBUG", "true");
+        Run run = run(env, context("debug"));
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().startsWith("INFO: Enabling debug mode."), run.output());
+        assertTrue(run.output().contains("DEBUG: "), run.output());
+        assertNoSecretsIn(run);
+    }
+
+    @Test
+    void expiredLoginIsRenewedOnce() {
+        bed.standIn().createRepository("e2e/expiry");
+        bed.standIn().authorizationTokenLifetime(Duration.ofSeconds(3));
+        try {
+            // the build itself outlasts the token: the first push sees DENIED, logs in again, and succeeds
+            Run run = run(bed.pipeEnv("e2e/expiry"), context("expiry", "RUN sleep 4"));
+            assertEquals(0, run.exitCode(), run.output());
+            assertTrue(run.output().contains("WARNING: The registry says the login expired; logging in again."),
+                    run.output());
+            assertTrue(bed.manifestDigest("e2e/expiry", "latest").isPresent());
+        } finally {
+            bed.standIn().authorizationTokenLifetime(Duration.ofHours(12));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.ecrpushpipe.docker.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.ecrpushpipe.config.Secret;
+import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.PushOutcome;
+import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.registry.RegistryCredentials;
+import org.ecrpushpipe.testbed.EcrBed;
+import org.ecrpushpipe.testbed.EcrBedExtension;
+import org.ecrpushpipe.testbed.TestImages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The docker-java adapter on the real engine, pushing through the ECR stand-in's facade. */
+@ExtendWith(EcrBedExtension.class)
+class DockerJavaEngineTest {
+    @TempDir
+    Path work;
+
+    private final EcrBed bed;
+    private final DockerJavaEngine engine;
+
+    DockerJavaEngineTest(EcrBed bed) {
+        this.bed = bed;
+        this.engine = new DockerJavaEngine(bed.dockerHost());
+    }
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private RegistryCredentials credentials() {
+        var auth = bed.registryAuth();
+        return new RegistryCredentials(bed.registryHost(), auth.getUsername(), Secret.of(auth.getPassword()),
+                Instant.now().plusSeconds(3600));
+    }
+
+    private String build(String name, String... lines) {
+        TestImages.Context context = TestImages.busybox(work.resolve(name)).uniqueFile();
+        for (String line : lines) {
+            context.line(line);
+        }
+        Path dir = context.write();
+        return engine.build(new BuildRequest(dir, dir.resolve("Dockerfile")), l -> { });
+    }
+
+    @Test
+    void buildStreamsWholeLinesAndReturnsTheImageId() {
+        Path dir = TestImages.busybox(work.resolve("stream")).uniqueFile().line("RUN echo one && echo two").write();
+        List<String> lines = new ArrayList<>();
+        String id = engine.build(new BuildRequest(dir, dir.resolve("Dockerfile")), lines::add);
+        assertTrue(id.startsWith("sha256:"), id);
+        assertTrue(lines.contains("one") && lines.contains("two"), lines.toString());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("\n")), lines.toString());
+    }
+
+    @Test
+    void failedBuildCarriesTheEnginesReason() {
+        PipeException e = assertThrows(PipeException.Build.class, () -> build("fail", "RUN exit 7"));
+        assertTrue(e.getMessage().contains("returned a non-zero code: 7"), e.getMessage());
+    }
+
+    @Test
+    void pushReturnsTheDigestTheRegistryHolds() {
+        bed.standIn().createRepository("engine/app");
+        String repository = bed.registryHost() + "/engine/app";
+        engine.tag(build("push"), repository, new Tag("v1"));
+        PushOutcome outcome = engine.push(repository, new Tag("v1"), credentials(), l -> { });
+        PushOutcome.Pushed pushed = assertInstanceOf(PushOutcome.Pushed.class, outcome);
+        assertEquals(Optional.of(pushed.digest()), bed.manifestDigest("engine/app", "v1"));
+    }
+
+    @Test
+    void refusalInTheProgressStreamIsAFailure() {
+        bed.standIn().createRepository("engine/refused");
+        String repository = bed.registryHost() + "/engine/refused";
+        engine.tag(build("refused"), repository, new Tag("v1"));
+        RegistryCredentials wrong = new RegistryCredentials(bed.registryHost(), "AWS", Secret.of("not-a-token"),
+                Instant.now());
+        PushOutcome.Failed failed = assertInstanceOf(PushOutcome.Failed.class,
+                engine.push(repository, new Tag("v1"), wrong, l -> { }));
+        assertTrue(failed.message().contains("unauthorized") || failed.message().contains("no basic auth"),
+                failed.message());
+        assertEquals(Optional.empty(), bed.manifestDigest("engine/refused", "v1"));
+    }
+
+    @Test
+    void unknownRepositoryIsNameUnknown() {
+        String repository = bed.registryHost() + "/engine/never-created";
+        engine.tag(build("unknown"), repository, new Tag("v1"));
+        PushOutcome.Failed failed = assertInstanceOf(PushOutcome.Failed.class,
+                engine.push(repository, new Tag("v1"), credentials(), l -> { }));
+        assertTrue(failed.message().contains("name unknown"), failed.message());
+    }
+
+    @Test
+    void unreachableEngineIsReported() {
+        try (DockerJavaEngine nowhere = new DockerJavaEngine("unix:///nonexistent/docker.sock")) {
+            PipeException e = assertThrows(PipeException.DockerEngine.class, nowhere::ping);
+            assertTrue(e.getMessage().startsWith("Cannot reach the Docker engine at unix:///nonexistent/docker.sock"),
+                    e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.ecrpushpipe.packaged;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.ecrpushpipe.testbed.DebianBase;
+import org.ecrpushpipe.testbed.EcrBed;
+import org.ecrpushpipe.testbed.EcrBedExtension;
+import org.ecrpushpipe.testbed.ServedImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.github.dockerjava.api.DockerClient;
+
+/**
+ * The seed tutorial's own scenario, run the way a user runs the pipe: the packaged jar as a separate process,
+ * the seed's Apache Dockerfile and variables. Afterwards the image is pulled back from the registry by digest,
+ * run, and asked for its page.
+ */
+@ExtendWith(EcrBedExtension.class)
+class SeedScenarioIT {
+    private static final String REPOSITORY = "ayush-sharma-testing";
+    private static final String RELEASE_TAG = "ecr-release-0.1.0";
+    private static final Pattern PUSHED = Pattern.compile("✔ Successfully pushed (\\S+):" + RELEASE_TAG
+            + " \\((sha256:[0-9a-f]{64})\\)");
+
+    @TempDir
+    Path work;
+
+    /** The seed's Apache example, with FROM pointed at the locally made Debian base (no image registry here). */
+    private Path apacheExample(DockerClient docker) throws IOException {
+        String base = DebianBase.ensure(docker);
+        Path dir = Files.createDirectories(work.resolve("apache"));
+        String dockerfile = Files.readString(Path.of("examples/apache/Dockerfile"))
+                .replaceFirst("(?m)^FROM debian:bookworm$", "FROM " + base);
+        assertTrue(dockerfile.contains("FROM " + base));
+        Files.writeString(dir.resolve("Dockerfile"), dockerfile);
+        return dir;
+    }
+
+    @Test
+    void seedTutorialBuildsPushesAndServesHelloWorld(EcrBed bed) throws Exception {
+        Path repo = apacheExample(bed.docker());
+        bed.standIn().createRepository(REPOSITORY);
+        Map<String, String> env = bed.pipeEnv(REPOSITORY);
+        env.remove("NO_COLOR");
+        env.put("BITBUCKET_TAG", RELEASE_TAG);
+        env.put("BITBUCKET_BRANCH", "");
+
+        PackagedPipe.Run run = PackagedPipe.run(env, repo);
+
+        assertEquals(0, run.exitCode(), run.output());
+        Matcher pushed = PUSHED.matcher(run.output().replaceAll("\u001b\\[[0-9;]*m", ""));
+        assertTrue(pushed.find(), run.output());
+        String uri = pushed.group(1);
+        String digest = pushed.group(2);
+        assertEquals(bed.registryHost() + "/" + REPOSITORY, uri);
+        assertEquals(java.util.Optional.of(digest), bed.manifestDigest(REPOSITORY, RELEASE_TAG));
+        assertFalse(run.output().contains(bed.secretKey()));
+
+        String page = ServedImage.pullRunAndGet(bed.docker(), uri, digest, bed.registryAuth(), 80, "/", RELEASE_TAG);
+        assertEquals("Hello World!\n", page);
+    }
+
+    @Test
+    void failuresArePlainUtf8LinesWithoutStackTraces(EcrBed bed) throws Exception {
+        Files.writeString(work.resolve("Dockerfile"), "FROM scratch\n");
+        Map<String, String> env = bed.pipeEnv(REPOSITORY);
+        env.put("AWS_SECRET", "wrong");
+        PackagedPipe.Run run = PackagedPipe.run(env, work);
+        assertEquals(3, run.exitCode(), run.output());
+        assertEquals("✖ AWS rejected the request signature: the secret key does not belong to the access key.",
+                run.failureLine());
+        assertTrue(new String(run.raw(), StandardCharsets.UTF_8).contains("✖"), "UTF-8 without LANG");
+        assertFalse(run.output().contains("\tat "), run.output());
+        assertFalse(run.output().contains("INFO  ["), "no framework log lines: " + run.output());
+    }
+
+    @Test
+    void helpListsTheVariables() throws Exception {
+        PackagedPipe.Run run = PackagedPipe.run(Map.of(), work, "--help");
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("AWS_KEY | AWS_ACCESS_KEY_ID"), run.output());
+        assertTrue(run.output().contains("IMAGE | IMAGE_NAME"), run.output());
+        PackagedPipe.Run version = PackagedPipe.run(Map.of(), work, "--version");
+        assertTrue(version.output().matches("ecr-push-pipe \\d+\\.\\d+\\.\\d+.*\\n"), version.output());
+    }
+
+    @Test
+    void configurationProblemsAreAllListedAtOnce() throws Exception {
+        PackagedPipe.Run run = PackagedPipe.run(Map.of("TAGS", "bad/tag", "NO_COLOR", "1"), work);
+        assertEquals(2, run.exitCode(), run.output());
+        for (String variable : new String[] {"AWS_KEY:", "AWS_SECRET:", "IMAGE:", "TAGS:", "DOCKERFILE:"}) {
+            assertTrue(run.output().contains("\n" + variable + "\n"), variable + " in " + run.output());
+        }
+    }
+}

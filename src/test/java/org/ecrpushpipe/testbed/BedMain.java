@@ -1,0 +1,113 @@
+package org.ecrpushpipe.testbed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.ecrpushpipe.standin.EcrStandIn;
+
+import com.github.dockerjava.api.DockerClient;
+
+/**
+ * The test bed by hand, for {@code test/try-it.sh} and for pointing any client at it. Commands:
+ * <ul>
+ * <li>{@code serve --access-key K --secret-key S [--repository NAME]…} — starts a real registry and the ECR
+ * stand-in in front of it, prints {@code AWS_ENDPOINT_URL=…}, {@code REGISTRY=…}, {@code AWS_REGION=…} and
+ * {@code READY}, and runs until its standard input closes or it is stopped; then stops both.</li>
+ * <li>{@code debian-base} — makes (once) the local Debian base image in the engine at {@code DOCKER_HOST} and
+ * prints its name.</li>
+ * <li>{@code check --api-endpoint E --region R --access-key K --secret-key S --image HOST/NAME --digest D
+ * [--tag T] [--port 80]} — removes the local tag, pulls the image back by digest, runs it with host networking
+ * and prints the page it serves.</li>
+ * </ul>
+ */
+public final class BedMain {
+    private BedMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            return;
+        }
+        Map<String, List<String>> options = options(args);
+        switch (args[0]) {
+            case "serve" -> serve(options);
+            case "debian-base" -> {
+                try (DockerClient docker = DockerEngineExtension.connect(DockerEngineExtension.dockerHost())) {
+                    System.out.println(DebianBase.ensure(docker));
+                }
+            }
+            case "check" -> check(options);
+            default -> usage();
+        }
+    }
+
+    private static void serve(Map<String, List<String>> options) throws Exception {
+        try (RegistryProcess registry = RegistryProcess.start();
+             EcrStandIn standIn = EcrStandIn.builder()
+                     .registry(registry.url(), registry.username(), registry.password()).start()) {
+            standIn.addAccessKey(one(options, "access-key"), one(options, "secret-key"));
+            for (String repository : options.getOrDefault("repository", List.of())) {
+                standIn.createRepository(repository);
+            }
+            System.out.println("AWS_ENDPOINT_URL=" + standIn.apiEndpoint());
+            System.out.println("REGISTRY=" + standIn.registryHost());
+            System.out.println("AWS_REGION=" + standIn.region());
+            System.out.println("READY");
+            System.out.flush();
+            Thread main = Thread.currentThread();
+            Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt));
+            try (InputStream in = System.in) {
+                while (in.read() >= 0) {
+                    // run until the parent closes our input
+                }
+            } catch (IOException closed) {
+                // parent went away
+            }
+        }
+    }
+
+    private static void check(Map<String, List<String>> options) throws Exception {
+        String image = one(options, "image");
+        String host = image.substring(0, image.indexOf('/'));
+        try (DockerClient docker = DockerEngineExtension.connect(DockerEngineExtension.dockerHost())) {
+            String page = ServedImage.pullRunAndGet(docker, image, one(options, "digest"),
+                    EcrBed.registryAuth(one(options, "api-endpoint"), one(options, "region"), one(options, "access-key"),
+                            one(options, "secret-key"), host),
+                    Integer.parseInt(options.getOrDefault("port", List.of("80")).get(0)), "/",
+                    options.getOrDefault("tag", List.of()).toArray(String[]::new));
+            System.out.print(page);
+        }
+    }
+
+    private static Map<String, List<String>> options(String[] args) {
+        Map<String, List<String>> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value, got '" + args[i] + "'");
+            }
+            options.computeIfAbsent(args[i].substring(2), k -> new ArrayList<>()).add(args[++i]);
+        }
+        return options;
+    }
+
+    private static String one(Map<String, List<String>> options, String name) {
+        List<String> values = options.get(name);
+        if (values == null || values.isEmpty()) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return values.get(0);
+    }
+
+    private static void usage() {
+        System.err.println("""
+                usage: BedMain serve --access-key K --secret-key S [--repository NAME]...
+                       BedMain debian-base
+                       BedMain check --api-endpoint E --region R --access-key K --secret-key S \\
+                                     --image HOST/NAME --digest sha256:... [--tag T] [--port 80]""");
+    }
+}
