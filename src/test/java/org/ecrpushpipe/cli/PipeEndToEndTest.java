@@ -184,12 +184,16 @@ class PipeEndToEndTest {
     @Test
     void failingRunStepIsABuildFailureAndPushesNothing() {
         bed.standIn().createRepository("e2e/fails");
-        Run run = run(bed.pipeEnv("e2e/fails"), context("fails", "RUN echo about to fail && exit 3"));
+        String marker = "about to fail " + java.util.UUID.randomUUID();
+        Run run = run(bed.pipeEnv("e2e/fails"), context("fails", "RUN echo " + marker + " && exit 3"));
         assertEquals(5, run.exitCode(), run.output());
         assertTrue(run.failureLine().startsWith("✖ The image build failed: "), run.output());
         assertTrue(run.failureLine().contains("returned a non-zero code: 3"), run.output());
-        assertTrue(run.output().contains("about to fail"), "the build's own output is shown");
+        assertTrue(run.output().contains(marker), "the build's own output is shown");
         assertEquals(Optional.empty(), bed.manifestDigest("e2e/fails", "latest"));
+        assertTrue(bed.docker().listContainersCmd().withShowAll(true).exec().stream()
+                        .noneMatch(c -> c.getCommand() != null && c.getCommand().contains(marker)),
+                "the failed step's container is removed");
         assertNoStackTrace(run);
     }
 

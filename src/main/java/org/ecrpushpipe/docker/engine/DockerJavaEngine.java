@@ -90,6 +90,7 @@ public final class DockerJavaEngine implements DockerEngine {
                     .withDockerfile(request.dockerfile().toFile())
                     .withNetworkMode("host")
                     .withRemove(true)
+                    .withForcerm(true) // a failed step must not leave its container in the step's engine
                     .exec(callback)
                     .awaitImageId();
             // the classic builder reports the short id ("Successfully built 7f1a43871e96"); use the full one
