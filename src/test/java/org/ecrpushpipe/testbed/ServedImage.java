@@ -50,9 +50,25 @@ public final class ServedImage {
         try {
             docker.startContainerCmd(container).exec();
             return awaitPage("http://127.0.0.1:" + port + path, Duration.ofSeconds(60));
+        } catch (IllegalStateException e) {
+            var state = docker.inspectContainerCmd(container).exec().getState();
+            throw new IllegalStateException(e.getMessage() + "; the container is " + state.getStatus()
+                    + " (exit code " + state.getExitCodeLong() + "), its log:\n" + logs(docker, container), e.getCause());
         } finally {
             docker.removeContainerCmd(container).withForce(true).exec();
         }
+    }
+
+    private static String logs(DockerClient docker, String container) throws InterruptedException {
+        StringBuilder log = new StringBuilder();
+        docker.logContainerCmd(container).withStdOut(true).withStdErr(true).withTailAll()
+                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                        log.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }).awaitCompletion();
+        return log.toString();
     }
 
     private static void assertPortFree(int port) {
