@@ -18,6 +18,8 @@ bed_log "building the pipe (./mvnw package -DskipTests)"
 ./mvnw -B -q package -DskipTests
 cp="$(bash test/bed-classpath.sh)"
 java_bin="$(command -v java)"
+# the test classes log through JBoss LogManager, as under Maven
+jul=(-Djava.util.logging.manager=org.jboss.logmanager.LogManager)
 
 key="AKIATRYIT00000000000"
 secret="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
@@ -29,7 +31,10 @@ work="$(mktemp -d /tmp/ecr-try-it.XXXXXX)"
 bed_main_pid=""
 stop_bed_main() {
   [[ -n $bed_main_pid ]] || return 0
+  # closing its input stops it; a signal is the fallback
   exec {bed_in}>&- 2>/dev/null || true
+  local deadline=$((SECONDS + 20))
+  while kill -0 "$bed_main_pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
   kill -TERM "$bed_main_pid" 2>/dev/null || true
   wait "$bed_main_pid" 2>/dev/null || true
   bed_main_pid=""
@@ -38,7 +43,7 @@ stop_bed_main() {
 BED_TEARDOWN_FIRST+=(stop_bed_main)
 
 mkfifo "$work/in" "$work/out"
-"$java_bin" -cp "$cp" org.ecrpushpipe.testbed.BedMain serve --access-key "$key" --secret-key "$secret" \
+"$java_bin" "${jul[@]}" -cp "$cp" org.ecrpushpipe.testbed.BedMain serve --access-key "$key" --secret-key "$secret" \
   --repository "$repository" <"$work/in" >"$work/out" &
 bed_main_pid=$!
 exec {bed_in}>"$work/in"
@@ -55,7 +60,7 @@ done
 bed_log "ECR stand-in at $endpoint, its registry at $registry"
 
 bed_log "making the local Debian base image (once; about 30 s the first time)"
-base="$("$java_bin" -cp "$cp" org.ecrpushpipe.testbed.BedMain debian-base)"
+base="$("$java_bin" "${jul[@]}" -cp "$cp" org.ecrpushpipe.testbed.BedMain debian-base)"
 mkdir -p "$work/repo"
 cp -r examples/apache/. "$work/repo/"
 sed -i "s|^FROM debian:bookworm\$|FROM $base|" "$work/repo/Dockerfile"
@@ -71,7 +76,7 @@ fi
 digest="$(grep -o 'sha256:[0-9a-f]\{64\}' "$work/pipe.log" | tail -n 1)"
 
 bed_log "pulling $registry/$repository@$digest back, running it, and asking it for its page"
-page="$("$java_bin" -cp "$cp" org.ecrpushpipe.testbed.BedMain check --api-endpoint "$endpoint" --region "$region" \
+page="$("$java_bin" "${jul[@]}" -cp "$cp" org.ecrpushpipe.testbed.BedMain check --api-endpoint "$endpoint" --region "$region" \
   --access-key "$key" --secret-key "$secret" --image "$registry/$repository" --digest "$digest" --tag "$release_tag")"
 printf 'The image answers: %s\n' "$page"
 [[ $page == "Hello World!" ]]

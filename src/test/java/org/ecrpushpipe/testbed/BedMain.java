@@ -47,28 +47,44 @@ public final class BedMain {
     }
 
     private static void serve(Map<String, List<String>> options) throws Exception {
-        try (RegistryProcess registry = RegistryProcess.start();
-             EcrStandIn standIn = EcrStandIn.builder()
-                     .registry(registry.url(), registry.username(), registry.password()).start()) {
-            standIn.addAccessKey(one(options, "access-key"), one(options, "secret-key"));
-            for (String repository : options.getOrDefault("repository", List.of())) {
-                standIn.createRepository(repository);
-            }
-            System.out.println("AWS_ENDPOINT_URL=" + standIn.apiEndpoint());
-            System.out.println("REGISTRY=" + standIn.registryHost());
-            System.out.println("AWS_REGION=" + standIn.region());
-            System.out.println("READY");
-            System.out.flush();
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt));
-            try (InputStream in = System.in) {
-                while (in.read() >= 0) {
-                    // run until the parent closes our input
-                }
-            } catch (IOException closed) {
-                // parent went away
-            }
+        RegistryProcess registry = RegistryProcess.start();
+        EcrStandIn standIn;
+        try {
+            standIn = EcrStandIn.builder().registry(registry.url(), registry.username(), registry.password()).start();
+        } catch (IOException | RuntimeException e) {
+            registry.close();
+            throw e;
         }
+        // Stop both on whichever comes first: the parent closing our input, or a signal.
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                standIn.close();
+                try {
+                    registry.close();
+                } catch (Exception e) {
+                    System.err.println("could not stop the registry: " + e);
+                }
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop));
+        standIn.addAccessKey(one(options, "access-key"), one(options, "secret-key"));
+        for (String repository : options.getOrDefault("repository", List.of())) {
+            standIn.createRepository(repository);
+        }
+        System.out.println("AWS_ENDPOINT_URL=" + standIn.apiEndpoint());
+        System.out.println("REGISTRY=" + standIn.registryHost());
+        System.out.println("AWS_REGION=" + standIn.region());
+        System.out.println("READY");
+        System.out.flush();
+        try (InputStream in = System.in) {
+            while (in.read() >= 0) {
+                // run until the parent closes our input
+            }
+        } catch (IOException closed) {
+            // parent went away
+        }
+        stop.run();
     }
 
     private static void check(Map<String, List<String>> options) throws Exception {
