@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.ecrpushpipe.config.ConfigReader;
 import org.ecrpushpipe.config.Variable;
 import org.ecrpushpipe.console.Console;
+import org.ecrpushpipe.errors.PipeException;
 
 import picocli.CommandLine;
 
@@ -36,6 +37,10 @@ public final class PipeLauncher {
         commandLine.setOut(console.writer());
         commandLine.setErr(console.writer());
         commandLine.getCommandSpec().usageMessage().footer(variablesHelp());
+        commandLine.setParameterExceptionHandler((error, arguments) -> new ErrorReporter(console).report(
+                new PipeException.Configuration(List.of(new PipeException.Configuration.Problem("arguments",
+                        error.getMessage() + "; the pipe takes no arguments but --help and --version,"
+                                + " it is configured with variables")))));
         return commandLine.execute(args);
     }
 

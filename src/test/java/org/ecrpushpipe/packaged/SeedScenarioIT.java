@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,6 +57,9 @@ class SeedScenarioIT {
         env.remove("NO_COLOR");
         env.put("BITBUCKET_TAG", RELEASE_TAG);
         env.put("BITBUCKET_BRANCH", "");
+        Path home = Files.createDirectories(work.resolve("home"));
+        env.put("HOME", home.toString());
+        List<Path> repoBefore = listing(repo);
 
         PackagedPipe.Run run = PackagedPipe.run(env, repo);
 
@@ -67,9 +71,17 @@ class SeedScenarioIT {
         assertEquals(bed.registryHost() + "/" + REPOSITORY, uri);
         assertEquals(java.util.Optional.of(digest), bed.manifestDigest(REPOSITORY, RELEASE_TAG));
         assertFalse(run.output().contains(bed.secretKey()));
+        assertEquals(List.of(), listing(home), "nothing written to HOME: no docker config, no AWS files");
+        assertEquals(repoBefore, listing(repo), "nothing written to the clone");
 
         String page = ServedImage.pullRunAndGet(bed.docker(), uri, digest, bed.registryAuth(), 80, "/", RELEASE_TAG);
         assertEquals("Hello World!\n", page);
+    }
+
+    private static List<Path> listing(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(p -> !p.equals(dir)).sorted().toList();
+        }
     }
 
     @Test
@@ -84,6 +96,35 @@ class SeedScenarioIT {
         assertTrue(new String(run.raw(), StandardCharsets.UTF_8).contains("✖"), "UTF-8 without LANG");
         assertFalse(run.output().contains("\tat "), run.output());
         assertFalse(run.output().contains("INFO  ["), "no framework log lines: " + run.output());
+    }
+
+    @Test
+    void aHostileDotEnvInTheCloneCannotTurnLibraryLoggingBackOn(EcrBed bed) throws Exception {
+        // Quarkus reads .env in the working directory, which is the user's clone
+        Files.writeString(work.resolve(".env"), String.join("\n",
+                "QUARKUS_LOG_CONSOLE_ENABLE=true", "QUARKUS_LOG_LEVEL=TRACE",
+                "QUARKUS_LOG_CATEGORY__COM_GITHUB_DOCKERJAVA__LEVEL=TRACE",
+                "QUARKUS_LOG_CATEGORY__ORG_APACHE_HC__LEVEL=TRACE",
+                "QUARKUS_LOG_CATEGORY__SOFTWARE_AMAZON_AWSSDK__LEVEL=TRACE", ""));
+        Files.writeString(work.resolve("Dockerfile"), "FROM scratch\nCOPY .env /env\n");
+        bed.standIn().createRepository("packaged/dotenv");
+        Map<String, String> env = bed.pipeEnv("packaged/dotenv");
+        env.put("DEBUG", "true");
+        PackagedPipe.Run run = PackagedPipe.run(env, work);
+        assertEquals(0, run.exitCode(), run.output());
+        assertFalse(run.output().contains("X-Registry-Auth"), run.output());
+        assertFalse(run.output().contains(bed.secretKey()), "secret key printed");
+        for (String password : bed.standIn().issuedRegistryPasswords()) {
+            assertFalse(run.output().contains(password), "registry password printed");
+        }
+    }
+
+    @Test
+    void argumentsAreAConfigurationError() throws Exception {
+        PackagedPipe.Run run = PackagedPipe.run(Map.of("NO_COLOR", "1"), work, "--push");
+        assertEquals(2, run.exitCode(), run.output());
+        assertEquals("✖ Validation errors:", run.failureLine());
+        assertTrue(run.output().contains("- Unknown option: '--push'; the pipe takes no arguments"), run.output());
     }
 
     @Test

@@ -19,6 +19,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.PushResponseItem;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -91,6 +92,9 @@ public final class DockerJavaEngine implements DockerEngine {
                     .withNetworkMode("host")
                     .withRemove(true)
                     .withForcerm(true) // a failed step must not leave its container in the step's engine
+                    // send no registry credentials with the build: docker-java would otherwise send every login
+                    // it finds in a docker config file (X-Registry-Config)
+                    .withBuildAuthConfigs(new AuthConfigurations())
                     .exec(callback)
                     .awaitImageId();
             // the classic builder reports the short id ("Successfully built 7f1a43871e96"); use the full one
