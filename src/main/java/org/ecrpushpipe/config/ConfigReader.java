@@ -22,7 +22,6 @@ import org.ecrpushpipe.errors.PipeException.Configuration.Problem;
  * An empty value counts as unset, since Bitbucket passes {@code $VAR} of an unset variable as "".
  */
 public final class ConfigReader {
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final Pattern LIST_INDEX = Pattern.compile("\\d{1,4}");
 
     private final Map<String, String> env;
@@ -85,6 +84,11 @@ public final class ConfigReader {
                 ecr, sts, debug), List.copyOf(warnings));
     }
 
+    /** The name under which {@code variable} was set, for messages; its own name when it was not set. */
+    private String nameSet(Variable variable) {
+        return variable.names().stream().filter(n -> trimmed(n) != null).findFirst().orElse(variable.name());
+    }
+
     /** The variable's value under its first name that is set; warns when several names are set and differ. */
     private Optional<String> value(Variable variable) {
         String chosen = null;
@@ -136,15 +140,18 @@ public final class ConfigReader {
 
     private String readRegion(ImageRef image) {
         Optional<String> region = value(Variable.AWS_REGION);
-        if (region.isPresent() && !REGION.matcher(region.get()).matches()) {
-            problem(Variable.AWS_REGION, "'" + region.get() + "' is not an AWS region name (like ap-southeast-1)");
+        if (region.isPresent() && !ImageRef.REGION.matcher(region.get()).matches()) {
+            problem(Variable.AWS_REGION, nameSet(Variable.AWS_REGION) + " is '" + region.get()
+                    + "', not an AWS region name (like ap-southeast-1)");
             return null;
         }
         Optional<String> fromImage = image == null ? Optional.empty() : image.region();
         if (fromImage.isPresent()) {
             if (region.isPresent() && !region.get().equals(fromImage.get())) {
-                problem(Variable.AWS_REGION, "'" + region.get() + "' contradicts IMAGE, whose registry is in '"
-                        + fromImage.get() + "'; unset AWS_REGION or make them agree");
+                String name = nameSet(Variable.AWS_REGION);
+                problem(Variable.AWS_REGION, name + " is '" + region.get() + "', which contradicts IMAGE, whose"
+                        + " registry is in '" + fromImage.get() + "'; set " + name + " to '" + fromImage.get()
+                        + "' or leave it empty (it may come from repository or workspace variables)");
             }
             return fromImage.get();
         }
@@ -187,6 +194,8 @@ public final class ConfigReader {
     private List<String> writtenTags() {
         String count = trimmed("TAGS_COUNT");
         if (count != null) {
+            value(Variable.TAGS).ifPresent(t -> warnings.add(
+                    "Both the list TAGS (TAGS_COUNT) and " + nameSet(Variable.TAGS) + " are set; using the list."));
             if (!LIST_INDEX.matcher(count).matches()) {
                 problem(Variable.TAGS, "TAGS_COUNT is '" + count + "', not a number");
                 return List.of();
@@ -202,7 +211,7 @@ public final class ConfigReader {
             }
             return tags;
         }
-        return value(Variable.TAGS).map(t -> List.of(t.split("[\\s,]+"))).orElse(null);
+        return value(Variable.TAGS).map(t -> List.of(t.split("\\s+"))).orElse(null);
     }
 
     private Path readContext() {

@@ -20,6 +20,8 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
     private static final Pattern STANDARD = Pattern.compile("(\\d+)\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(\\.cn)?");
     private static final Pattern FIPS = Pattern.compile("(\\d+)\\.dkr\\.ecr-fips\\.([a-z0-9-]+)\\.amazonaws\\.com");
     private static final Pattern DUAL_STACK = Pattern.compile("(\\d+)\\.dkr-ecr\\.([a-z0-9-]+)\\.on\\.aws");
+    /** An AWS region name: {@code ap-southeast-1}, {@code us-gov-west-1}, {@code cn-north-1}. */
+    public static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
     /** How the registry host is reached; FIPS and dual-stack hosts need the matching API endpoint. */
     public enum EndpointVariant { STANDARD, FIPS, DUAL_STACK }
@@ -70,11 +72,23 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
                             + account.length() + " digits, not 12" + (account.length() == 11
                             ? "; a leading zero was probably lost (quote the value in YAML)" : ""));
                 }
-                return new EcrRegistryHost(lower, account, m.group(2), (EndpointVariant) entry[1]);
+                String region = m.group(2);
+                if (!REGION.matcher(region).matches()) {
+                    throw new IllegalArgumentException("'" + region + "' in '" + host
+                            + "' is not an AWS region name (like ap-southeast-1)");
+                }
+                boolean china = lower.endsWith(".amazonaws.com.cn");
+                if (china != region.startsWith("cn-")) {
+                    throw new IllegalArgumentException("'" + host + "' mixes partitions: "
+                            + (china ? "a .amazonaws.com.cn host needs a China region (cn-…)"
+                                     : "China regions (cn-…) use hosts ending in .amazonaws.com.cn"));
+                }
+                return new EcrRegistryHost(lower, account, region, (EndpointVariant) entry[1]);
             }
         }
         throw new IllegalArgumentException("'" + host + "' is not an ECR registry host; expected "
-                + "<account>.dkr.ecr.<region>.amazonaws.com, or just the repository name");
+                + "<account>.dkr.ecr.<region>.amazonaws.com/<name>, or just the repository name (a name whose"
+                + " first part holds a '.' must be given as a full URI, as docker reads it as a host)");
     }
 
     private static void checkName(String name) {

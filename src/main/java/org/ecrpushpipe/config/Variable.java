@@ -19,7 +19,7 @@ public enum Variable {
     IMAGE(List.of("IMAGE_NAME"), Need.REQUIRED, false, null,
             "ECR repository: a full URI (<account>.dkr.ecr.<region>.amazonaws.com/<name>) or a bare repository name in the key's own registry. No tag: tags go in TAGS."),
     TAGS(List.of("TAG"), Need.OPTIONAL, false, "BITBUCKET_TAG, else BITBUCKET_BRANCH, else latest",
-            "Tags to push, space separated or as a YAML list. A branch or git tag from the context is turned into a valid Docker tag (feature/x becomes feature-x)."),
+            "Tags to push, space separated or as a YAML list (which wins when both are given). A branch or git tag from the context is turned into a valid Docker tag (feature/x becomes feature-x)."),
     DOCKERFILE(List.of(), Need.OPTIONAL, false, "Dockerfile",
             "Path of the Dockerfile, relative to BUILD_CONTEXT."),
     BUILD_CONTEXT(List.of(), Need.OPTIONAL, false, ".",
@@ -35,7 +35,7 @@ public enum Variable {
     AWS_ENDPOINT_URL_ECR(List.of(), Need.OPTIONAL, false, "AWS_ENDPOINT_URL",
             "Endpoint for the ECR API only."),
     AWS_ENDPOINT_URL_STS(List.of(), Need.OPTIONAL, false, "AWS_ENDPOINT_URL",
-            "Endpoint for the STS API only.");
+            "Endpoint for the STS API only; the pipe makes no STS call yet (OIDC is planned).");
 
     /** Whether the user must set a variable. */
     public enum Need {

@@ -108,8 +108,11 @@ class ConfigReaderTest {
 
     @Test
     void regionContradictingTheUriIsAnError() {
-        assertEquals(List.of(new Problem("AWS_REGION", "'us-east-1' contradicts IMAGE, whose registry is in"
-                + " 'ap-southeast-1'; unset AWS_REGION or make them agree")), problems(valid("AWS_REGION", "us-east-1")));
+        assertEquals(List.of(new Problem("AWS_REGION", "AWS_REGION is 'us-east-1', which contradicts IMAGE, whose"
+                + " registry is in 'ap-southeast-1'; set AWS_REGION to 'ap-southeast-1' or leave it empty (it may come"
+                + " from repository or workspace variables)")), problems(valid("AWS_REGION", "us-east-1")));
+        assertTrue(problems(valid("AWS_DEFAULT_REGION", "us-east-1")).get(0).message()
+                .startsWith("AWS_DEFAULT_REGION is 'us-east-1'"), "names the variable actually set");
         assertEquals("ap-southeast-1", read(valid("AWS_REGION", "ap-southeast-1")).config().region());
     }
 
@@ -123,6 +126,19 @@ class ConfigReaderTest {
         assertEquals(List.of(new Tag("1.0"), new Tag("latest"), new Tag("stable")),
                 read(valid("TAGS", " 1.0  latest stable 1.0 ")).config().tags());
         assertEquals(List.of(new Tag("v2")), read(valid("TAG", "v2")).config().tags());
+    }
+
+    @Test
+    void aCommaIsNotASeparatorButAnInvalidCharacter() {
+        assertEquals(List.of(new Problem("TAGS", "'a,b' contains ','; a tag may hold only letters, digits, '_', '.' and '-'")),
+                problems(valid("TAGS", "a,b")));
+    }
+
+    @Test
+    void listFormWinsOverTagsWithAWarning() {
+        ConfigReader.Result result = read(valid("TAGS_COUNT", "1", "TAGS_0", "a", "TAGS", "b"));
+        assertEquals(List.of(new Tag("a")), result.config().tags());
+        assertEquals(List.of("Both the list TAGS (TAGS_COUNT) and TAGS are set; using the list."), result.warnings());
     }
 
     @Test

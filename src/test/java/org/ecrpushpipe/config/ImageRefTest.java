@@ -51,6 +51,10 @@ class ImageRefTest {
             "127.0.0.1:5000/app|is not an ECR registry host",
             "public.ecr.aws/abc/app|is ECR Public",
             "https://123456789012.dkr.ecr.us-east-1.amazonaws.com/app|has a URL scheme",
+            "123456789012.dkr.ecr.foo.amazonaws.com/app|is not an AWS region name (like ap-southeast-1)",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com.cn/app|a .amazonaws.com.cn host needs a China region",
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com/app|China regions (cn-…) use hosts ending in .amazonaws.com.cn",
+            "my.team/service|must be given as a full URI",
     })
     void rejected(String image, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageRef.parse(image));
