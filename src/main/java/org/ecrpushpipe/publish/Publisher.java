@@ -17,6 +17,7 @@ import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
+import org.ecrpushpipe.registry.TaggedImage;
 
 /**
  * The pipe's use case: check the engine, log in, check the repository, build, tag, push every tag, and verify
@@ -75,23 +76,56 @@ public final class Publisher {
         events.info("Built image " + imageId + ".");
 
         List<Tag> order = pushOrder(config.tags());
-        for (Tag tag : order) {
+        List<Tag> toPush = new ArrayList<>();
+        List<PushedTag> pushed = new ArrayList<>();
+        checkImmutableTags(repository, order, imageId, repositoryUri, toPush, pushed);
+        for (Tag tag : toPush) {
             engine.tag(imageId, repositoryUri, tag);
         }
 
         long pushStart = nanoTime.getAsLong();
-        List<PushedTag> pushed = new ArrayList<>();
-        for (Tag tag : order) {
+        for (Tag tag : toPush) {
             String reference = repositoryUri + ":" + tag;
             events.info("Pushing " + reference + ".");
-            PushResultWithCredentials result = pushWithRetries(repositoryUri, repositoryName, tag, credentials);
+            Pushed result = pushWithRetries(repository, repositoryUri, tag, imageId, credentials);
             credentials = result.credentials();
-            PushedTag verified = verify(repositoryName, tag, reference, result.digest());
+            PushedTag verified = result.alreadyThere() ? result.tag() : verify(repositoryName, tag, reference, result.tag().digest());
             pushed.add(verified);
             events.pushed(verified);
         }
         Duration pushTime = Duration.ofNanos(nanoTime.getAsLong() - pushStart);
         return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);
+    }
+
+    /**
+     * In a repository with immutable tags, looks at every tag before pushing any, so a run never pushes some tags
+     * and then fails on another: a tag that already holds this very image needs no push (a re-run succeeds); a
+     * tag that holds another image fails the run now, naming both.
+     */
+    private void checkImmutableTags(Repository repository, List<Tag> order, String imageId, String repositoryUri,
+                                    List<Tag> toPush, List<PushedTag> alreadyThere) {
+        List<String> conflicts = new ArrayList<>();
+        for (Tag tag : order) {
+            Optional<TaggedImage> existing = repository.isImmutable(tag)
+                    ? registry.image(repository.name(), tag) : Optional.empty();
+            if (existing.isEmpty()) {
+                toPush.add(tag);
+            } else if (existing.get().imageId().filter(imageId::equals).isPresent()) {
+                PushedTag same = new PushedTag(repositoryUri + ":" + tag, existing.get().manifestDigest());
+                events.info("The immutable tag " + same.reference() + " already holds this image; nothing to push.");
+                alreadyThere.add(same);
+                events.pushed(same);
+            } else {
+                conflicts.add(tag + " (" + existing.get().manifestDigest() + ")");
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            throw new PipeException.Push("The immutable tag" + (conflicts.size() == 1 ? " " : "s ")
+                    + String.join(", ", conflicts) + " of " + repositoryUri
+                    + " already hold" + (conflicts.size() == 1 ? "s" : "") + " another image than this build ("
+                    + imageId + "); nothing was pushed.",
+                    "give this build a new tag (e.g. the commit), or make the repository's tags mutable", null);
+        }
     }
 
     /** Fixed tags in the order given, then the moving ones. */
@@ -111,18 +145,19 @@ public final class Publisher {
         return credentials;
     }
 
-    private record PushResultWithCredentials(String digest, RegistryCredentials credentials) {
+    /** A tag that is now in the registry, the credentials that got it there, and whether it was there already. */
+    private record Pushed(PushedTag tag, RegistryCredentials credentials, boolean alreadyThere) {
     }
 
-    private PushResultWithCredentials pushWithRetries(String repositoryUri, String repositoryName, Tag tag,
-                                                      RegistryCredentials credentials) {
+    private Pushed pushWithRetries(Repository repository, String repositoryUri, Tag tag, String imageId,
+                                   RegistryCredentials credentials) {
         String reference = repositoryUri + ":" + tag;
         RegistryCredentials current = credentials;
         boolean loggedInAgain = false;
         for (int attempt = 1; ; attempt++) {
             PushOutcome outcome = engine.push(repositoryUri, tag, current, events::debug);
             if (outcome instanceof PushOutcome.Pushed ok) {
-                return new PushResultWithCredentials(ok.digest(), current);
+                return new Pushed(new PushedTag(reference, ok.digest()), current, false);
             }
             PushFailure failure = PushFailure.of(((PushOutcome.Failed) outcome).message());
             String registryHost = repositoryUri.substring(0, repositoryUri.indexOf('/'));
@@ -133,8 +168,21 @@ public final class Publisher {
                 attempt--;
                 continue;
             }
+            if (failure.isImmutableTagRefusal()) {
+                // another job pushed the tag meanwhile, or an earlier attempt's manifest was accepted before the
+                // connection dropped: the tag's content decides
+                Optional<TaggedImage> existing = registry.image(repository.name(), tag);
+                if (existing.isPresent() && existing.get().imageId().filter(imageId::equals).isPresent()) {
+                    events.info("The immutable tag " + reference + " already holds this image.");
+                    return new Pushed(new PushedTag(reference, existing.get().manifestDigest()), current, true);
+                }
+                throw new PipeException.Push("The immutable tag " + reference + " already holds another image ("
+                        + existing.map(TaggedImage::manifestDigest).orElse("unknown digest") + ") than this build ("
+                        + imageId + ").",
+                        "give this build a new tag (e.g. the commit), or make the repository's tags mutable", null);
+            }
             if (failure.kind() != PushFailure.Kind.TRANSIENT || attempt >= MAX_ATTEMPTS) {
-                throw failure.translate(reference, registryHost, repositoryName);
+                throw failure.translate(reference, registryHost, repository.name());
             }
             Duration wait = Duration.ofSeconds(1L << (attempt - 1));
             events.warning("Push of " + reference + " failed (" + failure.message() + "); retrying in "
@@ -149,7 +197,7 @@ public final class Publisher {
     }
 
     private PushedTag verify(String repositoryName, Tag tag, String reference, String pushedDigest) {
-        Optional<String> held = registry.digestOf(repositoryName, tag);
+        Optional<String> held = registry.image(repositoryName, tag).map(TaggedImage::manifestDigest);
         if (held.isEmpty()) {
             throw new PipeException.Push("The registry reports no image for " + reference
                     + " right after the push of " + pushedDigest + ".",

@@ -48,6 +48,12 @@ final class PushFailure {
                 || lower.contains("unauthorized") || lower.contains("no basic auth credentials");
     }
 
+    /** ECR refused to move an existing tag of an immutable repository. */
+    boolean isImmutableTagRefusal() {
+        String lower = message.toLowerCase(Locale.ROOT);
+        return lower.contains("tag invalid") && lower.contains("immutable");
+    }
+
     Kind kind() {
         return kind;
     }

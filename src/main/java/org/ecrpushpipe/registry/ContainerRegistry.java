@@ -22,9 +22,9 @@ public interface ContainerRegistry {
     Optional<Repository> repository(String name);
 
     /**
-     * The digest of the image manifest a tag points at now.
+     * What a tag points at now.
      *
      * @return empty when the tag does not exist in the repository
      */
-    Optional<String> digestOf(String repository, Tag tag);
+    Optional<TaggedImage> image(String repository, Tag tag);
 }

@@ -1,11 +1,48 @@
 package org.ecrpushpipe.registry;
 
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.ecrpushpipe.config.Tag;
+
 /**
  * An ECR repository as the registry describes it.
  *
- * @param name         the repository name
- * @param uri          the repository URI ({@code <registry host>/<name>})
- * @param tagMutability ECR's mutability setting: MUTABLE, IMMUTABLE, or one of the *_WITH_EXCLUSION kinds
+ * @param name             the repository name
+ * @param uri              the repository URI ({@code <registry host>/<name>})
+ * @param tagMutability    ECR's setting: MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION
+ * @param exclusionFilters the wildcard filters ({@code *} matches any run of characters) of the *_WITH_EXCLUSION
+ *                         settings: tags they match take the opposite mutability
  */
-public record Repository(String name, String uri, String tagMutability) {
+public record Repository(String name, String uri, String tagMutability, List<String> exclusionFilters) {
+    public Repository {
+        exclusionFilters = List.copyOf(exclusionFilters);
+    }
+
+    /** Whether ECR refuses to move {@code tag} once it exists, under this repository's settings. */
+    public boolean isImmutable(Tag tag) {
+        boolean excluded = exclusionFilters.stream().anyMatch(f -> wildcard(f).matcher(tag.value()).matches());
+        return switch (tagMutability == null ? "MUTABLE" : tagMutability) {
+            case "IMMUTABLE" -> true;
+            case "IMMUTABLE_WITH_EXCLUSION" -> !excluded;
+            case "MUTABLE_WITH_EXCLUSION" -> excluded;
+            default -> false;
+        };
+    }
+
+    /** Whether any tag of this repository can be immutable. */
+    public boolean hasImmutableTags() {
+        return !"MUTABLE".equals(tagMutability) && tagMutability != null;
+    }
+
+    private static Pattern wildcard(String filter) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : filter.split("\\*", -1)) {
+            if (!regex.isEmpty()) {
+                regex.append(".*");
+            }
+            regex.append(Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
+    }
 }

@@ -87,6 +87,7 @@ class PipeEndToEndTest {
         bed.standIn().createRepository("e2e/happy");
         Map<String, String> env = bed.pipeEnv("e2e/happy");
         env.put("TAGS", "latest 1.0.0");
+        bed.standIn().requests().clear();
         Run run = run(env, context("happy"));
 
         assertEquals(0, run.exitCode(), run.output());
@@ -101,6 +102,8 @@ class PipeEndToEndTest {
         assertTrue(run.lines().get(run.lines().size() - 1).matches(
                 "INFO: Pushed 2 tags of \\S+: build \\d+\\.\\d s, push \\d+\\.\\d s\\."), run.output());
         assertNoSecretsIn(run);
+        assertEquals(List.of("GetAuthorizationToken", "DescribeRepositories", "BatchGetImage", "BatchGetImage"),
+                bed.standIn().requests().operations(), "only the ECR calls README's IAM policy lists");
     }
 
     @Test
@@ -198,17 +201,40 @@ class PipeEndToEndTest {
     }
 
     @Test
-    void immutableTagWithOtherContentFailsAndKeepsTheOriginal() {
+    void immutableTagWithOtherContentFailsBeforePushingAnyTag() {
         bed.standIn().createRepository("e2e/immutable", "IMMUTABLE");
         Map<String, String> env = bed.pipeEnv("e2e/immutable");
         env.put("TAGS", "1.0");
         assertEquals(0, run(env, context("immutable-1")).exitCode());
         String original = bed.manifestDigest("e2e/immutable", "1.0").orElseThrow();
 
+        env.put("TAGS", "2.0 1.0");
         Run second = run(env, context("immutable-2"));
         assertEquals(6, second.exitCode(), second.output());
-        assertTrue(second.failureLine().contains("immutable"), second.output());
+        assertTrue(second.failureLine().startsWith("✖ The immutable tag 1.0 (" + original + ") of "
+                + bed.registryHost() + "/e2e/immutable already holds another image than this build"), second.output());
+        assertTrue(second.failureLine().endsWith("nothing was pushed."), second.output());
         assertEquals(Optional.of(original), bed.manifestDigest("e2e/immutable", "1.0"), "the tag was not moved");
+        assertEquals(Optional.empty(), bed.manifestDigest("e2e/immutable", "2.0"), "no tag of the run was pushed");
+    }
+
+    @Test
+    void rerunOnAnImmutableRepositorySucceedsWhenTheImageIsTheSame() {
+        bed.standIn().createRepository("e2e/rerun", "IMMUTABLE");
+        Map<String, String> env = bed.pipeEnv("e2e/rerun");
+        env.put("TAGS", "1.0");
+        Path dir = context("rerun");
+        Run first = run(env, dir);
+        assertEquals(0, first.exitCode(), first.output());
+        String digest = bed.manifestDigest("e2e/rerun", "1.0").orElseThrow();
+
+        // the same context builds the same image from the engine's cache: a re-run of the step
+        Run again = run(env, dir);
+        assertEquals(0, again.exitCode(), again.output());
+        assertTrue(again.output().contains("INFO: The immutable tag " + bed.registryHost()
+                + "/e2e/rerun:1.0 already holds this image; nothing to push."), again.output());
+        assertTrue(again.output().contains("(" + digest + ")"), again.output());
+        assertEquals(Optional.of(digest), bed.manifestDigest("e2e/rerun", "1.0"));
     }
 
     @Test

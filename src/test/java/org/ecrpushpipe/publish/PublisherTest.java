@@ -30,6 +30,7 @@ import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
+import org.ecrpushpipe.registry.TaggedImage;
 import org.junit.jupiter.api.Test;
 
 /** The use case's decisions, with hand-written fakes of the registry and the engine. */
@@ -39,6 +40,7 @@ class PublisherTest {
 
     private final FakeRegistry registry = new FakeRegistry();
     private final FakeEngine engine = new FakeEngine();
+
     private final List<String> events = new ArrayList<>();
     private final List<Duration> sleeps = new ArrayList<>();
 
@@ -137,6 +139,59 @@ class PublisherTest {
     }
 
     @Test
+    void immutableTagHoldingThisImageIsNotPushedAgain() {
+        registry.mutability = "IMMUTABLE";
+        registry.existing.put("1.0", new TaggedImage(DIGEST, Optional.of("sha256:image")));
+        PublishResult result = publish(config("1.0", "2.0"));
+        assertEquals(List.of("2.0"), engine.pushed);
+        assertEquals(List.of(HOST + "/my-service:1.0", HOST + "/my-service:2.0"),
+                result.tags().stream().map(PushedTag::reference).toList());
+        assertTrue(events.contains("info The immutable tag " + HOST + "/my-service:1.0 already holds this image;"
+                + " nothing to push."), events.toString());
+    }
+
+    @Test
+    void immutableTagHoldingAnotherImageFailsBeforeAnyPush() {
+        registry.mutability = "IMMUTABLE";
+        registry.existing.put("1.0", new TaggedImage("sha256:" + "c".repeat(64), Optional.of("sha256:other")));
+        PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("2.0", "1.0")));
+        assertTrue(e.getMessage().startsWith("The immutable tag 1.0 (sha256:cccc"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("another image than this build (sha256:image); nothing was pushed."),
+                e.getMessage());
+        assertEquals(List.of(), engine.pushed, "no tag pushed when one of them cannot be");
+    }
+
+    @Test
+    void excludedTagsOfAnImmutableRepositoryMayMove() {
+        registry.mutability = "IMMUTABLE_WITH_EXCLUSION";
+        registry.existing.put("dev-x", new TaggedImage("sha256:" + "c".repeat(64), Optional.of("sha256:other")));
+        publish(config("dev-x"));
+        assertEquals(List.of("dev-x"), engine.pushed);
+    }
+
+    @Test
+    void immutableRefusalDuringThePushIsSuccessWhenTheTagHoldsThisImage() {
+        registry.mutability = "IMMUTABLE";
+        engine.outcomes.add(new PushOutcome.Failed("EOF"));
+        engine.outcomes.add(new PushOutcome.Failed("tag invalid: The image tag '1.0' already exists in the"
+                + " 'my-service' repository and cannot be overwritten because the repository is immutable."));
+        engine.onPush = () -> registry.existing.put("1.0", new TaggedImage(DIGEST, Optional.of("sha256:image")));
+        PublishResult result = publish(config("1.0"));
+        assertEquals(List.of(DIGEST), result.tags().stream().map(PushedTag::digest).toList());
+        assertEquals(2, engine.pushed.size());
+    }
+
+    @Test
+    void repositoryMutabilityRules() {
+        Repository r = new Repository("r", "h/r", "MUTABLE_WITH_EXCLUSION", List.of("v*", "release-*-final"));
+        assertTrue(r.isImmutable(new Tag("v1")));
+        assertTrue(r.isImmutable(new Tag("release-2-final")));
+        assertFalse(r.isImmutable(new Tag("latest")));
+        assertFalse(new Repository("r", "h/r", "MUTABLE", List.of()).isImmutable(new Tag("v1")));
+        assertTrue(new Repository("r", "h/r", "IMMUTABLE", List.of()).isImmutable(new Tag("v1")));
+    }
+
+    @Test
     void pushOrderKeepsFixedTagsInTheOrderGiven() {
         assertEquals(List.of("b", "a", "latest"),
                 Publisher.pushOrder(List.of(new Tag("latest"), new Tag("b"), new Tag("a"))).stream()
@@ -197,7 +252,9 @@ class PublisherTest {
 
     private static final class FakeRegistry implements ContainerRegistry {
         boolean repositoryExists = true;
+        String mutability = "MUTABLE";
         String heldDigest = DIGEST;
+        final Map<String, TaggedImage> existing = new HashMap<>();
         int logins;
         final List<String> verified = new ArrayList<>();
 
@@ -209,22 +266,33 @@ class PublisherTest {
 
         @Override
         public Optional<Repository> repository(String name) {
-            return repositoryExists ? Optional.of(new Repository(name, HOST + "/" + name, "MUTABLE")) : Optional.empty();
+            return repositoryExists ? Optional.of(new Repository(name, HOST + "/" + name, mutability, List.of("dev-*")))
+                    : Optional.empty();
         }
 
         @Override
-        public Optional<String> digestOf(String repository, Tag tag) {
+        public Optional<TaggedImage> image(String repository, Tag tag) {
             verified.add(tag.value());
-            return Optional.ofNullable(heldDigest);
+            return Optional.ofNullable(existing.get(tag.value()));
+        }
+
+        /** A push went through: the tag now holds {@code heldDigest} (or, when null, nothing). */
+        void stored(Tag tag) {
+            if (heldDigest == null) {
+                existing.remove(tag.value());
+            } else {
+                existing.put(tag.value(), new TaggedImage(heldDigest, Optional.of("sha256:image")));
+            }
         }
     }
 
-    private static final class FakeEngine implements DockerEngine {
+    private final class FakeEngine implements DockerEngine {
         boolean built;
         final Map<String, String> tags = new HashMap<>();
         final List<String> pushed = new ArrayList<>();
         final List<String> passwordsUsed = new ArrayList<>();
         final Deque<PushOutcome> outcomes = new ArrayDeque<>();
+        Runnable onPush = () -> { };
 
         @Override
         public String address() {
@@ -252,7 +320,12 @@ class PublisherTest {
             assertEquals("sha256:image", tags.get(repository + ":" + tag), "pushed only after tagging the build");
             pushed.add(tag.value());
             passwordsUsed.add(credentials.password().reveal());
-            return outcomes.isEmpty() ? new PushOutcome.Pushed(DIGEST) : outcomes.poll();
+            onPush.run();
+            if (outcomes.isEmpty()) {
+                registry.stored(tag);
+                return new PushOutcome.Pushed(DIGEST);
+            }
+            return outcomes.poll();
         }
 
         @Override

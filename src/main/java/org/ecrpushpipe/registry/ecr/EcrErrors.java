@@ -12,14 +12,20 @@ final class EcrErrors {
         return switch (code == null ? "" : code) {
             case "UnrecognizedClientException", "InvalidClientTokenId" -> new PipeException.Authentication(
                     "AWS does not recognise the access key: " + detail,
-                    "check AWS_KEY (AWS_ACCESS_KEY_ID): the key may be deleted, inactive, or from another account", origin);
+                    "check AWS_KEY (AWS_ACCESS_KEY_ID): the key may be deleted or inactive; if AWS_SESSION_TOKEN is"
+                            + " set, it must belong to this key (leave it empty for a long-lived key)", origin);
             case "InvalidSignatureException", "SignatureDoesNotMatch" -> new PipeException.Authentication(
                     "AWS rejected the request signature: the secret key does not belong to the access key.",
                     "check AWS_SECRET (AWS_SECRET_ACCESS_KEY); it must be the secret of AWS_KEY", origin);
             case "ExpiredTokenException", "ExpiredToken" -> new PipeException.Authentication(
                     "The AWS session credentials have expired: " + detail,
                     "issue fresh temporary credentials (AWS_KEY, AWS_SECRET and AWS_SESSION_TOKEN together)", origin);
-            case "AccessDeniedException", "AccessDenied" -> new PipeException.Authentication(
+            case "AccessDeniedException", "AccessDenied" -> detail.contains("resource-based policy")
+                    ? new PipeException.Authentication("The repository's policy does not allow " + action
+                            + " for this principal: " + detail,
+                    "cross-account access: the repository policy in the repository's account must allow " + action
+                            + " for this user or role", origin)
+                    : new PipeException.Authentication(
                     "The IAM policy does not allow " + action + ": " + detail,
                     "allow " + action + " for this user or role in its IAM policy", origin);
             case "ThrottlingException" -> new PipeException.Push(

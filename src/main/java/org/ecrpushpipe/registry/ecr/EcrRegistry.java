@@ -14,11 +14,16 @@ import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
+import org.ecrpushpipe.registry.TaggedImage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -26,12 +31,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.EcrClientBuilder;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
-import software.amazon.awssdk.services.ecr.model.DescribeImagesRequest;
+import software.amazon.awssdk.services.ecr.model.BatchGetImageRequest;
+import software.amazon.awssdk.services.ecr.model.BatchGetImageResponse;
 import software.amazon.awssdk.services.ecr.model.DescribeRepositoriesRequest;
 import software.amazon.awssdk.services.ecr.model.EcrException;
 import software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenRequest;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
-import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 
 /**
@@ -39,6 +44,14 @@ import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
  * code that imports the SDK; every SDK failure is translated here into a {@link PipeException}.
  */
 public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
+    private static final List<String> ACCEPTED_MANIFESTS = List.of(
+            "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.index.v1+json");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Attempts per ECR API call, for throttling and server errors. */
+    static final int MAX_ATTEMPTS = 5;
+
     private final EcrClient client;
     private final EcrSettings settings;
 
@@ -50,7 +63,11 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(30))
-                        .build());
+                        .build())
+                // many agents logging in at once get throttled (buildkite ecr plugin#7): back off longer than
+                // the SDK's default 3 attempts before giving up
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(MAX_ATTEMPTS).build()));
         if (settings.endpointOverride().isPresent()) {
             builder.endpointOverride(settings.endpointOverride().get());
         } else {
@@ -76,11 +93,18 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
                 () -> client.getAuthorizationToken(request.build())).authorizationData().stream().findFirst()
                 .orElseThrow(() -> new PipeException.Push("ECR returned no authorization data.",
                         "run the step again; if it persists, check the ECR service health", null));
-        String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(String.valueOf(data.authorizationToken())),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            decoded = "";
+        }
         int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            throw new PipeException.Push("ECR returned an authorization token of an unknown form.",
-                    "run the step again", null);
+        if (colon < 0 || data.proxyEndpoint() == null || data.expiresAt() == null) {
+            // never put the token itself into the message
+            throw new PipeException.Push("ECR returned authorization data of an unknown form.",
+                    "run the step again; check AWS_ENDPOINT_URL if it is set", null);
         }
         String host = data.proxyEndpoint().replaceFirst("^[a-zA-Z]+://", "").replaceFirst("/+$", "");
         return new RegistryCredentials(host, decoded.substring(0, colon), Secret.of(decoded.substring(colon + 1)),
@@ -94,33 +118,53 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         try {
             return call("ecr:DescribeRepositories", () -> client.describeRepositories(request.build()))
                     .repositories().stream().findFirst()
-                    .map(r -> new Repository(r.repositoryName(), r.repositoryUri(), r.imageTagMutabilityAsString()));
+                    .map(r -> new Repository(r.repositoryName(), r.repositoryUri(), r.imageTagMutabilityAsString(),
+                            r.imageTagMutabilityExclusionFilters().stream().map(f -> f.filter()).toList()));
         } catch (RepositoryNotFoundException e) {
             return Optional.empty();
         }
     }
 
     @Override
-    public Optional<String> digestOf(String repository, Tag tag) {
-        DescribeImagesRequest.Builder request = DescribeImagesRequest.builder().repositoryName(repository)
-                .imageIds(ImageIdentifier.builder().imageTag(tag.value()).build());
+    public Optional<TaggedImage> image(String repository, Tag tag) {
+        BatchGetImageRequest.Builder request = BatchGetImageRequest.builder().repositoryName(repository)
+                .imageIds(ImageIdentifier.builder().imageTag(tag.value()).build())
+                .acceptedMediaTypes(ACCEPTED_MANIFESTS);
         settings.registryId().ifPresent(request::registryId);
+        BatchGetImageResponse response;
         try {
-            return call("ecr:DescribeImages", () -> client.describeImages(request.build()))
-                    .imageDetails().stream().findFirst().map(d -> d.imageDigest());
-        } catch (ImageNotFoundException e) {
+            response = call("ecr:BatchGetImage", () -> client.batchGetImage(request.build()));
+        } catch (RepositoryNotFoundException e) {
+            throw repositoryGone(repository, e);
+        }
+        return response.images().stream().findFirst()
+                .map(image -> new TaggedImage(image.imageId().imageDigest(), configDigest(image.imageManifest())));
+    }
+
+    /** The config digest of an image manifest (docker v2 schema 2 or OCI); empty for lists and indexes. */
+    private static Optional<String> configDigest(String manifest) {
+        try {
+            JsonNode config = JSON.readTree(manifest == null ? "{}" : manifest).path("config").path("digest");
+            return config.isTextual() ? Optional.of(config.asText()) : Optional.empty();
+        } catch (java.io.IOException e) {
             return Optional.empty();
         }
     }
 
+    private PipeException repositoryGone(String repository, Throwable origin) {
+        return new PipeException.Push("The repository '" + repository + "' does not exist (any more) in the registry"
+                + settings.registryId().map(id -> " " + id).orElse("") + ".",
+                "another job may have deleted it; check the repository in ECR and run the step again", origin);
+    }
+
     /**
-     * Runs one SDK call, translating its failures. ECR's "not found" exceptions pass through for the caller,
+     * Runs one SDK call, translating its failures. ECR's RepositoryNotFoundException passes through for the caller,
      * which knows whether "not found" is an answer or a failure.
      */
     private <T> T call(String action, Supplier<T> sdkCall) {
         try {
             return sdkCall.get();
-        } catch (RepositoryNotFoundException | ImageNotFoundException e) {
+        } catch (RepositoryNotFoundException e) {
             throw e;
         } catch (EcrException e) {
             throw EcrErrors.translate(action, e.awsErrorDetails().errorCode(), e.awsErrorDetails().errorMessage(),

@@ -86,7 +86,9 @@ class EcrRegistryTest {
             assertEquals("IMMUTABLE", ecr.repository("adapter/app").orElseThrow().tagMutability());
             assertEquals(standIn.registryHost() + "/adapter/app", ecr.repository("adapter/app").get().uri());
             assertEquals(Optional.empty(), ecr.repository("adapter/none"));
-            assertEquals(Optional.empty(), ecr.digestOf("adapter/app", new Tag("never-pushed")));
+            assertEquals(Optional.empty(), ecr.image("adapter/app", new Tag("never-pushed")));
+            PipeException gone = assertThrows(PipeException.Push.class, () -> ecr.image("adapter/none", new Tag("x")));
+            assertTrue(gone.getMessage().startsWith("The repository 'adapter/none' does not exist"), gone.getMessage());
         }
     }
 
