@@ -27,14 +27,10 @@ repository="ayush-sharma-testing"
 release_tag="ecr-release-0.1.0"
 work="$(mktemp -d /tmp/ecr-try-it.XXXXXX)"
 
-# The registry and the stand-in run as one child process that stops when its standard input closes.
+# The registry and the stand-in run as one child process; SIGTERM makes it stop both.
 bed_main_pid=""
 stop_bed_main() {
   [[ -n $bed_main_pid ]] || return 0
-  # closing its input stops it; a signal is the fallback
-  exec {bed_in}>&- 2>/dev/null || true
-  local deadline=$((SECONDS + 20))
-  while kill -0 "$bed_main_pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
   kill -TERM "$bed_main_pid" 2>/dev/null || true
   wait "$bed_main_pid" 2>/dev/null || true
   bed_main_pid=""
@@ -42,11 +38,10 @@ stop_bed_main() {
 }
 BED_TEARDOWN_FIRST+=(stop_bed_main)
 
-mkfifo "$work/in" "$work/out"
+mkfifo "$work/out"
 "$java_bin" "${jul[@]}" -cp "$cp" org.ecrpushpipe.testbed.BedMain serve --access-key "$key" --secret-key "$secret" \
-  --repository "$repository" <"$work/in" >"$work/out" &
+  --repository "$repository" </dev/null >"$work/out" &
 bed_main_pid=$!
-exec {bed_in}>"$work/in"
 exec {bed_out}<"$work/out"
 while IFS= read -r -t 60 line <&"$bed_out"; do
   [[ $line == READY ]] && break

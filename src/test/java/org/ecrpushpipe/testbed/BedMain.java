@@ -1,7 +1,6 @@
 package org.ecrpushpipe.testbed;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +15,7 @@ import com.github.dockerjava.api.DockerClient;
  * <ul>
  * <li>{@code serve --access-key K --secret-key S [--repository NAME]…} — starts a real registry and the ECR
  * stand-in in front of it, prints {@code AWS_ENDPOINT_URL=…}, {@code REGISTRY=…}, {@code AWS_REGION=…} and
- * {@code READY}, and runs until its standard input closes or it is stopped; then stops both.</li>
+ * {@code READY}, and runs until it is stopped (SIGTERM, Ctrl-C); then stops both.</li>
  * <li>{@code debian-base} — makes (once) the local Debian base image in the engine at {@code DOCKER_HOST} and
  * prints its name.</li>
  * <li>{@code check --api-endpoint E --region R --access-key K --secret-key S --image HOST/NAME --digest D
@@ -55,19 +54,15 @@ public final class BedMain {
             registry.close();
             throw e;
         }
-        // Stop both on whichever comes first: the parent closing our input, or a signal.
-        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable stop = () -> {
-            if (stopped.compareAndSet(false, true)) {
-                standIn.close();
-                try {
-                    registry.close();
-                } catch (Exception e) {
-                    System.err.println("could not stop the registry: " + e);
-                }
+        // Runs until stopped (SIGTERM, Ctrl-C); then stops the stand-in and the registry it started.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            standIn.close();
+            try {
+                registry.close();
+            } catch (Exception e) {
+                System.err.println("could not stop the registry: " + e);
             }
-        };
-        Runtime.getRuntime().addShutdownHook(new Thread(stop));
+        }));
         standIn.addAccessKey(one(options, "access-key"), one(options, "secret-key"));
         for (String repository : options.getOrDefault("repository", List.of())) {
             standIn.createRepository(repository);
@@ -77,14 +72,7 @@ public final class BedMain {
         System.out.println("AWS_REGION=" + standIn.region());
         System.out.println("READY");
         System.out.flush();
-        try (InputStream in = System.in) {
-            while (in.read() >= 0) {
-                // run until the parent closes our input
-            }
-        } catch (IOException closed) {
-            // parent went away
-        }
-        stop.run();
+        Thread.currentThread().join();
     }
 
     private static void check(Map<String, List<String>> options) throws Exception {

@@ -85,7 +85,8 @@ public final class ServedImage {
         while (Instant.now().isBefore(deadline)) {
             try {
                 return given().when().get(url).then().statusCode(200).extract().asString();
-            } catch (AssertionError | RuntimeException e) {
+            } catch (AssertionError | Exception e) {
+                // REST Assured throws ConnectException undeclared while the server is still starting
                 last = e;
                 Thread.sleep(250);
             }

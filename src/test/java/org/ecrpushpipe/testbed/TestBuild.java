@@ -34,6 +34,8 @@ public record TestBuild(String imageId, String output) {
                 .withDockerfile(dockerfile.toFile())
                 .withNetworkMode("host")
                 .withPull(false)
+                // every step runs, so its output can be asserted even on an engine that built it before
+                .withNoCache(true)
                 .withTags(Set.of(tags))
                 .exec(new BuildImageResultCallback() {
                     @Override
