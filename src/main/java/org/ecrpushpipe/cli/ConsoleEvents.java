@@ -39,6 +39,7 @@ final class ConsoleEvents implements PublishEvents {
 
     @Override
     public void pushed(PushedTag tag) {
-        console.success("Successfully pushed " + tag.reference() + " (" + tag.digest() + ")");
+        console.success((tag.alreadyThere() ? "Already in the registry: " : "Successfully pushed ")
+                + tag.reference() + " (" + tag.digest() + ")");
     }
 }

@@ -111,7 +111,7 @@ public final class Publisher {
             if (existing.isEmpty()) {
                 toPush.add(tag);
             } else if (existing.get().imageId().filter(imageId::equals).isPresent()) {
-                PushedTag same = new PushedTag(repositoryUri + ":" + tag, existing.get().manifestDigest());
+                PushedTag same = new PushedTag(repositoryUri + ":" + tag, existing.get().manifestDigest(), true);
                 events.info("The immutable tag " + same.reference() + " already holds this image; nothing to push.");
                 alreadyThere.add(same);
                 events.pushed(same);
@@ -157,7 +157,7 @@ public final class Publisher {
         for (int attempt = 1; ; attempt++) {
             PushOutcome outcome = engine.push(repositoryUri, tag, current, events::debug);
             if (outcome instanceof PushOutcome.Pushed ok) {
-                return new Pushed(new PushedTag(reference, ok.digest()), current, false);
+                return new Pushed(new PushedTag(reference, ok.digest(), false), current, false);
             }
             PushFailure failure = PushFailure.of(((PushOutcome.Failed) outcome).message());
             String registryHost = repositoryUri.substring(0, repositoryUri.indexOf('/'));
@@ -174,7 +174,7 @@ public final class Publisher {
                 Optional<TaggedImage> existing = registry.image(repository.name(), tag);
                 if (existing.isPresent() && existing.get().imageId().filter(imageId::equals).isPresent()) {
                     events.info("The immutable tag " + reference + " already holds this image.");
-                    return new Pushed(new PushedTag(reference, existing.get().manifestDigest()), current, true);
+                    return new Pushed(new PushedTag(reference, existing.get().manifestDigest(), true), current, true);
                 }
                 throw new PipeException.Push("The immutable tag " + reference + " already holds another image ("
                         + existing.map(TaggedImage::manifestDigest).orElse("unknown digest") + ") than this build ("
@@ -208,6 +208,6 @@ public final class Publisher {
                     + ", not the pushed " + pushedDigest + ".",
                     "another job pushed the same tag at the same time; give each build a unique tag", null);
         }
-        return new PushedTag(reference, pushedDigest);
+        return new PushedTag(reference, pushedDigest, false);
     }
 }

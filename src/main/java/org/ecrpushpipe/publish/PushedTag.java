@@ -5,6 +5,7 @@ package org.ecrpushpipe.publish;
  *
  * @param reference {@code <repository uri>:<tag>}
  * @param digest    the manifest digest the registry holds for it ({@code sha256:…})
+ * @param alreadyThere whether the tag held this image before the run, so nothing was pushed for it
  */
-public record PushedTag(String reference, String digest) {
+public record PushedTag(String reference, String digest, boolean alreadyThere) {
 }

@@ -233,7 +233,8 @@ class PipeEndToEndTest {
         assertEquals(0, again.exitCode(), again.output());
         assertTrue(again.output().contains("INFO: The immutable tag " + bed.registryHost()
                 + "/e2e/rerun:1.0 already holds this image; nothing to push."), again.output());
-        assertTrue(again.output().contains("(" + digest + ")"), again.output());
+        assertTrue(again.output().contains("✔ Already in the registry: " + bed.registryHost() + "/e2e/rerun:1.0 ("
+                + digest + ")"), again.output());
         assertEquals(Optional.of(digest), bed.manifestDigest("e2e/rerun", "1.0"));
     }
 
