@@ -32,15 +32,22 @@ final class PackagedPipe {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        byte[] raw = process.getInputStream().readAllBytes();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the pipe did not finish in 10 minutes");
+        Path output = Files.createTempFile("ecr-push-pipe-run-", ".out");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
+                    .redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the pipe did not finish in 10 minutes: "
+                        + Files.readString(output, StandardCharsets.UTF_8));
+            }
+            byte[] raw = Files.readAllBytes(output);
+            return new Run(process.exitValue(), new String(raw, StandardCharsets.UTF_8), raw);
+        } finally {
+            Files.deleteIfExists(output);
         }
-        return new Run(process.exitValue(), new String(raw, StandardCharsets.UTF_8), raw);
     }
 }

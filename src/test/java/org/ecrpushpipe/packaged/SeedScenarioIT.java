@@ -102,7 +102,8 @@ class SeedScenarioIT {
     void aHostileDotEnvInTheCloneCannotTurnLibraryLoggingBackOn(EcrBed bed) throws Exception {
         // Quarkus reads .env in the working directory, which is the user's clone
         Files.writeString(work.resolve(".env"), String.join("\n",
-                "QUARKUS_LOG_CONSOLE_ENABLE=true", "QUARKUS_LOG_LEVEL=TRACE",
+                "QUARKUS_LOG_CONSOLE_ENABLE=true", "QUARKUS_LOG_LEVEL=TRACE", "QUARKUS_BANNER_ENABLED=true",
+                "QUARKUS_LOG_FILE_ENABLE=true", "QUARKUS_LOG_FILE_PATH=" + work.resolve("quarkus.log"),
                 "QUARKUS_LOG_CATEGORY__COM_GITHUB_DOCKERJAVA__LEVEL=TRACE",
                 "QUARKUS_LOG_CATEGORY__ORG_APACHE_HC__LEVEL=TRACE",
                 "QUARKUS_LOG_CATEGORY__SOFTWARE_AMAZON_AWSSDK__LEVEL=TRACE", ""));
@@ -113,6 +114,11 @@ class SeedScenarioIT {
         PackagedPipe.Run run = PackagedPipe.run(env, work);
         assertEquals(0, run.exitCode(), run.output());
         assertFalse(run.output().contains("X-Registry-Auth"), run.output());
+        assertFalse(Files.exists(work.resolve("quarkus.log")), "no log file written into the clone");
+        for (String line : run.output().lines().toList()) {
+            assertTrue(line.matches("(INFO|DEBUG|WARNING): .*|✔ .*|Step \\d+/\\d+ : .*| ---> .*|Successfully built .*"
+                    + "|Removing intermediate container .*|\\s*"), "only the pipe's own lines and the build's: " + line);
+        }
         assertFalse(run.output().contains(bed.secretKey()), "secret key printed");
         for (String password : bed.standIn().issuedRegistryPasswords()) {
             assertFalse(run.output().contains(password), "registry password printed");
