@@ -235,17 +235,26 @@ bed_install_traps() {
   trap 'bed_teardown; trap - TERM EXIT; kill -TERM $$' TERM
 }
 
-# PIDs of the processes whose command line mentions the given path (our temp dir is unique, so this
-# finds exactly the containerd, shims and so on that our dockerd started, even once re-parented).
+# PIDs of what our engine left running, read from the pid files it and its containerd wrote under the
+# given directory: containerd (containerd.pid), its shims (shim.pid) and their containers (init.pid).
+# A PID is kept only while it still is ours: a containerd or shim whose command line names our directory,
+# or a container process whose parent is one of those shims (so a reused PID is never signalled).
 bed_pids_mentioning() {
-  local path="$1" proc pid cmdline
-  for proc in /proc/[0-9]*; do
-    pid="${proc#/proc/}"
-    [[ $pid != "$$" && $pid != "$BASHPID" ]] || continue
-    # tr's own command line does not contain the path, so it never matches itself.
-    cmdline="$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline")" || continue
-    [[ $cmdline == *"$path"* ]] && printf '%s\n' "$pid"
-  done
+  local dir="$1" file pid cmdline parent
+  local -A ours=()
+  while IFS= read -r file; do
+    pid="$(tr -dc '0-9' <"$file" 2>/dev/null)"
+    [[ -n $pid && $pid != "$$" && -r /proc/$pid/cmdline ]] || continue
+    cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || continue
+    [[ $cmdline == *"$dir"* ]] && ours[$pid]=1
+  done < <(find "$dir" \( -name containerd.pid -o -name shim.pid \) -type f 2>/dev/null)
+  while IFS= read -r file; do
+    pid="$(tr -dc '0-9' <"$file" 2>/dev/null)"
+    [[ -n $pid && -r /proc/$pid/stat ]] || continue
+    parent="$(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null)"
+    [[ -n ${ours[$parent]:-} ]] && ours[$pid]=1
+  done < <(find "$dir" -name init.pid -type f 2>/dev/null)
+  ((${#ours[@]} == 0)) || printf '%s\n' "${!ours[@]}"
   return 0
 }
 
