@@ -251,6 +251,18 @@ class PipeEndToEndTest {
     }
 
     @Test
+    void throttledUploadsAndADroppedManifestPutAreSurvived() {
+        bed.standIn().createRepository("e2e/rough");
+        bed.standIn().faults().failNext(1, "POST", "/v2/e2e/rough/blobs/uploads/", Fault.throttled());
+        bed.standIn().faults().failNext(1, "PUT", "/v2/e2e/rough/manifests/.*", Fault.dropConnection());
+        Run run = run(bed.pipeEnv("e2e/rough"), context("rough"));
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals(0, bed.standIn().faults().pending(), "both faults were hit");
+        Matcher pushed = run.lines().stream().map(PUSHED::matcher).filter(Matcher::matches).findFirst().orElseThrow();
+        assertEquals(Optional.of(pushed.group(3)), bed.manifestDigest("e2e/rough", "latest"));
+    }
+
+    @Test
     void debugShowsDetailButNoSecrets() {
         bed.standIn().createRepository("e2e/debug");
         Map<String, String> env = bed.pipeEnv("e2e/debug");
@@ -265,10 +277,10 @@ class PipeEndToEndTest {
     @Test
     void expiredLoginIsRenewedOnce() {
         bed.standIn().createRepository("e2e/expiry");
-        bed.standIn().authorizationTokenLifetime(Duration.ofSeconds(3));
+        bed.standIn().authorizationTokenLifetime(Duration.ofSeconds(5));
         try {
             // the build itself outlasts the token: the first push sees DENIED, logs in again, and succeeds
-            Run run = run(bed.pipeEnv("e2e/expiry"), context("expiry", "RUN sleep 4"));
+            Run run = run(bed.pipeEnv("e2e/expiry"), context("expiry", "RUN sleep 6"));
             assertEquals(0, run.exitCode(), run.output());
             assertTrue(run.output().contains("WARNING: The registry says the login expired; logging in again."),
                     run.output());

@@ -87,6 +87,10 @@ class DocumentationTest {
     void changelogHasTheCurrentVersionAndEveryChangeFileIsValid() throws IOException {
         String changelog = Files.readString(Path.of("CHANGELOG.md"));
         assertTrue(changelog.startsWith("# Changelog"));
+        String image = new ObjectMapper(new YAMLFactory()).readTree(Path.of("pipe.yml").toFile()).get("image").asText();
+        String version = image.substring(image.lastIndexOf(':') + 1);
+        assertTrue(changelog.contains("\n## " + version + "\n"), "CHANGELOG has a section for pipe.yml's " + version);
+        assertTrue(readme().contains("pipe: org/ecr-push-pipe:" + version), "README's YAML uses " + version);
         ObjectMapper json = new ObjectMapper();
         try (Stream<Path> files = Files.list(Path.of(".changes/next-release"))) {
             for (Path file : files.toList()) {
