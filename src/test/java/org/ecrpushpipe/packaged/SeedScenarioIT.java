@@ -116,7 +116,7 @@ class SeedScenarioIT {
         assertFalse(run.output().contains("X-Registry-Auth"), run.output());
         assertFalse(Files.exists(work.resolve("quarkus.log")), "no log file written into the clone");
         for (String line : run.output().lines().toList()) {
-            assertTrue(line.matches("(INFO|DEBUG|WARNING): .*|✔ .*|Step \\d+/\\d+ : .*| ---> .*|Successfully built .*"
+            assertTrue(line.matches("(INFO|DEBUG|WARNING): .*|✔ .*|Step \\d+/\\d+ : .*| --->.*|Successfully built .*"
                     + "|Removing intermediate container .*|\\s*"), "only the pipe's own lines and the build's: " + line);
         }
         assertFalse(run.output().contains(bed.secretKey()), "secret key printed");
