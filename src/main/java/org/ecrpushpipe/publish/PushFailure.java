@@ -62,7 +62,10 @@ final class PushFailure {
         return message;
     }
 
-    /** The failure as the user sees it, for a push of {@code reference} to {@code registryHost}. */
+    /**
+     * The failure as the user sees it, for a push of {@code reference} to {@code registryHost}. An immutable-tag
+     * refusal never gets here: the use case settles it by comparing what the tag holds with the build.
+     */
     PipeException translate(String reference, String registryHost, String repository) {
         String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("no basic auth credentials") || lower.contains("unauthorized")
@@ -82,11 +85,6 @@ final class PushFailure {
                     + action.group(1),
                     "allow " + action.group(1) + " on the repository in the IAM policy of the pushing user or role",
                     null);
-        }
-        if (lower.contains("tag invalid") && lower.contains("immutable")) {
-            return new PipeException.Push("The tag of " + reference + " already exists and the repository is"
-                    + " immutable: " + message,
-                    "push a new tag, or make the repository's tags mutable", null);
         }
         if (lower.contains("name unknown") || lower.contains("does not exist")) {
             return new PipeException.Push("The repository '" + repository + "' does not exist in " + registryHost,
