@@ -1,0 +1,323 @@
+package org.ecrpushpipe.context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A build context as a plain (uncompressed) tar stream, written the way the docker CLI's archiver writes it
+ * (Go's {@code archive/tar} with moby's {@code FileInfoHeader}): a USTAR header when the entry fits one, else a PAX
+ * extended header first; owner and group 0 with no names, mode = permission bits plus set-uid/set-gid/sticky,
+ * modification time in whole seconds, no access or change times; hard links after the first as link entries; two
+ * zero blocks at the end. The engine's build cache keys on these header fields, so matching them lets the pipe's
+ * build reuse an earlier {@code docker build} of the same context.
+ *
+ * <p>It is read lazily: headers are made, and file contents read from disk, as the stream is consumed.
+ */
+final class ContextTar extends InputStream {
+    static final int S_IFMT = 0170000;
+    static final int S_IFSOCK = 0140000;
+    static final int S_IFLNK = 0120000;
+    static final int S_IFREG = 0100000;
+    static final int S_IFBLK = 0060000;
+    static final int S_IFDIR = 0040000;
+    static final int S_IFCHR = 0020000;
+    static final int S_IFIFO = 0010000;
+
+    static final char TYPE_REG = '0';
+    static final char TYPE_LINK = '1';
+    static final char TYPE_SYMLINK = '2';
+    static final char TYPE_CHAR = '3';
+    static final char TYPE_BLOCK = '4';
+    static final char TYPE_DIR = '5';
+    static final char TYPE_FIFO = '6';
+    private static final char TYPE_PAX = 'x';
+
+    private static final int BLOCK = 512;
+    private static final int NAME_SIZE = 100;
+    private static final int PREFIX_SIZE = 155;
+
+    /**
+     * One entry of the archive.
+     *
+     * @param name    the path inside the context, slash-separated; directories end in {@code /}
+     * @param source  the file whose contents follow the header (regular files only), else null
+     * @param type    the tar type flag
+     * @param mode    permission bits and set-uid, set-gid, sticky ({@code 07777})
+     * @param size    the content size (0 but for regular files)
+     * @param mtime   the modification time, in seconds since the epoch
+     * @param link    the link target (symbolic links) or first name (hard links), else empty
+     */
+    record Entry(String name, Path source, char type, int mode, long size, long mtime, String link,
+                 long devMajor, long devMinor) {
+    }
+
+    private final Iterator<Entry> entries;
+    private ByteBuffer pending = ByteBuffer.allocate(0);
+    private FileChannel content;
+    private Entry current;
+    private long contentLeft;
+    private boolean finished;
+
+    ContextTar(List<Entry> entries) {
+        this.entries = entries.iterator();
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        while (true) {
+            if (pending.hasRemaining()) {
+                int n = Math.min(length, pending.remaining());
+                pending.get(buffer, offset, n);
+                return n;
+            }
+            if (content != null) {
+                int n = content.read(ByteBuffer.wrap(buffer, offset, (int) Math.min(length, contentLeft)));
+                if (n < 0) {
+                    throw new BuildContext.SendFailure("'" + current.name()
+                            + "' in the build context shrank while it was being sent; run the step again", null);
+                }
+                contentLeft -= n;
+                if (contentLeft == 0) {
+                    content.close();
+                    content = null;
+                    pending = ByteBuffer.wrap(new byte[padding(current.size())]);
+                }
+                if (n > 0) {
+                    return n;
+                }
+                continue;
+            }
+            if (finished) {
+                return -1;
+            }
+            next();
+        }
+    }
+
+    /** Queues the next entry's header (and opens its contents), or the end-of-archive blocks. */
+    private void next() throws IOException {
+        if (!entries.hasNext()) {
+            pending = ByteBuffer.wrap(new byte[2 * BLOCK]);
+            finished = true;
+            return;
+        }
+        current = entries.next();
+        pending = ByteBuffer.wrap(header(current));
+        if (current.type() == TYPE_REG && current.size() > 0) {
+            try {
+                content = FileChannel.open(current.source(), StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw new BuildContext.SendFailure("'" + current.name() + "' in the build context cannot be read"
+                        + " any more (" + e.getMessage() + "); run the step again", e);
+            }
+            contentLeft = current.size();
+        }
+    }
+
+    private static int padding(long size) {
+        return (int) ((BLOCK - size % BLOCK) % BLOCK);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (content != null) {
+            content.close();
+            content = null;
+        }
+        finished = true;
+        pending = ByteBuffer.allocate(0);
+    }
+
+    /** The header block(s) of one entry, as Go's tar writer makes them for a PAX-or-USTAR header. */
+    static byte[] header(Entry entry) {
+        // Go's allowedFormats: a field that USTAR cannot hold becomes a PAX record, and then PAX is used
+        Map<String, String> pax = new TreeMap<>();
+        String name = entry.name();
+        String[] split = splitUstarPath(name);
+        boolean ustar = true;
+        if (!isAscii(name) || name.length() > NAME_SIZE) {
+            pax.put("path", name);
+            ustar = split != null;
+        }
+        if (!isAscii(entry.link()) || entry.link().length() > NAME_SIZE) {
+            pax.put("linkpath", entry.link());
+            ustar = false;
+        }
+        if (!fitsOctal(12, entry.size())) {
+            pax.put("size", Long.toString(entry.size()));
+            ustar = false;
+        }
+        if (!fitsOctal(12, entry.mtime())) {
+            pax.put("mtime", Long.toString(entry.mtime()));
+            ustar = false;
+        }
+        if (ustar) {
+            byte[] block = new byte[BLOCK];
+            String prefix = "";
+            if (split != null) {
+                prefix = split[0];
+                name = split[1];
+            }
+            fill(block, entry, name);
+            putString(block, 345, 155, prefix);
+            checksum(block);
+            return block;
+        }
+        StringBuilder records = new StringBuilder();
+        pax.forEach((k, v) -> records.append(paxRecord(k, v)));
+        byte[] data = records.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] extended = new byte[BLOCK];
+        // Go: path.Join(path.Split(name)..., "PaxHeaders.0", file), made ASCII, cut to 100, without trailing '/'
+        int slash = entry.name().lastIndexOf('/');
+        String paxName = GoPath.clean(entry.name().substring(0, slash + 1) + "/PaxHeaders.0/"
+                + entry.name().substring(slash + 1));
+        paxName = toAscii(paxName);
+        if (paxName.length() > NAME_SIZE) {
+            paxName = paxName.substring(0, NAME_SIZE);
+        }
+        paxName = paxName.replaceAll("/+$", "");
+        putString(extended, 0, 100, paxName);
+        putOctal(extended, 100, 8, 0);
+        putOctal(extended, 108, 8, 0);
+        putOctal(extended, 116, 8, 0);
+        putOctal(extended, 124, 12, data.length);
+        putOctal(extended, 136, 12, 0);
+        extended[156] = (byte) TYPE_PAX;
+        putString(extended, 257, 6, "ustar\0");
+        putString(extended, 263, 2, "00");
+        checksum(extended);
+        byte[] main = new byte[BLOCK];
+        fill(main, entry, toAscii(entry.name()));
+        checksum(main);
+        int dataBlocks = data.length + padding(data.length);
+        byte[] all = new byte[BLOCK + dataBlocks + BLOCK];
+        System.arraycopy(extended, 0, all, 0, BLOCK);
+        System.arraycopy(data, 0, all, BLOCK, data.length);
+        System.arraycopy(main, 0, all, BLOCK + dataBlocks, BLOCK);
+        return all;
+    }
+
+    /** Go's {@code templateV7Plus} plus the USTAR magic: every field but the prefix and the checksum. */
+    private static void fill(byte[] block, Entry entry, String name) {
+        putString(block, 0, 100, name);
+        putOctal(block, 100, 8, entry.mode());
+        putOctal(block, 108, 8, 0);
+        putOctal(block, 116, 8, 0);
+        putOctal(block, 124, 12, fitsOctal(12, entry.size()) ? entry.size() : 0);
+        putOctal(block, 136, 12, fitsOctal(12, entry.mtime()) ? entry.mtime() : 0);
+        block[156] = (byte) entry.type();
+        putString(block, 157, 100, toAscii(entry.link()));
+        putString(block, 257, 6, "ustar\0");
+        putString(block, 263, 2, "00");
+        putString(block, 265, 32, "");
+        putString(block, 297, 32, "");
+        putOctal(block, 329, 8, entry.devMajor());
+        putOctal(block, 337, 8, entry.devMinor());
+    }
+
+    /** Go's {@code splitUSTARPath}: a long ASCII name split at a slash into prefix (≤155) and name (≤100). */
+    static String[] splitUstarPath(String name) {
+        int length = name.length();
+        if (length <= NAME_SIZE || !isAscii(name)) {
+            return null;
+        } else if (length > PREFIX_SIZE + 1) {
+            length = PREFIX_SIZE + 1;
+        } else if (name.charAt(length - 1) == '/') {
+            length--;
+        }
+        int i = name.substring(0, length).lastIndexOf('/');
+        int nameLength = name.length() - i - 1;
+        if (i <= 0 || nameLength > NAME_SIZE || nameLength == 0 || i > PREFIX_SIZE) {
+            return null;
+        }
+        return new String[] {name.substring(0, i), name.substring(i + 1)};
+    }
+
+    /** Go's {@code formatPAXRecord}: "{length} {key}={value}\n", the length counting itself. */
+    static String paxRecord(String key, String value) {
+        int size = key.getBytes(StandardCharsets.UTF_8).length + value.getBytes(StandardCharsets.UTF_8).length + 3;
+        size += Integer.toString(size).length();
+        String record = size + " " + key + "=" + value + "\n";
+        int actual = record.getBytes(StandardCharsets.UTF_8).length;
+        if (actual != size) {
+            record = actual + " " + key + "=" + value + "\n";
+        }
+        return record;
+    }
+
+    /** Go's {@code fitsInOctal} for the 8- and 12-byte fields. */
+    private static boolean fitsOctal(int fieldLength, long value) {
+        return value >= 0 && value < (1L << (3 * (fieldLength - 1)));
+    }
+
+    /** Go's {@code isASCII}: NUL counts as not ASCII. */
+    private static boolean isAscii(String s) {
+        return s.chars().allMatch(c -> c < 0x80 && c != 0);
+    }
+
+    private static String toAscii(String s) {
+        if (isAscii(s)) {
+            return s;
+        }
+        StringBuilder ascii = new StringBuilder();
+        s.chars().filter(c -> c < 0x80 && c != 0).forEach(c -> ascii.append((char) c));
+        return ascii.toString();
+    }
+
+    /**
+     * Go's {@code formatString}: the bytes, NUL-terminated when there is room; a cut-off value whose last kept byte
+     * is '/' loses its trailing slashes, so no reader takes a file for a directory.
+     */
+    private static void putString(byte[] block, int offset, int length, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(bytes, 0, block, offset, Math.min(length, bytes.length));
+        if (bytes.length < length) {
+            block[offset + bytes.length] = 0;
+        }
+        if (bytes.length > length && block[offset + length - 1] == '/') {
+            int n = length - 1;
+            while (n > 0 && bytes[n - 1] == '/') {
+                n--;
+            }
+            block[offset + n] = 0;
+        }
+    }
+
+    /** Go's {@code formatOctal}: zero-padded octal digits and a NUL. */
+    private static void putOctal(byte[] block, int offset, int length, long value) {
+        String digits = Long.toOctalString(value);
+        int zeros = length - digits.length() - 1;
+        putString(block, offset, length, (zeros > 0 ? "0".repeat(zeros) : "") + digits);
+    }
+
+    /** The checksum field: six octal digits, NUL, space; computed with the field itself as spaces. */
+    private static void checksum(byte[] block) {
+        Arrays.fill(block, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte b : block) {
+            sum += b & 0xff;
+        }
+        putOctal(block, 148, 7, sum);
+        block[155] = ' ';
+    }
+}

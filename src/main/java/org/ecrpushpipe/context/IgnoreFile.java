@@ -1,0 +1,76 @@
+package org.ecrpushpipe.context;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a {@code .dockerignore} the way the docker CLI does (moby's {@code ignorefile.ReadAll}): a UTF-8 BOM is
+ * dropped; a line starting with {@code #} is a comment; other lines are trimmed, blank ones dropped, cleaned like a
+ * path, and a leading {@code /} is removed ({@code /a} and {@code a} mean the same), keeping a leading {@code !}.
+ */
+final class IgnoreFile {
+    /** bufio.Scanner's limit: Go fails on a longer line ("token too long"), and so does the CLI. */
+    static final int MAX_LINE = 64 * 1024;
+
+    private IgnoreFile() {
+    }
+
+    static List<String> readAll(InputStream in) throws IOException {
+        List<String> excludes = new ArrayList<>();
+        int lineNumber = 0;
+        for (byte[] line : lines(in.readAllBytes())) {
+            String pattern = new String(line, StandardCharsets.UTF_8);
+            if (lineNumber++ == 0 && pattern.startsWith("\uFEFF")) {
+                pattern = pattern.substring(1);
+            }
+            if (pattern.startsWith("#")) {
+                continue;
+            }
+            pattern = GoStrings.trimSpace(pattern);
+            if (pattern.isEmpty()) {
+                continue;
+            }
+            boolean invert = pattern.charAt(0) == '!';
+            if (invert) {
+                pattern = GoStrings.trimSpace(pattern.substring(1));
+            }
+            if (!pattern.isEmpty()) {
+                pattern = GoPath.clean(pattern);
+                if (pattern.length() > 1 && pattern.charAt(0) == '/') {
+                    pattern = pattern.substring(1);
+                }
+            }
+            excludes.add(invert ? "!" + pattern : pattern);
+        }
+        return excludes;
+    }
+
+    /** bufio.ScanLines: split on \n, drop one \r before it; a last line without \n counts. */
+    private static List<byte[]> lines(byte[] data) throws IOException {
+        List<byte[]> lines = new ArrayList<>();
+        ByteArrayOutputStream current = new ByteArrayOutputStream();
+        for (int i = 0; i <= data.length; i++) {
+            if (i == data.length && current.size() == 0) {
+                break;
+            }
+            if (i == data.length || data[i] == '\n') {
+                byte[] line = current.toByteArray();
+                if (line.length > 0 && line[line.length - 1] == '\r') {
+                    line = java.util.Arrays.copyOf(line, line.length - 1);
+                }
+                lines.add(line);
+                current.reset();
+                continue;
+            }
+            current.write(data[i]);
+            if (current.size() > MAX_LINE) {
+                throw new IOException("bufio.Scanner: token too long (a line of more than " + MAX_LINE + " bytes)");
+            }
+        }
+        return lines;
+    }
+}
