@@ -1,8 +1,10 @@
 package org.ecrpushpipe.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.errors.PipeException.Configuration.Problem;
 
@@ -68,7 +71,8 @@ public final class ConfigReader {
         String region = readRegion(image);
         List<Tag> tags = readTags();
         Path context = readContext();
-        Path dockerfile = context == null ? null : readDockerfile(context);
+        String dockerfile = context == null ? null : readDockerfile(context);
+        BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile);
         String dockerHost = readDockerHost();
         Optional<URI> generic = readEndpoint(Variable.AWS_ENDPOINT_URL);
         Optional<URI> ecr = readEndpoint(Variable.AWS_ENDPOINT_URL_ECR).or(() -> generic);
@@ -80,7 +84,7 @@ public final class ConfigReader {
         }
         AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
                 sessionToken.map(Secret::of));
-        return new Result(new PipeConfig(credentials, region, image, tags, context, dockerfile, dockerHost,
+        return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
                 ecr, sts, debug), List.copyOf(warnings));
     }
 
@@ -214,6 +218,10 @@ public final class ConfigReader {
         return value(Variable.TAGS).map(t -> List.of(t.split("\\s+"))).orElse(null);
     }
 
+    /**
+     * BUILD_CONTEXT, symbolic links resolved as the docker CLI resolves them. It must lie inside the working
+     * directory (the clone): a context of {@code /} or {@code ../} would send files the repository does not hold.
+     */
     private Path readContext() {
         String written = value(Variable.BUILD_CONTEXT).orElse(".");
         Path context;
@@ -227,15 +235,36 @@ public final class ConfigReader {
             problem(Variable.BUILD_CONTEXT, "'" + written + "' is not a directory (looked at " + context + ")");
             return null;
         }
-        if (!Files.isReadable(context)) {
-            problem(Variable.BUILD_CONTEXT, "'" + written + "' cannot be read");
+        Path real;
+        Path clone;
+        try {
+            real = context.toRealPath();
+            clone = workingDirectory.toRealPath();
+        } catch (IOException e) {
+            problem(Variable.BUILD_CONTEXT, "'" + written + "' cannot be read (" + e.getMessage() + ")");
             return null;
         }
-        return context;
+        if (!real.startsWith(clone)) {
+            problem(Variable.BUILD_CONTEXT, "'" + written + "' is " + real + ", outside the working directory "
+                    + clone + " (the clone); the build context must lie inside it. To build files from elsewhere,"
+                    + " copy them into the clone in an earlier script line");
+            return null;
+        }
+        if (!Files.isReadable(real) || !Files.isExecutable(real)) {
+            problem(Variable.BUILD_CONTEXT, "'" + written + "' cannot be read (permission denied)");
+            return null;
+        }
+        return real;
     }
 
-    private Path readDockerfile(Path context) {
-        String written = value(Variable.DOCKERFILE).orElse("Dockerfile");
+    /**
+     * DOCKERFILE, relative to the build context, resolved as the docker CLI resolves it: {@code Dockerfile}, or
+     * {@code dockerfile} when only that exists; symbolic links followed; the result must lie inside the context.
+     * Returns its path inside the context, slash-separated, or null after reporting a problem.
+     */
+    private String readDockerfile(Path context) {
+        Optional<String> given = value(Variable.DOCKERFILE);
+        String written = given.orElse("Dockerfile");
         Path dockerfile;
         try {
             dockerfile = context.resolve(written).normalize();
@@ -243,15 +272,50 @@ public final class ConfigReader {
             problem(Variable.DOCKERFILE, "'" + written + "' is not a valid path");
             return null;
         }
+        if (given.isEmpty() && !Files.exists(dockerfile, LinkOption.NOFOLLOW_LINKS)
+                && Files.exists(context.resolve("dockerfile"), LinkOption.NOFOLLOW_LINKS)) {
+            written = "dockerfile";
+            dockerfile = context.resolve(written);
+        }
         if (!dockerfile.startsWith(context)) {
             problem(Variable.DOCKERFILE, "'" + written + "' lies outside BUILD_CONTEXT (" + context
                     + "); the Dockerfile must be inside the build context");
-        } else if (!Files.exists(dockerfile)) {
-            problem(Variable.DOCKERFILE, "'" + written + "' does not exist (looked at " + dockerfile + ")");
-        } else if (!Files.isRegularFile(dockerfile) || !Files.isReadable(dockerfile)) {
-            problem(Variable.DOCKERFILE, "'" + written + "' is not a readable file");
+            return null;
         }
-        return dockerfile;
+        if (!Files.exists(dockerfile)) {
+            problem(Variable.DOCKERFILE, "'" + written + "' does not exist (looked at " + dockerfile + ")"
+                    + (Files.exists(dockerfile, LinkOption.NOFOLLOW_LINKS) ? ": it is a symbolic link to nothing" : ""));
+            return null;
+        }
+        Path real;
+        try {
+            real = dockerfile.toRealPath();
+        } catch (IOException e) {
+            problem(Variable.DOCKERFILE, "'" + written + "' cannot be read (" + e.getMessage() + ")");
+            return null;
+        }
+        if (!real.startsWith(context)) {
+            problem(Variable.DOCKERFILE, "'" + written + "' is a symbolic link to " + real + ", outside BUILD_CONTEXT ("
+                    + context + "); the Dockerfile must be inside the build context");
+            return null;
+        }
+        if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
+            problem(Variable.DOCKERFILE, "'" + written + "' is not a readable file");
+            return null;
+        }
+        return context.relativize(real).toString();
+    }
+
+    /** What docker build would send, checked: every file it would send must be readable. */
+    private BuildContext scanContext(Path context, String dockerfile) {
+        try {
+            BuildContext build = BuildContext.scan(context, dockerfile);
+            build.warnings().forEach(w -> warnings.add("Build context: " + w + "."));
+            return build;
+        } catch (BuildContext.Unusable e) {
+            e.problems().forEach(p -> problem(Variable.BUILD_CONTEXT, p));
+            return null;
+        }
     }
 
     private String readDockerHost() {

@@ -1,10 +1,11 @@
 package org.ecrpushpipe.config;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
+import org.ecrpushpipe.context.BuildContext;
 
 /**
  * Everything the pipe was asked to do, read and checked once from the environment by {@link ConfigReader}.
@@ -13,15 +14,14 @@ import java.util.Optional;
  * @param region       the AWS region of the registry
  * @param image        the ECR repository
  * @param tags         tags to push, in the order given, without duplicates; never empty
- * @param buildContext the build context directory (absolute)
- * @param dockerfile   the Dockerfile (absolute, inside the context)
+ * @param build        the build context as it will be sent: directory, Dockerfile, and the files that go
  * @param dockerHost   the Docker engine address, as Docker writes it
  * @param ecrEndpoint  an endpoint override for the ECR API
  * @param stsEndpoint  an endpoint override for the STS API
  * @param debug        whether debug lines and stack traces are shown
  */
 public record PipeConfig(AwsCredentials credentials, String region, ImageRef image, List<Tag> tags,
-                         Path buildContext, Path dockerfile, String dockerHost,
+                         BuildContext build, String dockerHost,
                          Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug) {
 
     public PipeConfig {

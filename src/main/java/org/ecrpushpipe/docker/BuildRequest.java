@@ -1,10 +1,11 @@
 package org.ecrpushpipe.docker;
 
-import java.nio.file.Path;
+import org.ecrpushpipe.context.BuildContext;
 
 /**
- * What to build: a Dockerfile inside a context directory. Always built with the classic builder (no BuildKit,
- * no buildx, no --platform, nothing privileged), which Bitbucket's docker service allows.
+ * What to build: a build context (its files, as docker build would send them, and the Dockerfile inside it).
+ * Always built with the classic builder (no BuildKit, no buildx, no --platform, nothing privileged), which
+ * Bitbucket's docker service allows, and with host networking.
  */
-public record BuildRequest(Path context, Path dockerfile) {
+public record BuildRequest(BuildContext context) {
 }

@@ -22,7 +22,7 @@ public interface DockerEngine extends AutoCloseable {
      * Builds an image.
      *
      * @param output receives the build's output, line by line
-     * @return the image id ({@code sha256:…})
+     * @return the built image's full id ({@code sha256:…}), which is also its config digest in a registry
      */
     String build(BuildRequest request, Consumer<String> output);
 

@@ -68,10 +68,9 @@ public final class Publisher {
                 "create it in ECR (region " + config.region() + "), and check that IMAGE names it", null));
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
 
-        events.info("Building " + config.buildContext().relativize(config.dockerfile()) + " in "
-                + config.buildContext() + ".");
+        events.info("Building " + config.build().dockerfile() + " in " + config.build().directory() + ".");
         long buildStart = nanoTime.getAsLong();
-        String imageId = engine.build(new BuildRequest(config.buildContext(), config.dockerfile()), events::buildOutput);
+        String imageId = engine.build(new BuildRequest(config.build()), events::buildOutput);
         Duration buildTime = Duration.ofNanos(nanoTime.getAsLong() - buildStart);
         events.info("Built image " + imageId + ".");
 

@@ -54,13 +54,13 @@ class ConfigReaderTest {
     }
 
     @Test
-    void fullUriGivesRegionAndDefaults() {
+    void fullUriGivesRegionAndDefaults() throws IOException {
         PipeConfig config = read(valid()).config();
         assertEquals("ap-southeast-1", config.region());
         assertEquals("my-service", config.image().repository());
         assertEquals(List.of(new Tag("latest")), config.tags());
-        assertEquals(work, config.buildContext());
-        assertEquals(work.resolve("Dockerfile"), config.dockerfile());
+        assertEquals(work.toRealPath(), config.build().directory());
+        assertEquals("Dockerfile", config.build().dockerfile());
         assertEquals("unix:///var/run/docker.sock", config.dockerHost());
         assertEquals("AKIAEXAMPLE", config.credentials().accessKeyId().reveal());
         assertEquals(Optional.empty(), config.credentials().sessionToken());
@@ -170,12 +170,68 @@ class ConfigReaderTest {
     }
 
     @Test
+    void theBuildContextMustLieInsideTheWorkingDirectory() throws IOException {
+        for (String outside : List.of("..", "../", "/", work.getParent().toString())) {
+            List<Problem> problems = problems(valid("BUILD_CONTEXT", outside));
+            assertEquals("BUILD_CONTEXT", problems.get(0).variable(), outside);
+            assertTrue(problems.get(0).message().contains("outside the working directory " + work.toRealPath()
+                    + " (the clone); the build context must lie inside it"), problems.get(0).message());
+            assertTrue(problems.get(0).message().endsWith("copy them into the clone in an earlier script line"));
+        }
+        // a symbolic link out of the clone is outside too
+        Path elsewhere = Files.createTempDirectory("elsewhere");
+        try {
+            Files.createSymbolicLink(work.resolve("linked"), elsewhere);
+            assertTrue(problems(valid("BUILD_CONTEXT", "linked")).get(0).message().contains("outside the working directory"));
+        } finally {
+            Files.delete(elsewhere);
+        }
+        Files.createDirectories(work.resolve("sub"));
+        Files.writeString(work.resolve("sub/Dockerfile"), "FROM scratch\n");
+        assertEquals(work.resolve("sub").toRealPath(), read(valid("BUILD_CONTEXT", "./sub/../sub")).config().build().directory());
+    }
+
+    @Test
+    void theDockerfileIsResolvedAsTheDockerCliResolvesIt() throws IOException {
+        Files.delete(work.resolve("Dockerfile"));
+        Files.writeString(work.resolve("dockerfile"), "FROM scratch\n");
+        assertEquals("dockerfile", read(valid()).config().build().dockerfile(), "lower-case fallback");
+
+        Files.createDirectories(work.resolve("docker"));
+        Files.writeString(work.resolve("docker/Dockerfile.prod"), "FROM scratch\n");
+        Files.createSymbolicLink(work.resolve("Dockerfile"), Path.of("docker/Dockerfile.prod"));
+        assertEquals("docker/Dockerfile.prod", read(valid()).config().build().dockerfile(), "links are followed");
+
+        Path outside = Files.createTempFile("Dockerfile", "");
+        try {
+            Files.createSymbolicLink(work.resolve("Dockerfile.out"), outside);
+            Problem problem = problems(valid("DOCKERFILE", "Dockerfile.out")).get(0);
+            assertEquals("DOCKERFILE", problem.variable());
+            assertEquals("'Dockerfile.out' is a symbolic link to " + outside.toRealPath() + ", outside BUILD_CONTEXT ("
+                    + work.toRealPath() + "); the Dockerfile must be inside the build context", problem.message());
+        } finally {
+            Files.delete(outside);
+        }
+        Files.createSymbolicLink(work.resolve("Dockerfile.dangling"), Path.of("nowhere"));
+        assertTrue(problems(valid("DOCKERFILE", "Dockerfile.dangling")).get(0).message()
+                .endsWith("it is a symbolic link to nothing"));
+    }
+
+    @Test
+    void aMalformedDockerignoreIsAConfigurationProblem() throws IOException {
+        Files.writeString(work.resolve(".dockerignore"), "ok\n[\n");
+        Problem problem = problems(valid()).get(0);
+        assertEquals(new Problem("BUILD_CONTEXT", ".dockerignore holds the pattern '[', which is malformed (syntax"
+                + " error in pattern); docker build rejects it too"), problem);
+    }
+
+    @Test
     void dockerfileAndContext() throws IOException {
         Files.createDirectories(work.resolve("app/docker"));
         Files.writeString(work.resolve("app/docker/Dockerfile.prod"), "FROM scratch\n");
         PipeConfig config = read(valid("BUILD_CONTEXT", "app", "DOCKERFILE", "docker/Dockerfile.prod")).config();
-        assertEquals(work.resolve("app"), config.buildContext());
-        assertEquals(work.resolve("app/docker/Dockerfile.prod"), config.dockerfile());
+        assertEquals(work.resolve("app").toRealPath(), config.build().directory());
+        assertEquals("docker/Dockerfile.prod", config.build().dockerfile());
     }
 
     @Test

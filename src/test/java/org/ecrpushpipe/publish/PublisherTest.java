@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
@@ -31,7 +33,9 @@ import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
 import org.ecrpushpipe.registry.TaggedImage;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The use case's decisions, with hand-written fakes of the registry and the engine. */
 class PublisherTest {
@@ -44,11 +48,23 @@ class PublisherTest {
     private final List<String> events = new ArrayList<>();
     private final List<Duration> sleeps = new ArrayList<>();
 
+    @TempDir
+    static Path context;
+
+    @BeforeAll
+    static void dockerfile() throws Exception {
+        Files.writeString(context.resolve("Dockerfile"), "FROM scratch\n");
+    }
+
     private PipeConfig config(String... tags) {
-        return new PipeConfig(new AwsCredentials(Secret.of("AKIA"), Secret.of("s"), Optional.empty()),
-                "ap-southeast-1", ImageRef.parse("my-service"), List.of(tags).stream().map(Tag::new).toList(),
-                Path.of("/ctx"), Path.of("/ctx/Dockerfile"), "tcp://127.0.0.1:2375", Optional.empty(),
-                Optional.empty(), false);
+        try {
+            return new PipeConfig(new AwsCredentials(Secret.of("AKIA"), Secret.of("s"), Optional.empty()),
+                    "ap-southeast-1", ImageRef.parse("my-service"), List.of(tags).stream().map(Tag::new).toList(),
+                    BuildContext.scan(context, "Dockerfile"), "tcp://127.0.0.1:2375", Optional.empty(),
+                    Optional.empty(), false);
+        } catch (BuildContext.Unusable e) {
+            throw new AssertionError(e);
+        }
     }
 
     private PublishResult publish(PipeConfig config) {

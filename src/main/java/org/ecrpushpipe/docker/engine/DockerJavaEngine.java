@@ -1,6 +1,11 @@
 package org.ecrpushpipe.docker.engine;
 
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -8,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
@@ -16,16 +22,16 @@ import org.ecrpushpipe.registry.RegistryCredentials;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.BuildImageResultCallback;
-import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.model.AuthConfig;
-import com.github.dockerjava.api.model.AuthConfigurations;
-import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.PushResponseItem;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 /**
  * {@link DockerEngine} on docker-java with its zerodep transport. The only code that imports docker-java.
@@ -35,9 +41,12 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
  */
 public final class DockerJavaEngine implements DockerEngine {
     private static final Pattern STATUS_DIGEST = Pattern.compile("digest: (sha256:[0-9a-f]{64})");
+    private static final String NO_REGISTRY_CONFIG = Base64.getEncoder().encodeToString(
+            "{}".getBytes(StandardCharsets.UTF_8));
 
     private final String address;
     private final DockerClient client;
+    private final DockerHttpClient http;
 
     public DockerJavaEngine(String dockerHost) {
         this.address = dockerHost;
@@ -45,7 +54,7 @@ public final class DockerJavaEngine implements DockerEngine {
                 .withDockerHost(dockerHost)
                 .withDockerTlsVerify(false)
                 .build();
-        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+        this.http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(16)
@@ -73,51 +82,87 @@ public final class DockerJavaEngine implements DockerEngine {
 
     @Override
     public String build(BuildRequest request, Consumer<String> output) {
-        LineAssembler lines = new LineAssembler(output);
-        AtomicReference<String> error = new AtomicReference<>();
-        BuildImageResultCallback callback = new BuildImageResultCallback() {
-            @Override
-            public void onNext(BuildResponseItem item) {
-                lines.accept(item.getStream());
-                if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
-                    error.compareAndSet(null, item.getErrorDetail().getMessage());
-                }
-                super.onNext(item);
+        // The classic build API, called directly on docker-java's transport: the context goes as the plain tar
+        // the pipe wrote (docker-java would pack its own, with other headers), and the answer's aux.ID gives
+        // the image's full id without another request.
+        String query = "/build?version=1&networkmode=host&rm=1&forcerm=1&dockerfile="
+                + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8);
+        BuildStream stream = new BuildStream(output);
+        DockerHttpClient.Request call = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST)
+                .path(query)
+                .putHeader("Content-Type", "application/x-tar")
+                // no registry credentials with the build (the CLI would send every login in its config file)
+                .putHeader("X-Registry-Config", NO_REGISTRY_CONFIG)
+                .body(request.context().openTar())
+                .build();
+        try (DockerHttpClient.Response response = http.execute(call)) {
+            if (response.getStatusCode() >= 400) {
+                throw refused(response);
             }
-        };
-        try {
-            String shortId = client.buildImageCmd()
-                    .withBaseDirectory(request.context().toFile())
-                    .withDockerfile(request.dockerfile().toFile())
-                    .withNetworkMode("host")
-                    .withRemove(true)
-                    .withForcerm(true) // a failed step must not leave its container in the step's engine
-                    // send no registry credentials with the build: docker-java would otherwise send every login
-                    // it finds in a docker config file (X-Registry-Config)
-                    .withBuildAuthConfigs(new AuthConfigurations())
-                    .exec(callback)
-                    .awaitImageId();
-            // the classic builder reports the short id ("Successfully built 7f1a43871e96"); use the full one
-            return client.inspectImageCmd(shortId).exec().getId();
-        } catch (DockerClientException e) {
-            lines.flush();
-            String cause = Optional.ofNullable(error.get()).orElse(e.getMessage()
-                    .replaceFirst("^Could not build image: ", ""));
-            throw new PipeException.Build("The image build failed: " + cause,
-                    "fix the Dockerfile step shown in the build output above", e);
-        } catch (RuntimeException e) {
-            lines.flush();
-            if (error.get() != null) {
-                throw new PipeException.Build("The image build failed: " + error.get(),
+            stream.read(response.getBody());
+        } catch (PipeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            stream.flush();
+            BuildContext.SendFailure context = contextFailure(e);
+            if (context != null) {
+                throw new PipeException.Configuration(List.of(new PipeException.Configuration.Problem(
+                        "BUILD_CONTEXT", context.getMessage())));
+            }
+            if (stream.error().isPresent()) {
+                throw new PipeException.Build("The image build failed: " + stream.error().get(),
                         "fix the Dockerfile step shown in the build output above", e);
             }
             throw new PipeException.DockerEngine("The Docker engine at " + address + " failed during the build: "
                     + rootMessage(e),
                     "if the log says the docker service exceeded its memory limit, raise "
                             + "definitions.services.docker.memory", e);
-        } finally {
-            lines.flush();
         }
+        if (stream.error().isPresent()) {
+            throw new PipeException.Build("The image build failed: " + stream.error().get(),
+                    "fix the Dockerfile step shown in the build output above", null);
+        }
+        return stream.imageId().orElseThrow(() -> new PipeException.DockerEngine("The Docker engine at " + address
+                + " ended the build without naming the image it built.",
+                "check that DOCKER_HOST is a Docker engine (API 1.30 or later)", null));
+    }
+
+    /** The engine refused the request before building: its JSON message says why. */
+    private PipeException refused(DockerHttpClient.Response response) throws IOException {
+        String body = new String(response.getBody().readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        String message = body;
+        try (JsonParser parser = new JsonFactory().createParser(body)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    parser.nextToken();
+                    if (field.equals("message")) {
+                        message = parser.getValueAsString();
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // not JSON: keep the text
+        }
+        message = message.strip();
+        if (response.getStatusCode() < 500) {
+            return new PipeException.Build("The image build failed: " + message,
+                    "fix the Dockerfile (DOCKERFILE) so that docker build accepts it", null);
+        }
+        return new PipeException.DockerEngine("The Docker engine at " + address + " refused the build: " + message,
+                "rerun with DEBUG=true for details", null);
+    }
+
+    private static BuildContext.SendFailure contextFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BuildContext.SendFailure failure) {
+                return failure;
+            }
+        }
+        return null;
     }
 
     @Override

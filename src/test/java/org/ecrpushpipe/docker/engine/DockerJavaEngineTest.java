@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.errors.PipeException;
@@ -56,15 +57,24 @@ class DockerJavaEngineTest {
             context.line(line);
         }
         Path dir = context.write();
-        return engine.build(new BuildRequest(dir, dir.resolve("Dockerfile")), l -> { });
+        return engine.build(request(dir), l -> { });
+    }
+
+    static BuildRequest request(Path dir) {
+        try {
+            return new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile"));
+        } catch (java.io.IOException | BuildContext.Unusable e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
     void buildStreamsWholeLinesAndReturnsTheImageId() {
         Path dir = TestImages.busybox(work.resolve("stream")).uniqueFile().line("RUN echo one && echo two").write();
         List<String> lines = new ArrayList<>();
-        String id = engine.build(new BuildRequest(dir, dir.resolve("Dockerfile")), lines::add);
-        assertTrue(id.startsWith("sha256:"), id);
+        String id = engine.build(request(dir), lines::add);
+        assertTrue(id.matches("sha256:[0-9a-f]{64}"), "the full id: " + id);
+        assertEquals(id, bed.docker().inspectImageCmd(id).exec().getId());
         assertTrue(lines.contains("one") && lines.contains("two"), lines.toString());
         assertTrue(lines.stream().noneMatch(l -> l.contains("\n")), lines.toString());
     }
