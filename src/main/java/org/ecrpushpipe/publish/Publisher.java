@@ -17,6 +17,7 @@ import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
+import org.ecrpushpipe.registry.TagAndDigest;
 import org.ecrpushpipe.registry.TaggedImage;
 
 /**
@@ -37,6 +38,8 @@ public final class Publisher {
     private final PublishEvents events;
     private final Sleeper sleeper;
     private final LongSupplier nanoTime;
+    /** The registry login of this run, renewed when the registry says it expired. */
+    private RegistryCredentials credentials;
 
     /** Waits between retries; a seam so tests need not sleep. */
     @FunctionalInterface
@@ -58,7 +61,7 @@ public final class Publisher {
         engine.ping();
 
         events.info("Logging in to Amazon ECR in " + config.region() + ".");
-        RegistryCredentials credentials = login();
+        login();
         String registryHost = config.image().registry().map(r -> r.host()).orElse(credentials.registryHost());
         String repositoryName = config.image().repository();
         String repositoryUri = registryHost + "/" + repositoryName;
@@ -78,22 +81,68 @@ public final class Publisher {
         List<Tag> toPush = new ArrayList<>();
         List<PushedTag> pushed = new ArrayList<>();
         checkImmutableTags(repository, order, imageId, repositoryUri, toPush, pushed);
-        for (Tag tag : toPush) {
-            engine.tag(imageId, repositoryUri, tag);
-        }
 
         long pushStart = nanoTime.getAsLong();
         for (Tag tag : toPush) {
-            String reference = repositoryUri + ":" + tag;
-            events.info("Pushing " + reference + ".");
-            Pushed result = pushWithRetries(repository, repositoryUri, tag, imageId, credentials);
-            credentials = result.credentials();
-            PushedTag verified = result.alreadyThere() ? result.tag() : verify(repositoryName, tag, reference, result.tag().digest());
+            events.info("Pushing " + repositoryUri + ":" + tag + ".");
+            PushedTag verified = pushThisImage(repository, repositoryUri, tag, imageId);
             pushed.add(verified);
             events.pushed(verified);
         }
         Duration pushTime = Duration.ofNanos(nanoTime.getAsLong() - pushStart);
         return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);
+    }
+
+    /**
+     * Tags this build's image and pushes it, then checks in one registry request that the manifest pushed is this
+     * image (its config digest is the image id) and that the tag names it. The engine pushes by name, so another
+     * run on the same engine that tags the same name between our tag and our push makes the engine send its image:
+     * then this image is tagged and pushed again. A tag that names another manifest afterwards was moved by another
+     * run pushing the same tag: that fails the run rather than report another run's image as ours.
+     */
+    private PushedTag pushThisImage(Repository repository, String repositoryUri, Tag tag, String imageId) {
+        String reference = repositoryUri + ":" + tag;
+        for (int attempt = 1; ; attempt++) {
+            engine.tag(imageId, repositoryUri, tag);
+            Pushed result = pushWithRetries(repository, repositoryUri, tag, imageId);
+            if (result.alreadyThere()) {
+                return result.tag();
+            }
+            String digest = result.tag().digest();
+            TagAndDigest held = registry.images(repository.name(), tag, digest);
+            if (held.digest().isEmpty()) {
+                throw new PipeException.Push("The registry reports no manifest " + digest + " right after it was"
+                        + " pushed as " + reference + ".",
+                        "another job may have deleted it; run the step again", null);
+            }
+            Optional<String> pushedImage = held.digest().get().imageId();
+            if (!pushedImage.equals(Optional.of(imageId))) {
+                if (attempt < MAX_ATTEMPTS) {
+                    events.warning("The engine pushed another image (" + pushedImage.orElse("unknown") + ") as "
+                            + reference + ": another run on this Docker engine tagged the same name meanwhile."
+                            + " Pushing this build's image (" + imageId + ") again.");
+                    continue;
+                }
+                throw new PipeException.Push("The Docker engine kept pushing another image than this build ("
+                        + imageId + ") as " + reference + "; the registry holds " + digest + " (image "
+                        + pushedImage.orElse("unknown") + ") from another run.",
+                        "runs on one Docker engine must not push the same tag at once: give each build its own tag"
+                                + " (e.g. $BITBUCKET_BUILD_NUMBER)", null);
+            }
+            if (held.tag().isEmpty()) {
+                throw new PipeException.Push("The registry reports no image for " + reference
+                        + " right after the push of " + digest + ".",
+                        "another job may have deleted it; run the step again", null);
+            }
+            if (!held.tag().get().manifestDigest().equals(digest)) {
+                TaggedImage other = held.tag().get();
+                throw new PipeException.Push("The registry holds " + other.manifestDigest() + " (image "
+                        + other.imageId().orElse("unknown") + ") for " + reference + ", not this build's "
+                        + digest + " (image " + imageId + "): another run pushed the same tag after this one.",
+                        "give each build a unique tag, or run such steps one after the other", null);
+            }
+            return new PushedTag(reference, digest, false);
+        }
     }
 
     /**
@@ -134,8 +183,9 @@ public final class Publisher {
         return order;
     }
 
+    /** Logs in (again); the credentials are kept for the pushes that follow. */
     private RegistryCredentials login() {
-        RegistryCredentials credentials = registry.login();
+        credentials = registry.login();
         String password = credentials.password().reveal();
         events.secret(password);
         events.secret(Base64.getEncoder().encodeToString((credentials.username() + ":" + password)
@@ -144,25 +194,23 @@ public final class Publisher {
         return credentials;
     }
 
-    /** A tag that is now in the registry, the credentials that got it there, and whether it was there already. */
-    private record Pushed(PushedTag tag, RegistryCredentials credentials, boolean alreadyThere) {
+    /** A tag that is now in the registry, and whether it was there already. */
+    private record Pushed(PushedTag tag, boolean alreadyThere) {
     }
 
-    private Pushed pushWithRetries(Repository repository, String repositoryUri, Tag tag, String imageId,
-                                   RegistryCredentials credentials) {
+    private Pushed pushWithRetries(Repository repository, String repositoryUri, Tag tag, String imageId) {
         String reference = repositoryUri + ":" + tag;
-        RegistryCredentials current = credentials;
         boolean loggedInAgain = false;
         for (int attempt = 1; ; attempt++) {
-            PushOutcome outcome = engine.push(repositoryUri, tag, current, events::debug);
+            PushOutcome outcome = engine.push(repositoryUri, tag, credentials, events::debug);
             if (outcome instanceof PushOutcome.Pushed ok) {
-                return new Pushed(new PushedTag(reference, ok.digest(), false), current, false);
+                return new Pushed(new PushedTag(reference, ok.digest(), false), false);
             }
             PushFailure failure = PushFailure.of(((PushOutcome.Failed) outcome).message());
             String registryHost = repositoryUri.substring(0, repositoryUri.indexOf('/'));
             if (failure.kind() == PushFailure.Kind.TOKEN_EXPIRED && !loggedInAgain) {
                 events.warning("The registry says the login expired; logging in again.");
-                current = login();
+                login();
                 loggedInAgain = true;
                 attempt--;
                 continue;
@@ -173,7 +221,7 @@ public final class Publisher {
                 Optional<TaggedImage> existing = registry.image(repository.name(), tag);
                 if (existing.isPresent() && existing.get().imageId().filter(imageId::equals).isPresent()) {
                     events.info("The immutable tag " + reference + " already holds this image.");
-                    return new Pushed(new PushedTag(reference, existing.get().manifestDigest(), true), current, true);
+                    return new Pushed(new PushedTag(reference, existing.get().manifestDigest(), true), true);
                 }
                 throw new PipeException.Push("The immutable tag " + reference + " already holds another image ("
                         + existing.map(TaggedImage::manifestDigest).orElse("unknown digest") + ") than this build ("
@@ -193,20 +241,5 @@ public final class Publisher {
                 throw new PipeException.Push("Interrupted while pushing " + reference + ".", "", e);
             }
         }
-    }
-
-    private PushedTag verify(String repositoryName, Tag tag, String reference, String pushedDigest) {
-        Optional<String> held = registry.image(repositoryName, tag).map(TaggedImage::manifestDigest);
-        if (held.isEmpty()) {
-            throw new PipeException.Push("The registry reports no image for " + reference
-                    + " right after the push of " + pushedDigest + ".",
-                    "another job may have deleted it; run the step again", null);
-        }
-        if (!held.get().equals(pushedDigest)) {
-            throw new PipeException.Push("The registry holds " + held.get() + " for " + reference
-                    + ", not the pushed " + pushedDigest + ".",
-                    "another job pushed the same tag at the same time; give each build a unique tag", null);
-        }
-        return new PushedTag(reference, pushedDigest, false);
     }
 }

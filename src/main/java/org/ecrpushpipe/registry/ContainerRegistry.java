@@ -27,4 +27,7 @@ public interface ContainerRegistry {
      * @return empty when the tag does not exist in the repository
      */
     Optional<TaggedImage> image(String repository, Tag tag);
+
+    /** What a tag and a manifest digest stand for now, in one request. */
+    TagAndDigest images(String repository, Tag tag, String manifestDigest);
 }

@@ -32,6 +32,7 @@ import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
+import org.ecrpushpipe.registry.TagAndDigest;
 import org.ecrpushpipe.registry.TaggedImage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,16 +143,42 @@ class PublisherTest {
     }
 
     @Test
-    void aDigestOtherThanThePushedOneFailsTheRun() {
-        registry.heldDigest = "sha256:" + "b".repeat(64);
+    void aTagMovedByAnotherRunAfterThePushFailsTheRun() {
+        engine.onPush = () -> registry.afterPush = tag -> registry.existing.put(tag.value(),
+                new TaggedImage("sha256:" + "b".repeat(64), Optional.of("sha256:other")));
         PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
-        assertTrue(e.getMessage().contains("holds sha256:bbbb"), e.getMessage());
+        assertEquals("The registry holds sha256:" + "b".repeat(64) + " (image sha256:other) for " + HOST
+                + "/my-service:1.0, not this build's " + DIGEST + " (image sha256:image): another run pushed the same"
+                + " tag after this one.", e.getMessage());
     }
 
     @Test
     void noSuchTagAfterThePushFailsTheRun() {
         registry.heldDigest = null;
         assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
+    }
+
+    @Test
+    void anotherRunsImagePushedUnderOurNameIsPushedAgainAsThisBuild() {
+        // the engine pushed the image another run had just tagged with the same name: its config is not ours
+        registry.pushedImages.add("sha256:other");
+        PublishResult result = publish(config("race"));
+        assertEquals(List.of("race", "race"), engine.pushed, "tagged and pushed again");
+        assertEquals(List.of("sha256:image", "sha256:image"), engine.taggedImages, "always this build's image");
+        assertTrue(events.stream().anyMatch(e -> e.startsWith("warning The engine pushed another image (sha256:other)"
+                + " as " + HOST + "/my-service:race: another run on this Docker engine tagged the same name")), events.toString());
+        assertEquals(List.of(DIGEST), result.tags().stream().map(PushedTag::digest).toList());
+    }
+
+    @Test
+    void anEngineThatKeepsPushingAnotherImageFailsClearly() {
+        for (int i = 0; i < Publisher.MAX_ATTEMPTS; i++) {
+            registry.pushedImages.add("sha256:other");
+        }
+        PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("race")));
+        assertTrue(e.getMessage().startsWith("The Docker engine kept pushing another image than this build"
+                + " (sha256:image) as " + HOST + "/my-service:race"), e.getMessage());
+        assertFalse(events.stream().anyMatch(ev -> ev.startsWith("pushed ")), "no success reported");
     }
 
     @Test
@@ -271,6 +298,10 @@ class PublisherTest {
         String mutability = "MUTABLE";
         String heldDigest = DIGEST;
         final Map<String, TaggedImage> existing = new HashMap<>();
+        /** Image ids of what successive pushes sent, when not this build's image. */
+        final Deque<String> pushedImages = new ArrayDeque<>();
+        Consumer<Tag> afterPush = tag -> { };
+        String lastPushedImage = "sha256:image";
         int logins;
         final List<String> verified = new ArrayList<>();
 
@@ -288,17 +319,27 @@ class PublisherTest {
 
         @Override
         public Optional<TaggedImage> image(String repository, Tag tag) {
-            verified.add(tag.value());
             return Optional.ofNullable(existing.get(tag.value()));
+        }
+
+        @Override
+        public TagAndDigest images(String repository, Tag tag, String manifestDigest) {
+            verified.add(tag.value());
+            Optional<TaggedImage> byTag = Optional.ofNullable(existing.get(tag.value()));
+            Optional<TaggedImage> byDigest = manifestDigest.equals(heldDigest)
+                    ? Optional.of(new TaggedImage(manifestDigest, Optional.of(lastPushedImage))) : Optional.empty();
+            return new TagAndDigest(byTag, byDigest);
         }
 
         /** A push went through: the tag now holds {@code heldDigest} (or, when null, nothing). */
         void stored(Tag tag) {
+            lastPushedImage = pushedImages.isEmpty() ? "sha256:image" : pushedImages.poll();
             if (heldDigest == null) {
                 existing.remove(tag.value());
             } else {
-                existing.put(tag.value(), new TaggedImage(heldDigest, Optional.of("sha256:image")));
+                existing.put(tag.value(), new TaggedImage(heldDigest, Optional.of(lastPushedImage)));
             }
+            afterPush.accept(tag);
         }
     }
 
@@ -306,6 +347,7 @@ class PublisherTest {
         boolean built;
         final Map<String, String> tags = new HashMap<>();
         final List<String> pushed = new ArrayList<>();
+        final List<String> taggedImages = new ArrayList<>();
         final List<String> passwordsUsed = new ArrayList<>();
         final Deque<PushOutcome> outcomes = new ArrayDeque<>();
         Runnable onPush = () -> { };
@@ -329,6 +371,7 @@ class PublisherTest {
         @Override
         public void tag(String imageId, String repository, Tag tag) {
             tags.put(repository + ":" + tag, imageId);
+            taggedImages.add(imageId);
         }
 
         @Override

@@ -140,6 +140,23 @@ public final class EcrBed implements AutoCloseable {
         return Optional.of(response.header("Docker-Content-Digest"));
     }
 
+    /**
+     * The config digest (the image id) of the manifest the REAL registry holds under {@code reference} (a tag or a
+     * digest), if any: which image a tag or a pushed digest really is.
+     */
+    public Optional<String> imageIdOf(String repository, String reference) {
+        Response response = given().header("Authorization", registry.basicAuthorization())
+                .accept("application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json")
+                .when().get(registry.url() + "/v2/" + repository + "/manifests/" + reference);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("registry answered " + response.statusCode() + " for " + repository + "@" + reference);
+        }
+        return Optional.ofNullable(response.jsonPath().getString("config.digest"));
+    }
+
     @Override
     public void close() throws Exception {
         try (registry; standIn; docker) {

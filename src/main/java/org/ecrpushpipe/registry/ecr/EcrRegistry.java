@@ -14,6 +14,7 @@ import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
+import org.ecrpushpipe.registry.TagAndDigest;
 import org.ecrpushpipe.registry.TaggedImage;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,10 +33,10 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.EcrClientBuilder;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 import software.amazon.awssdk.services.ecr.model.BatchGetImageRequest;
-import software.amazon.awssdk.services.ecr.model.BatchGetImageResponse;
 import software.amazon.awssdk.services.ecr.model.DescribeRepositoriesRequest;
 import software.amazon.awssdk.services.ecr.model.EcrException;
 import software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenRequest;
+import software.amazon.awssdk.services.ecr.model.Image;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 
@@ -127,18 +128,36 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
 
     @Override
     public Optional<TaggedImage> image(String repository, Tag tag) {
+        return batchGetImage(repository, List.of(ImageIdentifier.builder().imageTag(tag.value()).build())).stream()
+                .findFirst().map(EcrRegistry::taggedImage);
+    }
+
+    @Override
+    public TagAndDigest images(String repository, Tag tag, String manifestDigest) {
+        List<Image> found = batchGetImage(repository, List.of(
+                ImageIdentifier.builder().imageTag(tag.value()).build(),
+                ImageIdentifier.builder().imageDigest(manifestDigest).build()));
+        // match answers by their ids: ECR may answer both requests with one image when they are the same
+        return new TagAndDigest(
+                found.stream().filter(i -> tag.value().equals(i.imageId().imageTag())).findFirst()
+                        .map(EcrRegistry::taggedImage),
+                found.stream().filter(i -> manifestDigest.equals(i.imageId().imageDigest())).findFirst()
+                        .map(EcrRegistry::taggedImage));
+    }
+
+    private List<Image> batchGetImage(String repository, List<ImageIdentifier> ids) {
         BatchGetImageRequest.Builder request = BatchGetImageRequest.builder().repositoryName(repository)
-                .imageIds(ImageIdentifier.builder().imageTag(tag.value()).build())
-                .acceptedMediaTypes(ACCEPTED_MANIFESTS);
+                .imageIds(ids).acceptedMediaTypes(ACCEPTED_MANIFESTS);
         settings.registryId().ifPresent(request::registryId);
-        BatchGetImageResponse response;
         try {
-            response = call("ecr:BatchGetImage", () -> client.batchGetImage(request.build()));
+            return call("ecr:BatchGetImage", () -> client.batchGetImage(request.build())).images();
         } catch (RepositoryNotFoundException e) {
             throw repositoryGone(repository, e);
         }
-        return response.images().stream().findFirst()
-                .map(image -> new TaggedImage(image.imageId().imageDigest(), configDigest(image.imageManifest())));
+    }
+
+    private static TaggedImage taggedImage(Image image) {
+        return new TaggedImage(image.imageId().imageDigest(), configDigest(image.imageManifest()));
     }
 
     /** The config digest of an image manifest (docker v2 schema 2 or OCI); empty for lists and indexes. */

@@ -1,0 +1,148 @@
+package org.ecrpushpipe.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.ecrpushpipe.config.ConfigReader;
+import org.ecrpushpipe.config.ImageRef;
+import org.ecrpushpipe.config.PipeConfig;
+import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.DockerEngine;
+import org.ecrpushpipe.docker.PushOutcome;
+import org.ecrpushpipe.docker.engine.DockerJavaEngine;
+import org.ecrpushpipe.registry.RegistryCredentials;
+import org.ecrpushpipe.registry.ecr.EcrRegistry;
+import org.ecrpushpipe.registry.ecr.EcrSettings;
+import org.ecrpushpipe.testbed.EcrBed;
+import org.ecrpushpipe.testbed.EcrBedExtension;
+import org.ecrpushpipe.testbed.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two runs on one Docker engine, same repository and tag, different contexts: the engine pushes by name, so when
+ * the other run tags the name between this run's tag and push, the engine sends the other run's image. On the real
+ * engine, stand-in and registry, with that interleaving forced: the run must notice that the pushed manifest is
+ * not its image, push its own, and report only its own digest.
+ */
+@ExtendWith(EcrBedExtension.class)
+class SameNameOnOneEngineTest {
+    @TempDir
+    Path work;
+
+    private final EcrBed bed;
+
+    SameNameOnOneEngineTest(EcrBed bed) {
+        this.bed = bed;
+    }
+
+    /** The real engine, with another run's tag landing just before this run's first push. */
+    private static final class OtherRunTagsFirst implements DockerEngine {
+        private final DockerEngine real;
+        private final String otherImage;
+        private boolean done;
+
+        OtherRunTagsFirst(DockerEngine real, String otherImage) {
+            this.real = real;
+            this.otherImage = otherImage;
+        }
+
+        @Override
+        public String address() {
+            return real.address();
+        }
+
+        @Override
+        public void ping() {
+            real.ping();
+        }
+
+        @Override
+        public String build(BuildRequest request, Consumer<String> output) {
+            return real.build(request, output);
+        }
+
+        @Override
+        public void tag(String imageId, String repository, Tag tag) {
+            real.tag(imageId, repository, tag);
+        }
+
+        @Override
+        public PushOutcome push(String repository, Tag tag, RegistryCredentials credentials, Consumer<String> progress) {
+            if (!done) {
+                done = true;
+                real.tag(otherImage, repository, tag);
+            }
+            return real.push(repository, tag, credentials, progress);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aRunNeverReportsAnotherRunsImageAsItsOwn() throws Exception {
+        bed.standIn().createRepository("race/app");
+        Map<String, String> env = bed.pipeEnv("race/app");
+        env.put("TAGS", "race");
+        Path mine = TestImages.busybox(work.resolve("mine")).uniqueFile().write();
+        Path theirs = TestImages.busybox(work.resolve("theirs")).uniqueFile().write();
+        PipeConfig config = ConfigReader.read(env, mine).config();
+
+        List<String> warnings = new ArrayList<>();
+        List<PushedTag> reported = new ArrayList<>();
+        try (DockerJavaEngine real = new DockerJavaEngine(bed.dockerHost());
+             EcrRegistry registry = new EcrRegistry(new EcrSettings(config.region(), config.credentials(),
+                     Optional.empty(), ImageRef.EndpointVariant.STANDARD, config.ecrEndpoint()))) {
+            String theirImage = real.build(new BuildRequest(ConfigReader.read(env, theirs).config().build()), l -> { });
+            PublishResult result = new Publisher(registry, new OtherRunTagsFirst(real, theirImage), new PublishEvents() {
+                @Override
+                public void info(String message) {
+                }
+
+                @Override
+                public void debug(String message) {
+                }
+
+                @Override
+                public void warning(String message) {
+                    warnings.add(message);
+                }
+
+                @Override
+                public void buildOutput(String line) {
+                }
+
+                @Override
+                public void secret(String value) {
+                }
+
+                @Override
+                public void pushed(PushedTag tag) {
+                    reported.add(tag);
+                }
+            }, d -> Thread.sleep(d.toMillis()), System::nanoTime).publish(config);
+
+            assertFalse(result.imageId().equals(theirImage), "two different images");
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("The engine pushed another image (" + theirImage + ") as "
+                    + bed.registryHost() + "/race/app:race"), warnings.toString());
+            assertEquals(1, reported.size());
+            String digest = reported.get(0).digest();
+            assertEquals(Optional.of(digest), bed.manifestDigest("race/app", "race"), "the tag holds what was reported");
+            assertEquals(Optional.of(result.imageId()), registry.images("race/app", new Tag("race"), digest).digest()
+                    .flatMap(i -> i.imageId()), "and what was reported is this run's image");
+        }
+    }
+}
