@@ -44,6 +44,7 @@ public class PushCommand implements Callable<Integer> {
         try (LibraryLogging logging = LibraryLogging.route(console)) {
             ConfigReader.Result loaded = ConfigReader.read(env, workingDirectory);
             loaded.warnings().forEach(console::warning);
+            loaded.notes().forEach(console::info);
             PipeConfig config = loaded.config();
             config.secretValues().forEach(console::addSecret);
             EcrSettings settings = new EcrSettings(config.region(), config.credentials(),

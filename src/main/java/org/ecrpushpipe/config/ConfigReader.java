@@ -31,9 +31,13 @@ public final class ConfigReader {
     private final Path workingDirectory;
     private final List<Problem> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
-    /** The configuration read, and warnings the user should see (never containing values of secrets). */
-    public record Result(PipeConfig config, List<String> warnings) {
+    /**
+     * The configuration read, warnings the user should see, and notes on defaults taken (neither ever containing
+     * values of secrets).
+     */
+    public record Result(PipeConfig config, List<String> warnings, List<String> notes) {
     }
 
     private ConfigReader(Map<String, String> env, Path workingDirectory) {
@@ -85,7 +89,7 @@ public final class ConfigReader {
         AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
                 sessionToken.map(Secret::of));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
-                ecr, sts, debug), List.copyOf(warnings));
+                ecr, sts, debug), List.copyOf(warnings), List.copyOf(notes));
     }
 
     /** The name under which {@code variable} was set, for messages; its own name when it was not set. */
@@ -182,15 +186,23 @@ public final class ConfigReader {
             }
             return List.copyOf(tags);
         }
+        // The git tag, else the branch, names the image. When it cleans up to nothing, 'latest' would let a
+        // feature branch move the production tag: ask for TAGS instead.
         for (String contextVariable : List.of("BITBUCKET_TAG", "BITBUCKET_BRANCH")) {
             String ref = trimmed(contextVariable);
             if (ref != null) {
                 Tag tag = Tag.fromGitRef(ref);
-                if (tag != null) {
-                    return List.of(tag);
+                if (tag == null) {
+                    problem(Variable.TAGS, "not set, and " + contextVariable + " '" + ref + "' leaves no valid Docker"
+                            + " tag once cleaned (letters, digits, '_', '.' and '-', not starting with '.' or '-');"
+                            + " set TAGS for this build");
+                    return List.of();
                 }
+                return List.of(tag);
             }
         }
+        notes.add("No TAGS, and no git tag or branch (BITBUCKET_TAG, BITBUCKET_BRANCH) in the environment:"
+                + " pushing the tag latest.");
         return List.of(new Tag("latest"));
     }
 

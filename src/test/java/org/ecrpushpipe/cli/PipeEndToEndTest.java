@@ -117,6 +117,28 @@ class PipeEndToEndTest {
     }
 
     @Test
+    void aBranchThatCleansToNothingNeverMovesLatest() {
+        bed.standIn().createRepository("e2e/no-latest");
+        Map<String, String> env = bed.pipeEnv("e2e/no-latest");
+        env.put("BITBUCKET_BRANCH", "///");
+        Run run = run(env, context("no-latest"));
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.output().contains("TAGS:\n- not set, and BITBUCKET_BRANCH '///' leaves no valid Docker tag"),
+                run.output());
+        assertEquals(Optional.empty(), bed.manifestDigest("e2e/no-latest", "latest"));
+    }
+
+    @Test
+    void latestWithoutGitContextIsSaid() {
+        bed.standIn().createRepository("e2e/latest");
+        Run run = run(bed.pipeEnv("e2e/latest"), context("latest"));
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("INFO: No TAGS, and no git tag or branch (BITBUCKET_TAG, BITBUCKET_BRANCH)"
+                + " in the environment: pushing the tag latest."), run.output());
+        assertTrue(bed.manifestDigest("e2e/latest", "latest").isPresent());
+    }
+
+    @Test
     void dockerignoreIsHonoured() {
         bed.standIn().createRepository("e2e/ignore");
         Path dir = TestImages.busyboxWithDockerignore(work.resolve("ignore")).write();

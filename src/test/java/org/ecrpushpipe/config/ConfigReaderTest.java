@@ -170,6 +170,30 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aGitRefThatCleansToNothingAsksForTagsInsteadOfPushingLatest() {
+        for (String branch : List.of("///", "ü", "...---")) {
+            List<Problem> problems = problems(valid("BITBUCKET_BRANCH", branch));
+            assertEquals(1, problems.size(), branch);
+            assertEquals("TAGS", problems.get(0).variable());
+            assertTrue(problems.get(0).message().startsWith("not set, and BITBUCKET_BRANCH '" + branch
+                    + "' leaves no valid Docker tag once cleaned"), problems.get(0).message());
+            assertTrue(problems.get(0).message().endsWith("set TAGS for this build"), problems.get(0).message());
+        }
+        // the git tag decides when it is set, even if the branch would have given a tag
+        assertEquals("TAGS", problems(valid("BITBUCKET_TAG", "///", "BITBUCKET_BRANCH", "main")).get(0).variable());
+        assertEquals(List.of(new Tag("main")), read(valid("BITBUCKET_TAG", "", "BITBUCKET_BRANCH", "main")).config().tags());
+    }
+
+    @Test
+    void latestWithoutGitContextIsSaidInALine() {
+        ConfigReader.Result result = read(valid());
+        assertEquals(List.of(new Tag("latest")), result.config().tags());
+        assertEquals(List.of("No TAGS, and no git tag or branch (BITBUCKET_TAG, BITBUCKET_BRANCH) in the environment:"
+                + " pushing the tag latest."), result.notes());
+        assertEquals(List.of(), read(valid("TAGS", "latest")).notes(), "asked for: nothing to say");
+    }
+
+    @Test
     void theBuildContextMustLieInsideTheWorkingDirectory() throws IOException {
         for (String outside : List.of("..", "../", "/", work.getParent().toString())) {
             List<Problem> problems = problems(valid("BUILD_CONTEXT", outside));
