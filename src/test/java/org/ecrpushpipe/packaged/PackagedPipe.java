@@ -26,11 +26,20 @@ final class PackagedPipe {
     }
 
     static Run run(Map<String, String> env, Path workingDirectory, String... args) throws IOException, InterruptedException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run `./mvnw verify` (the package phase builds it)");
+        return run(List.of(), JAR, env, workingDirectory, args);
+    }
+
+    /**
+     * Runs {@code jar} with a command prefix, e.g. {@code setpriv --reuid=65534 ...} to run it as another user.
+     */
+    static Run run(List<String> prefix, Path jar, Map<String, String> env, Path workingDirectory, String... args)
+            throws IOException, InterruptedException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run `./mvnw verify` (the package phase builds it)");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", JAR.toString()));
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(java, "-jar", jar.toString()));
         command.addAll(List.of(args));
         Path output = Files.createTempFile("ecr-push-pipe-run-", ".out");
         try {
