@@ -4,11 +4,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.ecrpushpipe.config.ConfigReader;
 import org.ecrpushpipe.config.Variable;
 import org.ecrpushpipe.console.Console;
+import org.ecrpushpipe.errors.ExitCode;
 import org.ecrpushpipe.errors.PipeException;
 
 import picocli.CommandLine;
@@ -48,13 +48,50 @@ public final class PipeLauncher {
         return value == null ? null : value.trim();
     }
 
-    /** The variables, from the registry, for --help. */
+    /** Width of --help; lines are wrapped at spaces only, so no name or address is ever cut. */
+    static final int HELP_WIDTH = 80;
+
+    /** The variables (from the registry), the exit codes and an example, for --help. */
     static String variablesHelp() {
-        return "%nVariables (environment):%n" + java.util.Arrays.stream(Variable.values())
-                .map(v -> String.format("  %-22s %s%s%s%n", String.join(" | ", v.names()),
-                        v.need() == Variable.Need.OPTIONAL ? "" : "(required) ",
-                        v.description().replace("%", "%%"),
-                        v.defaultValue() == null ? "" : " Default: " + v.defaultValue().replace("%", "%%") + "."))
-                .collect(Collectors.joining());
+        StringBuilder help = new StringBuilder("%nVariables (environment):%n");
+        for (Variable v : Variable.values()) {
+            help.append("  ").append(String.join(" | ", v.names()))
+                    .append(v.need() == Variable.Need.OPTIONAL ? "" : " (required)").append("%n");
+            wrap(help, v.description(), "      ");
+            if (v.defaultValue() != null) {
+                wrap(help, "Default: " + v.defaultValue(), "      ");
+            }
+        }
+        help.append("%nExit codes:%n");
+        for (ExitCode code : ExitCode.values()) {
+            wrap(help, code.code() + "  " + code.meaning(), "  ", "     ");
+        }
+        help.append("%nExample (the pipe's image run by hand, in the directory to build):%n")
+                .append("  docker run --rm -e AWS_KEY -e AWS_SECRET \\%n")
+                .append("    -e IMAGE=123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/my-service \\%n")
+                .append("    -e TAGS='1.0.0 latest' -v \"$PWD:$PWD\" -w \"$PWD\" \\%n")
+                .append("    -v /var/run/docker.sock:/var/run/docker.sock org/ecr-push-pipe:")
+                .append(new PipeVersion().version()).append("%n");
+        return help.toString();
+    }
+
+    private static void wrap(StringBuilder out, String text, String indent) {
+        wrap(out, text, indent, indent);
+    }
+
+    /** Word-wraps {@code text} (escaping % for Picocli's format), the first line after {@code first}. */
+    static void wrap(StringBuilder out, String text, String first, String rest) {
+        StringBuilder line = new StringBuilder(first);
+        boolean empty = true;
+        for (String word : text.split(" ")) {
+            if (!empty && line.length() + 1 + word.length() > HELP_WIDTH) {
+                out.append(line.toString().replace("%", "%%")).append("%n");
+                line = new StringBuilder(rest);
+                empty = true;
+            }
+            line.append(empty ? "" : " ").append(word);
+            empty = false;
+        }
+        out.append(line.toString().replace("%", "%%")).append("%n");
     }
 }

@@ -91,6 +91,21 @@ class DocumentationTest {
         String version = image.substring(image.lastIndexOf(':') + 1);
         assertTrue(changelog.contains("\n## " + version + "\n"), "CHANGELOG has a section for pipe.yml's " + version);
         assertTrue(readme().contains("pipe: org/ecr-push-pipe:" + version), "README's YAML uses " + version);
+        java.util.Properties built = new java.util.Properties();
+        try (var in = DocumentationTest.class.getResourceAsStream("/pipe-version.properties")) {
+            built.load(in);
+        }
+        assertEquals(version, built.getProperty("version"), "--version says pom.xml's version, which is pipe.yml's");
+        List<Path> documents = new java.util.ArrayList<>(List.of(Path.of("README.md")));
+        try (Stream<Path> examples = Files.walk(Path.of("examples"))) {
+            examples.filter(p -> p.toString().endsWith(".yml")).forEach(documents::add);
+        }
+        for (Path document : documents) {
+            Matcher used = Pattern.compile("org/ecr-push-pipe:([^\\s'\"`]+)").matcher(Files.readString(document));
+            while (used.find()) {
+                assertEquals(version, used.group(1), document + " names the pipe's one version");
+            }
+        }
         ObjectMapper json = new ObjectMapper();
         try (Stream<Path> files = Files.list(Path.of(".changes/next-release"))) {
             for (Path file : files.toList()) {

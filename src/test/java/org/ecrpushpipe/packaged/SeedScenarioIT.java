@@ -139,8 +139,17 @@ class SeedScenarioIT {
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("AWS_KEY | AWS_ACCESS_KEY_ID"), run.output());
         assertTrue(run.output().contains("IMAGE | IMAGE_NAME"), run.output());
+        assertTrue(run.output().contains(" (<account>.dkr.ecr.<region>.amazonaws.com/<name>) "), "no token is cut: "
+                + run.output());
+        for (String line : run.output().lines().toList()) {
+            assertTrue(line.length() <= 80, "wrapped at 80 columns: " + line);
+        }
+        assertTrue(run.output().contains("\nExit codes:\n  0  the image was built"), run.output());
+        assertTrue(run.output().contains("\n  6  the push failed: the repository is missing, ECR or the registry refused or\n"
+                + "     could not be reached"), "continuation lines are indented: " + run.output());
+        assertTrue(run.output().contains("\nExample (the pipe's image run by hand"), run.output());
         PackagedPipe.Run version = PackagedPipe.run(Map.of(), work, "--version");
-        assertTrue(version.output().matches("ecr-push-pipe \\d+\\.\\d+\\.\\d+.*\\n"), version.output());
+        assertTrue(version.output().matches("ecr-push-pipe \\d+\\.\\d+\\.\\d+\\n"), "a release version: " + version.output());
     }
 
     @Test
