@@ -17,8 +17,9 @@ import org.ecrpushpipe.registry.Repository;
 import org.ecrpushpipe.registry.TagAndDigest;
 import org.ecrpushpipe.registry.TaggedImage;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -48,34 +49,44 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     private static final List<String> ACCEPTED_MANIFESTS = List.of(
             "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.index.v1+json");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     /** Attempts per ECR API call, for throttling and server errors. */
     static final int MAX_ATTEMPTS = 5;
 
-    private final EcrClient client;
+    private EcrClient client;
     private final EcrSettings settings;
 
     public EcrRegistry(EcrSettings settings) {
         this.settings = settings;
-        EcrClientBuilder builder = EcrClient.builder()
-                .region(Region.of(settings.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(sdkCredentials(settings.credentials())))
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(30))
-                        .build())
-                // many agents logging in at once get throttled (buildkite ecr plugin#7): back off longer than
-                // the SDK's default 3 attempts before giving up
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(MAX_ATTEMPTS).build()));
-        if (settings.endpointOverride().isPresent()) {
-            builder.endpointOverride(settings.endpointOverride().get());
-        } else {
-            builder.fipsEnabled(settings.variant() == EndpointVariant.FIPS)
-                    .dualstackEnabled(settings.variant() == EndpointVariant.DUAL_STACK);
+    }
+
+    /**
+     * The SDK client, built on first use: building it is a large part of the pipe's start-up, so it happens on
+     * whichever thread first talks to ECR (the use case does that while the engine builds).
+     */
+    private synchronized EcrClient client() {
+        if (client == null) {
+            EcrClientBuilder builder = EcrClient.builder()
+                    .region(Region.of(settings.region()))
+                    .credentialsProvider(StaticCredentialsProvider.create(sdkCredentials(settings.credentials())))
+                    .httpClient(UrlConnectionHttpClient.builder()
+                            .connectionTimeout(Duration.ofSeconds(10))
+                            .socketTimeout(Duration.ofSeconds(30))
+                            .build())
+                    // many agents logging in at once get throttled (buildkite ecr plugin#7): back off longer than
+                    // the SDK's default 3 attempts before giving up
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                            .maxAttempts(MAX_ATTEMPTS).build()));
+            if (settings.endpointOverride().isPresent()) {
+                builder.endpointOverride(settings.endpointOverride().get());
+            } else {
+                builder.fipsEnabled(settings.variant() == EndpointVariant.FIPS)
+                        .dualstackEnabled(settings.variant() == EndpointVariant.DUAL_STACK);
+            }
+            client = builder.build();
         }
-        this.client = builder.build();
+        return client;
     }
 
     private static AwsCredentials sdkCredentials(org.ecrpushpipe.config.AwsCredentials credentials) {
@@ -91,7 +102,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         GetAuthorizationTokenRequest.Builder request = GetAuthorizationTokenRequest.builder();
         settings.registryId().ifPresent(id -> request.registryIds(List.of(id)));
         AuthorizationData data = call("ecr:GetAuthorizationToken",
-                () -> client.getAuthorizationToken(request.build())).authorizationData().stream().findFirst()
+                () -> client().getAuthorizationToken(request.build())).authorizationData().stream().findFirst()
                 .orElseThrow(() -> new PipeException.Push("ECR returned no authorization data.",
                         "run the step again; if it persists, check the ECR service health", null));
         String decoded;
@@ -117,7 +128,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         DescribeRepositoriesRequest.Builder request = DescribeRepositoriesRequest.builder().repositoryNames(name);
         settings.registryId().ifPresent(request::registryId);
         try {
-            return call("ecr:DescribeRepositories", () -> client.describeRepositories(request.build()))
+            return call("ecr:DescribeRepositories", () -> client().describeRepositories(request.build()))
                     .repositories().stream().findFirst()
                     .map(r -> new Repository(r.repositoryName(), r.repositoryUri(), r.imageTagMutabilityAsString(),
                             r.imageTagMutabilityExclusionFilters().stream().map(f -> f.filter()).toList()));
@@ -150,7 +161,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
                 .imageIds(ids).acceptedMediaTypes(ACCEPTED_MANIFESTS);
         settings.registryId().ifPresent(request::registryId);
         try {
-            return call("ecr:BatchGetImage", () -> client.batchGetImage(request.build())).images();
+            return call("ecr:BatchGetImage", () -> client().batchGetImage(request.build())).images();
         } catch (RepositoryNotFoundException e) {
             throw repositoryGone(repository, e);
         }
@@ -160,11 +171,36 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         return new TaggedImage(image.imageId().imageDigest(), configDigest(image.imageManifest()));
     }
 
-    /** The config digest of an image manifest (docker v2 schema 2 or OCI); empty for lists and indexes. */
-    private static Optional<String> configDigest(String manifest) {
-        try {
-            JsonNode config = JSON.readTree(manifest == null ? "{}" : manifest).path("config").path("digest");
-            return config.isTextual() ? Optional.of(config.asText()) : Optional.empty();
+    /**
+     * The config digest of an image manifest (docker v2 schema 2 or OCI); empty for lists and indexes. Read with
+     * Jackson's streaming parser: one field does not need an object mapper.
+     */
+    static Optional<String> configDigest(String manifest) {
+        if (manifest == null) {
+            return Optional.empty();
+        }
+        try (JsonParser parser = JSON.createParser(manifest)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (!field.equals("config") || value != JsonToken.START_OBJECT) {
+                    parser.skipChildren();
+                    continue;
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String inner = parser.currentName();
+                    JsonToken innerValue = parser.nextToken();
+                    if (inner.equals("digest") && innerValue == JsonToken.VALUE_STRING) {
+                        return Optional.of(parser.getText());
+                    }
+                    parser.skipChildren();
+                }
+                return Optional.empty();
+            }
+            return Optional.empty();
         } catch (java.io.IOException e) {
             return Optional.empty();
         }
@@ -210,7 +246,9 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     @Override
-    public void close() {
-        client.close();
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+        }
     }
 }
