@@ -36,6 +36,13 @@ public class PushCommand implements Callable<Integer> {
         this.console = console;
     }
 
+    /** Runs a task on a daemon thread of its own, so a failed run never waits for it to exit. */
+    private static void inBackground(Runnable task) {
+        Thread thread = new Thread(task, "ecr-side");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     @Override
     public Integer call() {
         if (console.debugEnabled()) {
@@ -55,7 +62,7 @@ public class PushCommand implements Callable<Integer> {
             try (EcrRegistry registry = new EcrRegistry(settings);
                  DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
                 PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
-                        d -> Thread.sleep(d.toMillis()), System::nanoTime).publish(config);
+                        d -> Thread.sleep(d.toMillis()), System::nanoTime, PushCommand::inBackground).publish(config);
                 console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
                         result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
                         result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));

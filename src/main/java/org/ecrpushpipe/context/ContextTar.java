@@ -67,6 +67,7 @@ final class ContextTar extends InputStream {
     private Entry current;
     private long contentLeft;
     private boolean finished;
+    private volatile boolean closed;
 
     ContextTar(List<Entry> entries) {
         this.entries = entries.iterator();
@@ -81,6 +82,10 @@ final class ContextTar extends InputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (closed) {
+            // never end a closed stream cleanly: a cut-off context must fail the upload, not be built
+            throw new IOException("the build context stream was closed");
+        }
         if (length == 0) {
             return 0;
         }
@@ -138,14 +143,14 @@ final class ContextTar extends InputStream {
         return (int) ((BLOCK - size % BLOCK) % BLOCK);
     }
 
+    /** Ends the stream: later reads fail. May be called from another thread to stop an upload. */
     @Override
     public void close() throws IOException {
-        if (content != null) {
-            content.close();
-            content = null;
+        closed = true;
+        FileChannel open = content;
+        if (open != null) {
+            open.close();
         }
-        finished = true;
-        pending = ByteBuffer.allocate(0);
     }
 
     /** The header block(s) of one entry, as Go's tar writer makes them for a PAX-or-USTAR header. */

@@ -21,10 +21,11 @@ public interface DockerEngine extends AutoCloseable {
     /**
      * Builds an image.
      *
-     * @param output receives the build's output, line by line
+     * @param output       receives the build's output, line by line
+     * @param cancellation stops the build (the engine is told, and abandons it) when cancelled
      * @return the built image's full id ({@code sha256:…}), which is also its config digest in a registry
      */
-    String build(BuildRequest request, Consumer<String> output);
+    String build(BuildRequest request, Consumer<String> output, Cancellation cancellation);
 
     /** Points {@code repository:tag} at an image. */
     void tag(String imageId, String repository, Tag tag);

@@ -6,11 +6,15 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.errors.PipeException;
@@ -38,8 +42,9 @@ public final class Publisher {
     private final PublishEvents events;
     private final Sleeper sleeper;
     private final LongSupplier nanoTime;
+    private final Executor background;
     /** The registry login of this run, renewed when the registry says it expired. */
-    private RegistryCredentials credentials;
+    private volatile RegistryCredentials credentials;
 
     /** Waits between retries; a seam so tests need not sleep. */
     @FunctionalInterface
@@ -47,35 +52,64 @@ public final class Publisher {
         void sleep(Duration duration) throws InterruptedException;
     }
 
+    /**
+     * @param background runs the ECR side of the run while the engine builds (a direct executor runs it first)
+     */
     public Publisher(ContainerRegistry registry, DockerEngine engine, PublishEvents events, Sleeper sleeper,
-                     LongSupplier nanoTime) {
+                     LongSupplier nanoTime, Executor background) {
         this.registry = registry;
         this.engine = engine;
         this.events = events;
         this.sleeper = sleeper;
         this.nanoTime = nanoTime;
+        this.background = background;
     }
 
     public PublishResult publish(PipeConfig config) {
         events.info("Using the Docker engine at " + engine.address() + ".");
-        engine.ping();
-
         events.info("Logging in to Amazon ECR in " + config.region() + ".");
-        login();
-        String registryHost = config.image().registry().map(r -> r.host()).orElse(credentials.registryHost());
         String repositoryName = config.image().repository();
-        String repositoryUri = registryHost + "/" + repositoryName;
 
-        Repository repository = registry.repository(repositoryName).orElseThrow(() -> new PipeException.Push(
-                "The repository '" + repositoryName + "' does not exist in " + registryHost + ".",
-                "create it in ECR (region " + config.region() + "), and check that IMAGE names it", null));
-        events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
+        // The ECR side (SDK client, login, repository) and the engine side (ping, build) overlap: on a re-run
+        // with nothing to build, the build is over before ECR has answered. Build output waits until ECR has
+        // said yes; a refusal stops the build and drops its output, so a push that cannot succeed is reported
+        // as such, not as a build.
+        Cancellation stopBuild = new Cancellation();
+        HeldLines output = new HeldLines(events::buildOutput);
+        CompletableFuture<Repository> ecrSide = CompletableFuture.supplyAsync(() -> {
+            login();
+            return registry.repository(repositoryName).orElseThrow(() -> new PipeException.Push(
+                    "The repository '" + repositoryName + "' does not exist in " + registryHost(config) + ".",
+                    "create it in ECR (region " + config.region() + "), and check that IMAGE names it", null));
+        }, background);
+        ecrSide.whenComplete((repository, failure) -> {
+            if (failure == null) {
+                output.release();
+            } else {
+                output.discard();
+                stopBuild.cancel();
+            }
+        });
+        engine.ping();
+        if (ecrSide.isCompletedExceptionally()) {
+            awaitEcrSide(ecrSide); // ECR has already said no: nothing to build for
+        }
 
         events.info("Building " + config.build().dockerfile() + " in " + config.build().directory() + ".");
         long buildStart = nanoTime.getAsLong();
-        String imageId = engine.build(new BuildRequest(config.build()), events::buildOutput);
+        String imageId;
+        try {
+            imageId = engine.build(new BuildRequest(config.build()), output, stopBuild);
+        } catch (RuntimeException buildFailure) {
+            awaitEcrSide(ecrSide); // a login or repository failure explains the run better than the stopped build
+            output.release();
+            throw buildFailure;
+        }
         Duration buildTime = Duration.ofNanos(nanoTime.getAsLong() - buildStart);
+        Repository repository = awaitEcrSide(ecrSide);
+        events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
         events.info("Built image " + imageId + ".");
+        String repositoryUri = registryHost(config) + "/" + repositoryName;
 
         List<Tag> order = pushOrder(config.tags());
         List<Tag> toPush = new ArrayList<>();
@@ -91,6 +125,23 @@ public final class Publisher {
         }
         Duration pushTime = Duration.ofNanos(nanoTime.getAsLong() - pushStart);
         return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);
+    }
+
+    /** The registry host: the one IMAGE names, else the one ECR's login names (a bare repository name). */
+    private String registryHost(PipeConfig config) {
+        return config.image().registry().map(r -> r.host()).orElseGet(() -> credentials.registryHost());
+    }
+
+    /** The ECR side's repository, or its failure rethrown as it was. */
+    private static Repository awaitEcrSide(CompletableFuture<Repository> ecrSide) {
+        try {
+            return ecrSide.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -161,6 +161,23 @@ class PipeEndToEndTest {
     }
 
     @Test
+    void aRefusedLoginStopsABuildThatStartedAlongsideIt() {
+        bed.standIn().createRepository("e2e/stopped");
+        Map<String, String> env = bed.pipeEnv("e2e/stopped");
+        env.put("AWS_SECRET", "not-the-secret");
+        String marker = java.util.UUID.randomUUID().toString();
+        // the build would take 30 s and then label its image; the login is refused long before
+        Run run = run(env, context("stopped", "RUN sleep 30", "LABEL marker=" + marker));
+        assertEquals(3, run.exitCode(), run.output());
+        assertFalse(run.output().contains("Step 1/"), "no output of a build for a run that cannot push: " + run.output());
+        assertTrue(bed.docker().listImagesCmd().withLabelFilter(Map.of("marker", marker)).exec().isEmpty(),
+                "the build was stopped, not finished");
+        assertTrue(bed.docker().listContainersCmd().withShowAll(true).exec().stream()
+                .noneMatch(c -> c.getCommand() != null && c.getCommand().contains("sleep 30")
+                        && c.getState() != null && c.getState().equals("running")), "its RUN step is not left running");
+    }
+
+    @Test
     void unknownKeyIsAnAuthenticationFailure() {
         Map<String, String> env = bed.pipeEnv("e2e/any");
         env.put("AWS_KEY", "AKIAUNKNOWN000000000");

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.testbed.DockerEngineExtension;
 import org.ecrpushpipe.testbed.TestImages;
@@ -209,7 +210,7 @@ class DockerignoreConformanceTest {
         images.add(cli.imageId());
 
         List<String> output = new ArrayList<>();
-        String pipeImage = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add);
+        String pipeImage = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add, new Cancellation());
         images.add(pipeImage);
         if (!pipeImage.equals(cli.imageId())) {
             fail("the pipe's build did not reuse docker build's cache: the contexts differ.\n docker build /ctx: "
@@ -222,7 +223,7 @@ class DockerignoreConformanceTest {
     void theExcludedSecretIsNotInThePipesImage() throws Exception {
         Case c = cases().findFirst().orElseThrow();
         Path dir = context(c);
-        String image = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), l -> { });
+        String image = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), l -> { }, new Cancellation());
         images.add(image);
         Map<String, String> files = listing(image);
         assertFalse(files.containsKey("ctx/secret.env"), files.toString());
@@ -241,7 +242,7 @@ class DockerignoreConformanceTest {
         assertEquals(0, cli.exitCode(), cli.output());
         images.add(cli.imageId());
         List<String> output = new ArrayList<>();
-        String pipeImage = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add);
+        String pipeImage = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add, new Cancellation());
         images.add(pipeImage);
         assertEquals(cli.imageId(), pipeImage, String.join("\n", output));
         long steps = output.stream().filter(l -> l.startsWith("Step ") && !l.contains(" : FROM ")).count();

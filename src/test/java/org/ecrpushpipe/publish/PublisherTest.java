@@ -26,6 +26,7 @@ import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.errors.PipeException;
@@ -68,10 +69,61 @@ class PublisherTest {
         }
     }
 
+    /** Runs the ECR side of the run when the test says, e.g. while the engine builds; directly when null. */
+    private Runnable ecrSide;
+    private boolean deferEcrSide;
+
     private PublishResult publish(PipeConfig config) {
         long[] clock = {0};
         return new Publisher(registry, engine, new RecordingEvents(events), sleeps::add,
-                () -> clock[0] += 1_000_000_000L).publish(config);
+                () -> clock[0] += 1_000_000_000L, task -> {
+                    if (deferEcrSide) {
+                        ecrSide = task;
+                    } else {
+                        task.run();
+                    }
+                }).publish(config);
+    }
+
+    @Test
+    void buildOutputWaitsForEcrAndThenFlowsInOrder() {
+        deferEcrSide = true;
+        engine.duringBuild = output -> {
+            output.accept("Step 1/2 : FROM scratch");
+            ecrSide.run();
+            output.accept("Step 2/2 : COPY . /");
+        };
+        publish(config("1.0"));
+        int login = events.indexOf("debug Logged in to " + HOST + " until " + Instant.EPOCH + ".");
+        assertTrue(login >= 0, events.toString());
+        assertTrue(events.indexOf("build Step 1/2 : FROM scratch") > login, "held until ECR answered: " + events);
+        assertTrue(events.indexOf("build Step 2/2 : COPY . /") > events.indexOf("build Step 1/2 : FROM scratch"));
+    }
+
+    @Test
+    void anEcrRefusalDuringTheBuildStopsItAndDropsItsOutput() {
+        deferEcrSide = true;
+        registry.repositoryExists = false;
+        engine.duringBuild = output -> {
+            output.accept("Step 1/2 : FROM scratch");
+            ecrSide.run();
+            assertTrue(engine.cancellation.isCancelled(), "the build is told to stop");
+            throw new PipeException.DockerEngine("The build was stopped.", "", null);
+        };
+        PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
+        assertEquals("The repository 'my-service' does not exist in " + HOST + ".", e.getMessage());
+        assertTrue(events.stream().noneMatch(ev -> ev.startsWith("build ")), "no output of the stopped build: " + events);
+        assertEquals(List.of(), engine.pushed);
+    }
+
+    @Test
+    void aBuildFailureIsReportedWhenEcrSaidYes() {
+        engine.duringBuild = output -> {
+            output.accept("Step 1/2 : RUN exit 3");
+            throw new PipeException.Build("The image build failed: exit 3", "fix it", null);
+        };
+        assertThrows(PipeException.Build.class, () -> publish(config("1.0")));
+        assertTrue(events.contains("build Step 1/2 : RUN exit 3"), events.toString());
     }
 
     @Test
@@ -351,6 +403,8 @@ class PublisherTest {
         final List<String> passwordsUsed = new ArrayList<>();
         final Deque<PushOutcome> outcomes = new ArrayDeque<>();
         Runnable onPush = () -> { };
+        Consumer<Consumer<String>> duringBuild = output -> output.accept("Step 1/1 : FROM scratch");
+        Cancellation cancellation;
 
         @Override
         public String address() {
@@ -362,9 +416,10 @@ class PublisherTest {
         }
 
         @Override
-        public String build(BuildRequest request, Consumer<String> output) {
+        public String build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
             built = true;
-            output.accept("Step 1/1 : FROM scratch");
+            this.cancellation = cancellation;
+            duringBuild.accept(output);
             return "sha256:image";
         }
 

@@ -16,6 +16,7 @@ import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
@@ -68,8 +69,8 @@ class SameNameOnOneEngineTest {
         }
 
         @Override
-        public String build(BuildRequest request, Consumer<String> output) {
-            return real.build(request, output);
+        public String build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
+            return real.build(request, output, cancellation);
         }
 
         @Override
@@ -105,7 +106,7 @@ class SameNameOnOneEngineTest {
         try (DockerJavaEngine real = new DockerJavaEngine(bed.dockerHost());
              EcrRegistry registry = new EcrRegistry(new EcrSettings(config.region(), config.credentials(),
                      Optional.empty(), ImageRef.EndpointVariant.STANDARD, config.ecrEndpoint()))) {
-            String theirImage = real.build(new BuildRequest(ConfigReader.read(env, theirs).config().build()), l -> { });
+            String theirImage = real.build(new BuildRequest(ConfigReader.read(env, theirs).config().build()), l -> { }, new Cancellation());
             PublishResult result = new Publisher(registry, new OtherRunTagsFirst(real, theirImage), new PublishEvents() {
                 @Override
                 public void info(String message) {
@@ -132,7 +133,7 @@ class SameNameOnOneEngineTest {
                 public void pushed(PushedTag tag) {
                     reported.add(tag);
                 }
-            }, d -> Thread.sleep(d.toMillis()), System::nanoTime).publish(config);
+            }, d -> Thread.sleep(d.toMillis()), System::nanoTime, Runnable::run).publish(config);
 
             assertFalse(result.imageId().equals(theirImage), "two different images");
             assertEquals(1, warnings.size(), warnings.toString());

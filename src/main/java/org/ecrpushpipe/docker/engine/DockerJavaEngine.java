@@ -1,6 +1,7 @@
 package org.ecrpushpipe.docker.engine;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.errors.PipeException;
@@ -81,22 +83,27 @@ public final class DockerJavaEngine implements DockerEngine {
     }
 
     @Override
-    public String build(BuildRequest request, Consumer<String> output) {
+    public String build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
         // The classic build API, called directly on docker-java's transport: the context goes as the plain tar
         // the pipe wrote (docker-java would pack its own, with other headers), and the answer's aux.ID gives
         // the image's full id without another request.
         String query = "/build?version=1&networkmode=host&rm=1&forcerm=1&dockerfile="
                 + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8);
         BuildStream stream = new BuildStream(output);
+        InputStream tar = request.context().openTar();
+        // cancelling ends the upload (the tar stream fails) or the answer (its connection closes); either way the
+        // engine sees the client go and abandons the build
+        cancellation.onCancel(() -> closeQuietly(tar));
         DockerHttpClient.Request call = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.POST)
                 .path(query)
                 .putHeader("Content-Type", "application/x-tar")
                 // no registry credentials with the build (the CLI would send every login in its config file)
                 .putHeader("X-Registry-Config", NO_REGISTRY_CONFIG)
-                .body(request.context().openTar())
+                .body(tar)
                 .build();
         try (DockerHttpClient.Response response = http.execute(call)) {
+            cancellation.onCancel(() -> closeQuietly(response));
             if (response.getStatusCode() >= 400) {
                 throw refused(response);
             }
@@ -105,6 +112,9 @@ public final class DockerJavaEngine implements DockerEngine {
             throw e;
         } catch (IOException | RuntimeException e) {
             stream.flush();
+            if (cancellation.isCancelled()) {
+                throw new PipeException.DockerEngine("The build was stopped.", "", e);
+            }
             BuildContext.SendFailure context = contextFailure(e);
             if (context != null) {
                 throw new PipeException.Configuration(List.of(new PipeException.Configuration.Problem(
@@ -154,6 +164,14 @@ public final class DockerJavaEngine implements DockerEngine {
         }
         return new PipeException.DockerEngine("The Docker engine at " + address + " refused the build: " + message,
                 "rerun with DEBUG=true for details", null);
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException | RuntimeException e) {
+            // already closed, or the connection is gone: either way nothing more is read or sent
+        }
     }
 
     private static BuildContext.SendFailure contextFailure(Throwable e) {

@@ -15,6 +15,7 @@ import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.registry.RegistryCredentials;
@@ -57,7 +58,7 @@ class DockerJavaEngineTest {
             context.line(line);
         }
         Path dir = context.write();
-        return engine.build(request(dir), l -> { });
+        return engine.build(request(dir), l -> { }, new Cancellation());
     }
 
     static BuildRequest request(Path dir) {
@@ -72,7 +73,7 @@ class DockerJavaEngineTest {
     void buildStreamsWholeLinesAndReturnsTheImageId() {
         Path dir = TestImages.busybox(work.resolve("stream")).uniqueFile().line("RUN echo one && echo two").write();
         List<String> lines = new ArrayList<>();
-        String id = engine.build(request(dir), lines::add);
+        String id = engine.build(request(dir), lines::add, new Cancellation());
         assertTrue(id.matches("sha256:[0-9a-f]{64}"), "the full id: " + id);
         assertEquals(id, bed.docker().inspectImageCmd(id).exec().getId());
         assertTrue(lines.contains("one") && lines.contains("two"), lines.toString());
