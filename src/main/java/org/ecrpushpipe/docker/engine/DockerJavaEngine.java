@@ -1,17 +1,16 @@
 package org.ecrpushpipe.docker.engine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
@@ -22,47 +21,37 @@ import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.registry.RegistryCredentials;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.AuthConfig;
-import com.github.dockerjava.api.model.PushResponseItem;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.transport.DockerHttpClient;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 
 /**
- * {@link DockerEngine} on docker-java with its zerodep transport. The only code that imports docker-java.
- * Builds use the classic builder API with host networking (the way the seed's {@code docker build --network
- * host} did), never BuildKit or anything privileged. Registry credentials travel in each push request's
- * {@code X-Registry-Auth} header; nothing is written to a docker config file.
+ * {@link DockerEngine} on docker-java's zerodep transport (its HTTP client for unix sockets and TCP, with its own
+ * shaded httpclient5). The only code that talks to the engine. It calls the engine's API directly — ping, the
+ * classic build, tag, push — and reads the answers with Jackson's streaming parser: docker-java's command layer
+ * would pack its own build context (with other tar headers), drop the built image's id from the answer, and cost
+ * an object mapper and some 600 model classes at start-up for four calls.
+ *
+ * <p>Builds use the classic builder with host networking, never BuildKit or anything privileged. Registry
+ * credentials travel in each push request's {@code X-Registry-Auth} header; nothing is written to a docker config
+ * file, and no credentials go with the build.
  */
 public final class DockerJavaEngine implements DockerEngine {
-    private static final Pattern STATUS_DIGEST = Pattern.compile("digest: (sha256:[0-9a-f]{64})");
     private static final String NO_REGISTRY_CONFIG = Base64.getEncoder().encodeToString(
             "{}".getBytes(StandardCharsets.UTF_8));
 
     private final String address;
-    private final DockerClient client;
     private final DockerHttpClient http;
 
     public DockerJavaEngine(String dockerHost) {
         this.address = dockerHost;
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost)
-                .withDockerTlsVerify(false)
-                .build();
         this.http = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .dockerHost(URI.create(dockerHost))
                 .maxConnections(16)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .build();
-        this.client = DockerClientImpl.getInstance(config, http);
     }
 
     @Override
@@ -72,8 +61,11 @@ public final class DockerJavaEngine implements DockerEngine {
 
     @Override
     public void ping() {
-        try {
-            client.pingCmd().exec();
+        try (DockerHttpClient.Response response = http.execute(request("GET", "/_ping").build())) {
+            if (response.getStatusCode() != 200) {
+                throw new IllegalStateException("it answered /_ping with HTTP " + response.getStatusCode()
+                        + ": " + message(response));
+            }
         } catch (RuntimeException e) {
             throw new PipeException.DockerEngine("Cannot reach the Docker engine at " + address + ": "
                     + rootMessage(e),
@@ -84,19 +76,16 @@ public final class DockerJavaEngine implements DockerEngine {
 
     @Override
     public String build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
-        // The classic build API, called directly on docker-java's transport: the context goes as the plain tar
-        // the pipe wrote (docker-java would pack its own, with other headers), and the answer's aux.ID gives
-        // the image's full id without another request.
-        String query = "/build?version=1&networkmode=host&rm=1&forcerm=1&dockerfile="
+        // The context goes as the plain tar the pipe wrote, with the docker CLI's headers; the answer's aux.ID
+        // gives the image's full id without another request.
+        String path = "/build?version=1&networkmode=host&rm=1&forcerm=1&dockerfile="
                 + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8);
-        BuildStream stream = new BuildStream(output);
+        EngineMessages messages = new EngineMessages(output);
         InputStream tar = request.context().openTar();
         // cancelling ends the upload (the tar stream fails) or the answer (its connection closes); either way the
         // engine sees the client go and abandons the build
         cancellation.onCancel(() -> closeQuietly(tar));
-        DockerHttpClient.Request call = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.POST)
-                .path(query)
+        DockerHttpClient.Request call = request("POST", path)
                 .putHeader("Content-Type", "application/x-tar")
                 // no registry credentials with the build (the CLI would send every login in its config file)
                 .putHeader("X-Registry-Config", NO_REGISTRY_CONFIG)
@@ -107,11 +96,11 @@ public final class DockerJavaEngine implements DockerEngine {
             if (response.getStatusCode() >= 400) {
                 throw refused(response);
             }
-            stream.read(response.getBody());
+            messages.read(response.getBody());
         } catch (PipeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            stream.flush();
+            messages.flush();
             if (cancellation.isCancelled()) {
                 throw new PipeException.DockerEngine("The build was stopped.", "", e);
             }
@@ -120,8 +109,8 @@ public final class DockerJavaEngine implements DockerEngine {
                 throw new PipeException.Configuration(List.of(new PipeException.Configuration.Problem(
                         "BUILD_CONTEXT", context.getMessage())));
             }
-            if (stream.error().isPresent()) {
-                throw new PipeException.Build("The image build failed: " + stream.error().get(),
+            if (messages.error().isPresent()) {
+                throw new PipeException.Build("The image build failed: " + messages.error().get(),
                         "fix the Dockerfile step shown in the build output above", e);
             }
             throw new PipeException.DockerEngine("The Docker engine at " + address + " failed during the build: "
@@ -129,35 +118,18 @@ public final class DockerJavaEngine implements DockerEngine {
                     "if the log says the docker service exceeded its memory limit, raise "
                             + "definitions.services.docker.memory", e);
         }
-        if (stream.error().isPresent()) {
-            throw new PipeException.Build("The image build failed: " + stream.error().get(),
+        if (messages.error().isPresent()) {
+            throw new PipeException.Build("The image build failed: " + messages.error().get(),
                     "fix the Dockerfile step shown in the build output above", null);
         }
-        return stream.imageId().orElseThrow(() -> new PipeException.DockerEngine("The Docker engine at " + address
+        return messages.imageId().orElseThrow(() -> new PipeException.DockerEngine("The Docker engine at " + address
                 + " ended the build without naming the image it built.",
                 "check that DOCKER_HOST is a Docker engine (API 1.30 or later)", null));
     }
 
-    /** The engine refused the request before building: its JSON message says why. */
-    private PipeException refused(DockerHttpClient.Response response) throws IOException {
-        String body = new String(response.getBody().readNBytes(64 * 1024), StandardCharsets.UTF_8);
-        String message = body;
-        try (JsonParser parser = new JsonFactory().createParser(body)) {
-            if (parser.nextToken() == JsonToken.START_OBJECT) {
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = parser.currentName();
-                    parser.nextToken();
-                    if (field.equals("message")) {
-                        message = parser.getValueAsString();
-                    } else {
-                        parser.skipChildren();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // not JSON: keep the text
-        }
-        message = message.strip();
+    /** The engine refused the build request before building: its JSON message says why. */
+    private PipeException refused(DockerHttpClient.Response response) {
+        String message = message(response);
         if (response.getStatusCode() < 500) {
             return new PipeException.Build("The image build failed: " + message,
                     "fix the Dockerfile (DOCKERFILE) so that docker build accepts it", null);
@@ -166,7 +138,89 @@ public final class DockerJavaEngine implements DockerEngine {
                 "rerun with DEBUG=true for details", null);
     }
 
-    private static void closeQuietly(java.io.Closeable closeable) {
+    @Override
+    public void tag(String imageId, String repository, Tag tag) {
+        String path = "/images/" + imageId + "/tag?repo=" + URLEncoder.encode(repository, StandardCharsets.UTF_8)
+                + "&tag=" + URLEncoder.encode(tag.value(), StandardCharsets.UTF_8);
+        try (DockerHttpClient.Response response = http.execute(request("POST", path).build())) {
+            if (response.getStatusCode() != 201 && response.getStatusCode() != 200) {
+                throw new IllegalStateException(message(response));
+            }
+        } catch (RuntimeException e) {
+            throw new PipeException.DockerEngine("The Docker engine could not tag " + repository + ":" + tag + ": "
+                    + rootMessage(e), "rerun with DEBUG=true for details", e);
+        }
+    }
+
+    @Override
+    public PushOutcome push(String repository, Tag tag, RegistryCredentials credentials, Consumer<String> progress) {
+        String path = "/images/" + repository + "/push?tag=" + URLEncoder.encode(tag.value(), StandardCharsets.UTF_8);
+        EngineMessages messages = new EngineMessages(progress);
+        DockerHttpClient.Request call = request("POST", path)
+                .putHeader("X-Registry-Auth", registryAuth(credentials))
+                .build();
+        try (DockerHttpClient.Response response = http.execute(call)) {
+            if (response.getStatusCode() >= 400) {
+                return new PushOutcome.Failed(message(response));
+            }
+            messages.read(response.getBody());
+        } catch (IOException | RuntimeException e) {
+            // an error in the progress stream takes precedence: it is the registry's own words
+            return new PushOutcome.Failed(messages.error().orElse(rootMessage(e)));
+        }
+        // A failed push still answers HTTP 200: the registry's refusal is only in a message's errorDetail.
+        if (messages.error().isPresent()) {
+            return new PushOutcome.Failed(messages.error().get());
+        }
+        return messages.digest().<PushOutcome>map(PushOutcome.Pushed::new)
+                .orElseGet(() -> new PushOutcome.Failed("the engine reported no digest for the pushed image"));
+    }
+
+    /** The push's {@code X-Registry-Auth} header: the credentials as JSON, base64url-encoded, as the CLI sends them. */
+    private static String registryAuth(RegistryCredentials credentials) {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
+            generator.writeStartObject();
+            generator.writeStringField("username", credentials.username());
+            generator.writeStringField("password", credentials.password().reveal());
+            generator.writeStringField("serveraddress", credentials.registryHost());
+            generator.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write the registry credentials header", e);
+        }
+        return Base64.getUrlEncoder().encodeToString(json.toByteArray());
+    }
+
+    private static DockerHttpClient.Request.Builder request(String method, String path) {
+        return DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.valueOf(method)).path(path);
+    }
+
+    /** The {@code message} of an engine's JSON error answer, or its text when it is not JSON. */
+    private static String message(DockerHttpClient.Response response) {
+        String body;
+        try {
+            body = new String(response.getBody().readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return "HTTP " + response.getStatusCode();
+        }
+        try (JsonParser parser = EngineMessages.JSON.createParser(body)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    parser.nextToken();
+                    if (field.equals("message")) {
+                        return parser.getValueAsString().strip();
+                    }
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            // not JSON: the text itself
+        }
+        return body.isBlank() ? "HTTP " + response.getStatusCode() : body.strip();
+    }
+
+    private static void closeQuietly(Closeable closeable) {
         try {
             closeable.close();
         } catch (IOException | RuntimeException e) {
@@ -183,96 +237,16 @@ public final class DockerJavaEngine implements DockerEngine {
         return null;
     }
 
-    @Override
-    public void tag(String imageId, String repository, Tag tag) {
-        try {
-            client.tagImageCmd(imageId, repository, tag.value()).withForce(true).exec();
-        } catch (RuntimeException e) {
-            throw new PipeException.DockerEngine("The Docker engine could not tag " + repository + ":" + tag + ": "
-                    + rootMessage(e), "rerun with DEBUG=true for details", e);
-        }
-    }
-
-    @Override
-    public PushOutcome push(String repository, Tag tag, RegistryCredentials credentials, Consumer<String> progress) {
-        AuthConfig auth = new AuthConfig()
-                .withUsername(credentials.username())
-                .withPassword(credentials.password().reveal())
-                .withRegistryAddress(credentials.registryHost());
-        PushCallback callback = new PushCallback(progress);
-        try {
-            client.pushImageCmd(repository).withTag(tag.value()).withAuthConfig(auth).exec(callback)
-                    .awaitCompletion();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new PushOutcome.Failed("interrupted");
-        } catch (RuntimeException e) {
-            // docker-java rethrows a transport failure from awaitCompletion; an error reported in the
-            // progress stream takes precedence, since it is the registry's own words
-            return new PushOutcome.Failed(callback.error().orElse(rootMessage(e)));
-        }
-        // A failed push completes normally: the registry's refusal is only in an item's errorDetail.
-        if (callback.error().isPresent()) {
-            return new PushOutcome.Failed(callback.error().get());
-        }
-        return callback.digest().<PushOutcome>map(PushOutcome.Pushed::new)
-                .orElseGet(() -> new PushOutcome.Failed("the engine reported no digest for the pushed image"));
-    }
-
-    /** Reads every progress item: the first error, and the digest the registry acknowledged. */
-    private static final class PushCallback extends ResultCallback.Adapter<PushResponseItem> {
-        private final Consumer<String> progress;
-        private final AtomicReference<String> error = new AtomicReference<>();
-        private final AtomicReference<String> digest = new AtomicReference<>();
-
-        PushCallback(Consumer<String> progress) {
-            this.progress = progress;
-        }
-
-        @Override
-        public void onNext(PushResponseItem item) {
-            if (item.getErrorDetail() != null || item.getError() != null) {
-                String message = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-                        ? item.getErrorDetail().getMessage() : item.getError();
-                error.compareAndSet(null, message);
-            }
-            if (item.getAux() != null && item.getAux().getDigest() != null) {
-                digest.set(item.getAux().getDigest());
-            } else if (item.getStatus() != null) {
-                Matcher m = STATUS_DIGEST.matcher(item.getStatus());
-                if (m.find()) {
-                    digest.compareAndSet(null, m.group(1));
-                }
-            }
-            if (item.getStatus() != null && (item.getProgressDetail() == null || item.getId() == null)) {
-                progress.accept((item.getId() == null ? "" : item.getId() + ": ") + item.getStatus());
-            }
-        }
-
-        Optional<String> error() {
-            return Optional.ofNullable(error.get());
-        }
-
-        Optional<String> digest() {
-            return Optional.ofNullable(digest.get());
-        }
-    }
-
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return message;
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     @Override
     public void close() {
-        try {
-            client.close();
-        } catch (java.io.IOException e) {
-            // closing a client of a stateless HTTP API: nothing left to release that matters
-        }
+        closeQuietly(http);
     }
 }

@@ -1,0 +1,140 @@
+package org.ecrpushpipe.docker.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+/**
+ * Reads the engine's answer to a build or a push: a stream of JSON messages. The fields the pipe uses are
+ * {@code stream} (build output chunks), {@code status} and {@code id} (pull and push progress),
+ * {@code aux.ID} (the built image's full id), {@code aux.Digest} (the pushed manifest's digest) and
+ * {@code errorDetail.message} / {@code error} (a failure, which for a push is reported only here: the HTTP status
+ * stays 200). Read with Jackson's streaming parser; no object mapper is built for them.
+ */
+final class EngineMessages {
+    static final JsonFactory JSON = new JsonFactory();
+    /** How a push's last status line names the digest, for engines that send no {@code aux}. */
+    private static final Pattern STATUS_DIGEST = Pattern.compile("digest: (sha256:[0-9a-f]{64})");
+
+    private final LineAssembler lines;
+    private String imageId;
+    private String digest;
+    private String error;
+
+    /** @param output receives build output as whole lines, and status lines that are not progress bars */
+    EngineMessages(Consumer<String> output) {
+        this.lines = new LineAssembler(output);
+    }
+
+    /** Reads messages until the engine closes the stream. */
+    void read(InputStream body) throws IOException {
+        try (JsonParser parser = JSON.createParser(body)) {
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                message(parser);
+            }
+        } finally {
+            lines.flush();
+        }
+    }
+
+    private void message(JsonParser parser) throws IOException {
+        String status = null;
+        String id = null;
+        boolean progress = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "stream" -> lines.accept(parser.getValueAsString());
+                case "status" -> status = parser.getValueAsString();
+                case "id" -> id = parser.getValueAsString();
+                case "progressDetail" -> {
+                    // an empty object on plain status lines; counters on progress-bar updates
+                    if (value == JsonToken.START_OBJECT) {
+                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                            progress = true;
+                            parser.nextToken();
+                            parser.skipChildren();
+                        }
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                case "error" -> {
+                    if (error == null) {
+                        error = parser.getValueAsString();
+                    }
+                }
+                case "errorDetail" -> readObject(parser, value, (name, p) -> {
+                    if (name.equals("message") && p.currentToken() == JsonToken.VALUE_STRING) {
+                        // the detail's message is the engine's own wording; prefer it to the plain "error"
+                        error = p.getValueAsString();
+                    }
+                });
+                case "aux" -> readObject(parser, value, (name, p) -> {
+                    if (name.equals("ID") && p.currentToken() == JsonToken.VALUE_STRING) {
+                        imageId = p.getValueAsString();
+                    } else if (name.equals("Digest") && p.currentToken() == JsonToken.VALUE_STRING) {
+                        digest = p.getValueAsString();
+                    }
+                });
+                default -> parser.skipChildren();
+            }
+        }
+        if (status != null && digest == null) {
+            Matcher m = STATUS_DIGEST.matcher(status);
+            if (m.find()) {
+                digest = m.group(1);
+            }
+        }
+        if (status != null && !progress) {
+            lines.flush();
+            lines.accept((id == null ? "" : id + ": ") + status + "\n");
+        }
+    }
+
+    @FunctionalInterface
+    private interface FieldReader {
+        void read(String name, JsonParser parser) throws IOException;
+    }
+
+    private static void readObject(JsonParser parser, JsonToken value, FieldReader reader) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            reader.read(name, parser);
+            parser.skipChildren();
+        }
+    }
+
+    /** The built image's full id ({@code sha256:…}), once the engine has sent it. */
+    Optional<String> imageId() {
+        return Optional.ofNullable(imageId);
+    }
+
+    /** The digest of the manifest the registry accepted, from a push's final {@code aux}. */
+    Optional<String> digest() {
+        return Optional.ofNullable(digest);
+    }
+
+    /** The first failure the engine reported in the stream. */
+    Optional<String> error() {
+        return Optional.ofNullable(error);
+    }
+
+    /** Flushes a partly received line, e.g. when the connection broke. */
+    void flush() {
+        lines.flush();
+    }
+}
