@@ -15,6 +15,8 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.ecrpushpipe.scenarios.JarLauncher;
+import org.ecrpushpipe.scenarios.Launcher;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
 import org.ecrpushpipe.testbed.TestImages;
@@ -41,16 +43,16 @@ class ConcurrentRunsIT {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             for (int round = 0; round < 3; round++) {
-                List<Future<PackagedPipe.Run>> runs = new ArrayList<>();
+                List<Future<Launcher.PipeRun>> runs = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
                     Path dir = TestImages.busybox(work.resolve("r" + round + "-" + i)).uniqueFile().write();
                     Map<String, String> env = bed.pipeEnv("concurrent/app");
                     env.put("TAGS", "race");
-                    runs.add(pool.submit(() -> PackagedPipe.run(env, dir)));
+                    runs.add(pool.submit(() -> new JarLauncher().run(env, Map.of(), dir)));
                 }
                 List<String> succeeded = new ArrayList<>();
-                for (Future<PackagedPipe.Run> future : runs) {
-                    PackagedPipe.Run run = future.get();
+                for (Future<Launcher.PipeRun> future : runs) {
+                    Launcher.PipeRun run = future.get();
                     Matcher built = BUILT.matcher(run.output());
                     assertTrue(built.find(), run.output());
                     Matcher pushed = PUSHED.matcher(run.output());

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.ecrpushpipe.scenarios.JarLauncher;
+import org.ecrpushpipe.scenarios.Launcher;
 import org.ecrpushpipe.testbed.DebianBase;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
@@ -61,7 +63,7 @@ class SeedScenarioIT {
         env.put("HOME", home.toString());
         List<Path> repoBefore = listing(repo);
 
-        PackagedPipe.Run run = PackagedPipe.run(env, repo);
+        Launcher.PipeRun run = new JarLauncher().run(env, Map.of(), repo);
 
         assertEquals(0, run.exitCode(), run.output());
         Matcher pushed = PUSHED.matcher(run.output().replaceAll("\u001b\\[[0-9;]*m", ""));
@@ -85,20 +87,6 @@ class SeedScenarioIT {
     }
 
     @Test
-    void failuresArePlainUtf8LinesWithoutStackTraces(EcrBed bed) throws Exception {
-        Files.writeString(work.resolve("Dockerfile"), "FROM scratch\n");
-        Map<String, String> env = bed.pipeEnv(REPOSITORY);
-        env.put("AWS_SECRET", "wrong");
-        PackagedPipe.Run run = PackagedPipe.run(env, work);
-        assertEquals(3, run.exitCode(), run.output());
-        assertEquals("✖ AWS rejected the request signature: the secret key does not belong to the access key.",
-                run.failureLine());
-        assertTrue(new String(run.raw(), StandardCharsets.UTF_8).contains("✖"), "UTF-8 without LANG");
-        assertFalse(run.output().contains("\tat "), run.output());
-        assertFalse(run.output().contains("INFO  ["), "no framework log lines: " + run.output());
-    }
-
-    @Test
     void aHostileDotEnvInTheCloneCannotTurnLibraryLoggingBackOn(EcrBed bed) throws Exception {
         // Quarkus reads .env in the working directory, which is the user's clone
         Files.writeString(work.resolve(".env"), String.join("\n",
@@ -111,7 +99,7 @@ class SeedScenarioIT {
         bed.standIn().createRepository("packaged/dotenv");
         Map<String, String> env = bed.pipeEnv("packaged/dotenv");
         env.put("DEBUG", "true");
-        PackagedPipe.Run run = PackagedPipe.run(env, work);
+        Launcher.PipeRun run = new JarLauncher().run(env, Map.of(), work);
         assertEquals(0, run.exitCode(), run.output());
         assertFalse(run.output().contains("X-Registry-Auth"), run.output());
         assertFalse(Files.exists(work.resolve("quarkus.log")), "no log file written into the clone");
@@ -125,39 +113,4 @@ class SeedScenarioIT {
         }
     }
 
-    @Test
-    void argumentsAreAConfigurationError() throws Exception {
-        PackagedPipe.Run run = PackagedPipe.run(Map.of("NO_COLOR", "1"), work, "--push");
-        assertEquals(2, run.exitCode(), run.output());
-        assertEquals("✖ Validation errors:", run.failureLine());
-        assertTrue(run.output().contains("- Unknown option: '--push'; the pipe takes no arguments"), run.output());
-    }
-
-    @Test
-    void helpListsTheVariables() throws Exception {
-        PackagedPipe.Run run = PackagedPipe.run(Map.of(), work, "--help");
-        assertEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains("AWS_KEY | AWS_ACCESS_KEY_ID"), run.output());
-        assertTrue(run.output().contains("IMAGE | IMAGE_NAME"), run.output());
-        assertTrue(run.output().contains(" (<account>.dkr.ecr.<region>.amazonaws.com/<name>) "), "no token is cut: "
-                + run.output());
-        for (String line : run.output().lines().toList()) {
-            assertTrue(line.length() <= 80, "wrapped at 80 columns: " + line);
-        }
-        assertTrue(run.output().contains("\nExit codes:\n  0  the image was built"), run.output());
-        assertTrue(run.output().contains("\n  6  the push failed: the repository is missing, ECR or the registry refused or\n"
-                + "     could not be reached"), "continuation lines are indented: " + run.output());
-        assertTrue(run.output().contains("\nExample (the pipe's image run by hand"), run.output());
-        PackagedPipe.Run version = PackagedPipe.run(Map.of(), work, "--version");
-        assertTrue(version.output().matches("ecr-push-pipe \\d+\\.\\d+\\.\\d+\\n"), "a release version: " + version.output());
-    }
-
-    @Test
-    void configurationProblemsAreAllListedAtOnce() throws Exception {
-        PackagedPipe.Run run = PackagedPipe.run(Map.of("TAGS", "bad/tag", "NO_COLOR", "1"), work);
-        assertEquals(2, run.exitCode(), run.output());
-        for (String variable : new String[] {"AWS_KEY:", "AWS_SECRET:", "IMAGE:", "TAGS:", "DOCKERFILE:"}) {
-            assertTrue(run.output().contains("\n" + variable + "\n"), variable + " in " + run.output());
-        }
-    }
 }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.ecrpushpipe.scenarios.JarLauncher;
+import org.ecrpushpipe.scenarios.Launcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ class UnreadableContextIT {
         root = Files.createTempDirectory(Path.of("/tmp"), "unreadable-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         // a copy of the packaged pipe that nobody can read wherever the clone lies
-        Path app = PackagedPipe.JAR.getParent();
+        Path app = JarLauncher.JAR.getParent();
         try (Stream<Path> files = Files.walk(app)) {
             for (Path source : files.toList()) {
                 Path target = root.resolve("app").resolve(app.relativize(source).toString());
@@ -47,7 +49,7 @@ class UnreadableContextIT {
             }
         }
         allowAll(root.resolve("app"));
-        jar = root.resolve("app").resolve(PackagedPipe.JAR.getFileName().toString());
+        jar = root.resolve("app").resolve(JarLauncher.JAR.getFileName().toString());
         context = Files.createDirectories(root.resolve("clone"));
         Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY . /ctx/\n");
         Files.writeString(context.resolve("app.txt"), "readable\n");
@@ -88,7 +90,7 @@ class UnreadableContextIT {
 
     @Test
     void anUnreadableFileThatWouldBeSentIsAConfigurationErrorNamingIt() throws Exception {
-        PackagedPipe.Run run = PackagedPipe.run(AS_NOBODY, jar, env(), context);
+        Launcher.PipeRun run = new JarLauncher(AS_NOBODY, jar).run(env(), Map.of(), context);
         assertEquals(2, run.exitCode(), run.output());
         assertEquals("✖ Validation errors:", run.failureLine());
         assertTrue(run.output().contains("BUILD_CONTEXT:\n- cannot read 'secret.txt' (permission denied)\n"), run.output());
@@ -99,7 +101,7 @@ class UnreadableContextIT {
     @Test
     void anUnreadableFileThatIsExcludedIsNoProblem() throws Exception {
         Files.writeString(context.resolve(".dockerignore"), "excluded.txt\nsecret.txt\n");
-        PackagedPipe.Run run = PackagedPipe.run(AS_NOBODY, jar, env(), context);
+        Launcher.PipeRun run = new JarLauncher(AS_NOBODY, jar).run(env(), Map.of(), context);
         // the configuration is fine; the run fails later, at the engine nobody could reach (tcp://127.0.0.1:1)
         assertEquals(4, run.exitCode(), run.output());
         assertTrue(run.failureLine().startsWith("✖ Cannot reach the Docker engine"), run.output());
@@ -110,7 +112,7 @@ class UnreadableContextIT {
         Files.createDirectories(context.resolve("private/inner"));
         Files.setPosixFilePermissions(context.resolve("private"), PosixFilePermissions.fromString("rwx------"));
         Files.writeString(context.resolve(".dockerignore"), "excluded.txt\nsecret.txt\n");
-        PackagedPipe.Run run = PackagedPipe.run(AS_NOBODY, jar, env(), context);
+        Launcher.PipeRun run = new JarLauncher(AS_NOBODY, jar).run(env(), Map.of(), context);
         assertEquals(2, run.exitCode(), run.output());
         assertTrue(run.output().contains("BUILD_CONTEXT:\n- cannot read the directory 'private' (permission denied)\n"),
                 run.output());

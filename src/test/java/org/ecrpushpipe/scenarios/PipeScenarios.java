@@ -1,11 +1,9 @@
-package org.ecrpushpipe.cli;
+package org.ecrpushpipe.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,37 +23,29 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pipe run in-process, end to end on the bed: the real Docker engine builds and pushes through the ECR
- * stand-in's facade into the real registry. Each test checks what a user would: exit code, printed lines, and
- * what the registry now holds.
+ * The pipe's end-to-end scenarios, one set for every way the pipe runs: each subclass names a {@link Launcher}
+ * (in-process, the packaged jar, the image as Bitbucket runs it, the native binary). On the bed: the real Docker
+ * engine builds and pushes through the ECR stand-in's facade into the real registry. Each test checks what a user
+ * would: exit code, printed lines, and what the registry now holds.
  */
 @ExtendWith(EcrBedExtension.class)
-class PipeEndToEndTest {
+public abstract class PipeScenarios {
     private static final Pattern PUSHED = Pattern.compile("✔ Successfully pushed (\\S+):(\\S+) \\((sha256:[0-9a-f]{64})\\)");
 
     @TempDir
     Path work;
 
-    private final EcrBed bed;
+    protected final EcrBed bed;
 
-    PipeEndToEndTest(EcrBed bed) {
+    protected PipeScenarios(EcrBed bed) {
         this.bed = bed;
     }
 
-    record Run(int exitCode, String output) {
-        List<String> lines() {
-            return output.lines().toList();
-        }
+    /** How this class runs the pipe. */
+    protected abstract Launcher launcher();
 
-        String failureLine() {
-            return lines().stream().filter(l -> l.startsWith("✖")).findFirst().orElse("(no ✖ line)");
-        }
-    }
-
-    private Run run(Map<String, String> env, Path dir) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int code = PipeLauncher.launch(new String[0], env, dir, new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        return new Run(code, bytes.toString(StandardCharsets.UTF_8));
+    private Launcher.PipeRun run(Map<String, String> env, Path dir, String... args) {
+        return launcher().run(env, Map.of(), dir, args);
     }
 
     private Path context(String name, String... lines) {
@@ -66,7 +56,7 @@ class PipeEndToEndTest {
         return context.write();
     }
 
-    private void assertNoSecretsIn(Run run) {
+    private void assertNoSecretsIn(Launcher.PipeRun run) {
         assertFalse(run.output().contains(bed.secretKey()), "secret key printed");
         assertFalse(run.output().contains(EcrBed.ACCESS_KEY), "access key printed");
         assertFalse(bed.standIn().issuedRegistryPasswords().isEmpty());
@@ -77,7 +67,7 @@ class PipeEndToEndTest {
         }
     }
 
-    private void assertNoStackTrace(Run run) {
+    private void assertNoStackTrace(Launcher.PipeRun run) {
         assertFalse(run.output().contains("\tat "), run.output());
         assertFalse(run.output().contains("Exception:"), run.output());
     }
@@ -88,7 +78,7 @@ class PipeEndToEndTest {
         Map<String, String> env = bed.pipeEnv("e2e/happy");
         env.put("TAGS", "latest 1.0.0");
         bed.standIn().requests().clear();
-        Run run = run(env, context("happy"));
+        Launcher.PipeRun run = run(env, context("happy"));
 
         assertEquals(0, run.exitCode(), run.output());
         List<Matcher> pushed = run.lines().stream().map(PUSHED::matcher).filter(Matcher::matches).toList();
@@ -111,7 +101,7 @@ class PipeEndToEndTest {
         bed.standIn().createRepository("e2e/branch");
         Map<String, String> env = bed.pipeEnv("e2e/branch");
         env.put("BITBUCKET_BRANCH", "feature/login-page");
-        Run run = run(env, context("branch"));
+        Launcher.PipeRun run = run(env, context("branch"));
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(bed.manifestDigest("e2e/branch", "feature-login-page").isPresent());
     }
@@ -121,7 +111,7 @@ class PipeEndToEndTest {
         bed.standIn().createRepository("e2e/no-latest");
         Map<String, String> env = bed.pipeEnv("e2e/no-latest");
         env.put("BITBUCKET_BRANCH", "///");
-        Run run = run(env, context("no-latest"));
+        Launcher.PipeRun run = run(env, context("no-latest"));
         assertEquals(2, run.exitCode(), run.output());
         assertTrue(run.output().contains("TAGS:\n- not set, and BITBUCKET_BRANCH '///' leaves no valid Docker tag"),
                 run.output());
@@ -131,7 +121,7 @@ class PipeEndToEndTest {
     @Test
     void latestWithoutGitContextIsSaid() {
         bed.standIn().createRepository("e2e/latest");
-        Run run = run(bed.pipeEnv("e2e/latest"), context("latest"));
+        Launcher.PipeRun run = run(bed.pipeEnv("e2e/latest"), context("latest"));
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("INFO: No TAGS, and no git tag or branch (BITBUCKET_TAG, BITBUCKET_BRANCH)"
                 + " in the environment: pushing the tag latest."), run.output());
@@ -142,7 +132,7 @@ class PipeEndToEndTest {
     void dockerignoreIsHonoured() {
         bed.standIn().createRepository("e2e/ignore");
         Path dir = TestImages.busyboxWithDockerignore(work.resolve("ignore")).write();
-        Run run = run(bed.pipeEnv("e2e/ignore"), dir);
+        Launcher.PipeRun run = run(bed.pipeEnv("e2e/ignore"), dir);
         assertEquals(0, run.exitCode(), run.output());
     }
 
@@ -151,7 +141,7 @@ class PipeEndToEndTest {
         bed.standIn().createRepository("e2e/secret");
         Map<String, String> env = bed.pipeEnv("e2e/secret");
         env.put("AWS_SECRET", "not-the-secret");
-        Run run = run(env, context("secret"));
+        Launcher.PipeRun run = run(env, context("secret"));
         assertEquals(3, run.exitCode(), run.output());
         assertEquals("✖ AWS rejected the request signature: the secret key does not belong to the access key.",
                 run.failureLine());
@@ -167,7 +157,7 @@ class PipeEndToEndTest {
         env.put("AWS_SECRET", "not-the-secret");
         String marker = java.util.UUID.randomUUID().toString();
         // the build would take 30 s and then label its image; the login is refused long before
-        Run run = run(env, context("stopped", "RUN sleep 30", "LABEL marker=" + marker));
+        Launcher.PipeRun run = run(env, context("stopped", "RUN sleep 30", "LABEL marker=" + marker));
         assertEquals(3, run.exitCode(), run.output());
         assertFalse(run.output().contains("Step 1/"), "no output of a build for a run that cannot push: " + run.output());
         assertTrue(bed.docker().listImagesCmd().withLabelFilter(Map.of("marker", marker)).exec().isEmpty(),
@@ -181,14 +171,14 @@ class PipeEndToEndTest {
     void unknownKeyIsAnAuthenticationFailure() {
         Map<String, String> env = bed.pipeEnv("e2e/any");
         env.put("AWS_KEY", "AKIAUNKNOWN000000000");
-        Run run = run(env, context("unknown-key"));
+        Launcher.PipeRun run = run(env, context("unknown-key"));
         assertEquals(3, run.exitCode(), run.output());
         assertTrue(run.failureLine().startsWith("✖ AWS does not recognise the access key"), run.output());
     }
 
     @Test
     void unknownRepositoryFailsBeforeBuilding() {
-        Run run = run(bed.pipeEnv("e2e/never-created"), context("missing-repo"));
+        Launcher.PipeRun run = run(bed.pipeEnv("e2e/never-created"), context("missing-repo"));
         assertEquals(6, run.exitCode(), run.output());
         assertEquals("✖ The repository 'e2e/never-created' does not exist in " + bed.registryHost() + ".",
                 run.failureLine());
@@ -205,7 +195,7 @@ class PipeEndToEndTest {
         bed.standIn().createRepository("e2e/engine");
         Map<String, String> env = bed.pipeEnv("e2e/engine");
         env.put("DOCKER_HOST", "tcp://127.0.0.1:" + closedPort);
-        Run run = run(env, context("engine"));
+        Launcher.PipeRun run = run(env, context("engine"));
         assertEquals(4, run.exitCode(), run.output());
         assertTrue(run.failureLine().startsWith("✖ Cannot reach the Docker engine at tcp://127.0.0.1:" + closedPort),
                 run.output());
@@ -217,7 +207,7 @@ class PipeEndToEndTest {
     void missingDockerfileIsAConfigurationError() {
         Map<String, String> env = bed.pipeEnv("e2e/any");
         env.put("DOCKERFILE", "Dockerfile.missing");
-        Run run = run(env, context("no-dockerfile"));
+        Launcher.PipeRun run = run(env, context("no-dockerfile"));
         assertEquals(2, run.exitCode(), run.output());
         assertEquals("✖ Validation errors:", run.failureLine());
         assertTrue(run.output().contains("DOCKERFILE:\n- 'Dockerfile.missing' does not exist"), run.output());
@@ -227,7 +217,7 @@ class PipeEndToEndTest {
     void failingRunStepIsABuildFailureAndPushesNothing() {
         bed.standIn().createRepository("e2e/fails");
         String marker = "about to fail " + java.util.UUID.randomUUID();
-        Run run = run(bed.pipeEnv("e2e/fails"), context("fails", "RUN echo " + marker + " && exit 3"));
+        Launcher.PipeRun run = run(bed.pipeEnv("e2e/fails"), context("fails", "RUN echo " + marker + " && exit 3"));
         assertEquals(5, run.exitCode(), run.output());
         assertTrue(run.failureLine().startsWith("✖ The image build failed: "), run.output());
         assertTrue(run.failureLine().contains("returned a non-zero code: 3"), run.output());
@@ -248,7 +238,7 @@ class PipeEndToEndTest {
         String original = bed.manifestDigest("e2e/immutable", "1.0").orElseThrow();
 
         env.put("TAGS", "2.0 1.0");
-        Run second = run(env, context("immutable-2"));
+        Launcher.PipeRun second = run(env, context("immutable-2"));
         assertEquals(6, second.exitCode(), second.output());
         assertTrue(second.failureLine().startsWith("✖ The immutable tag 1.0 (" + original + ") of "
                 + bed.registryHost() + "/e2e/immutable already holds another image than this build"), second.output());
@@ -263,12 +253,12 @@ class PipeEndToEndTest {
         Map<String, String> env = bed.pipeEnv("e2e/rerun");
         env.put("TAGS", "1.0");
         Path dir = context("rerun");
-        Run first = run(env, dir);
+        Launcher.PipeRun first = run(env, dir);
         assertEquals(0, first.exitCode(), first.output());
         String digest = bed.manifestDigest("e2e/rerun", "1.0").orElseThrow();
 
         // the same context builds the same image from the engine's cache: a re-run of the step
-        Run again = run(env, dir);
+        Launcher.PipeRun again = run(env, dir);
         assertEquals(0, again.exitCode(), again.output());
         assertTrue(again.output().contains("INFO: The immutable tag " + bed.registryHost()
                 + "/e2e/rerun:1.0 already holds this image; nothing to push."), again.output());
@@ -281,7 +271,7 @@ class PipeEndToEndTest {
     void transientRegistryFailuresAreRetried() {
         bed.standIn().createRepository("e2e/flaky");
         bed.standIn().faults().failNext(1, "PUT", "/v2/e2e/flaky/manifests/.*", Fault.status(500));
-        Run run = run(bed.pipeEnv("e2e/flaky"), context("flaky"));
+        Launcher.PipeRun run = run(bed.pipeEnv("e2e/flaky"), context("flaky"));
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("WARNING: Push of " + bed.registryHost() + "/e2e/flaky:latest failed"),
                 run.output());
@@ -294,7 +284,7 @@ class PipeEndToEndTest {
         bed.standIn().createRepository("e2e/rough");
         bed.standIn().faults().failNext(1, "POST", "/v2/e2e/rough/blobs/uploads/", Fault.throttled());
         bed.standIn().faults().failNext(1, "PUT", "/v2/e2e/rough/manifests/.*", Fault.dropConnection());
-        Run run = run(bed.pipeEnv("e2e/rough"), context("rough"));
+        Launcher.PipeRun run = run(bed.pipeEnv("e2e/rough"), context("rough"));
         assertEquals(0, run.exitCode(), run.output());
         assertEquals(0, bed.standIn().faults().pending(), "both faults were hit");
         Matcher pushed = run.lines().stream().map(PUSHED::matcher).filter(Matcher::matches).findFirst().orElseThrow();
@@ -306,7 +296,7 @@ class PipeEndToEndTest {
         bed.standIn().createRepository("e2e/debug");
         Map<String, String> env = bed.pipeEnv("e2e/debug");
         env.put("DEBUG", "true");
-        Run run = run(env, context("debug"));
+        Launcher.PipeRun run = run(env, context("debug"));
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().startsWith("INFO: Enabling debug mode."), run.output());
         assertTrue(run.output().contains("DEBUG: "), run.output());
@@ -319,13 +309,74 @@ class PipeEndToEndTest {
         bed.standIn().authorizationTokenLifetime(Duration.ofSeconds(5));
         try {
             // the build itself outlasts the token: the first push sees DENIED, logs in again, and succeeds
-            Run run = run(bed.pipeEnv("e2e/expiry"), context("expiry", "RUN sleep 6"));
+            Launcher.PipeRun run = run(bed.pipeEnv("e2e/expiry"), context("expiry", "RUN sleep 6"));
             assertEquals(0, run.exitCode(), run.output());
             assertTrue(run.output().contains("WARNING: The registry says the login expired; logging in again."),
                     run.output());
             assertTrue(bed.manifestDigest("e2e/expiry", "latest").isPresent());
         } finally {
             bed.standIn().authorizationTokenLifetime(Duration.ofHours(12));
+        }
+    }
+
+    @Test
+    void tagsGivenAsAYamlListArriveSplitAndArePushed() {
+        bed.standIn().createRepository("e2e/list");
+        Path dir = context("list");
+        Launcher.PipeRun run = launcher().run(bed.pipeEnv("e2e/list"), Map.of("TAGS", List.of("1.2.3", "latest", "build-7")), dir);
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals(List.of("1.2.3", "build-7", "latest"), run.lines().stream().map(PUSHED::matcher)
+                .filter(Matcher::matches).map(m -> m.group(2)).toList());
+    }
+
+    @Test
+    void failuresArePlainUtf8LinesWithoutStackTraces() throws Exception {
+        Path dir = context("utf8");
+        Map<String, String> env = bed.pipeEnv("e2e/utf8");
+        env.remove("NO_COLOR");
+        env.put("AWS_SECRET", "wrong");
+        Launcher.PipeRun run = run(env, dir);
+        assertEquals(3, run.exitCode(), run.output());
+        assertTrue(run.output().contains("\u001b[0;31m✖ AWS rejected the request signature: the secret key does not"
+                + " belong to the access key.\u001b[0m"), "red, UTF-8, without LANG: " + run.output());
+        assertNoStackTrace(run);
+        assertFalse(run.output().contains("INFO  ["), "no framework log lines: " + run.output());
+    }
+
+    @Test
+    void argumentsAreAConfigurationError() {
+        Launcher.PipeRun run = launcher().run(Map.of("NO_COLOR", "1"), Map.of(), work, "--push");
+        assertEquals(2, run.exitCode(), run.output());
+        assertEquals("✖ Validation errors:", run.failureLine());
+        assertTrue(run.output().contains("- Unknown option: '--push'; the pipe takes no arguments"), run.output());
+    }
+
+    @Test
+    void helpListsTheVariablesExitCodesAndAnExample() {
+        Launcher.PipeRun run = launcher().run(Map.of(), Map.of(), work, "--help");
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("AWS_KEY | AWS_ACCESS_KEY_ID"), run.output());
+        assertTrue(run.output().contains("IMAGE | IMAGE_NAME"), run.output());
+        assertTrue(run.output().contains(" (<account>.dkr.ecr.<region>.amazonaws.com/<name>) "), "no token is cut: "
+                + run.output());
+        for (String line : run.lines()) {
+            assertTrue(line.length() <= 80, "wrapped at 80 columns: " + line);
+        }
+        assertTrue(run.output().contains("\nExit codes:\n  0  the image was built"), run.output());
+        assertTrue(run.output().contains("\n  6  the push failed: the repository is missing, ECR or the registry refused or\n"
+                + "     could not be reached"), "continuation lines are indented: " + run.output());
+        assertTrue(run.output().contains("\nExample (the pipe's image run by hand"), run.output());
+        Launcher.PipeRun version = launcher().run(Map.of(), Map.of(), work, "--version");
+        assertTrue(version.output().matches("ecr-push-pipe \\d+\\.\\d+\\.\\d+\\n"), "a release version: " + version.output());
+    }
+
+    @Test
+    void configurationProblemsAreAllListedAtOnce() throws Exception {
+        java.nio.file.Files.createDirectories(work.resolve("empty"));
+        Launcher.PipeRun run = launcher().run(Map.of("TAGS", "bad/tag", "NO_COLOR", "1"), Map.of(), work.resolve("empty"));
+        assertEquals(2, run.exitCode(), run.output());
+        for (String variable : new String[] {"AWS_KEY:", "AWS_SECRET:", "IMAGE:", "TAGS:", "DOCKERFILE:"}) {
+            assertTrue(run.output().contains("\n" + variable + "\n"), variable + " in " + run.output());
         }
     }
 }

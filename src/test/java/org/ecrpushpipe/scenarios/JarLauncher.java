@@ -1,0 +1,84 @@
+package org.ecrpushpipe.scenarios;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged pipe ({@code java -jar target/quarkus-app/quarkus-run.jar}) as a separate process, in the clone,
+ * with exactly the given environment (no {@code LANG}, as in a pipe container).
+ */
+public final class JarLauncher implements Launcher {
+    public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+
+    private final List<String> prefix;
+    private final Path jar;
+
+    public JarLauncher() {
+        this(List.of(), JAR);
+    }
+
+    /** @param prefix a command before {@code java}, e.g. {@code setpriv --reuid=65534 ...} to run as another user */
+    public JarLauncher(List<String> prefix, Path jar) {
+        this.prefix = prefix;
+        this.jar = jar;
+    }
+
+    @Override
+    public PipeRun run(Map<String, String> variables, Map<String, List<String>> lists, Path clone, String... args) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run `./mvnw verify` (the package phase builds it)");
+        }
+        Map<String, String> env = new HashMap<>(variables);
+        Launcher.splitLists(lists, env);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(java, "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return Processes.run(command, env, clone);
+    }
+
+    @Override
+    public String name() {
+        return "jar";
+    }
+
+    /** Runs a command with exactly the given environment and collects its output. */
+    static final class Processes {
+        private Processes() {
+        }
+
+        static PipeRun run(List<String> command, Map<String, String> env, Path directory) {
+            try {
+                Path output = Files.createTempFile("ecr-push-pipe-run-", ".out");
+                try {
+                    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                            .redirectErrorStream(true).redirectOutput(output.toFile());
+                    builder.environment().clear();
+                    builder.environment().putAll(env);
+                    Process process = builder.start();
+                    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                        process.destroyForcibly();
+                        throw new IllegalStateException("the pipe did not finish in 10 minutes: "
+                                + Files.readString(output, StandardCharsets.UTF_8));
+                    }
+                    return new PipeRun(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+                } finally {
+                    Files.deleteIfExists(output);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not run " + command, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while running " + command, e);
+            }
+        }
+    }
+}
