@@ -296,7 +296,10 @@ public final class ConfigReader {
         }
         if (!Files.exists(dockerfile)) {
             problem(Variable.DOCKERFILE, "'" + written + "' does not exist (looked at " + dockerfile + ")"
-                    + (Files.exists(dockerfile, LinkOption.NOFOLLOW_LINKS) ? ": it is a symbolic link to nothing" : ""));
+                    + (Files.exists(dockerfile, LinkOption.NOFOLLOW_LINKS) ? ": it is a symbolic link to nothing"
+                    : isEmpty(workingDirectory) ? "; the working directory " + workingDirectory + " is empty: the pipe"
+                    + " runs in the clone, which Bitbucket mounts there; by hand, add -v \"$PWD:$PWD\" -w \"$PWD\""
+                    + " to docker run" : ""));
             return null;
         }
         Path real;
@@ -316,6 +319,18 @@ public final class ConfigReader {
             return null;
         }
         return context.relativize(real).toString();
+    }
+
+    /** Whether a directory holds nothing at all (or only what a container's root holds: it is "/"). */
+    private static boolean isEmpty(Path directory) {
+        if (directory.getParent() == null) {
+            return true;
+        }
+        try (var entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** What docker build would send, checked: every file it would send must be readable. */

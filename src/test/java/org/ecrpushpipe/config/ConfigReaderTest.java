@@ -242,6 +242,16 @@ class ConfigReaderTest {
     }
 
     @Test
+    void anEmptyWorkingDirectorySaysTheCloneIsNotMounted() throws IOException {
+        Path empty = Files.createDirectories(work.resolve("empty"));
+        Problem problem = assertThrows(PipeException.Configuration.class, () -> ConfigReader.read(valid(), empty)).problems().get(0);
+        assertEquals("DOCKERFILE", problem.variable());
+        assertTrue(problem.message().endsWith("the working directory " + empty + " is empty: the pipe runs in the"
+                + " clone, which Bitbucket mounts there; by hand, add -v \"$PWD:$PWD\" -w \"$PWD\" to docker run"),
+                problem.message());
+    }
+
+    @Test
     void aMalformedDockerignoreIsAConfigurationProblem() throws IOException {
         Files.writeString(work.resolve(".dockerignore"), "ok\n[\n");
         Problem problem = problems(valid()).get(0);

@@ -20,6 +20,7 @@ public final class JarLauncher implements Launcher {
 
     private final List<String> prefix;
     private final Path jar;
+    private final List<String> jvmOptions;
 
     public JarLauncher() {
         this(List.of(), JAR);
@@ -27,8 +28,14 @@ public final class JarLauncher implements Launcher {
 
     /** @param prefix a command before {@code java}, e.g. {@code setpriv --reuid=65534 ...} to run as another user */
     public JarLauncher(List<String> prefix, Path jar) {
+        this(prefix, jar, List.of());
+    }
+
+    /** @param jvmOptions options for {@code java}, e.g. {@code -Djdk.net.hosts.file=...} to resolve without DNS */
+    public JarLauncher(List<String> prefix, Path jar, List<String> jvmOptions) {
         this.prefix = prefix;
         this.jar = jar;
+        this.jvmOptions = jvmOptions;
     }
 
     @Override
@@ -40,7 +47,9 @@ public final class JarLauncher implements Launcher {
         Launcher.splitLists(lists, env);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(java, "-jar", jar.toString()));
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         return Processes.run(command, env, clone);
     }

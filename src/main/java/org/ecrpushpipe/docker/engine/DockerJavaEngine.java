@@ -68,10 +68,39 @@ public final class DockerJavaEngine implements DockerEngine {
             }
         } catch (RuntimeException e) {
             throw new PipeException.DockerEngine("Cannot reach the Docker engine at " + address + ": "
-                    + rootMessage(e),
-                    "in Bitbucket, add 'services: [docker]' to the step; elsewhere, set DOCKER_HOST to a running engine",
-                    e);
+                    + rootMessage(e), unreachableHint(e), e);
         }
+    }
+
+    /** Why the engine could not be reached, as far as the failure says, and what to do about it. */
+    private String unreachableHint(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        URI uri = URI.create(address);
+        String message = String.valueOf(root.getMessage());
+        if (root instanceof java.net.UnknownHostException) {
+            return "in Bitbucket, add 'services: [docker]' to the step; by hand, " + uri.getHost() + " must resolve"
+                    + " inside the pipe's container: add --add-host " + uri.getHost() + ":host-gateway, or use"
+                    + " --network host with DOCKER_HOST=tcp://127.0.0.1:<port>, or mount the socket"
+                    + " (-v /var/run/docker.sock:/var/run/docker.sock)";
+        }
+        if ("unix".equals(uri.getScheme()) && message.contains("Permission denied")) {
+            String group;
+            try {
+                group = String.valueOf(java.nio.file.Files.getAttribute(java.nio.file.Path.of(uri.getPath()), "unix:gid"));
+            } catch (IOException | RuntimeException unreadable) {
+                group = "<the socket's group id>";
+            }
+            return "the pipe's user may not use " + uri.getPath() + ": run it as root (Bitbucket runs pipes as root),"
+                    + " or give it the socket's group (docker run --group-add " + group + ")";
+        }
+        if ("unix".equals(uri.getScheme()) && message.contains("No such file")) {
+            return "no engine socket at " + uri.getPath() + ": in Bitbucket, add 'services: [docker]' to the step;"
+                    + " by hand, mount it (-v /var/run/docker.sock:/var/run/docker.sock) or set DOCKER_HOST";
+        }
+        return "in Bitbucket, add 'services: [docker]' to the step; elsewhere, set DOCKER_HOST to a running engine";
     }
 
     @Override
