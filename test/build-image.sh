@@ -2,11 +2,13 @@
 # Builds the pipe's JVM image (Dockerfile) on the engine DOCKER_HOST names, tagged exactly as pipe.yml's
 # `image:`, with an AOT cache trained on a real login → build → push → verify run of that very image:
 #
-#   bash test/build-image.sh [--skip-package] [--no-aot] [--keep-no-aot]
+#   bash test/build-image.sh [--skip-package] [--no-aot] [--keep-no-aot] [--save FILE]
 #
 #   --skip-package  use target/quarkus-app as it is (default: ./mvnw package -DskipTests first)
 #   --no-aot        build without an AOT cache (no training); the image then starts slower, nothing else changes
 #   --keep-no-aot   keep the image as built before training, tagged <image>-no-aot (for measurements)
+#   --save FILE     also write the image to FILE (docker save), e.g. when it was built in the private engine this
+#                   script starts, which is removed again when the script ends
 #
 # Works offline on a fresh Debian 12 machine, as root: installs what it needs from Debian's packages (as
 # test/bed.sh does), starts a private Docker engine unless DOCKER_HOST already reaches one, and stops what it
@@ -28,22 +30,30 @@
 # repository there) and, for an https endpoint with a private certificate, TRAINING_TRUST_STORE (PKCS12,
 # password changeit).
 set -euo pipefail
+caller_dir=$PWD
 cd "$(dirname "$0")/.."
 # shellcheck source=test/bed.sh
 source test/bed.sh
 
-skip_package="" no_aot="" keep_no_aot=""
-for arg in "$@"; do
-  case "$arg" in
+log() { printf 'build-image: %s\n' "$*" >&2; }
+die() { printf 'build-image: ERROR: %s\n' "$*" >&2; exit 1; }
+usage_error() { printf 'build-image: ERROR: %s\n%s\n' "$1" "$usage" >&2; exit 2; }
+
+usage="usage: bash test/build-image.sh [--skip-package] [--no-aot] [--keep-no-aot] [--save FILE]"
+skip_package="" no_aot="" keep_no_aot="" save=""
+while (($# > 0)); do
+  case "$1" in
     --skip-package) skip_package=1 ;;
     --no-aot) no_aot=1 ;;
     --keep-no-aot) keep_no_aot=1 ;;
-    *) bed_die "unknown argument '$arg' (usage: bash test/build-image.sh [--skip-package] [--no-aot] [--keep-no-aot])"; exit 2 ;;
+    --save)
+      [[ -n ${2:-} ]] || usage_error "--save needs a file name"
+      save="$(cd "$caller_dir" && realpath -m "$2")"
+      shift ;;
+    *) usage_error "unknown argument '$1'" ;;
   esac
+  shift
 done
-
-log() { printf 'build-image: %s\n' "$*" >&2; }
-die() { printf 'build-image: ERROR: %s\n' "$*" >&2; exit 1; }
 
 image="$(sed -n 's/^image:[[:space:]]*//p' pipe.yml | tr -d "\"'" | head -n 1)"
 [[ $image == */*:* ]] || die "pipe.yml has no 'image: owner/name:version' line (found '${image}')"
@@ -345,4 +355,12 @@ fi
 if [[ -z $keep_no_aot ]]; then
   docker rmi "$untrained" >/dev/null
 fi
+if [[ -n $save ]]; then
+  docker save -o "$save" "$image" || die "docker save $image to $save failed"
+  log "saved $image to $save ($(du -h "$save" | cut -f1); docker load -i $save puts it into another engine)"
+fi
 log "built $image in $((SECONDS - started)) s on DOCKER_HOST=$DOCKER_HOST"
+if [[ -n $BED_DOCKERD_PID && -z $save ]]; then
+  log "note: that is the private engine this script started, which goes when it ends, and the image with it;" \
+    "set DOCKER_HOST to your engine to keep the image there, or use --save FILE"
+fi
