@@ -1,24 +1,30 @@
 # shellcheck shell=bash
 #
 # The test bed: installs the real components the tests use and starts a private Docker engine.
-# Meant to be sourced (by test/run-tests.sh, and later by a "try it" script), not run:
+# Meant to be sourced (by test/run-tests.sh, test/try-it.sh, bench/ and README's by-hand recipe), not run;
+# it works in scripts and typed into an interactive shell (job control on) alike:
 #
 #   source test/bed.sh
 #   bed_install_packages          # as root on a fresh Debian 12; installs only what is missing
 #   bed_start_engine              # reuses a reachable DOCKER_HOST, else starts a private dockerd
 #   ...                           # DOCKER_HOST=tcp://127.0.0.1:PORT is exported
-#   bed_stop                      # also runs on EXIT/INT/TERM once bed_start_engine has run
+#   bed_start_standin NAME...     # registry + ECR stand-in; exports AWS_ENDPOINT_URL, AWS_KEY, ... IMAGE
+#   bed_teardown                  # runs by itself when the shell exits (and, in scripts, on INT/TERM/HUP)
 #
 # Everything the bed starts lives under one `mktemp -d` directory, so a crashed earlier run can never
-# be confused with this one, and bed_stop only ever signals processes it started itself.
+# be confused with this one, and the teardown only ever signals processes it started itself, by PID.
 
 # The Debian packages the tests need (engine, registry, static busybox for FROM-scratch images,
 # debootstrap for the local Debian base image, htpasswd for the registry's auth).
 BED_PACKAGES=(docker.io docker-registry busybox-static debootstrap apache2-utils)
 
-BED_DIR=""          # the private engine's temporary directory, empty when none was started
-BED_DOCKERD_PID=""  # the PID of the dockerd this shell started, empty when none
+# The state of what this shell started. Sourcing the file again (easy to do in an interactive shell) keeps
+# it, so a running engine is never forgotten and left behind.
+BED_DIR="${BED_DIR:-}"                  # the private engine's temporary directory, empty when none was started
+BED_DOCKERD_PID="${BED_DOCKERD_PID:-}"  # the PID of the dockerd this shell started, empty when none
+BED_STANDIN_PID="${BED_STANDIN_PID:-}"  # the PID of the stand-in (BedMain serve) this shell started, empty when none
 BED_ENGINE_TIMEOUT="${BED_ENGINE_TIMEOUT:-60}"  # seconds to wait for a new engine to answer /_ping
+BED_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"  # the repository this bed.sh belongs to
 
 bed_log() {
   printf 'bed: %s\n' "$*" >&2
@@ -50,6 +56,8 @@ bed_needed_packages() {
     printf '%s\n' "$pkg"
   done
   command -v javac >/dev/null 2>&1 || echo openjdk-17-jdk-headless
+  # README's by-hand recipe and the benchmark ask the stand-in with the AWS CLI (a v1 may already be here)
+  command -v aws >/dev/null 2>&1 || echo awscli
   command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || echo wget
   [[ -e /etc/ssl/certs/ca-certificates.crt ]] || echo ca-certificates
 }
@@ -136,6 +144,25 @@ bed_pick_port() {
   done
 }
 
+# Starts "$@" in the background in a session of its own (so a Ctrl-C meant for the foreground reaches the
+# traps, not the process) and sets BED_SPAWNED_PID to the PID of "$@" itself. Redirect the call's input
+# and output as the process needs them. With job control on (an interactive shell), every background job
+# leads its own process group, and setsid(1) then cannot make a session in place: it forks, its first
+# process exits at once, and $! names a process already gone while the real one runs on, untracked. So
+# job control is off while the job starts; the job then stays in our process group until setsid(2) takes
+# it out, and setsid execs in place, keeping the PID.
+bed_spawn() {
+  local monitor=""
+  if [[ $- == *m* ]]; then
+    monitor=1
+    set +m
+  fi
+  setsid "$@" &
+  BED_SPAWNED_PID=$!
+  [[ -z $monitor ]] || set -m
+  return 0
+}
+
 # Uses the engine at DOCKER_HOST when one answers there (and starts nothing); otherwise starts a
 # private dockerd listening on a unix socket in its own directory and on tcp://127.0.0.1:PORT, and
 # exports DOCKER_HOST=tcp://127.0.0.1:PORT the way Bitbucket hands a TCP DOCKER_HOST to pipes.
@@ -168,10 +195,7 @@ bed_start_engine() {
   for _ in 1 2 3; do
     port="$(bed_pick_port)"
     : >"$log"
-    # setsid: the engine gets its own session, so a Ctrl-C meant for the test run reaches the
-    # traps below (which stop it in order) rather than the engine directly. setsid keeps the PID
-    # here because a background job of a non-interactive shell is not a process group leader.
-    setsid dockerd \
+    bed_spawn dockerd \
       --data-root "$BED_DIR/data" \
       --exec-root "$BED_DIR/x" \
       --pidfile "$BED_DIR/docker.pid" \
@@ -179,8 +203,8 @@ bed_start_engine() {
       -H "tcp://127.0.0.1:$port" \
       --storage-driver vfs \
       --iptables=false --ip6tables=false --bridge=none \
-      </dev/null >"$log" 2>&1 &
-    BED_DOCKERD_PID=$!
+      </dev/null >"$log" 2>&1
+    BED_DOCKERD_PID=$BED_SPAWNED_PID
     if bed_await_engine "tcp://127.0.0.1:$port" "$BED_DOCKERD_PID"; then
       # The engine listens on TCP without TLS: say so, and keep TLS settings meant for another
       # engine from leaking into the clients that talk to this one.
@@ -216,7 +240,7 @@ bed_await_engine() {
 }
 
 # Commands that bed_teardown runs before bed_stop, e.g. to stop a test run that uses the engine.
-BED_TEARDOWN_FIRST=()
+if [[ -z ${BED_TEARDOWN_FIRST+set} ]]; then BED_TEARDOWN_FIRST=(); fi
 
 # What the traps run: the registered teardown commands, then bed_stop.
 bed_teardown() {
@@ -227,12 +251,26 @@ bed_teardown() {
   bed_stop
 }
 
-# Makes every exit path of the sourcing shell (normal end, error, Ctrl-C, SIGTERM) run bed_teardown;
-# on a signal the shell then dies of that same signal, so callers see the usual 130/143.
+# Adds a command to BED_TEARDOWN_FIRST unless it is there already.
+bed_on_teardown() {
+  local cmd
+  for cmd in "${BED_TEARDOWN_FIRST[@]}"; do
+    [[ $cmd != "$1" ]] || return 0
+  done
+  BED_TEARDOWN_FIRST+=("$1")
+}
+
+# Makes every exit path of the sourcing shell run bed_teardown. A script: normal end, error, Ctrl-C,
+# SIGTERM, hang-up; on a signal the shell then dies of that same signal, so callers see the usual 130/143.
+# An interactive shell: `exit` (or end of input) and a closed terminal (SIGHUP). Ctrl-C there only
+# interrupts the command being typed or run, as always, and leaves the bed up.
 bed_install_traps() {
   trap 'bed_teardown' EXIT
-  trap 'bed_teardown; trap - INT EXIT; kill -INT $$' INT
-  trap 'bed_teardown; trap - TERM EXIT; kill -TERM $$' TERM
+  trap 'bed_teardown; trap - HUP EXIT; kill -HUP $$' HUP
+  if [[ $- != *i* ]]; then
+    trap 'bed_teardown; trap - INT EXIT; kill -INT $$' INT
+    trap 'bed_teardown; trap - TERM EXIT; kill -TERM $$' TERM
+  fi
 }
 
 # PIDs of what our engine left running, read from the pid files it and its containerd wrote under the
@@ -256,6 +294,70 @@ bed_pids_mentioning() {
   done < <(find "$dir" -name init.pid -type f 2>/dev/null)
   ((${#ours[@]} == 0)) || printf '%s\n' "${!ours[@]}"
   return 0
+}
+
+# Starts a real registry and the ECR stand-in in front of it (`BedMain serve`, from the test classes that
+# `./mvnw package` compiles), with one IAM user and the named repositories, for the engine that
+# bed_start_engine started. Waits for its READY line, then exports what a pipe run or an AWS CLI call needs:
+# AWS_ENDPOINT_URL, AWS_KEY, AWS_SECRET (random), AWS_REGION, IMAGE (the first repository) and AWS_PAGER=""
+# (so AWS CLI v2 prints rather than pages). Stopped by the teardown, before the engine.
+bed_start_standin() {
+  if (($# == 0)); then
+    bed_die "usage: bed_start_standin REPOSITORY..."
+    return 1
+  fi
+  if [[ -z $BED_DIR ]]; then
+    bed_die "start the engine first (bed_start_engine)"
+    return 1
+  fi
+  if [[ -n $BED_STANDIN_PID ]]; then
+    bed_die "a stand-in (PID $BED_STANDIN_PID) is already running in this shell"
+    return 1
+  fi
+  local cp dir="$BED_DIR/standin" key="AKIABEDBYHAND0000001" secret repository
+  cp="$(bash "$BED_ROOT/test/bed-classpath.sh")" || { bed_die "no class path: run ./mvnw package -DskipTests first"; return 1; }
+  [[ -d $BED_ROOT/target/test-classes/org/ecrpushpipe/testbed ]] ||
+    { bed_die "the test classes are missing: run ./mvnw package -DskipTests first"; return 1; }
+  secret="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+  local args=(serve --access-key "$key" --secret-key "$secret")
+  for repository in "$@"; do args+=(--repository "$repository"); done
+  mkdir -p "$dir"
+  bed_install_traps
+  bed_on_teardown bed_stop_standin
+  bed_spawn java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" \
+    org.ecrpushpipe.testbed.BedMain "${args[@]}" </dev/null >"$dir/out" 2>"$dir/err"
+  BED_STANDIN_PID=$BED_SPAWNED_PID
+  local deadline=$((SECONDS + 90))
+  until grep -qx READY "$dir/out" 2>/dev/null; do
+    if ! kill -0 "$BED_STANDIN_PID" 2>/dev/null || ((SECONDS >= deadline)); then
+      bed_log "the ECR stand-in did not start; its output:"
+      sed 's/^/  stand-in: /' "$dir/out" "$dir/err" >&2
+      bed_stop_standin
+      bed_die "could not start the ECR stand-in"
+      return 1
+    fi
+    sleep 0.2
+  done
+  AWS_ENDPOINT_URL="$(sed -n 's/^AWS_ENDPOINT_URL=//p' "$dir/out")"
+  AWS_REGION="$(sed -n 's/^AWS_REGION=//p' "$dir/out")"
+  IMAGE="$1"
+  export AWS_ENDPOINT_URL AWS_REGION IMAGE AWS_KEY="$key" AWS_SECRET="$secret" AWS_PAGER=""
+  bed_log "ECR stand-in (PID $BED_STANDIN_PID) at AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL; exported AWS_KEY, AWS_SECRET, AWS_REGION=$AWS_REGION, IMAGE=$IMAGE"
+}
+
+# Stops the stand-in this shell started (it stops its registry itself) and waits for it.
+bed_stop_standin() {
+  local pid="$BED_STANDIN_PID"
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    bed_log "the stand-in (PID $pid) ignored SIGTERM for 30 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  BED_STANDIN_PID=""
 }
 
 # Sends SIGTERM to the dockerd this shell started and waits for it (SIGKILL after 30 s).
