@@ -190,32 +190,46 @@ bed_start_engine() {
   # Under /tmp rather than $TMPDIR: containerd's sockets live below the exec-root and a unix socket
   # path may not exceed 107 bytes.
   BED_DIR="$(mktemp -d /tmp/ecrbed.XXXXXX)" || return 1
-  mkdir -p "$BED_DIR/data" "$BED_DIR/x"
-  local port log="$BED_DIR/dockerd.log"
-  for _ in 1 2 3; do
-    port="$(bed_pick_port)"
-    : >"$log"
-    bed_spawn dockerd \
-      --data-root "$BED_DIR/data" \
-      --exec-root "$BED_DIR/x" \
-      --pidfile "$BED_DIR/docker.pid" \
-      -H "unix://$BED_DIR/docker.sock" \
-      -H "tcp://127.0.0.1:$port" \
-      --storage-driver vfs \
-      --iptables=false --ip6tables=false --bridge=none \
-      </dev/null >"$log" 2>&1
-    BED_DOCKERD_PID=$BED_SPAWNED_PID
-    if bed_await_engine "tcp://127.0.0.1:$port" "$BED_DOCKERD_PID"; then
-      # The engine listens on TCP without TLS: say so, and keep TLS settings meant for another
-      # engine from leaking into the clients that talk to this one.
-      unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CONTEXT
-      export DOCKER_HOST="tcp://127.0.0.1:$port"
-      bed_log "private Docker engine (dockerd PID $BED_DOCKERD_PID, $BED_DIR) at DOCKER_HOST=$DOCKER_HOST"
-      return 0
-    fi
-    bed_stop_dockerd
-    if grep -q 'address already in use' "$log"; then
-      bed_log "port $port was taken meanwhile; trying another one"
+  mkdir -p "$BED_DIR/x"
+  # overlay2 first (Bitbucket's docker service runs it, and vfs copies every layer for every container and
+  # build step); where the kernel or the backing filesystem refuses it, dockerd exits at once naming the
+  # graphdriver, and the next driver is tried. Decided by trying, not by guessing from the kernel.
+  local drivers driver port log="$BED_DIR/dockerd.log"
+  read -ra drivers <<<"${BED_STORAGE_DRIVERS:-overlay2 vfs}"
+  for driver in "${drivers[@]}"; do
+    for _ in 1 2 3; do
+      port="$(bed_pick_port)"
+      : >"$log"
+      # each driver on a data root of its own, as a fresh engine
+      mkdir -p "$BED_DIR/data-$driver"
+      bed_spawn dockerd \
+        --data-root "$BED_DIR/data-$driver" \
+        --exec-root "$BED_DIR/x" \
+        --pidfile "$BED_DIR/docker.pid" \
+        -H "unix://$BED_DIR/docker.sock" \
+        -H "tcp://127.0.0.1:$port" \
+        --storage-driver "$driver" \
+        --iptables=false --ip6tables=false --bridge=none \
+        </dev/null >"$log" 2>&1
+      BED_DOCKERD_PID=$BED_SPAWNED_PID
+      if bed_await_engine "tcp://127.0.0.1:$port" "$BED_DOCKERD_PID"; then
+        # The engine listens on TCP without TLS: say so, and keep TLS settings meant for another
+        # engine from leaking into the clients that talk to this one.
+        unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CONTEXT
+        export DOCKER_HOST="tcp://127.0.0.1:$port" BED_ENGINE_STORAGE_DRIVER="$driver"
+        bed_log "private Docker engine (dockerd PID $BED_DOCKERD_PID, storage driver $driver, $BED_DIR) at DOCKER_HOST=$DOCKER_HOST"
+        return 0
+      fi
+      bed_stop_dockerd
+      bed_stop_leftovers "$BED_DIR"
+      if grep -q 'address already in use' "$log"; then
+        bed_log "port $port was taken meanwhile; trying another one"
+        continue
+      fi
+      break
+    done
+    if [[ $driver != "${drivers[-1]}" ]] && grep -q 'graphdriver' "$log"; then
+      bed_log "dockerd refused the storage driver $driver ($(grep -o 'error initializing graphdriver[^"]*' "$log" | head -n 1)); falling back to the next one"
       continue
     fi
     break
@@ -382,19 +396,8 @@ bed_stop_dockerd() {
 bed_stop() {
   bed_stop_dockerd
   [[ -n $BED_DIR ]] || return 0
-  local dir="$BED_DIR" leftovers pid
-  mapfile -t leftovers < <(bed_pids_mentioning "$dir")
-  if ((${#leftovers[@]} > 0)); then
-    bed_log "stopping what the engine left running: PIDs ${leftovers[*]}"
-    kill -TERM "${leftovers[@]}" 2>/dev/null || true
-    local deadline=$((SECONDS + 10))
-    while ((SECONDS < deadline)); do
-      mapfile -t leftovers < <(bed_pids_mentioning "$dir")
-      ((${#leftovers[@]} > 0)) || break
-      sleep 0.1
-    done
-    for pid in "${leftovers[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  fi
+  local dir="$BED_DIR"
+  bed_stop_leftovers "$dir"
   # dockerd unmounts what it mounted when it shuts down cleanly; after a SIGKILL it may not have.
   local mountpoint
   while read -r mountpoint; do
@@ -402,4 +405,22 @@ bed_stop() {
   done < <(awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
   rm -rf --one-file-system -- "$dir"
   BED_DIR=""
+  unset BED_ENGINE_STORAGE_DRIVER
+}
+
+# Stops what an engine of ours left running under the given directory (see bed_pids_mentioning):
+# SIGTERM, then SIGKILL after 10 s.
+bed_stop_leftovers() {
+  local dir="$1" leftovers pid
+  mapfile -t leftovers < <(bed_pids_mentioning "$dir")
+  ((${#leftovers[@]} > 0)) || return 0
+  bed_log "stopping what the engine left running: PIDs ${leftovers[*]}"
+  kill -TERM "${leftovers[@]}" 2>/dev/null || true
+  local deadline=$((SECONDS + 10))
+  while ((SECONDS < deadline)); do
+    mapfile -t leftovers < <(bed_pids_mentioning "$dir")
+    ((${#leftovers[@]} > 0)) || return 0
+    sleep 0.1
+  done
+  for pid in "${leftovers[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
