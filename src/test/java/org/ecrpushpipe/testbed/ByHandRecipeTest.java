@@ -103,7 +103,8 @@ class ByHandRecipeTest {
         assertTrue(transcript.contains("probe: engine answers at tcp://127.0.0.1:"), transcript);
         Matcher pushed = PUSHED.matcher(transcript);
         assertTrue(pushed.find(), "the pipe pushed: " + transcript);
-        assertTrue(pushed.group(1).endsWith("/" + image), pushed.group(1) + " is where IMAGE=" + image + " goes");
+        assertEquals("123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/my-service", image, "IMAGE is the full URI");
+        assertEquals(image, pushed.group(1));
         assertTrue(transcript.contains("\"imageDigest\": \"" + pushed.group(2) + "\""),
                 "aws ecr describe-images lists the pushed digest: " + transcript);
 

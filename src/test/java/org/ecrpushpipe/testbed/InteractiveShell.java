@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -135,12 +134,6 @@ final class InteractiveShell implements AutoCloseable {
         } catch (IOException ended) {
             // the terminal closed
         }
-    }
-
-    /** PIDs of the terminal process and the shell, for tests that need to know them. */
-    List<Long> pids() {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()),
-                process.descendants()).map(ProcessHandle::pid).toList();
     }
 
     /** Ends the terminal if it still runs (closing it hangs up the shell, as closing a window does). */
