@@ -64,7 +64,8 @@ seed_step() {
 
 # $2: extra JVM flags (none: plain `java -jar`)
 pipe_step() {
-  local tag="$1" flags=(${2:-})
+  local tag="$1" flags
+  read -ra flags <<<"${2:-}"
   (cd "$ctx" && env -i AWS_KEY="$key" AWS_SECRET="$secret" AWS_REGION="$region" IMAGE=bench TAGS="$tag" \
     AWS_ENDPOINT_URL="$endpoint" DOCKER_HOST="$DOCKER_HOST" NO_COLOR=1 \
     "$java_bin" "${flags[@]}" -jar "$root/target/quarkus-app/quarkus-run.jar" >"$work/pipe.log" 2>&1) ||
