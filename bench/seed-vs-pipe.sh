@@ -3,7 +3,9 @@
 # against the pipe (packaged jar), on the same bed: the same engine, registry and ECR stand-in, the same build
 # context, runs interleaved. Each run changes one file of the context, so every run builds a new layer and
 # pushes it (the base layer is cached after the first run, as on a step that reuses its docker cache).
-# Prints a table of medians and the ratio. Talks only to 127.0.0.1. Stops everything it started.
+# Prints a table of medians and the ratio. Talks only to loopback addresses (the registry host,
+# 123456789012.dkr.ecr.ap-southeast-1.amazonaws.com, is one in the bed engine's private /etc/hosts).
+# Stops everything it started.
 #
 #   bash bench/seed-vs-pipe.sh [RUNS]      # default 7
 set -euo pipefail
@@ -62,7 +64,8 @@ seed_step() {
 
 # $2: extra JVM flags (none: plain `java -jar`)
 pipe_step() {
-  local tag="$1" flags=(${2:-})
+  local tag="$1" flags
+  read -ra flags <<<"${2:-}"
   (cd "$ctx" && env -i AWS_KEY="$key" AWS_SECRET="$secret" AWS_REGION="$region" IMAGE=bench TAGS="$tag" \
     AWS_ENDPOINT_URL="$endpoint" DOCKER_HOST="$DOCKER_HOST" NO_COLOR=1 \
     "$java_bin" "${flags[@]}" -jar "$root/target/quarkus-app/quarkus-run.jar" >"$work/pipe.log" 2>&1) ||

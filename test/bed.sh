@@ -1,24 +1,43 @@
 # shellcheck shell=bash
 #
 # The test bed: installs the real components the tests use and starts a private Docker engine.
-# Meant to be sourced (by test/run-tests.sh, and later by a "try it" script), not run:
+# Meant to be sourced (by test/run-tests.sh, test/try-it.sh, bench/ and README's by-hand recipe), not run;
+# it works in scripts and typed into an interactive shell (job control on) alike:
 #
 #   source test/bed.sh
 #   bed_install_packages          # as root on a fresh Debian 12; installs only what is missing
-#   bed_start_engine              # reuses a reachable DOCKER_HOST, else starts a private dockerd
+#   bed_start_engine              # starts a private dockerd that resolves ECR host names to the bed
 #   ...                           # DOCKER_HOST=tcp://127.0.0.1:PORT is exported
-#   bed_stop                      # also runs on EXIT/INT/TERM once bed_start_engine has run
+#   bed_start_standin NAME...     # registry + ECR stand-in; exports AWS_ENDPOINT_URL, AWS_KEY, ... IMAGE
+#   bed_teardown                  # runs by itself when the shell exits (and, in scripts, on INT/TERM/HUP)
 #
 # Everything the bed starts lives under one `mktemp -d` directory, so a crashed earlier run can never
-# be confused with this one, and bed_stop only ever signals processes it started itself.
+# be confused with this one, and the teardown only ever signals processes it started itself, by PID.
 
 # The Debian packages the tests need (engine, registry, static busybox for FROM-scratch images,
-# debootstrap for the local Debian base image, htpasswd for the registry's auth).
-BED_PACKAGES=(docker.io docker-registry busybox-static debootstrap apache2-utils)
+# debootstrap for the local Debian base image, htpasswd for the registry's auth; unshare and mount for the
+# engine's private /etc/hosts and /etc/docker, openssl for the facade's certificate, script for typing
+# into an interactive shell in ByHandRecipeTest). The last four are part of any Debian; listed so a
+# trimmed-down machine gets them too.
+BED_PACKAGES=(docker.io docker-registry busybox-static debootstrap apache2-utils util-linux mount openssl bsdutils)
 
-BED_DIR=""          # the private engine's temporary directory, empty when none was started
-BED_DOCKERD_PID=""  # the PID of the dockerd this shell started, empty when none
+# The ECR registry hosts the bed's engine resolves, each to a loopback address of its own (the first to
+# .2 of the engine's 127.X.Y.0/24 block, the next to .3, ...), where a stand-in's registry facade listens
+# on port 443. The first is the stand-in's default (EcrBed, BedMain); the others leave room for tests of
+# other regions and accounts, each with a facade of its own.
+BED_ECR_HOSTS=(
+  123456789012.dkr.ecr.ap-southeast-1.amazonaws.com
+  123456789012.dkr.ecr.eu-west-1.amazonaws.com
+  210987654321.dkr.ecr.ap-southeast-1.amazonaws.com
+)
+
+# The state of what this shell started. Sourcing the file again (easy to do in an interactive shell) keeps
+# it, so a running engine is never forgotten and left behind.
+BED_DIR="${BED_DIR:-}"                  # the private engine's temporary directory, empty when none was started
+BED_DOCKERD_PID="${BED_DOCKERD_PID:-}"  # the PID of the dockerd this shell started, empty when none
+BED_STANDIN_PID="${BED_STANDIN_PID:-}"  # the PID of the stand-in (BedMain serve) this shell started, empty when none
 BED_ENGINE_TIMEOUT="${BED_ENGINE_TIMEOUT:-60}"  # seconds to wait for a new engine to answer /_ping
+BED_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"  # the repository this bed.sh belongs to
 
 bed_log() {
   printf 'bed: %s\n' "$*" >&2
@@ -38,18 +57,13 @@ bed_missing_packages() {
   done
 }
 
-# The packages this machine needs: BED_PACKAGES (without docker.io when DOCKER_HOST already reaches an
-# engine, which the bed then uses), plus a JDK 17 and, for the Maven wrapper's first download of Maven,
-# wget (or curl) and CA certificates. Prints one a line.
+# The packages this machine needs: BED_PACKAGES, plus a JDK 17 and, for the Maven wrapper's first
+# download of Maven, wget (or curl) and CA certificates. Prints one a line.
 bed_needed_packages() {
-  local pkg
-  for pkg in "${BED_PACKAGES[@]}"; do
-    if [[ $pkg == docker.io && -n ${DOCKER_HOST:-} ]] && bed_engine_answers "$DOCKER_HOST"; then
-      continue
-    fi
-    printf '%s\n' "$pkg"
-  done
+  printf '%s\n' "${BED_PACKAGES[@]}"
   command -v javac >/dev/null 2>&1 || echo openjdk-17-jdk-headless
+  # README's by-hand recipe and the benchmark ask the stand-in with the AWS CLI (a v1 may already be here)
+  command -v aws >/dev/null 2>&1 || echo awscli
   command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || echo wget
   [[ -e /etc/ssl/certs/ca-certificates.crt ]] || echo ca-certificates
 }
@@ -136,18 +150,37 @@ bed_pick_port() {
   done
 }
 
-# Uses the engine at DOCKER_HOST when one answers there (and starts nothing); otherwise starts a
-# private dockerd listening on a unix socket in its own directory and on tcp://127.0.0.1:PORT, and
-# exports DOCKER_HOST=tcp://127.0.0.1:PORT the way Bitbucket hands a TCP DOCKER_HOST to pipes.
-# Installs the EXIT/INT/TERM traps that stop it again.
+# Starts "$@" in the background in a session of its own (so a Ctrl-C meant for the foreground reaches the
+# traps, not the process) and sets BED_SPAWNED_PID to the PID of "$@" itself. Redirect the call's input
+# and output as the process needs them. With job control on (an interactive shell), every background job
+# leads its own process group, and setsid(1) then cannot make a session in place: it forks, its first
+# process exits at once, and $! names a process already gone while the real one runs on, untracked. So
+# job control is off while the job starts; the job then stays in our process group until setsid(2) takes
+# it out, and setsid execs in place, keeping the PID.
+bed_spawn() {
+  local monitor=""
+  if [[ $- == *m* ]]; then
+    monitor=1
+    set +m
+  fi
+  setsid "$@" &
+  BED_SPAWNED_PID=$!
+  [[ -z $monitor ]] || set -m
+  return 0
+}
+
+# Starts a private dockerd listening on a unix socket in its own directory and on tcp://127.0.0.1:PORT,
+# and exports DOCKER_HOST=tcp://127.0.0.1:PORT the way Bitbucket hands a TCP DOCKER_HOST to pipes.
+# The engine runs in a mount namespace of its own, where a private hosts file covers /etc/hosts (the
+# machine's entries plus BED_ECR_HOSTS, each on a loopback address) and a private directory covers
+# /etc/docker (certs.d/<host>/ca.crt trusting the CA of the facade's certificate): real ECR host names
+# reach the bed, and the machine's own /etc/hosts and /etc/docker stay untouched. A DOCKER_HOST that is
+# already set is not used: the bed cannot arrange host names for an engine it did not start. Exports
+# BED_ENGINE_DIR (the hosts file, certs.d and the facade's key and certificate, for the stand-in),
+# BED_ENGINE_DOCKER_HOST and BED_ENGINE_STORAGE_DRIVER. Installs the traps that stop it again.
 bed_start_engine() {
-  if [[ -n ${DOCKER_HOST:-} ]]; then
-    if bed_engine_answers "$DOCKER_HOST"; then
-      bed_log "using the Docker engine at DOCKER_HOST=$DOCKER_HOST"
-      export DOCKER_HOST
-      return 0
-    fi
-    bed_log "nothing answers at DOCKER_HOST=$DOCKER_HOST; starting a private engine instead"
+  if [[ -n ${DOCKER_HOST:-} && ${DOCKER_HOST:-} != "${BED_ENGINE_DOCKER_HOST:-}" ]]; then
+    bed_log "not using DOCKER_HOST=$DOCKER_HOST: the bed starts an engine of its own, which resolves ECR host names to the stand-in"
   fi
   if [[ -n $BED_DOCKERD_PID ]]; then
     bed_die "a private engine (PID $BED_DOCKERD_PID) is already running in this shell"
@@ -158,40 +191,67 @@ bed_start_engine() {
     return 1
   fi
   command -v dockerd >/dev/null 2>&1 || { bed_die "dockerd is missing: run bed_install_packages (Debian package docker.io)"; return 1; }
+  local tool
+  for tool in unshare mount openssl; do
+    command -v "$tool" >/dev/null 2>&1 || { bed_die "$tool is missing: run bed_install_packages"; return 1; }
+  done
+  if [[ ! -d /etc/docker ]]; then
+    # the engine's private certs.d is mounted over it; the bed never creates anything in /etc
+    bed_die "/etc/docker is missing (Debian's docker.io package creates it): run bed_install_packages"
+    return 1
+  fi
 
   bed_install_traps
   # Under /tmp rather than $TMPDIR: containerd's sockets live below the exec-root and a unix socket
   # path may not exceed 107 bytes.
   BED_DIR="$(mktemp -d /tmp/ecrbed.XXXXXX)" || return 1
-  mkdir -p "$BED_DIR/data" "$BED_DIR/x"
-  local port log="$BED_DIR/dockerd.log"
-  for _ in 1 2 3; do
-    port="$(bed_pick_port)"
-    : >"$log"
-    # setsid: the engine gets its own session, so a Ctrl-C meant for the test run reaches the
-    # traps below (which stop it in order) rather than the engine directly. setsid keeps the PID
-    # here because a background job of a non-interactive shell is not a process group leader.
-    setsid dockerd \
-      --data-root "$BED_DIR/data" \
-      --exec-root "$BED_DIR/x" \
-      --pidfile "$BED_DIR/docker.pid" \
-      -H "unix://$BED_DIR/docker.sock" \
-      -H "tcp://127.0.0.1:$port" \
-      --storage-driver vfs \
-      --iptables=false --ip6tables=false --bridge=none \
-      </dev/null >"$log" 2>&1 &
-    BED_DOCKERD_PID=$!
-    if bed_await_engine "tcp://127.0.0.1:$port" "$BED_DOCKERD_PID"; then
-      # The engine listens on TCP without TLS: say so, and keep TLS settings meant for another
-      # engine from leaking into the clients that talk to this one.
-      unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CONTEXT
-      export DOCKER_HOST="tcp://127.0.0.1:$port"
-      bed_log "private Docker engine (dockerd PID $BED_DOCKERD_PID, $BED_DIR) at DOCKER_HOST=$DOCKER_HOST"
-      return 0
-    fi
-    bed_stop_dockerd
-    if grep -q 'address already in use' "$log"; then
-      bed_log "port $port was taken meanwhile; trying another one"
+  mkdir -p "$BED_DIR/x"
+  bed_prepare_engine_etc "$BED_DIR" || { bed_stop; bed_die "could not prepare the engine's host names and certificates"; return 1; }
+  # overlay2 first (Bitbucket's docker service runs it, and vfs copies every layer for every container and
+  # build step); where the kernel or the backing filesystem refuses it, dockerd exits at once naming the
+  # graphdriver, and the next driver is tried. Decided by trying, not by guessing from the kernel.
+  local drivers driver port log="$BED_DIR/dockerd.log"
+  read -ra drivers <<<"${BED_STORAGE_DRIVERS:-overlay2 vfs}"
+  for driver in "${drivers[@]}"; do
+    for _ in 1 2 3; do
+      port="$(bed_pick_port)"
+      : >"$log"
+      # each driver on a data root of its own, as a fresh engine
+      mkdir -p "$BED_DIR/data-$driver"
+      # shellcheck disable=SC2016 # $1, $2 and $@ are the inner bash's arguments
+      bed_spawn unshare --mount --propagation private -- \
+        bash -c 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/docker && shift 2 && exec "$@"' \
+        _ "$BED_DIR/etc/hosts" "$BED_DIR/etc/docker" \
+        dockerd \
+        --data-root "$BED_DIR/data-$driver" \
+        --exec-root "$BED_DIR/x" \
+        --pidfile "$BED_DIR/docker.pid" \
+        -H "unix://$BED_DIR/docker.sock" \
+        -H "tcp://127.0.0.1:$port" \
+        --storage-driver "$driver" \
+        --iptables=false --ip6tables=false --bridge=none \
+        </dev/null >"$log" 2>&1
+      BED_DOCKERD_PID=$BED_SPAWNED_PID
+      if bed_await_engine "tcp://127.0.0.1:$port" "$BED_DOCKERD_PID"; then
+        # The engine listens on TCP without TLS: say so, and keep TLS settings meant for another
+        # engine from leaking into the clients that talk to this one.
+        unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CONTEXT
+        export DOCKER_HOST="tcp://127.0.0.1:$port" BED_ENGINE_STORAGE_DRIVER="$driver" BED_ENGINE_DIR="$BED_DIR"
+        export BED_ENGINE_DOCKER_HOST="$DOCKER_HOST"
+        bed_log "private Docker engine (dockerd PID $BED_DOCKERD_PID, storage driver $driver, $BED_DIR) at DOCKER_HOST=$DOCKER_HOST"
+        bed_log "it resolves $(bed_engine_host_map)"
+        return 0
+      fi
+      bed_stop_dockerd
+      bed_stop_leftovers "$BED_DIR"
+      if grep -q 'address already in use' "$log"; then
+        bed_log "port $port was taken meanwhile; trying another one"
+        continue
+      fi
+      break
+    done
+    if [[ $driver != "${drivers[-1]}" ]] && grep -q 'graphdriver' "$log"; then
+      bed_log "dockerd refused the storage driver $driver ($(grep -o 'error initializing graphdriver[^"]*' "$log" | head -n 1)); falling back to the next one"
       continue
     fi
     break
@@ -201,6 +261,73 @@ bed_start_engine() {
   bed_stop
   bed_die "could not start a private Docker engine"
   return 1
+}
+
+# Writes what the engine's mount namespace shows as /etc/hosts and /etc/docker, under DIR/etc, and the
+# facade's TLS material under DIR/tls: a CA made for this engine alone (its key is deleted at once), and
+# a key and certificate for every name in BED_ECR_HOSTS (and its address) signed by it, for the stand-in.
+# The addresses are a 127.X.Y.0/24 block picked at random, so beds of several engines (several test runs
+# on one machine) never share a facade address.
+bed_prepare_engine_etc() {
+  local dir="$1" prefix i san="IP:127.0.0.1"
+  prefix="$(bed_pick_address_block)"
+  mkdir -p "$dir/etc/docker/certs.d" "$dir/tls"
+  {
+    cat /etc/hosts
+    printf '\n# ECR registry hosts of the test bed (this file is /etc/hosts only in its engine'"'"'s mount namespace)\n'
+    for i in "${!BED_ECR_HOSTS[@]}"; do
+      printf '%s.%d %s\n' "$prefix" $((i + 2)) "${BED_ECR_HOSTS[i]}"
+      san+=",DNS:${BED_ECR_HOSTS[i]},IP:$prefix.$((i + 2))"
+    done
+  } >"$dir/etc/hosts"
+  (
+    set -e
+    cd "$dir/tls"
+    umask 077
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
+      -subj "/CN=ecr-push-pipe test bed CA" -keyout ca.key -out ca.crt 2>/dev/null
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -subj "/CN=${BED_ECR_HOSTS[0]}" -keyout facade.key -out facade.csr 2>/dev/null
+    printf 'subjectAltName=%s\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' \
+      "$san" >facade.ext
+    openssl x509 -req -in facade.csr -CA ca.crt -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" -days 7 \
+      -extfile facade.ext -out facade.crt 2>/dev/null
+    rm -f ca.key facade.csr facade.ext
+    chmod 644 ca.crt facade.crt
+  ) || return 1
+  for i in "${!BED_ECR_HOSTS[@]}"; do
+    mkdir -p "$dir/etc/docker/certs.d/${BED_ECR_HOSTS[i]}"
+    cp "$dir/tls/ca.crt" "$dir/etc/docker/certs.d/${BED_ECR_HOSTS[i]}/ca.crt"
+  done
+}
+
+# Prints a 127.X.Y prefix (X in 100..249) of which no address that BED_ECR_HOSTS would get has anything
+# listening on port 443 right now.
+bed_pick_address_block() {
+  local prefix i taken
+  while :; do
+    prefix="127.$((100 + RANDOM % 150)).$((RANDOM % 256))"
+    taken=""
+    for i in "${!BED_ECR_HOSTS[@]}"; do
+      # shellcheck disable=SC2016 # $1 is the inner bash's argument
+      if timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/443"' _ "$prefix.$((i + 2))" 2>/dev/null; then
+        taken=1
+        break
+      fi
+    done
+    if [[ -z $taken ]]; then
+      printf '%s\n' "$prefix"
+      return 0
+    fi
+  done
+}
+
+# "host → address, ..." of the engine's private hosts file, for the log.
+bed_engine_host_map() {
+  local name
+  for name in "${BED_ECR_HOSTS[@]}"; do
+    awk -v n="$name" '$2 == n { printf "%s -> %s, ", n, $1 }' "$BED_DIR/etc/hosts"
+  done | sed 's/, $//'
 }
 
 # Waits until the engine answers /_ping, or its process dies, or BED_ENGINE_TIMEOUT passes.
@@ -216,7 +343,7 @@ bed_await_engine() {
 }
 
 # Commands that bed_teardown runs before bed_stop, e.g. to stop a test run that uses the engine.
-BED_TEARDOWN_FIRST=()
+if [[ -z ${BED_TEARDOWN_FIRST+set} ]]; then BED_TEARDOWN_FIRST=(); fi
 
 # What the traps run: the registered teardown commands, then bed_stop.
 bed_teardown() {
@@ -227,12 +354,26 @@ bed_teardown() {
   bed_stop
 }
 
-# Makes every exit path of the sourcing shell (normal end, error, Ctrl-C, SIGTERM) run bed_teardown;
-# on a signal the shell then dies of that same signal, so callers see the usual 130/143.
+# Adds a command to BED_TEARDOWN_FIRST unless it is there already.
+bed_on_teardown() {
+  local cmd
+  for cmd in "${BED_TEARDOWN_FIRST[@]}"; do
+    [[ $cmd != "$1" ]] || return 0
+  done
+  BED_TEARDOWN_FIRST+=("$1")
+}
+
+# Makes every exit path of the sourcing shell run bed_teardown. A script: normal end, error, Ctrl-C,
+# SIGTERM, hang-up; on a signal the shell then dies of that same signal, so callers see the usual 130/143.
+# An interactive shell: `exit` (or end of input) and a closed terminal (SIGHUP). Ctrl-C there only
+# interrupts the command being typed or run, as always, and leaves the bed up.
 bed_install_traps() {
   trap 'bed_teardown' EXIT
-  trap 'bed_teardown; trap - INT EXIT; kill -INT $$' INT
-  trap 'bed_teardown; trap - TERM EXIT; kill -TERM $$' TERM
+  trap 'bed_teardown; trap - HUP EXIT; kill -HUP $$' HUP
+  if [[ $- != *i* ]]; then
+    trap 'bed_teardown; trap - INT EXIT; kill -INT $$' INT
+    trap 'bed_teardown; trap - TERM EXIT; kill -TERM $$' TERM
+  fi
 }
 
 # PIDs of what our engine left running, read from the pid files it and its containerd wrote under the
@@ -258,6 +399,72 @@ bed_pids_mentioning() {
   return 0
 }
 
+# Starts a real registry and the ECR stand-in in front of it (`BedMain serve`, from the test classes that
+# `./mvnw package` compiles), with one IAM user and the named repositories, for the engine that
+# bed_start_engine started: its registry facade listens where that engine resolves the first of
+# BED_ECR_HOSTS. Waits for its READY line, then exports what a pipe run or an AWS CLI call needs:
+# AWS_ENDPOINT_URL, AWS_KEY, AWS_SECRET (random), AWS_REGION, IMAGE (the first repository's full URI,
+# 123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/NAME) and AWS_PAGER="" (so AWS CLI v2 prints rather
+# than pages). Stopped by the teardown, before the engine.
+bed_start_standin() {
+  if (($# == 0)); then
+    bed_die "usage: bed_start_standin REPOSITORY..."
+    return 1
+  fi
+  if [[ -z $BED_DIR ]]; then
+    bed_die "start the engine first (bed_start_engine)"
+    return 1
+  fi
+  if [[ -n $BED_STANDIN_PID ]]; then
+    bed_die "a stand-in (PID $BED_STANDIN_PID) is already running in this shell"
+    return 1
+  fi
+  local cp dir="$BED_DIR/standin" key="AKIABEDBYHAND0000001" secret repository
+  cp="$(bash "$BED_ROOT/test/bed-classpath.sh")" || { bed_die "no class path: run ./mvnw package -DskipTests first"; return 1; }
+  [[ -d $BED_ROOT/target/test-classes/org/ecrpushpipe/testbed ]] ||
+    { bed_die "the test classes are missing: run ./mvnw package -DskipTests first"; return 1; }
+  secret="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+  local args=(serve --access-key "$key" --secret-key "$secret")
+  for repository in "$@"; do args+=(--repository "$repository"); done
+  mkdir -p "$dir"
+  bed_install_traps
+  bed_on_teardown bed_stop_standin
+  bed_spawn java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" \
+    org.ecrpushpipe.testbed.BedMain "${args[@]}" </dev/null >"$dir/out" 2>"$dir/err"
+  BED_STANDIN_PID=$BED_SPAWNED_PID
+  local deadline=$((SECONDS + 90))
+  until grep -qx READY "$dir/out" 2>/dev/null; do
+    if ! kill -0 "$BED_STANDIN_PID" 2>/dev/null || ((SECONDS >= deadline)); then
+      bed_log "the ECR stand-in did not start; its output:"
+      sed 's/^/  stand-in: /' "$dir/out" "$dir/err" >&2
+      bed_stop_standin
+      bed_die "could not start the ECR stand-in"
+      return 1
+    fi
+    sleep 0.2
+  done
+  AWS_ENDPOINT_URL="$(sed -n 's/^AWS_ENDPOINT_URL=//p' "$dir/out")"
+  AWS_REGION="$(sed -n 's/^AWS_REGION=//p' "$dir/out")"
+  IMAGE="$(sed -n 's/^REGISTRY=//p' "$dir/out")/$1"
+  export AWS_ENDPOINT_URL AWS_REGION IMAGE AWS_KEY="$key" AWS_SECRET="$secret" AWS_PAGER=""
+  bed_log "ECR stand-in (PID $BED_STANDIN_PID) at AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL; exported AWS_KEY, AWS_SECRET, AWS_REGION=$AWS_REGION, IMAGE=$IMAGE"
+}
+
+# Stops the stand-in this shell started (it stops its registry itself) and waits for it.
+bed_stop_standin() {
+  local pid="$BED_STANDIN_PID"
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    bed_log "the stand-in (PID $pid) ignored SIGTERM for 30 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  BED_STANDIN_PID=""
+}
+
 # Sends SIGTERM to the dockerd this shell started and waits for it (SIGKILL after 30 s).
 bed_stop_dockerd() {
   local pid="$BED_DOCKERD_PID"
@@ -280,19 +487,8 @@ bed_stop_dockerd() {
 bed_stop() {
   bed_stop_dockerd
   [[ -n $BED_DIR ]] || return 0
-  local dir="$BED_DIR" leftovers pid
-  mapfile -t leftovers < <(bed_pids_mentioning "$dir")
-  if ((${#leftovers[@]} > 0)); then
-    bed_log "stopping what the engine left running: PIDs ${leftovers[*]}"
-    kill -TERM "${leftovers[@]}" 2>/dev/null || true
-    local deadline=$((SECONDS + 10))
-    while ((SECONDS < deadline)); do
-      mapfile -t leftovers < <(bed_pids_mentioning "$dir")
-      ((${#leftovers[@]} > 0)) || break
-      sleep 0.1
-    done
-    for pid in "${leftovers[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  fi
+  local dir="$BED_DIR"
+  bed_stop_leftovers "$dir"
   # dockerd unmounts what it mounted when it shuts down cleanly; after a SIGKILL it may not have.
   local mountpoint
   while read -r mountpoint; do
@@ -300,4 +496,22 @@ bed_stop() {
   done < <(awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
   rm -rf --one-file-system -- "$dir"
   BED_DIR=""
+  unset BED_ENGINE_STORAGE_DRIVER BED_ENGINE_DIR BED_ENGINE_DOCKER_HOST
+}
+
+# Stops what an engine of ours left running under the given directory (see bed_pids_mentioning):
+# SIGTERM, then SIGKILL after 10 s.
+bed_stop_leftovers() {
+  local dir="$1" leftovers pid
+  mapfile -t leftovers < <(bed_pids_mentioning "$dir")
+  ((${#leftovers[@]} > 0)) || return 0
+  bed_log "stopping what the engine left running: PIDs ${leftovers[*]}"
+  kill -TERM "${leftovers[@]}" 2>/dev/null || true
+  local deadline=$((SECONDS + 10))
+  while ((SECONDS < deadline)); do
+    mapfile -t leftovers < <(bed_pids_mentioning "$dir")
+    ((${#leftovers[@]} > 0)) || return 0
+    sleep 0.1
+  done
+  for pid in "${leftovers[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need (on a fresh Debian 12, as root), starts a
-# private Docker engine unless DOCKER_HOST already reaches one, runs `./mvnw -B verify "$@"` and
-# exits with Maven's exit code, stopping whatever it started on every exit path.
+# The one test command: installs what the tests need (on a fresh Debian 12, as root), starts the bed's
+# private Docker engine (which resolves ECR host names to the stand-in; see test/bed.sh), runs
+# `./mvnw -B verify "$@"` and exits with Maven's exit code, stopping whatever it started on every exit path.
 #
 #   bash test/run-tests.sh                       # everything
 #   bash test/run-tests.sh -Dtest=RegistryPushTest   # extra arguments go to Maven

@@ -27,12 +27,14 @@ import com.github.dockerjava.api.DockerClient;
 
 /**
  * The seed tutorial's own scenario, run the way a user runs the pipe: the packaged jar as a separate process,
- * the seed's Apache Dockerfile and variables. Afterwards the image is pulled back from the registry by digest,
- * run, and asked for its page.
+ * the seed's Apache Dockerfile and variables, IMAGE the tutorial's full repository URI. Afterwards the image is
+ * pulled back from the registry by digest, run, and asked for its page.
  */
 @ExtendWith(EcrBedExtension.class)
 class SeedScenarioIT {
     private static final String REPOSITORY = "ayush-sharma-testing";
+    /** The seed tutorial's IMAGE, word for word. */
+    private static final String TUTORIAL_IMAGE = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/ayush-sharma-testing";
     private static final String RELEASE_TAG = "ecr-release-0.1.0";
     private static final Pattern PUSHED = Pattern.compile("✔ Successfully pushed (\\S+):" + RELEASE_TAG
             + " \\((sha256:[0-9a-f]{64})\\)");
@@ -55,7 +57,8 @@ class SeedScenarioIT {
     void seedTutorialBuildsPushesAndServesHelloWorld(EcrBed bed) throws Exception {
         Path repo = apacheExample(bed.docker());
         bed.standIn().createRepository(REPOSITORY);
-        Map<String, String> env = bed.pipeEnv(REPOSITORY);
+        assertEquals(TUTORIAL_IMAGE, bed.repositoryUri(REPOSITORY));
+        Map<String, String> env = bed.pipeEnv(TUTORIAL_IMAGE);
         env.remove("NO_COLOR");
         env.put("BITBUCKET_TAG", RELEASE_TAG);
         env.put("BITBUCKET_BRANCH", "");
@@ -70,7 +73,7 @@ class SeedScenarioIT {
         assertTrue(pushed.find(), run.output());
         String uri = pushed.group(1);
         String digest = pushed.group(2);
-        assertEquals(bed.registryHost() + "/" + REPOSITORY, uri);
+        assertEquals(TUTORIAL_IMAGE, uri);
         assertEquals(java.util.Optional.of(digest), bed.manifestDigest(REPOSITORY, RELEASE_TAG));
         assertFalse(run.output().contains(bed.secretKey()));
         assertEquals(List.of(), listing(home), "nothing written to HOME: no docker config, no AWS files");

@@ -142,6 +142,27 @@ class EcrApiTest {
     }
 
     @Test
+    void servingTheRealRegistryHostMakesEcrsAnswersNameIt() throws Exception {
+        java.net.InetSocketAddress anyPort = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+        try (EcrStandIn named = EcrStandIn.builder().registry(registry.url(), registry.username(), registry.password())
+                .ecrHostListener(anyPort, FacadeTls.serverContext()).start()) {
+            named.addAccessKey(KEY, SECRET);
+            named.createRepository("team/named");
+            int port = named.ecrHostAddress().orElseThrow().getPort();
+            String host = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com:" + port;
+            assertEquals(host, named.registryHost());
+            try (EcrClient ecr = ecr(named, AwsBasicCredentials.create(KEY, SECRET))) {
+                assertEquals("https://" + host, ecr.getAuthorizationToken().authorizationData().get(0).proxyEndpoint());
+                assertEquals(host + "/team/named", ecr.describeRepositories(r -> r.repositoryNames("team/named"))
+                        .repositories().get(0).repositoryUri());
+            }
+            assertTrue(named.loopbackRegistryHost().startsWith("127.0.0.1:"), named.loopbackRegistryHost());
+        }
+        assertEquals("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn",
+                EcrStandIn.ecrRegistryHost("123456789012", "cn-north-1"));
+    }
+
+    @Test
     void createsAndDescribesRepositories() {
         try (EcrClient ecr = ecr()) {
             Repository created = ecr.createRepository(r -> r.repositoryName("team/created")

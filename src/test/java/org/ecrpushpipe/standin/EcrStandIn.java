@@ -19,10 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Amazon ECR and STS for tests, on 127.0.0.1: the ECR API and STS AssumeRoleWithWebIdentity on one port
- * ({@link #apiEndpoint()}, SigV4-verified), and ECR's registry on another ({@link #registryHost()}), a streaming
- * proxy in front of a real registry that holds the images. Repositories, credentials and tokens live in memory;
- * close it to stop both servers.
+ * Amazon ECR and STS for tests, on loopback: the ECR API and STS AssumeRoleWithWebIdentity on one port
+ * ({@link #apiEndpoint()}, SigV4-verified), and ECR's registry on another ({@link #loopbackRegistryHost()}), a
+ * streaming proxy in front of a real registry that holds the images. Given an {@link Builder#ecrHostListener
+ * address} where an engine resolves the real registry host ({@code <account>.dkr.ecr.<region>.amazonaws.com}),
+ * the registry is served there too, and ECR's answers (proxyEndpoint, repositoryUri) name that host, as ECR's do.
+ * Repositories, credentials and tokens live in memory; close it to stop the servers.
  *
  * <pre>{@code
  * try (var registry = RegistryProcess.start();
@@ -39,6 +41,7 @@ public final class EcrStandIn implements AutoCloseable {
     private final Clock clock;
     private final HttpServer api;
     private final HttpServer facade;
+    private final HttpServer ecrHostFacade;
     private final ExecutorService apiThreads;
     private final ExecutorService facadeThreads;
     private final Identities identities = new Identities();
@@ -49,6 +52,7 @@ public final class EcrStandIn implements AutoCloseable {
     private final Faults faults = new Faults();
     private final Faults apiFaults = new Faults();
     private final RequestLog requests = new RequestLog();
+    private final java.util.Set<String> registryHostHeaders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String proxyEndpoint;
 
     private EcrStandIn(Builder b) throws IOException {
@@ -66,12 +70,29 @@ public final class EcrStandIn implements AutoCloseable {
         HttpsServer https = HttpsServer.create(new InetSocketAddress(loopback, b.registryPort), 64);
         https.setHttpsConfigurator(new HttpsConfigurator(FacadeTls.serverContext()));
         facade = https;
+        HttpServer apiServer = null;
+        HttpsServer ecrHost = null;
         try {
-            api = HttpServer.create(new InetSocketAddress(loopback, b.apiPort), 64);
+            apiServer = HttpServer.create(new InetSocketAddress(loopback, b.apiPort), 64);
+            if (b.ecrHostAddress != null) {
+                try {
+                    ecrHost = HttpsServer.create(b.ecrHostAddress, 64);
+                } catch (IOException e) {
+                    throw new IOException("could not listen on " + b.ecrHostAddress + " for "
+                            + ecrRegistryHost(accountId, region) + " (port 443 needs root): " + e.getMessage(), e);
+                }
+                ecrHost.setHttpsConfigurator(new HttpsConfigurator(b.ecrHostTls));
+            }
         } catch (IOException e) {
-            facade.stop(0); // the facade's port is bound already; do not leave it behind
+            // the ports bound already must not be left behind
+            facade.stop(0);
+            if (apiServer != null) {
+                apiServer.stop(0);
+            }
             throw e;
         }
+        api = apiServer;
+        ecrHostFacade = ecrHost;
         String registryHost = registryHost();
         this.proxyEndpoint = b.proxyEndpoint != null ? b.proxyEndpoint : "https://" + registryHost;
 
@@ -87,10 +108,23 @@ public final class EcrStandIn implements AutoCloseable {
         api.setExecutor(apiThreads);
         facade.setExecutor(facadeThreads);
         api.createContext("/", new ApiHandler(ecr, sts, verifier, apiFaults, requests));
-        facade.createContext("/", new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
-                region, clock));
+        RegistryFacade registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
+                region, clock);
+        com.sun.net.httpserver.HttpHandler recordingFacade = exchange -> {
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            if (host != null) {
+                registryHostHeaders.add(host);
+            }
+            registryFacade.handle(exchange);
+        };
+        facade.createContext("/", recordingFacade);
         api.start();
         facade.start();
+        if (ecrHostFacade != null) {
+            ecrHostFacade.setExecutor(facadeThreads);
+            ecrHostFacade.createContext("/", recordingFacade);
+            ecrHostFacade.start();
+        }
     }
 
     /**
@@ -114,9 +148,37 @@ public final class EcrStandIn implements AutoCloseable {
         return "http://127.0.0.1:" + api.getAddress().getPort();
     }
 
-    /** {@code 127.0.0.1:F}: the registry part of image references pushed through the facade. */
+    /**
+     * The registry host ECR names (proxyEndpoint, repositoryUri), the registry part of pushed image references:
+     * the real host ({@code 123456789012.dkr.ecr.ap-southeast-1.amazonaws.com}) when the stand-in serves it (see
+     * {@link Builder#ecrHostListener}), else {@link #loopbackRegistryHost()}.
+     */
     public String registryHost() {
+        if (ecrHostFacade == null) {
+            return loopbackRegistryHost();
+        }
+        int port = ecrHostFacade.getAddress().getPort();
+        return ecrRegistryHost(accountId, region) + (port == 443 ? "" : ":" + port);
+    }
+
+    /** {@code 127.0.0.1:F}: the registry facade on loopback, for clients that cannot resolve the real host. */
+    public String loopbackRegistryHost() {
         return "127.0.0.1:" + facade.getAddress().getPort();
+    }
+
+    /** Where the real registry host is served, if it is (see {@link Builder#ecrHostListener}). */
+    public java.util.Optional<InetSocketAddress> ecrHostAddress() {
+        return java.util.Optional.ofNullable(ecrHostFacade).map(HttpServer::getAddress);
+    }
+
+    /** ECR's registry host of an account in a region: {@code <account>.dkr.ecr.<region>.amazonaws.com[.cn]}. */
+    public static String ecrRegistryHost(String accountId, String region) {
+        return accountId + ".dkr.ecr." + region + ".amazonaws.com" + (region.startsWith("cn-") ? ".cn" : "");
+    }
+
+    /** Every {@code Host} header the registry facade received, e.g. to show which name a push went through. */
+    public java.util.Set<String> registryHostHeaders() {
+        return java.util.Set.copyOf(registryHostHeaders);
     }
 
     /** What GetAuthorizationToken returns as proxyEndpoint. */
@@ -205,6 +267,9 @@ public final class EcrStandIn implements AutoCloseable {
     public void close() {
         api.stop(0);
         facade.stop(0);
+        if (ecrHostFacade != null) {
+            ecrHostFacade.stop(0);
+        }
         apiThreads.shutdownNow();
         facadeThreads.shutdownNow();
     }
@@ -231,6 +296,8 @@ public final class EcrStandIn implements AutoCloseable {
         private int apiPort;
         private int registryPort;
         private String proxyEndpoint;
+        private InetSocketAddress ecrHostAddress;
+        private javax.net.ssl.SSLContext ecrHostTls;
         private Duration tokenLifetime = Duration.ofHours(12);
         private Clock clock = Clock.systemUTC();
 
@@ -270,7 +337,18 @@ public final class EcrStandIn implements AutoCloseable {
             return this;
         }
 
-        /** What GetAuthorizationToken reports as proxyEndpoint; default {@code https://127.0.0.1:<facade port>}. */
+        /**
+         * Also serves the registry facade at {@code address} (HTTPS with {@code tls}), where an engine resolves the
+         * real registry host {@code <account>.dkr.ecr.<region>.amazonaws.com} (on port 443, that host then needs no
+         * port in image references). ECR's answers then name that host.
+         */
+        public Builder ecrHostListener(InetSocketAddress address, javax.net.ssl.SSLContext tls) {
+            this.ecrHostAddress = Objects.requireNonNull(address);
+            this.ecrHostTls = Objects.requireNonNull(tls);
+            return this;
+        }
+
+        /** What GetAuthorizationToken reports as proxyEndpoint; default {@code https://} + {@link EcrStandIn#registryHost()}. */
         public Builder proxyEndpoint(String proxyEndpoint) {
             this.proxyEndpoint = proxyEndpoint;
             return this;

@@ -13,9 +13,11 @@ import com.github.dockerjava.api.DockerClient;
 /**
  * The test bed by hand, for {@code test/try-it.sh} and for pointing any client at it. Commands:
  * <ul>
- * <li>{@code serve --access-key K --secret-key S [--repository NAME]…} — starts a real registry and the ECR
- * stand-in in front of it, prints {@code AWS_ENDPOINT_URL=…}, {@code REGISTRY=…}, {@code AWS_REGION=…} and
- * {@code READY}, and runs until it is stopped (SIGTERM, Ctrl-C); then stops both.</li>
+ * <li>{@code serve --access-key K --secret-key S [--repository NAME]…} — for the engine {@code test/bed.sh}
+ * started (see {@link BedEngine}): starts a real registry and the ECR stand-in in front of it, its registry facade
+ * listening where that engine resolves {@value EcrBed#ECR_REGISTRY_HOST}; prints {@code AWS_ENDPOINT_URL=…},
+ * {@code REGISTRY=…} (that host), {@code LOOPBACK_REGISTRY=127.0.0.1:…}, {@code AWS_REGION=…} and {@code READY},
+ * and runs until it is stopped (SIGTERM, Ctrl-C); then stops both.</li>
  * <li>{@code debian-base} — makes (once) the local Debian base image in the engine at {@code DOCKER_HOST} and
  * prints its name.</li>
  * <li>{@code check --api-endpoint E --region R --access-key K --secret-key S --image HOST/NAME --digest D
@@ -34,7 +36,15 @@ public final class BedMain {
         }
         Map<String, List<String>> options = options(args);
         switch (args[0]) {
-            case "serve" -> serve(options);
+            case "serve" -> {
+                try {
+                    BedEngine.require();
+                } catch (IllegalStateException notTheBedsEngine) {
+                    System.err.println("BedMain: " + notTheBedsEngine.getMessage());
+                    System.exit(2);
+                }
+                serve(options);
+            }
             case "debian-base" -> {
                 try (DockerClient docker = DockerEngineExtension.connect(DockerEngineExtension.dockerHost())) {
                     System.out.println(DebianBase.ensure(docker));
@@ -46,10 +56,11 @@ public final class BedMain {
     }
 
     private static void serve(Map<String, List<String>> options) throws Exception {
+        EcrStandIn.Builder builder = EcrBed.standInFor(BedEngine.require());
         RegistryProcess registry = RegistryProcess.start();
         EcrStandIn standIn;
         try {
-            standIn = EcrStandIn.builder().registry(registry.url(), registry.username(), registry.password()).start();
+            standIn = builder.registry(registry.url(), registry.username(), registry.password()).start();
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw e;
@@ -69,6 +80,7 @@ public final class BedMain {
         }
         System.out.println("AWS_ENDPOINT_URL=" + standIn.apiEndpoint());
         System.out.println("REGISTRY=" + standIn.registryHost());
+        System.out.println("LOOPBACK_REGISTRY=" + standIn.loopbackRegistryHost());
         System.out.println("AWS_REGION=" + standIn.region());
         System.out.println("READY");
         System.out.flush();

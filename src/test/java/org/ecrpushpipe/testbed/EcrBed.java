@@ -3,6 +3,7 @@ package org.ecrpushpipe.testbed;
 import static io.restassured.RestAssured.given;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -26,12 +27,22 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 
 /**
- * The whole bed for one test class: the real Docker engine, a fresh real registry, and the ECR stand-in in front
- * of it with one IAM user. Gives the environment a pipe run needs, and reads back what the registry holds.
+ * The whole bed for one test class: the real Docker engine that {@code test/bed.sh} started, a fresh real
+ * registry, and the ECR stand-in in front of it with one IAM user, its registry facade listening where that
+ * engine resolves {@value #ECR_REGISTRY_HOST}. So a pipe run pushes to the real host name, whether IMAGE is the
+ * full URI ({@link #repositoryUri(String)}) or a bare name (ECR's proxyEndpoint then names that host); tests that
+ * call the facade themselves use {@link #loopbackRegistryHost()}. Gives the environment a pipe run needs, and
+ * reads back what the registry holds.
  */
 public final class EcrBed implements AutoCloseable {
     /** The IAM user's access key id; its secret is random per bed. */
     public static final String ACCESS_KEY = "AKIAECRPIPETEST00001";
+    /** The stand-in's account, the seed tutorial's. */
+    public static final String ACCOUNT_ID = "123456789012";
+    /** The stand-in's region, the seed tutorial's. */
+    public static final String REGION = "ap-southeast-1";
+    /** The registry host of {@link #ACCOUNT_ID} in {@link #REGION}, as users write it in IMAGE. */
+    public static final String ECR_REGISTRY_HOST = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com";
 
     private final RegistryProcess registry;
     private final EcrStandIn standIn;
@@ -45,13 +56,18 @@ public final class EcrBed implements AutoCloseable {
         this.secretKey = secretKey;
     }
 
-    /** Starts a registry and a stand-in and connects to the engine at {@code DOCKER_HOST}. */
+    /**
+     * Starts a registry and a stand-in and connects to the engine at {@code DOCKER_HOST}.
+     *
+     * @throws IllegalStateException when that engine is not the one {@code test/bed.sh} started, which alone
+     *                               resolves ECR host names (see {@link BedEngine#require()})
+     */
     public static EcrBed start() throws IOException, InterruptedException {
+        BedEngine engine = BedEngine.require();
+        EcrStandIn.Builder builder = standInFor(engine);
         RegistryProcess registry = RegistryProcess.start();
         try {
-            EcrStandIn standIn = EcrStandIn.builder()
-                    .registry(registry.url(), registry.username(), registry.password())
-                    .start();
+            EcrStandIn standIn = builder.registry(registry.url(), registry.username(), registry.password()).start();
             byte[] random = new byte[20];
             new SecureRandom().nextBytes(random);
             String secret = "Bed/" + HexFormat.of().formatHex(random);
@@ -62,6 +78,16 @@ public final class EcrBed implements AutoCloseable {
             registry.close();
             throw e;
         }
+    }
+
+    /**
+     * A stand-in of {@link #ACCOUNT_ID} in {@link #REGION} whose registry facade also listens where {@code engine}
+     * resolves {@link #ECR_REGISTRY_HOST}, port 443, with the certificate the engine trusts for it.
+     */
+    static EcrStandIn.Builder standInFor(BedEngine engine) {
+        return EcrStandIn.builder().accountId(ACCOUNT_ID).region(REGION)
+                .ecrHostListener(new InetSocketAddress(engine.addressOf(ECR_REGISTRY_HOST), BedEngine.REGISTRY_PORT),
+                        engine.facadeTls());
     }
 
     public RegistryProcess registry() {
@@ -84,14 +110,28 @@ public final class EcrBed implements AutoCloseable {
         return secretKey;
     }
 
-    /** The facade's host ({@code 127.0.0.1:PORT}), the registry part of every pushed reference. */
+    /**
+     * {@value #ECR_REGISTRY_HOST}: the registry part of every pushed reference, the host ECR's proxyEndpoint and
+     * repositoryUri name; only the bed's engine resolves it (to the facade).
+     */
     public String registryHost() {
         return standIn.registryHost();
     }
 
+    /** {@code 127.0.0.1:PORT}: the same facade on loopback, for clients other than the bed's engine. */
+    public String loopbackRegistryHost() {
+        return standIn.loopbackRegistryHost();
+    }
+
+    /** The full repository URI users write in IMAGE: {@code 123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/<name>}. */
+    public String repositoryUri(String repositoryName) {
+        return registryHost() + "/" + repositoryName;
+    }
+
     /**
-     * The environment of a pipe run that pushes to {@code image} (a bare repository name) through this bed, the
-     * way a user would set it, plus the endpoint override that points the AWS SDK at the stand-in.
+     * The environment of a pipe run that pushes to {@code image} (a bare repository name, or the full URI from
+     * {@link #repositoryUri(String)}) through this bed, the way a user would set it, plus the endpoint override
+     * that points the AWS SDK at the stand-in.
      */
     public Map<String, String> pipeEnv(String image) {
         Map<String, String> env = new HashMap<>();
