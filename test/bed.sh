@@ -177,7 +177,10 @@ bed_spawn() {
 # reach the bed, and the machine's own /etc/hosts and /etc/docker stay untouched. A DOCKER_HOST that is
 # already set is not used: the bed cannot arrange host names for an engine it did not start. Exports
 # BED_ENGINE_DIR (the hosts file, certs.d and the facade's key and certificate, for the stand-in),
-# BED_ENGINE_DOCKER_HOST and BED_ENGINE_STORAGE_DRIVER. Installs the traps that stop it again.
+# BED_ENGINE_DOCKER_HOST, BED_ENGINE_STORAGE_DRIVER, and BED_DOCKER_HOST_INTERNAL: a loopback address where
+# the engine also listens on port 2375, for pipe containers run as Bitbucket runs them
+# (--add-host host.docker.internal:$BED_DOCKER_HOST_INTERNAL, DOCKER_HOST=tcp://host.docker.internal:2375).
+# Installs the traps that stop it again.
 bed_start_engine() {
   if [[ -n ${DOCKER_HOST:-} && ${DOCKER_HOST:-} != "${BED_ENGINE_DOCKER_HOST:-}" ]]; then
     bed_log "not using DOCKER_HOST=$DOCKER_HOST: the bed starts an engine of its own, which resolves ECR host names to the stand-in"
@@ -228,6 +231,7 @@ bed_start_engine() {
         --pidfile "$BED_DIR/docker.pid" \
         -H "unix://$BED_DIR/docker.sock" \
         -H "tcp://127.0.0.1:$port" \
+        -H "tcp://$(cat "$BED_DIR/address-block").1:2375" \
         --storage-driver "$driver" \
         --iptables=false --ip6tables=false --bridge=none \
         </dev/null >"$log" 2>&1
@@ -238,6 +242,10 @@ bed_start_engine() {
         unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CONTEXT
         export DOCKER_HOST="tcp://127.0.0.1:$port" BED_ENGINE_STORAGE_DRIVER="$driver" BED_ENGINE_DIR="$BED_DIR"
         export BED_ENGINE_DOCKER_HOST="$DOCKER_HOST"
+        # Bitbucket hands pipes DOCKER_HOST=tcp://host.docker.internal:2375 and the address of that name in
+        # BITBUCKET_DOCKER_HOST_INTERNAL; the bed's engine also listens there, on a loopback address of its own.
+        BED_DOCKER_HOST_INTERNAL="$(cat "$BED_DIR/address-block").1"
+        export BED_DOCKER_HOST_INTERNAL
         bed_log "private Docker engine (dockerd PID $BED_DOCKERD_PID, storage driver $driver, $BED_DIR) at DOCKER_HOST=$DOCKER_HOST"
         bed_log "it resolves $(bed_engine_host_map)"
         return 0
@@ -271,6 +279,7 @@ bed_start_engine() {
 bed_prepare_engine_etc() {
   local dir="$1" prefix i san="IP:127.0.0.1"
   prefix="$(bed_pick_address_block)"
+  printf '%s\n' "$prefix" >"$dir/address-block"
   mkdir -p "$dir/etc/docker/certs.d" "$dir/tls"
   {
     cat /etc/hosts
@@ -302,12 +311,16 @@ bed_prepare_engine_etc() {
 }
 
 # Prints a 127.X.Y prefix (X in 100..249) of which no address that BED_ECR_HOSTS would get has anything
-# listening on port 443 right now.
+# listening on port 443 right now, and whose .1 has nothing on 2375 (the engine's host.docker.internal).
 bed_pick_address_block() {
   local prefix i taken
   while :; do
     prefix="127.$((100 + RANDOM % 150)).$((RANDOM % 256))"
     taken=""
+    # shellcheck disable=SC2016 # $1 is the inner bash's argument
+    if timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/2375"' _ "$prefix.1" 2>/dev/null; then
+      continue
+    fi
     for i in "${!BED_ECR_HOSTS[@]}"; do
       # shellcheck disable=SC2016 # $1 is the inner bash's argument
       if timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/443"' _ "$prefix.$((i + 2))" 2>/dev/null; then
