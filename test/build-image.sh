@@ -322,7 +322,13 @@ started=$SECONDS
 bed_install_packages
 command -v docker >/dev/null 2>&1 || bed_install_packages docker.io
 bed_install_traps
-bed_start_engine
+# The image goes into the engine DOCKER_HOST names when one answers there; only without one does the script
+# start the bed's private engine (whose images go when the script ends).
+if [[ -n ${DOCKER_HOST:-} ]] && bed_engine_answers "$DOCKER_HOST"; then
+  log "using the Docker engine at DOCKER_HOST=$DOCKER_HOST"
+else
+  bed_start_engine
+fi
 work="$(mktemp -d /tmp/ecr-build-image.XXXXXX)"
 
 if [[ -z $skip_package ]]; then
