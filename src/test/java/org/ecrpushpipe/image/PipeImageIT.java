@@ -34,8 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * The pipe's JVM image, built on the bed by the one command a publisher runs ({@code bash test/build-image.sh},
@@ -60,8 +58,8 @@ class PipeImageIT {
     private Path work;
 
     PipeImageIT() throws IOException {
-        image = new ObjectMapper(new YAMLFactory()).readTree(Path.of("pipe.yml").toFile()).get("image").asText();
-        noAot = image + "-no-aot";
+        image = PipeImage.name();
+        noAot = PipeImage.withoutAotCache();
     }
 
     @BeforeAll
@@ -72,22 +70,8 @@ class PipeImageIT {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         tls = TlsRelay.start(bed.standIn().apiEndpoint());
         engineSocket = UnixSocketRelay.start(bed.dockerHost());
-        bed.standIn().createRepository("aot-training");
         bed.standIn().createRepository(REPOSITORY);
-
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("TRAINING_AWS_ENDPOINT_URL", tls.endpoint());
-        env.put("TRAINING_AWS_REGION", bed.standIn().region());
-        env.put("TRAINING_AWS_KEY", EcrBed.ACCESS_KEY);
-        env.put("TRAINING_AWS_SECRET", bed.secretKey());
-        env.put("TRAINING_IMAGE", "aot-training");
-        env.put("TRAINING_TRUST_STORE", tls.trustStore().toString());
-        long started = System.nanoTime();
-        DockerCli.Result build = DockerCli.run(List.of("bash", "test/build-image.sh", "--skip-package", "--keep-no-aot"),
-                env, Duration.ofMinutes(30));
-        System.out.printf("bash test/build-image.sh took %d s:%n%s%n", (System.nanoTime() - started) / 1_000_000_000L,
-                build.output().lines().filter(l -> !l.contains("Skipping")).reduce("", (a, b) -> a + "  " + b + "\n"));
-        assertEquals(0, build.exitCode(), "bash test/build-image.sh could not build " + image + ":\n" + build.output());
+        PipeImage.build(bed);
     }
 
     @AfterAll
@@ -98,7 +82,6 @@ class PipeImageIT {
         if (tls != null) {
             tls.close();
         }
-        DockerCli.docker(List.of("rmi", noAot));
         if (work != null) {
             try (Stream<Path> files = Files.walk(work)) {
                 files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
