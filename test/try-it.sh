@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Try the pipe end to end on this machine: builds it, starts the test bed (a private Docker engine that resolves
-# ECR host names to the bed, a real registry, and the ECR stand-in in front of it), runs the packaged pipe on the
-# bundled Apache example with the seed tutorial's Dockerfile and variables (IMAGE its full repository URI), then
-# pulls the pushed image back by digest, runs it and prints the page it serves: Hello World!
+# Try the pipe end to end on this machine: starts the test bed (a private Docker engine that resolves ECR host
+# names to the bed, a real registry, and the ECR stand-in in front of it), builds the pipe's image with the one
+# command a publisher runs (test/build-image.sh), runs that image the way Bitbucket runs a pipe on the bundled
+# Apache example with the seed tutorial's Dockerfile and variables (IMAGE its full repository URI), then pulls
+# the pushed image back by digest, runs it and prints the page it serves: Hello World!
 # Stops everything it started on every exit path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 # shellcheck source=test/bed.sh
 source test/bed.sh
 
@@ -15,8 +15,9 @@ bed_install_packages
 bed_install_traps
 bed_start_engine
 
-bed_log "building the pipe (./mvnw package -DskipTests)"
-./mvnw -B -q package -DskipTests
+bed_log "building the pipe's image (bash test/build-image.sh, on this engine)"
+bash test/build-image.sh
+pipe_image="$(sed -n 's/^image:[[:space:]]*//p' pipe.yml | tr -d "\"'" | head -n 1)"
 cp="$(bash test/bed-classpath.sh)"
 java_bin="$(command -v java)"
 # the test classes log through JBoss LogManager, as under Maven
@@ -39,11 +40,14 @@ mkdir -p "$work/repo"
 cp -r examples/apache/. "$work/repo/"
 sed -i "s|^FROM debian:bookworm\$|FROM $base|" "$work/repo/Dockerfile"
 
-bed_log "running the pipe the way Bitbucket would, in the clone, with the seed's variables (IMAGE=$IMAGE)"
+bed_log "running $pipe_image the way Bitbucket runs a pipe, in the clone, with the seed's variables (IMAGE=$IMAGE)"
 rc=0
-(cd "$work/repo" && env -i AWS_KEY="$AWS_KEY" AWS_SECRET="$AWS_SECRET" IMAGE="$IMAGE" \
-  BITBUCKET_TAG="$release_tag" AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" DOCKER_HOST="$DOCKER_HOST" \
-  "$java_bin" -jar "$root/target/quarkus-app/quarkus-run.jar") | tee "$work/pipe.log" || rc=$?
+# the clone as Bitbucket mounts it, the engine as Bitbucket names it, the variables handed over by name
+BITBUCKET_TAG="$release_tag" docker run --rm --network host \
+  --add-host "host.docker.internal:$BED_DOCKER_HOST_INTERNAL" \
+  --volume="$work/repo:/opt/atlassian/pipelines/agent/build" --workdir=/opt/atlassian/pipelines/agent/build \
+  --env=DOCKER_HOST=tcp://host.docker.internal:2375 --env=AWS_KEY --env=AWS_SECRET --env=IMAGE \
+  --env=BITBUCKET_TAG --env=AWS_ENDPOINT_URL "$pipe_image" | tee "$work/pipe.log" || rc=$?
 if ! grep -q "Successfully pushed $IMAGE:$release_tag" "$work/pipe.log"; then
   bed_die "the pipe did not push $IMAGE:$release_tag (exit $rc)"
 fi
