@@ -18,11 +18,12 @@ ARG DEBIAN_IMAGE=debian:bookworm-slim
 
 FROM ${JDK_IMAGE} AS jre
 # The modules the pipe needs, found by `jdeps --print-module-deps` over every jar of target/quarkus-app
-# (java.desktop: java.beans in Jackson, SnakeYAML, JNA; java.sql: Jackson and Picocli converters; java.rmi:
-# jakarta.transaction; java.security.jgss: the docker client's HTTP auth; java.naming: Quarkus' bootstrap and
-# Bouncy Castle; java.management, jdk.unsupported: JBoss Threads, Quarkus core, Guava), plus those only
-# reached at run time through service lookups: jdk.zipfs (SmallRye's class-path utilities look up the "jar"
-# file system provider at start-up) and jdk.net (extended socket options of the JDK's own sockets).
+# (java.desktop: java.beans in Jackson, SnakeYAML, JNA, Quarkus core and jakarta.el; java.sql: Jackson databind,
+# which Jackson YAML brings; java.rmi: jakarta.transaction; java.security.jgss: the HTTP authentication schemes
+# of docker-java's transport, which brings java.naming with it; java.management, jdk.unsupported: JBoss Threads
+# and Quarkus core), plus those only reached at run time through service lookups: jdk.zipfs (SmallRye's
+# class-path utilities look up the "jar" file system provider at start-up) and jdk.net (extended socket options
+# of the JDK's own sockets).
 # Elliptic-curve TLS needs no module of its own on Java 25 (it lives in java.base). Left out on purpose,
 # although a full JDK loads them: jdk.localedata (only English is used), jdk.internal.le and jdk.jshell
 # (alternative System.console() providers). Temurin 25 links from its own run-time image (JEP 493), with or
