@@ -68,4 +68,83 @@ class ImageScenariosIT extends PipeScenarios {
         assertTrue(pushed.find(), run.output());
         assertEquals(Optional.of(pushed.group(3)), bed.manifestDigest("manual/app", "by-hand"));
     }
+
+    /** {@code docker run} of the image with these options and variables (by name), in {@code clone}. */
+    private Launcher.PipeRun dockerRun(List<String> options, Map<String, String> env, Path clone) {
+        List<String> command = new ArrayList<>(List.of("docker", "run", "--rm"));
+        command.addAll(options);
+        env.keySet().stream().sorted().forEach(name -> command.addAll(List.of("-e", name)));
+        command.add(PipeImage.name());
+        Map<String, String> cli = new HashMap<>(env);
+        cli.put("DOCKER_HOST", bed.dockerHost());
+        cli.put("PATH", System.getenv("PATH"));
+        return JarLauncher.Processes.run(command, cli, clone);
+    }
+
+    private Map<String, String> userVariables(String repository) {
+        Map<String, String> env = new HashMap<>(bed.pipeEnv(repository));
+        env.remove("DOCKER_HOST");
+        return env;
+    }
+
+    @Test
+    void withoutTheCloneMountedItSaysSo() {
+        Launcher.PipeRun run = dockerRun(List.of("--network", "host", "-w", ImageLauncher.CLONE_DIR,
+                "-e", "DOCKER_HOST=" + bed.dockerHost()), userVariables("bad/no-clone"), work);
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.output().contains("the working directory " + ImageLauncher.CLONE_DIR + " is empty: the pipe"
+                + " runs in the clone, which Bitbucket mounts there; by hand, add -v \"$PWD:$PWD\" -w \"$PWD\""),
+                run.output());
+        Launcher.PipeRun noWorkdir = dockerRun(List.of("--network", "host", "-e", "DOCKER_HOST=" + bed.dockerHost()),
+                userVariables("bad/no-clone"), work);
+        assertEquals(2, noWorkdir.exitCode(), noWorkdir.output());
+        assertTrue(noWorkdir.output().contains("the working directory / is empty"), noWorkdir.output());
+    }
+
+    @Test
+    void anUnreadableWorkingDirectoryIsNamed() throws Exception {
+        Path clone = TestImages.busybox(work.resolve("private-clone")).write();
+        Files.setPosixFilePermissions(clone, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Launcher.PipeRun run = dockerRun(List.of("--network", "host", "--user", "1000:1000",
+                "-v", clone + ":" + ImageLauncher.CLONE_DIR, "-w", ImageLauncher.CLONE_DIR,
+                "-e", "DOCKER_HOST=" + bed.dockerHost()), userVariables("bad/unreadable"), clone);
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.output().contains("BUILD_CONTEXT:\n- '.' cannot be read (permission denied)"), run.output());
+        assertTrue(run.failureLine().equals("✖ Validation errors:"), run.output());
+    }
+
+    @Test
+    void bitbucketsEngineNameWithoutAnAddedHostSaysHowToAddIt() throws Exception {
+        Path clone = TestImages.busybox(work.resolve("no-add-host")).write();
+        // no network and a resolver that answers nothing: the name cannot resolve, and nothing is asked outside
+        Launcher.PipeRun run = dockerRun(List.of("--network", "none", "--dns", "127.0.0.1",
+                "-v", clone + ":" + ImageLauncher.CLONE_DIR, "-w", ImageLauncher.CLONE_DIR,
+                "-e", "DOCKER_HOST=" + ImageLauncher.BITBUCKET_DOCKER_HOST), userVariables("bad/no-add-host"), clone);
+        assertEquals(4, run.exitCode(), run.output());
+        assertTrue(run.failureLine().startsWith("✖ Cannot reach the Docker engine at tcp://host.docker.internal:2375"),
+                run.output());
+        assertTrue(run.output().contains("add --add-host host.docker.internal:host-gateway"), run.output());
+    }
+
+    @Test
+    void aUserWhoMayNotUseTheSocketIsToldWhichGroupToAdd() throws Exception {
+        Path clone = TestImages.busybox(work.resolve("socket-user")).write();
+        Files.setPosixFilePermissions(clone, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (var files = Files.walk(clone)) {
+            for (Path p : files.toList()) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        Path socket = Path.of(System.getenv("BED_ENGINE_DIR"), "docker.sock");
+        String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket));
+        assertTrue(!mode.endsWith("rw-"), "the engine's socket is not open to everyone: " + mode);
+        Launcher.PipeRun run = dockerRun(List.of("--network", "none", "--user", "1000:1000",
+                "-v", socket + ":/var/run/docker.sock", "-v", clone + ":" + ImageLauncher.CLONE_DIR,
+                "-w", ImageLauncher.CLONE_DIR), userVariables("bad/socket"), clone);
+        assertEquals(4, run.exitCode(), run.output());
+        assertTrue(run.output().contains("Hint: the pipe's user may not use /var/run/docker.sock: run it as root"
+                + " (Bitbucket runs pipes as root), or give it the socket's group (docker run --group-add "
+                + Files.getAttribute(socket, "unix:gid") + ")"), run.output());
+    }
 }
