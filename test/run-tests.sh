@@ -11,6 +11,12 @@ cd "$(dirname "$0")/.."
 source test/bed.sh
 
 started=$SECONDS
+# Tests make files with non-ASCII names: the JVM reads file names in the locale's encoding, so give it UTF-8 (as
+# the pipe's image does) when the machine sets none.
+case "${LC_ALL:-${LANG:-}}" in
+  *[Uu][Tt][Ff]-8* | *[Uu][Tt][Ff]8*) ;;
+  *) export LANG=C.UTF-8 LC_ALL= ;;
+esac
 # shellcheck disable=SC2119 # no arguments: install what bed_needed_packages lists
 bed_install_packages
 bed_install_traps

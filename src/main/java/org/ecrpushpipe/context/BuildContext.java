@@ -370,11 +370,39 @@ public final class BuildContext {
         }
     }
 
+    /**
+     * Whether the JVM decodes file names as UTF-8. Without a UTF-8 locale (no {@code LANG}) it decodes them as
+     * ASCII, and a name such as {@code café.txt} would reach the tar mangled: such a context is refused instead.
+     */
+    private static final boolean UTF8_NAMES = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding", "UTF-8"));
+
+    /** Whether a listed name, decoded to text and encoded back, still names the same file. */
+    private static boolean sameNameWhenReadBack(Path dir, Path child) {
+        String name = child.getFileName().toString();
+        if (name.chars().allMatch(c -> c < 0x80 && c != '?')) {
+            return true;
+        }
+        try {
+            return name.chars().allMatch(c -> c < 0x80) && Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)
+                    && Files.isSameFile(dir.resolve(name), child);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
     /** A directory's entries sorted as Go sorts names: by their UTF-8 bytes. */
     private static List<Path> sortedChildren(Path dir) throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             stream.forEach(children::add);
+        }
+        if (!UTF8_NAMES) {
+            for (Path child : children) {
+                if (!sameNameWhenReadBack(dir, child)) {
+                    throw new IOException("a file name in it is not ASCII, and the pipe runs without a UTF-8 locale,"
+                            + " which cannot read such names faithfully; set LANG=C.UTF-8 (the pipe's image does)");
+                }
+            }
         }
         children.sort((a, b) -> Arrays.compareUnsigned(
                 a.getFileName().toString().getBytes(StandardCharsets.UTF_8),

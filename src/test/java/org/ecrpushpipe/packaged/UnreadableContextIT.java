@@ -117,4 +117,21 @@ class UnreadableContextIT {
         assertTrue(run.output().contains("BUILD_CONTEXT:\n- cannot read the directory 'private' (permission denied)\n"),
                 run.output());
     }
+
+    @Test
+    void aNonAsciiFileNameWithoutAUtf8LocaleIsRefusedNotMangled() throws Exception {
+        // written by bash from bytes, whatever this JVM's locale
+        Process named = new ProcessBuilder("bash", "-c", "printf 'x\\n' > \"$1/\"$'caf\\xc3\\xa9.txt'", "_",
+                context.toString()).inheritIO().start();
+        assertEquals(0, named.waitFor());
+        Map<String, String> env = env();
+        env.remove("LANG");
+        Launcher.PipeRun run = new JarLauncher().run(env, Map.of(), context);
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.output().contains("a file name in it is not ASCII, and the pipe runs without a UTF-8 locale"),
+                run.output());
+        env.put("LANG", "C.UTF-8");
+        Launcher.PipeRun withLocale = new JarLauncher().run(env, Map.of(), context);
+        assertEquals(4, withLocale.exitCode(), "past the configuration, at the unreachable engine: " + withLocale.output());
+    }
 }
