@@ -51,17 +51,10 @@ class ImageScenariosIT extends PipeScenarios {
         Path clone = TestImages.busybox(work.resolve("manual")).uniqueFile().write();
         String socket = System.getenv("BED_ENGINE_DIR") + "/docker.sock";
         assertTrue(Files.exists(Path.of(socket)), "the bed's engine socket " + socket);
-        Map<String, String> env = new HashMap<>(bed.pipeEnv("manual/app"));
-        env.remove("DOCKER_HOST");
+        Map<String, String> env = userVariables("manual/app");
         env.put("TAGS", "by-hand");
-        List<String> command = new ArrayList<>(List.of("docker", "run", "--rm", "--network", "host"));
-        env.keySet().stream().sorted().forEach(name -> command.addAll(List.of("-e", name)));
-        command.addAll(List.of("-v", clone + ":" + clone, "-w", clone.toString(),
-                "-v", socket + ":/var/run/docker.sock", PipeImage.name()));
-        Map<String, String> cli = new HashMap<>(env);
-        cli.put("DOCKER_HOST", bed.dockerHost());
-        cli.put("PATH", System.getenv("PATH"));
-        Launcher.PipeRun run = JarLauncher.Processes.run(command, cli, clone);
+        Launcher.PipeRun run = dockerRun(List.of("--network", "host", "-v", clone + ":" + clone, "-w", clone.toString(),
+                "-v", socket + ":/var/run/docker.sock"), env, clone);
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("INFO: Using the Docker engine at unix:///var/run/docker.sock."), run.output());
         Matcher pushed = PUSHED.matcher(run.output());
