@@ -117,14 +117,36 @@ public final class Publisher {
         checkImmutableTags(repository, order, imageId, repositoryUri, toPush, pushed);
 
         long pushStart = nanoTime.getAsLong();
+        // The first tag goes through the engine (layers, then the manifest); every further tag is the same manifest,
+        // so the registry stores it under that tag too: no upload, the same digest, one request per tag.
+        String digest = null;
         for (Tag tag : toPush) {
-            events.info("Pushing " + repositoryUri + ":" + tag + ".");
-            PushedTag verified = pushThisImage(repository, repositoryUri, tag, imageId);
+            PushedTag verified;
+            if (digest == null) {
+                events.info("Pushing " + repositoryUri + ":" + tag + ".");
+                verified = pushThisImage(repository, repositoryUri, tag, imageId);
+                digest = verified.digest();
+            } else {
+                events.info("Tagging " + repositoryUri + ":" + tag + " in the registry (the same manifest, nothing to upload).");
+                verified = tagInRegistry(repository, repositoryUri, tag, digest, imageId);
+            }
             pushed.add(verified);
             events.pushed(verified);
         }
         Duration pushTime = Duration.ofNanos(nanoTime.getAsLong() - pushStart);
         return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);
+    }
+
+    /** Adds a tag to the pushed manifest on the registry's side, and checks what the tag then holds. */
+    private PushedTag tagInRegistry(Repository repository, String repositoryUri, Tag tag, String digest, String imageId) {
+        String reference = repositoryUri + ":" + tag;
+        TaggedImage held = registry.addTag(repository.name(), digest, tag);
+        if (!held.manifestDigest().equals(digest)) {
+            throw new PipeException.Push("The immutable tag " + reference + " already holds another image ("
+                    + held.manifestDigest() + ") than this build (" + imageId + ").",
+                    "give this build a new tag (e.g. the commit), or make the repository's tags mutable", null);
+        }
+        return new PushedTag(reference, digest, false);
     }
 
     /** The registry host: the one IMAGE names, else the one ECR's login names (a bare repository name). */

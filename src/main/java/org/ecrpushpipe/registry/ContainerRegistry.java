@@ -30,4 +30,13 @@ public interface ContainerRegistry {
 
     /** What a tag and a manifest digest stand for now, in one request. */
     TagAndDigest images(String repository, Tag tag, String manifestDigest);
+
+    /**
+     * Points {@code tag} at the image the repository already holds under {@code manifestDigest}, on the registry's
+     * side: the same manifest is stored under the tag, so nothing is uploaded and the digest stays the same.
+     *
+     * @return what the tag now points at
+     * @throws org.ecrpushpipe.errors.PipeException.Push when an immutable tag already holds another image
+     */
+    TaggedImage addTag(String repository, String manifestDigest, Tag tag);
 }

@@ -78,6 +78,7 @@ public abstract class PipeScenarios {
         Map<String, String> env = bed.pipeEnv("e2e/happy");
         env.put("TAGS", "latest 1.0.0");
         bed.standIn().requests().clear();
+        bed.standIn().registryRequests().clear();
         Launcher.PipeRun run = run(env, context("happy"));
 
         assertEquals(0, run.exitCode(), run.output());
@@ -92,8 +93,12 @@ public abstract class PipeScenarios {
         assertTrue(run.lines().get(run.lines().size() - 1).matches(
                 "INFO: Pushed 2 tags of \\S+: build \\d+\\.\\d s, push \\d+\\.\\d s\\."), run.output());
         assertNoSecretsIn(run);
-        assertEquals(List.of("GetAuthorizationToken", "DescribeRepositories", "BatchGetImage", "BatchGetImage"),
-                bed.standIn().requests().operations(), "only the ECR calls README's IAM policy lists");
+        assertEquals(List.of("GetAuthorizationToken", "DescribeRepositories", "BatchGetImage", "PutImage"),
+                bed.standIn().requests().operations(), "only the ECR calls README's IAM policy lists; the second tag"
+                + " is added in the registry (PutImage)");
+        assertEquals(1, bed.standIn().registryRequests().stream().filter(r -> r.startsWith("PUT ")
+                && r.contains("/manifests/")).count(), "one manifest pushed through the registry, for the first tag: "
+                + bed.standIn().registryRequests());
     }
 
     @Test

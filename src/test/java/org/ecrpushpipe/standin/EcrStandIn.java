@@ -50,6 +50,7 @@ public final class EcrStandIn implements AutoCloseable {
     private final RepositoryCatalog catalog;
     private final StsService sts;
     private final Faults faults = new Faults();
+    private final List<String> registryRequests;
     private final Faults apiFaults = new Faults();
     private final RequestLog requests = new RequestLog();
     private final java.util.Set<String> registryHostHeaders = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -110,6 +111,7 @@ public final class EcrStandIn implements AutoCloseable {
         api.createContext("/", new ApiHandler(ecr, sts, verifier, apiFaults, requests));
         RegistryFacade registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
                 region, clock);
+        this.registryRequests = registryFacade.requests();
         com.sun.net.httpserver.HttpHandler recordingFacade = exchange -> {
             String host = exchange.getRequestHeaders().getFirst("Host");
             if (host != null) {
@@ -249,6 +251,11 @@ public final class EcrStandIn implements AutoCloseable {
     }
 
     /** Faults for the registry facade; the target is the request path, e.g. {@code /v2/app/blobs/uploads/}. */
+    /** Every request the registry facade received ("METHOD path"), oldest first; {@code clear()} it to count afresh. */
+    public List<String> registryRequests() {
+        return registryRequests;
+    }
+
     public Faults faults() {
         return faults;
     }

@@ -40,6 +40,8 @@ final class RegistryFacade implements HttpHandler {
     private final String accountId;
     private final String realm;
     private final Clock clock;
+    /** Every request the facade received, as "METHOD path", for tests that count uploads. */
+    private final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RegistryFacade(RepositoryCatalog catalog, AuthorizationTokens tokens, RegistryClient registry, Faults faults,
                    String accountId, String region, Clock clock) {
@@ -52,11 +54,17 @@ final class RegistryFacade implements HttpHandler {
         this.realm = "https://" + accountId + ".dkr.ecr." + region + ".amazonaws.com/";
     }
 
+    /** The requests received so far ("METHOD path"), oldest first; a live view, cleared by {@code clear()}. */
+    java.util.List<String> requests() {
+        return requests;
+    }
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
+            requests.add(method + " " + path);
             Optional<Fault> fault = faults.take(method, path);
             if (fault.isPresent()) {
                 if (fault.get() instanceof Fault.DropConnection) {

@@ -38,6 +38,9 @@ import software.amazon.awssdk.services.ecr.model.DescribeRepositoriesRequest;
 import software.amazon.awssdk.services.ecr.model.EcrException;
 import software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenRequest;
 import software.amazon.awssdk.services.ecr.model.Image;
+import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.PutImageRequest;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 
@@ -55,6 +58,8 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     static final int MAX_ATTEMPTS = 5;
 
     private EcrClient client;
+    /** Manifests read by digest during this run, for {@link #addTag}. */
+    private final java.util.Map<String, Image> manifests = new java.util.concurrent.ConcurrentHashMap<>();
     private final EcrSettings settings;
 
     public EcrRegistry(EcrSettings settings) {
@@ -156,12 +161,44 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
                         .map(EcrRegistry::taggedImage));
     }
 
+    @Override
+    public TaggedImage addTag(String repository, String manifestDigest, Tag tag) {
+        Image image = manifests.get(manifestDigest);
+        if (image == null) {
+            image = batchGetImage(repository, List.of(ImageIdentifier.builder().imageDigest(manifestDigest).build()))
+                    .stream().findFirst().orElseThrow(() -> new PipeException.Push("The registry holds no image "
+                            + manifestDigest + " in '" + repository + "' to tag " + tag + ".",
+                            "another job may have deleted it; run the step again", null));
+        }
+        PutImageRequest.Builder request = PutImageRequest.builder().repositoryName(repository)
+                .imageManifest(image.imageManifest()).imageManifestMediaType(image.imageManifestMediaType())
+                .imageDigest(manifestDigest).imageTag(tag.value());
+        settings.registryId().ifPresent(request::registryId);
+        try {
+            Image tagged = call("ecr:PutImage", () -> client().putImage(request.build())).image();
+            return taggedImage(tagged);
+        } catch (ImageAlreadyExistsException e) {
+            // the tag already names this very manifest: nothing to do
+            return taggedImage(image);
+        } catch (ImageTagAlreadyExistsException e) {
+            TaggedImage other = batchGetImage(repository, List.of(ImageIdentifier.builder().imageTag(tag.value()).build()))
+                    .stream().findFirst().map(EcrRegistry::taggedImage)
+                    .orElseThrow(() -> new PipeException.Push(e.awsErrorDetails().errorMessage(), "", e));
+            return other;
+        } catch (RepositoryNotFoundException e) {
+            throw repositoryGone(repository, e);
+        }
+    }
+
     private List<Image> batchGetImage(String repository, List<ImageIdentifier> ids) {
         BatchGetImageRequest.Builder request = BatchGetImageRequest.builder().repositoryName(repository)
                 .imageIds(ids).acceptedMediaTypes(ACCEPTED_MANIFESTS);
         settings.registryId().ifPresent(request::registryId);
         try {
-            return call("ecr:BatchGetImage", () -> client().batchGetImage(request.build())).images();
+            List<Image> images = call("ecr:BatchGetImage", () -> client().batchGetImage(request.build())).images();
+            // kept, so that adding a tag to a manifest just read needs no second read
+            images.forEach(i -> manifests.put(i.imageId().imageDigest(), i));
+            return images;
         } catch (RepositoryNotFoundException e) {
             throw repositoryGone(repository, e);
         }
@@ -213,13 +250,13 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     /**
-     * Runs one SDK call, translating its failures. ECR's RepositoryNotFoundException passes through for the caller,
-     * which knows whether "not found" is an answer or a failure.
+     * Runs one SDK call, translating its failures. ECR's RepositoryNotFoundException and PutImage's two "already
+     * exists" answers pass through for the caller, which knows whether they are answers or failures.
      */
     private <T> T call(String action, Supplier<T> sdkCall) {
         try {
             return sdkCall.get();
-        } catch (RepositoryNotFoundException e) {
+        } catch (RepositoryNotFoundException | ImageAlreadyExistsException | ImageTagAlreadyExistsException e) {
             throw e;
         } catch (EcrException e) {
             throw EcrErrors.translate(action, e.awsErrorDetails().errorCode(), e.awsErrorDetails().errorMessage(),
