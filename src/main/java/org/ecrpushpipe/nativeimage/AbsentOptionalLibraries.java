@@ -63,7 +63,8 @@ final class AbsentOptionalLibraries {
 
         @Substitute
         static SdkChecksum crtXxHash(ChecksumAlgorithm algorithm) {
-            throw new RuntimeException(String.format("Could not load %s for algorithm: %s. Add dependency on '%s' module.",
+            throw new RuntimeException(String.format(
+                    "Could not load %s for algorithm: %s. Add dependency on '%s' module.",
                     "software.amazon.awssdk.crt.checksums.XXHash", algorithm.algorithmId(), AWS_CRT));
         }
     }
