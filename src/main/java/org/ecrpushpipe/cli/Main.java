@@ -1,8 +1,12 @@
 package org.ecrpushpipe.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.ecrpushpipe.console.Console;
+import org.ecrpushpipe.docker.Cancellation;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -28,8 +32,32 @@ public class Main implements QuarkusApplication {
         Quarkus.run(Main.class, args);
     }
 
+    /** How long a SIGTERM waits for the run to stop and say so, before the process ends anyway. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    /**
+     * Runs the pipe. A SIGTERM (Bitbucket stopping the step, {@code docker stop}, Ctrl-C's SIGINT alike) starts the
+     * JVM's shutdown: a hook then cancels the run, which abandons the build or push in progress, and waits for the
+     * run to report that, up to {@link #STOP_GRACE}; the process then ends with the signal's status (143 for
+     * SIGTERM), which is {@link org.ecrpushpipe.errors.ExitCode#CANCELLED}.
+     */
     @Override
     public int run(String... args) {
-        return PipeLauncher.launch(args, System.getenv(), Path.of("").toAbsolutePath(), Console.utf8Stdout());
+        Cancellation run = new Cancellation();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            run.cancel();
+            try {
+                stopped.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop-on-signal"));
+        try {
+            return PipeLauncher.launch(args, System.getenv(), Path.of("").toAbsolutePath(), Console.utf8Stdout(),
+                    run);
+        } finally {
+            stopped.countDown();
+        }
     }
 }

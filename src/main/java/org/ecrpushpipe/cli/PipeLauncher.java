@@ -8,6 +8,7 @@ import java.util.Map;
 import org.ecrpushpipe.config.ConfigReader;
 import org.ecrpushpipe.config.Variable;
 import org.ecrpushpipe.console.Console;
+import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.errors.ExitCode;
 import org.ecrpushpipe.errors.PipeException;
 
@@ -25,6 +26,15 @@ public final class PipeLauncher {
     }
 
     public static int launch(String[] args, Map<String, String> env, Path workingDirectory, PrintStream out) {
+        return launch(args, env, workingDirectory, out, new Cancellation());
+    }
+
+    /**
+     * @param run cancelled from outside (SIGTERM) to stop the run: the build or push in progress is abandoned, the
+     *            failure is reported, and this returns
+     */
+    public static int launch(String[] args, Map<String, String> env, Path workingDirectory, PrintStream out,
+                             Cancellation run) {
         Console console = new Console(out, ConfigReader.colorRequested(env), ConfigReader.debugRequested(env));
         for (Variable variable : Variable.values()) {
             if (variable.secret()) {
@@ -33,7 +43,7 @@ public final class PipeLauncher {
         }
         OTHER_SECRETS.forEach(name -> console.addSecret(trim(env.get(name))));
 
-        CommandLine commandLine = new CommandLine(new PushCommand(env, workingDirectory, console));
+        CommandLine commandLine = new CommandLine(new PushCommand(env, workingDirectory, console, run));
         commandLine.setOut(console.writer());
         commandLine.setErr(console.writer());
         commandLine.getCommandSpec().usageMessage().footer(variablesHelp());

@@ -9,8 +9,10 @@ import org.ecrpushpipe.config.ConfigReader;
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.console.Console;
+import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.errors.ExitCode;
+import org.ecrpushpipe.publish.PublishRequest;
 import org.ecrpushpipe.publish.PublishResult;
 import org.ecrpushpipe.publish.Publisher;
 import org.ecrpushpipe.registry.ecr.EcrRegistry;
@@ -29,11 +31,14 @@ public class PushCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final Path workingDirectory;
     private final Console console;
+    private final Cancellation run;
 
-    PushCommand(Map<String, String> env, Path workingDirectory, Console console) {
+    /** @param run cancelled when the run must stop (the launcher cancels it on SIGTERM) */
+    PushCommand(Map<String, String> env, Path workingDirectory, Console console, Cancellation run) {
         this.env = env;
         this.workingDirectory = workingDirectory;
         this.console = console;
+        this.run = run;
     }
 
     /** Runs a task on a daemon thread of its own, so a failed run never waits for it to exit. */
@@ -62,7 +67,8 @@ public class PushCommand implements Callable<Integer> {
             try (EcrRegistry registry = new EcrRegistry(settings);
                  DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
                 PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
-                        d -> Thread.sleep(d.toMillis()), System::nanoTime, PushCommand::inBackground).publish(config);
+                        run::sleep, System::nanoTime, PushCommand::inBackground, run)
+                        .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
                 console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
                         result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
                         result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));

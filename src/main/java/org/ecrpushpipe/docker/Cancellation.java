@@ -32,6 +32,7 @@ public final class Cancellation {
                 return;
             }
             cancelled = true;
+            notifyAll();
             toRun = List.copyOf(actions);
             actions.clear();
         }
@@ -40,5 +41,13 @@ public final class Cancellation {
 
     public synchronized boolean isCancelled() {
         return cancelled;
+    }
+
+    /** Waits for {@code duration}, or less when cancelled meanwhile (then the caller sees {@link #isCancelled()}). */
+    public synchronized void sleep(java.time.Duration duration) throws InterruptedException {
+        long deadline = System.nanoTime() + duration.toNanos();
+        for (long left = duration.toNanos(); !cancelled && left > 0; left = deadline - System.nanoTime()) {
+            wait(Math.max(1, left / 1_000_000));
+        }
     }
 }

@@ -2,13 +2,15 @@ package org.ecrpushpipe.docker;
 
 import java.util.function.Consumer;
 
-import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
 
 /**
- * The Docker engine of the pipeline step: the pipe builds, tags and pushes through it. Implementations translate
- * their library's failures into {@link org.ecrpushpipe.errors.PipeException}s, except push failures, which come
- * back as a {@link PushOutcome.Failed} so the caller decides what to retry.
+ * The Docker engine of the pipeline step: the pipe builds, tags and pushes through it. Implementations classify
+ * their library's failures at this boundary: a failed push comes back as a {@link PushOutcome.Failed} with its
+ * {@link org.ecrpushpipe.errors.PushProblem}, so the caller decides what to retry; other failures are thrown as the
+ * {@link org.ecrpushpipe.errors.PipeException} that {@link org.ecrpushpipe.errors.Failures} words for their kind.
  */
 public interface DockerEngine extends AutoCloseable {
 
@@ -25,17 +27,19 @@ public interface DockerEngine extends AutoCloseable {
      * @param cancellation stops the build (the engine is told, and abandons it) when cancelled
      * @return the built image's full id ({@code sha256:…}), which is also its config digest in a registry
      */
-    String build(BuildRequest request, Consumer<String> output, Cancellation cancellation);
+    Digest build(BuildRequest request, Consumer<String> output, Cancellation cancellation);
 
-    /** Points {@code repository:tag} at an image. */
-    void tag(String imageId, String repository, Tag tag);
+    /** Points {@code reference} at an image. */
+    void tag(Digest imageId, ImageReference reference);
 
     /**
-     * Pushes {@code repository:tag} with the given credentials, passed with the request only.
+     * Pushes {@code reference} with the given credentials, passed with the request only.
      *
-     * @param progress receives progress lines
+     * @param progress     receives progress lines
+     * @param cancellation stops the push (the engine abandons it; a manifest not yet sent is never sent)
      */
-    PushOutcome push(String repository, Tag tag, RegistryCredentials credentials, Consumer<String> progress);
+    PushOutcome push(ImageReference reference, RegistryCredentials credentials, Consumer<String> progress,
+                     Cancellation cancellation);
 
     @Override
     void close();

@@ -12,7 +12,9 @@ public enum ExitCode {
     DOCKER_ENGINE(4, "the Docker engine cannot be reached, or failed outside the build itself"),
     BUILD(5, "the image build failed"),
     PUSH(6, "the push failed: the repository is missing, ECR or the registry refused or could not be reached,"
-            + " or the registry holds another digest than the one pushed");
+            + " or the registry holds another digest than the one pushed"),
+    CANCELLED(143, "the run was stopped (SIGTERM, as Bitbucket sends when a step is stopped, or Ctrl-C); no tag"
+            + " points at a partial image");
 
     private final int code;
     private final String meaning;

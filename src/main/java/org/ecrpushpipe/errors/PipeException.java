@@ -9,7 +9,7 @@ import java.util.List;
  */
 public abstract sealed class PipeException extends RuntimeException
         permits PipeException.Configuration, PipeException.Authentication, PipeException.DockerEngine,
-        PipeException.Build, PipeException.Push {
+        PipeException.Build, PipeException.Push, PipeException.Cancelled {
 
     private final String hint;
 
@@ -95,6 +95,18 @@ public abstract sealed class PipeException extends RuntimeException
         @Override
         public ExitCode exitCode() {
             return ExitCode.PUSH;
+        }
+    }
+
+    /** The run was stopped from outside (SIGTERM, Ctrl-C) before it was done. */
+    public static final class Cancelled extends PipeException {
+        public Cancelled(String cause, String hint, Throwable origin) {
+            super(cause, hint, origin);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.CANCELLED;
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.ecrpushpipe.publish;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -11,14 +12,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
-import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
-import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.Failures;
+import org.ecrpushpipe.errors.PushProblem;
 import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
 import org.ecrpushpipe.registry.TagAndDigest;
@@ -28,11 +31,14 @@ import org.ecrpushpipe.registry.TaggedImage;
  * The pipe's use case: check the engine, log in, check the repository, build, tag, push every tag, and verify
  * that the registry holds the pushed digest for each. It talks to the outside only through
  * {@link ContainerRegistry} and {@link DockerEngine}, and holds the decisions: the order tags are pushed in,
- * which failures are retried, when to log in again.
+ * which failures are retried (on their {@link PushProblem}, never on their wording), when to log in again, and
+ * when to stop because the run was cancelled. Every failure it reports is worded by {@link Failures}.
  */
 public final class Publisher {
     /** Attempts per tag for failures that look transient (5xx, EOF, throttling). */
     static final int MAX_ATTEMPTS = 4;
+    /** Pushes of one tag when another run on the same engine keeps tagging the same name. */
+    static final int SAME_NAME_ATTEMPTS = 4;
 
     /** Tags that move with every build: pushed last, so a failure never leaves them ahead of the fixed tags. */
     private static final List<String> MOVING_TAGS = List.of("latest");
@@ -43,6 +49,9 @@ public final class Publisher {
     private final Sleeper sleeper;
     private final LongSupplier nanoTime;
     private final Executor background;
+    private final Cancellation run;
+    /** The region of the run's registry, for messages. */
+    private volatile String region;
     /** The registry login of this run, renewed when the registry says it expired. */
     private volatile RegistryCredentials credentials;
 
@@ -54,34 +63,40 @@ public final class Publisher {
 
     /**
      * @param background runs the ECR side of the run while the engine builds (a direct executor runs it first)
+     * @param run        cancelled when the run must stop (SIGTERM): the build or push in progress is abandoned,
+     *                   and nothing further is pushed
      */
     public Publisher(ContainerRegistry registry, DockerEngine engine, PublishEvents events, Sleeper sleeper,
-                     LongSupplier nanoTime, Executor background) {
+                     LongSupplier nanoTime, Executor background, Cancellation run) {
         this.registry = registry;
         this.engine = engine;
         this.events = events;
         this.sleeper = sleeper;
         this.nanoTime = nanoTime;
         this.background = background;
+        this.run = run;
     }
 
-    public PublishResult publish(PipeConfig config) {
+    public PublishResult publish(PublishRequest request) {
         events.info("Using the Docker engine at " + engine.address() + ".");
-        events.info("Logging in to Amazon ECR in " + config.region() + ".");
-        String repositoryName = config.image().repository();
+        events.info("Logging in to Amazon ECR in " + request.region() + ".");
+        String repositoryName = request.image().repository();
+        region = request.region();
 
         // The ECR side (SDK client, login, repository) and the engine side (ping, build) overlap: on a re-run
         // with nothing to build, the build is over before ECR has answered. Build output waits until ECR has
         // said yes; a refusal stops the build and drops its output, so a push that cannot succeed is reported
         // as such, not as a build.
         Cancellation stopBuild = new Cancellation();
+        run.onCancel(stopBuild::cancel);
         HeldLines output = new HeldLines(events::buildOutput);
         CompletableFuture<Repository> ecrSide = CompletableFuture.supplyAsync(() -> {
             login();
-            return registry.repository(repositoryName).orElseThrow(() -> new PipeException.Push(
-                    "The repository '" + repositoryName + "' does not exist in " + registryHost(config) + ".",
-                    "create it in ECR (region " + config.region() + "), and check that IMAGE names it", null));
+            return registry.repository(repositoryName).orElseThrow(() -> Failures.repositoryMissing(repositoryName,
+                    registryHost(request), request.region(), null));
         }, background);
+        // a cancelled run does not wait for ECR to answer
+        run.onCancel(() -> ecrSide.completeExceptionally(Failures.cancelled("logging in to Amazon ECR")));
         ecrSide.whenComplete((repository, failure) -> {
             if (failure == null) {
                 output.release();
@@ -94,13 +109,15 @@ public final class Publisher {
         if (ecrSide.isCompletedExceptionally()) {
             awaitEcrSide(ecrSide); // ECR has already said no: nothing to build for
         }
+        stopIfCancelled("starting the build");
 
-        events.info("Building " + config.build().dockerfile() + " in " + config.build().directory() + ".");
+        events.info("Building " + request.build().dockerfile() + " in " + request.build().directory() + ".");
         long buildStart = nanoTime.getAsLong();
-        String imageId;
+        Digest imageId;
         try {
-            imageId = engine.build(new BuildRequest(config.build()), output, stopBuild);
+            imageId = engine.build(new BuildRequest(request.build()), output, stopBuild);
         } catch (RuntimeException buildFailure) {
+            stopIfCancelled("building the image"); // a cancelled run says so, whatever the stopped build said
             awaitEcrSide(ecrSide); // a login or repository failure explains the run better than the stopped build
             output.release();
             throw buildFailure;
@@ -109,26 +126,29 @@ public final class Publisher {
         Repository repository = awaitEcrSide(ecrSide);
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
         events.info("Built image " + imageId + ".");
-        String repositoryUri = registryHost(config) + "/" + repositoryName;
+        String host = registryHost(request);
+        String repositoryUri = host + "/" + repositoryName;
 
-        List<Tag> order = pushOrder(config.tags());
+        List<Tag> order = pushOrder(request.tags());
         List<Tag> toPush = new ArrayList<>();
         List<PushedTag> pushed = new ArrayList<>();
-        checkImmutableTags(repository, order, imageId, repositoryUri, toPush, pushed);
+        checkImmutableTags(repository, host, order, imageId, toPush, pushed);
 
         long pushStart = nanoTime.getAsLong();
         // The first tag goes through the engine (layers, then the manifest); every further tag is the same manifest,
         // so the registry stores it under that tag too: no upload, the same digest, one request per tag.
-        String digest = null;
+        Digest digest = null;
         for (Tag tag : toPush) {
+            ImageReference reference = new ImageReference(host, repositoryName, tag);
+            stopIfCancelled("pushing " + reference);
             PushedTag verified;
             if (digest == null) {
-                events.info("Pushing " + repositoryUri + ":" + tag + ".");
-                verified = pushThisImage(repository, repositoryUri, tag, imageId);
+                events.info("Pushing " + reference + ".");
+                verified = pushThisImage(repository, reference, imageId);
                 digest = verified.digest();
             } else {
-                events.info("Tagging " + repositoryUri + ":" + tag + " in the registry (the same manifest, nothing to upload).");
-                verified = tagInRegistry(repository, repositoryUri, tag, digest, imageId);
+                events.info("Tagging " + reference + " in the registry (the same manifest, nothing to upload).");
+                verified = tagInRegistry(repository, reference, digest, imageId);
             }
             pushed.add(verified);
             events.pushed(verified);
@@ -137,21 +157,25 @@ public final class Publisher {
         return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);
     }
 
+    /** Throws the cancellation failure when the run was cancelled. */
+    private void stopIfCancelled(String doing) {
+        if (run.isCancelled()) {
+            throw Failures.cancelled(doing);
+        }
+    }
+
     /** Adds a tag to the pushed manifest on the registry's side, and checks what the tag then holds. */
-    private PushedTag tagInRegistry(Repository repository, String repositoryUri, Tag tag, String digest, String imageId) {
-        String reference = repositoryUri + ":" + tag;
-        TaggedImage held = registry.addTag(repository.name(), digest, tag);
+    private PushedTag tagInRegistry(Repository repository, ImageReference reference, Digest digest, Digest imageId) {
+        TaggedImage held = registry.addTag(repository.name(), digest, reference.tag());
         if (!held.manifestDigest().equals(digest)) {
-            throw new PipeException.Push("The immutable tag " + reference + " already holds another image ("
-                    + held.manifestDigest() + ") than this build (" + imageId + ").",
-                    "give this build a new tag (e.g. the commit), or make the repository's tags mutable", null);
+            throw Failures.immutableTagHeld(reference.toString(), held.manifestDigest().value(), imageId.value());
         }
         return new PushedTag(reference, digest, false);
     }
 
     /** The registry host: the one IMAGE names, else the one ECR's login names (a bare repository name). */
-    private String registryHost(PipeConfig config) {
-        return config.image().registry().map(r -> r.host()).orElseGet(() -> credentials.registryHost());
+    private String registryHost(PublishRequest request) {
+        return request.image().registry().map(r -> r.host()).orElseGet(() -> credentials.registryHost());
     }
 
     /** The ECR side's repository, or its failure rethrown as it was. */
@@ -173,46 +197,36 @@ public final class Publisher {
      * then this image is tagged and pushed again. A tag that names another manifest afterwards was moved by another
      * run pushing the same tag: that fails the run rather than report another run's image as ours.
      */
-    private PushedTag pushThisImage(Repository repository, String repositoryUri, Tag tag, String imageId) {
-        String reference = repositoryUri + ":" + tag;
+    private PushedTag pushThisImage(Repository repository, ImageReference reference, Digest imageId) {
         for (int attempt = 1; ; attempt++) {
-            engine.tag(imageId, repositoryUri, tag);
-            Pushed result = pushWithRetries(repository, repositoryUri, tag, imageId);
+            engine.tag(imageId, reference);
+            Pushed result = pushWithRetries(repository, reference, imageId);
             if (result.alreadyThere()) {
                 return result.tag();
             }
-            String digest = result.tag().digest();
-            TagAndDigest held = registry.images(repository.name(), tag, digest);
+            Digest digest = result.tag().digest();
+            TagAndDigest held = registry.images(repository.name(), reference.tag(), digest);
             if (held.digest().isEmpty()) {
-                throw new PipeException.Push("The registry reports no manifest " + digest + " right after it was"
-                        + " pushed as " + reference + ".",
-                        "another job may have deleted it; run the step again", null);
+                throw Failures.imageGone(digest.value(), reference.toString());
             }
-            Optional<String> pushedImage = held.digest().get().imageId();
+            Optional<Digest> pushedImage = held.digest().get().imageId();
             if (!pushedImage.equals(Optional.of(imageId))) {
-                if (attempt < MAX_ATTEMPTS) {
-                    events.warning("The engine pushed another image (" + pushedImage.orElse("unknown") + ") as "
-                            + reference + ": another run on this Docker engine tagged the same name meanwhile."
+                String other = pushedImage.map(Digest::value).orElse("unknown");
+                if (attempt < SAME_NAME_ATTEMPTS) {
+                    events.warning("The engine pushed another image (" + other + ") as " + reference
+                            + ": another run on this Docker engine tagged the same name meanwhile."
                             + " Pushing this build's image (" + imageId + ") again.");
                     continue;
                 }
-                throw new PipeException.Push("The Docker engine kept pushing another image than this build ("
-                        + imageId + ") as " + reference + "; the registry holds " + digest + " (image "
-                        + pushedImage.orElse("unknown") + ") from another run.",
-                        "runs on one Docker engine must not push the same tag at once: give each build its own tag"
-                                + " (e.g. $BITBUCKET_BUILD_NUMBER)", null);
+                throw Failures.enginePushedAnotherImage(reference.toString(), imageId.value(), digest.value(), other);
             }
             if (held.tag().isEmpty()) {
-                throw new PipeException.Push("The registry reports no image for " + reference
-                        + " right after the push of " + digest + ".",
-                        "another job may have deleted it; run the step again", null);
+                throw Failures.tagGone(reference.toString(), digest.value());
             }
-            if (!held.tag().get().manifestDigest().equals(digest)) {
-                TaggedImage other = held.tag().get();
-                throw new PipeException.Push("The registry holds " + other.manifestDigest() + " (image "
-                        + other.imageId().orElse("unknown") + ") for " + reference + ", not this build's "
-                        + digest + " (image " + imageId + "): another run pushed the same tag after this one.",
-                        "give each build a unique tag, or run such steps one after the other", null);
+            TaggedImage now = held.tag().get();
+            if (!now.manifestDigest().equals(digest)) {
+                throw Failures.tagMovedByAnotherRun(reference.toString(), now.manifestDigest().value(),
+                        now.imageId().map(Digest::value).orElse("unknown"), digest.value(), imageId.value());
             }
             return new PushedTag(reference, digest, false);
         }
@@ -223,7 +237,7 @@ public final class Publisher {
      * and then fails on another: a tag that already holds this very image needs no push (a re-run succeeds); a
      * tag that holds another image fails the run now, naming both.
      */
-    private void checkImmutableTags(Repository repository, List<Tag> order, String imageId, String repositoryUri,
+    private void checkImmutableTags(Repository repository, String host, List<Tag> order, Digest imageId,
                                     List<Tag> toPush, List<PushedTag> alreadyThere) {
         List<String> conflicts = new ArrayList<>();
         for (Tag tag : order) {
@@ -232,7 +246,8 @@ public final class Publisher {
             if (existing.isEmpty()) {
                 toPush.add(tag);
             } else if (existing.get().imageId().filter(imageId::equals).isPresent()) {
-                PushedTag same = new PushedTag(repositoryUri + ":" + tag, existing.get().manifestDigest(), true);
+                PushedTag same = new PushedTag(new ImageReference(host, repository.name(), tag),
+                        existing.get().manifestDigest(), true);
                 events.info("The immutable tag " + same.reference() + " already holds this image; nothing to push.");
                 alreadyThere.add(same);
                 events.pushed(same);
@@ -241,11 +256,7 @@ public final class Publisher {
             }
         }
         if (!conflicts.isEmpty()) {
-            throw new PipeException.Push("The immutable tag" + (conflicts.size() == 1 ? " " : "s ")
-                    + String.join(", ", conflicts) + " of " + repositoryUri
-                    + " already hold" + (conflicts.size() == 1 ? "s" : "") + " another image than this build ("
-                    + imageId + "); nothing was pushed.",
-                    "give this build a new tag (e.g. the commit), or make the repository's tags mutable", null);
+            throw Failures.immutableTagsHeld(conflicts, host + "/" + repository.name(), imageId.value());
         }
     }
 
@@ -262,7 +273,7 @@ public final class Publisher {
         String password = credentials.password().reveal();
         events.secret(password);
         events.secret(Base64.getEncoder().encodeToString((credentials.username() + ":" + password)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .getBytes(StandardCharsets.UTF_8)));
         events.debug("Logged in to " + credentials.registryHost() + " until " + credentials.expiresAt() + ".");
         return credentials;
     }
@@ -271,48 +282,55 @@ public final class Publisher {
     private record Pushed(PushedTag tag, boolean alreadyThere) {
     }
 
-    private Pushed pushWithRetries(Repository repository, String repositoryUri, Tag tag, String imageId) {
-        String reference = repositoryUri + ":" + tag;
+    private Pushed pushWithRetries(Repository repository, ImageReference reference, Digest imageId) {
         boolean loggedInAgain = false;
         for (int attempt = 1; ; attempt++) {
-            PushOutcome outcome = engine.push(repositoryUri, tag, credentials, events::debug);
+            PushOutcome outcome = engine.push(reference, credentials, events::debug, run);
             if (outcome instanceof PushOutcome.Pushed ok) {
                 return new Pushed(new PushedTag(reference, ok.digest(), false), false);
             }
-            PushFailure failure = PushFailure.of(((PushOutcome.Failed) outcome).message());
-            String registryHost = repositoryUri.substring(0, repositoryUri.indexOf('/'));
-            if (failure.kind() == PushFailure.Kind.TOKEN_EXPIRED && !loggedInAgain) {
-                events.warning("The registry says the login expired; logging in again.");
-                login();
-                loggedInAgain = true;
-                attempt--;
-                continue;
-            }
-            if (failure.isImmutableTagRefusal()) {
-                // another job pushed the tag meanwhile, or an earlier attempt's manifest was accepted before the
-                // connection dropped: the tag's content decides
-                Optional<TaggedImage> existing = registry.image(repository.name(), tag);
-                if (existing.isPresent() && existing.get().imageId().filter(imageId::equals).isPresent()) {
-                    events.info("The immutable tag " + reference + " already holds this image.");
-                    return new Pushed(new PushedTag(reference, existing.get().manifestDigest(), true), true);
+            PushOutcome.Failed failure = (PushOutcome.Failed) outcome;
+            switch (failure.problem()) {
+                case LOGIN_EXPIRED -> {
+                    if (!loggedInAgain) {
+                        events.warning("The registry says the login expired; logging in again.");
+                        login();
+                        loggedInAgain = true;
+                        attempt--;
+                        continue;
+                    }
                 }
-                throw new PipeException.Push("The immutable tag " + reference + " already holds another image ("
-                        + existing.map(TaggedImage::manifestDigest).orElse("unknown digest") + ") than this build ("
-                        + imageId + ").",
-                        "give this build a new tag (e.g. the commit), or make the repository's tags mutable", null);
+                case TAG_IMMUTABLE -> {
+                    // another job pushed the tag meanwhile, or an earlier attempt's manifest was accepted before the
+                    // connection dropped: the tag's content decides
+                    Optional<TaggedImage> existing = registry.image(repository.name(), reference.tag());
+                    if (existing.isPresent() && existing.get().imageId().filter(imageId::equals).isPresent()) {
+                        events.info("The immutable tag " + reference + " already holds this image.");
+                        return new Pushed(new PushedTag(reference, existing.get().manifestDigest(), true), true);
+                    }
+                    throw Failures.immutableTagHeld(reference.toString(), existing.map(TaggedImage::manifestDigest)
+                            .map(Digest::value).orElse("unknown digest"), imageId.value());
+                }
+                case REPOSITORY_MISSING -> throw Failures.repositoryMissing(repository.name(),
+                        reference.registryHost(), region, null);
+                case CANCELLED -> throw Failures.cancelled("pushing " + reference);
+                default -> {
+                }
             }
-            if (failure.kind() != PushFailure.Kind.TRANSIENT || attempt >= MAX_ATTEMPTS) {
-                throw failure.translate(reference, registryHost, repository.name());
+            if (!failure.problem().isTransient() || attempt >= MAX_ATTEMPTS) {
+                throw Failures.pushFailed(failure.problem(), reference.toString(), reference.registryHost(),
+                        failure.detail(), failure.deniedAction(), attempt);
             }
             Duration wait = Duration.ofSeconds(1L << (attempt - 1));
-            events.warning("Push of " + reference + " failed (" + failure.message() + "); retrying in "
+            events.warning("Push of " + reference + " failed (" + failure.detail() + "); retrying in "
                     + wait.toSeconds() + " s (attempt " + (attempt + 1) + " of " + MAX_ATTEMPTS + ").");
             try {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new PipeException.Push("Interrupted while pushing " + reference + ".", "", e);
+                throw Failures.interrupted("pushing " + reference, e);
             }
+            stopIfCancelled("pushing " + reference);
         }
     }
 }

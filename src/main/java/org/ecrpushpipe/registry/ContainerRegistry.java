@@ -6,8 +6,8 @@ import org.ecrpushpipe.config.Tag;
 
 /**
  * The registry's control plane: logging in, and the facts about repositories and images that the pipe checks
- * before and after a push. Implementations translate their library's failures into
- * {@link org.ecrpushpipe.errors.PipeException}s.
+ * before and after a push. Implementations classify their library's failures at this boundary and throw the
+ * {@link org.ecrpushpipe.errors.PipeException} that {@link org.ecrpushpipe.errors.Failures} words for each kind.
  */
 public interface ContainerRegistry {
 
@@ -29,14 +29,14 @@ public interface ContainerRegistry {
     Optional<TaggedImage> image(String repository, Tag tag);
 
     /** What a tag and a manifest digest stand for now, in one request. */
-    TagAndDigest images(String repository, Tag tag, String manifestDigest);
+    TagAndDigest images(String repository, Tag tag, Digest manifestDigest);
 
     /**
      * Points {@code tag} at the image the repository already holds under {@code manifestDigest}, on the registry's
      * side: the same manifest is stored under the tag, so nothing is uploaded and the digest stays the same.
      *
      * @return what the tag now points at
-     * @throws org.ecrpushpipe.errors.PipeException.Push when an immutable tag already holds another image
+     * @return what the tag now points at: another manifest when an immutable tag already held one
      */
-    TaggedImage addTag(String repository, String manifestDigest, Tag tag);
+    TaggedImage addTag(String repository, Digest manifestDigest, Tag tag);
 }

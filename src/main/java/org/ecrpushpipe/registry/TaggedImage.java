@@ -9,5 +9,5 @@ import java.util.Optional;
  * @param imageId        the digest of the image's configuration, which is the image id a Docker engine shows
  *                       for it; empty when the tag names a manifest list or an artifact
  */
-public record TaggedImage(String manifestDigest, Optional<String> imageId) {
+public record TaggedImage(Digest manifestDigest, Optional<Digest> imageId) {
 }

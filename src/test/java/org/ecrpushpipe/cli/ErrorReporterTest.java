@@ -35,8 +35,9 @@ class ErrorReporterTest {
         assertEquals(ExitCode.DOCKER_ENGINE.code(), report(new PipeException.DockerEngine("a", "h", null), false));
         assertEquals(ExitCode.BUILD.code(), report(new PipeException.Build("a", "h", null), false));
         assertEquals(ExitCode.PUSH.code(), report(new PipeException.Push("a", "h", null), false));
+        assertEquals(ExitCode.CANCELLED.code(), report(new PipeException.Cancelled("a", "h", null), false));
         assertEquals(ExitCode.UNEXPECTED.code(), report(new IllegalStateException("boom"), false));
-        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), java.util.Arrays.stream(ExitCode.values()).map(ExitCode::code).toList());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 143), java.util.Arrays.stream(ExitCode.values()).map(ExitCode::code).toList());
     }
 
     @Test

@@ -210,7 +210,7 @@ class DockerignoreConformanceTest {
         images.add(cli.imageId());
 
         List<String> output = new ArrayList<>();
-        String pipeImage = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add, new Cancellation());
+        String pipeImage = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add, new Cancellation()).value();
         images.add(pipeImage);
         if (!pipeImage.equals(cli.imageId())) {
             fail("the pipe's build did not reuse docker build's cache: the contexts differ.\n docker build /ctx: "
@@ -223,7 +223,7 @@ class DockerignoreConformanceTest {
     void theExcludedSecretIsNotInThePipesImage() throws Exception {
         Case c = cases().findFirst().orElseThrow();
         Path dir = context(c);
-        String image = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), l -> { }, new Cancellation());
+        String image = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), l -> { }, new Cancellation()).value();
         images.add(image);
         Map<String, String> files = listing(image);
         assertFalse(files.containsKey("ctx/secret.env"), files.toString());
@@ -242,7 +242,7 @@ class DockerignoreConformanceTest {
         assertEquals(0, cli.exitCode(), cli.output());
         images.add(cli.imageId());
         List<String> output = new ArrayList<>();
-        String pipeImage = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add, new Cancellation());
+        String pipeImage = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add, new Cancellation()).value();
         images.add(pipeImage);
         assertEquals(cli.imageId(), pipeImage, String.join("\n", output));
         long steps = output.stream().filter(l -> l.startsWith("Step ") && !l.contains(" : FROM ")).count();

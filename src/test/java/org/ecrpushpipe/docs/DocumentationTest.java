@@ -27,7 +27,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 /** README, pipe.yml and the code say the same things about variables and exit codes. */
 class DocumentationTest {
     private static final Pattern VARIABLE_ROW = Pattern.compile("(?m)^\\| ([A-Z_]+)( \\(\\*{1,2}\\))? \\| (.*) \\|$");
-    private static final Pattern EXIT_ROW = Pattern.compile("(?m)^\\| (\\d) \\| (.*) \\|$");
+    private static final Pattern EXIT_ROW = Pattern.compile("(?m)^\\| (\\d+) \\| (.*) \\|$");
 
     private static String readme() throws IOException {
         return Files.readString(Path.of("README.md"));

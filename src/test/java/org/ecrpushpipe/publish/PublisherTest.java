@@ -19,9 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import org.ecrpushpipe.config.AwsCredentials;
 import org.ecrpushpipe.config.ImageRef;
-import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
@@ -30,7 +28,10 @@ import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.PushProblem;
 import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
 import org.ecrpushpipe.registry.TagAndDigest;
@@ -42,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The use case's decisions, with hand-written fakes of the registry and the engine. */
 class PublisherTest {
     private static final String HOST = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com";
-    private static final String DIGEST = "sha256:" + "a".repeat(64);
+    private static final Digest DIGEST = Digest.of("sha256:" + "a".repeat(64));
+    private static final Digest IMAGE = Digest.of("sha256:image");
+    private static final Digest OTHER = Digest.of("sha256:other");
 
     private final FakeRegistry registry = new FakeRegistry();
     private final FakeEngine engine = new FakeEngine();
@@ -58,12 +61,10 @@ class PublisherTest {
         Files.writeString(context.resolve("Dockerfile"), "FROM scratch\n");
     }
 
-    private PipeConfig config(String... tags) {
+    private PublishRequest config(String... tags) {
         try {
-            return new PipeConfig(new AwsCredentials(Secret.of("AKIA"), Secret.of("s"), Optional.empty()),
-                    "ap-southeast-1", ImageRef.parse("my-service"), List.of(tags).stream().map(Tag::new).toList(),
-                    BuildContext.scan(context, "Dockerfile"), "tcp://127.0.0.1:2375", Optional.empty(),
-                    Optional.empty(), false);
+            return new PublishRequest(ImageRef.parse("my-service"), "ap-southeast-1",
+                    List.of(tags).stream().map(Tag::new).toList(), BuildContext.scan(context, "Dockerfile"));
         } catch (BuildContext.Unusable e) {
             throw new AssertionError(e);
         }
@@ -73,7 +74,9 @@ class PublisherTest {
     private Runnable ecrSide;
     private boolean deferEcrSide;
 
-    private PublishResult publish(PipeConfig config) {
+    private final Cancellation run = new Cancellation();
+
+    private PublishResult publish(PublishRequest config) {
         long[] clock = {0};
         return new Publisher(registry, engine, new RecordingEvents(events), sleeps::add,
                 () -> clock[0] += 1_000_000_000L, task -> {
@@ -82,7 +85,7 @@ class PublisherTest {
                     } else {
                         task.run();
                     }
-                }).publish(config);
+                }, run).publish(config);
     }
 
     @Test
@@ -132,7 +135,7 @@ class PublisherTest {
         assertEquals(List.of("1.0"), engine.pushed, "the first tag goes through the engine");
         assertEquals(List.of("stable", "latest"), registry.taggedInRegistry, "the others are added in the registry");
         assertEquals(List.of(HOST + "/my-service:1.0", HOST + "/my-service:stable", HOST + "/my-service:latest"),
-                result.tags().stream().map(PushedTag::reference).toList());
+                result.tags().stream().map(t -> t.reference().toString()).toList());
         assertEquals(List.of("1.0"), registry.verified);
         assertTrue(events.contains("pushed " + HOST + "/my-service:latest " + DIGEST));
         assertTrue(events.contains("secret pw-1"), "the registry password is registered for masking");
@@ -149,8 +152,8 @@ class PublisherTest {
 
     @Test
     void transientFailuresAreRetriedWithBackoff() {
-        engine.outcomes.add(new PushOutcome.Failed("received unexpected HTTP status: 500 Internal Server Error"));
-        engine.outcomes.add(new PushOutcome.Failed("EOF"));
+        engine.outcomes.add(new PushOutcome.Failed(PushProblem.TRANSIENT, "received unexpected HTTP status: 500"));
+        engine.outcomes.add(new PushOutcome.Failed(PushProblem.TRANSIENT, "EOF"));
         publish(config("1.0"));
         assertEquals(List.of("1.0", "1.0", "1.0"), engine.pushed);
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), sleeps);
@@ -159,7 +162,7 @@ class PublisherTest {
     @Test
     void persistentTransientFailureGivesUpAfterMaxAttempts() {
         for (int i = 0; i < Publisher.MAX_ATTEMPTS; i++) {
-            engine.outcomes.add(new PushOutcome.Failed("toomanyrequests: Rate exceeded"));
+            engine.outcomes.add(new PushOutcome.Failed(PushProblem.TRANSIENT, "toomanyrequests: Rate exceeded"));
         }
         PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
         assertTrue(e.getMessage().startsWith("Pushing " + HOST + "/my-service:1.0 kept failing"), e.getMessage());
@@ -168,7 +171,7 @@ class PublisherTest {
 
     @Test
     void expiredTokenLogsInAgainOnce() {
-        engine.outcomes.add(new PushOutcome.Failed(
+        engine.outcomes.add(new PushOutcome.Failed(PushProblem.LOGIN_EXPIRED,
                 "denied: Your authorization token has expired. Reauthenticate and try again."));
         publish(config("1.0"));
         assertEquals(2, registry.logins);
@@ -177,20 +180,19 @@ class PublisherTest {
 
     @Test
     void finalFailuresAreTranslatedWithoutRetry() {
-        engine.outcomes.add(new PushOutcome.Failed("name unknown: The repository with name 'my-service' does not"
-                + " exist in the registry with id '123456789012'"));
+        engine.outcomes.add(new PushOutcome.Failed(PushProblem.REPOSITORY_MISSING, "name unknown: The repository"
+                + " with name 'my-service' does not exist in the registry with id '123456789012'"));
         PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
-        assertEquals("The repository 'my-service' does not exist in " + HOST, e.getMessage());
+        assertEquals("The repository 'my-service' does not exist in " + HOST + ".", e.getMessage());
         assertEquals(1, engine.pushed.size());
         assertTrue(sleeps.isEmpty());
     }
 
     @Test
     void missingIamPermissionIsAnAuthenticationFailureNamingTheAction() {
-        engine.outcomes.add(new PushOutcome.Failed("denied: User: arn:aws:iam::123456789012:user/ci is not"
-                + " authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:ap-southeast-1:"
-                + "123456789012:repository/my-service because no identity-based policy allows the"
-                + " ecr:InitiateLayerUpload action"));
+        engine.outcomes.add(new PushOutcome.Failed(PushProblem.DENIED, "denied: User: arn:aws:iam::123456789012:"
+                + "user/ci is not authorized to perform: ecr:InitiateLayerUpload on resource: …",
+                Optional.of("ecr:InitiateLayerUpload")));
         PipeException e = assertThrows(PipeException.Authentication.class, () -> publish(config("1.0")));
         assertTrue(e.getMessage().endsWith("the IAM policy lacks ecr:InitiateLayerUpload"), e.getMessage());
     }
@@ -198,7 +200,7 @@ class PublisherTest {
     @Test
     void aTagMovedByAnotherRunAfterThePushFailsTheRun() {
         engine.onPush = () -> registry.afterPush = tag -> registry.existing.put(tag.value(),
-                new TaggedImage("sha256:" + "b".repeat(64), Optional.of("sha256:other")));
+                new TaggedImage(Digest.of("sha256:" + "b".repeat(64)), Optional.of(OTHER)));
         PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
         assertEquals("The registry holds sha256:" + "b".repeat(64) + " (image sha256:other) for " + HOST
                 + "/my-service:1.0, not this build's " + DIGEST + " (image sha256:image): another run pushed the same"
@@ -214,10 +216,10 @@ class PublisherTest {
     @Test
     void anotherRunsImagePushedUnderOurNameIsPushedAgainAsThisBuild() {
         // the engine pushed the image another run had just tagged with the same name: its config is not ours
-        registry.pushedImages.add("sha256:other");
+        registry.pushedImages.add(OTHER);
         PublishResult result = publish(config("race"));
         assertEquals(List.of("race", "race"), engine.pushed, "tagged and pushed again");
-        assertEquals(List.of("sha256:image", "sha256:image"), engine.taggedImages, "always this build's image");
+        assertEquals(List.of(IMAGE, IMAGE), engine.taggedImages, "always this build's image");
         assertTrue(events.stream().anyMatch(e -> e.startsWith("warning The engine pushed another image (sha256:other)"
                 + " as " + HOST + "/my-service:race: another run on this Docker engine tagged the same name")), events.toString());
         assertEquals(List.of(DIGEST), result.tags().stream().map(PushedTag::digest).toList());
@@ -225,8 +227,8 @@ class PublisherTest {
 
     @Test
     void anEngineThatKeepsPushingAnotherImageFailsClearly() {
-        for (int i = 0; i < Publisher.MAX_ATTEMPTS; i++) {
-            registry.pushedImages.add("sha256:other");
+        for (int i = 0; i < Publisher.SAME_NAME_ATTEMPTS; i++) {
+            registry.pushedImages.add(OTHER);
         }
         PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("race")));
         assertTrue(e.getMessage().startsWith("The Docker engine kept pushing another image than this build"
@@ -237,11 +239,11 @@ class PublisherTest {
     @Test
     void immutableTagHoldingThisImageIsNotPushedAgain() {
         registry.mutability = "IMMUTABLE";
-        registry.existing.put("1.0", new TaggedImage(DIGEST, Optional.of("sha256:image")));
+        registry.existing.put("1.0", new TaggedImage(DIGEST, Optional.of(IMAGE)));
         PublishResult result = publish(config("1.0", "2.0"));
         assertEquals(List.of("2.0"), engine.pushed);
         assertEquals(List.of(HOST + "/my-service:1.0", HOST + "/my-service:2.0"),
-                result.tags().stream().map(PushedTag::reference).toList());
+                result.tags().stream().map(t -> t.reference().toString()).toList());
         assertTrue(events.contains("info The immutable tag " + HOST + "/my-service:1.0 already holds this image;"
                 + " nothing to push."), events.toString());
     }
@@ -249,7 +251,7 @@ class PublisherTest {
     @Test
     void immutableTagHoldingAnotherImageFailsBeforeAnyPush() {
         registry.mutability = "IMMUTABLE";
-        registry.existing.put("1.0", new TaggedImage("sha256:" + "c".repeat(64), Optional.of("sha256:other")));
+        registry.existing.put("1.0", new TaggedImage(Digest.of("sha256:" + "c".repeat(64)), Optional.of(OTHER)));
         PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("2.0", "1.0")));
         assertTrue(e.getMessage().startsWith("The immutable tag 1.0 (sha256:cccc"), e.getMessage());
         assertTrue(e.getMessage().endsWith("another image than this build (sha256:image); nothing was pushed."),
@@ -260,7 +262,7 @@ class PublisherTest {
     @Test
     void excludedTagsOfAnImmutableRepositoryMayMove() {
         registry.mutability = "IMMUTABLE_WITH_EXCLUSION";
-        registry.existing.put("dev-x", new TaggedImage("sha256:" + "c".repeat(64), Optional.of("sha256:other")));
+        registry.existing.put("dev-x", new TaggedImage(Digest.of("sha256:" + "c".repeat(64)), Optional.of(OTHER)));
         publish(config("dev-x"));
         assertEquals(List.of("dev-x"), engine.pushed);
     }
@@ -268,10 +270,11 @@ class PublisherTest {
     @Test
     void immutableRefusalDuringThePushIsSuccessWhenTheTagHoldsThisImage() {
         registry.mutability = "IMMUTABLE";
-        engine.outcomes.add(new PushOutcome.Failed("EOF"));
-        engine.outcomes.add(new PushOutcome.Failed("tag invalid: The image tag '1.0' already exists in the"
-                + " 'my-service' repository and cannot be overwritten because the repository is immutable."));
-        engine.onPush = () -> registry.existing.put("1.0", new TaggedImage(DIGEST, Optional.of("sha256:image")));
+        engine.outcomes.add(new PushOutcome.Failed(PushProblem.TRANSIENT, "EOF"));
+        engine.outcomes.add(new PushOutcome.Failed(PushProblem.TAG_IMMUTABLE, "tag invalid: The image tag '1.0'"
+                + " already exists in the 'my-service' repository and cannot be overwritten because the repository"
+                + " is immutable."));
+        engine.onPush = () -> registry.existing.put("1.0", new TaggedImage(DIGEST, Optional.of(IMAGE)));
         PublishResult result = publish(config("1.0"));
         assertEquals(List.of(DIGEST), result.tags().stream().map(PushedTag::digest).toList());
         assertEquals(2, engine.pushed.size());
@@ -295,17 +298,49 @@ class PublisherTest {
     }
 
     @Test
-    void failureClassification() {
-        assertEquals(PushFailure.Kind.TRANSIENT, PushFailure.of("Get \"http://x/v2/\": EOF").kind());
-        assertEquals(PushFailure.Kind.TRANSIENT, PushFailure.of("read: connection reset by peer").kind());
-        assertEquals(PushFailure.Kind.TRANSIENT, PushFailure.of("net/http: TLS handshake timeout").kind());
-        assertEquals(PushFailure.Kind.FINAL, PushFailure.of("no basic auth credentials").kind());
-        assertEquals(PushFailure.Kind.FINAL, PushFailure.of("tag invalid: The image tag '1' already exists in the"
-                + " 'r' repository and cannot be overwritten because the repository is immutable.").kind());
-        assertInstanceOf(PipeException.Authentication.class,
-                PushFailure.of("no basic auth credentials").translate("h/r:t", "h", "r"));
-        assertInstanceOf(PipeException.Authentication.class, PushFailure.of("denied: User: x is not authorized to"
-                + " perform: ecr:PutImage because no resource-based policy allows").translate("h/r:t", "h", "r"));
+    void aCancelledRunStopsTheBuildAndSaysSo() {
+        engine.duringBuild = output -> {
+            run.cancel();
+            assertTrue(engine.cancellation.isCancelled(), "the build is told to stop");
+            throw new PipeException.DockerEngine("the connection was closed", "", null);
+        };
+        PipeException e = assertThrows(PipeException.Cancelled.class, () -> publish(config("1.0")));
+        assertEquals("Cancelled while building the image.", e.getMessage());
+        assertEquals(List.of(), engine.pushed);
+    }
+
+    @Test
+    void aCancelledPushIsNotRetriedAndNoFurtherTagIsAdded() {
+        engine.onPush = run::cancel;
+        engine.outcomes.add(new PushOutcome.Failed(PushProblem.CANCELLED, "the run was stopped"));
+        PipeException e = assertThrows(PipeException.Cancelled.class, () -> publish(config("1.0", "latest")));
+        assertEquals("Cancelled while pushing " + HOST + "/my-service:1.0.", e.getMessage());
+        assertEquals(List.of("1.0"), engine.pushed);
+        assertTrue(engine.pushCancellation == run, "the push can be stopped by the run's cancellation");
+        assertEquals(List.of(), registry.taggedInRegistry, "latest never moves after a cancelled push");
+        assertTrue(sleeps.isEmpty());
+    }
+
+    @Test
+    void aRunCancelledBetweenTagsAddsNoMoreTags() {
+        engine.onPush = run::cancel;
+        PipeException e = assertThrows(PipeException.Cancelled.class, () -> publish(config("1.0", "latest")));
+        assertEquals("Cancelled while pushing " + HOST + "/my-service:latest.", e.getMessage());
+        assertEquals(List.of(), registry.taggedInRegistry);
+    }
+
+    @Test
+    void nonTransientProblemsAreNeverRetried() {
+        for (PushProblem problem : List.of(PushProblem.LOGIN_REFUSED, PushProblem.DENIED,
+                PushProblem.DENIED_BY_REPOSITORY_POLICY, PushProblem.LAYER_TOO_LARGE, PushProblem.ENGINE_UNREACHABLE,
+                PushProblem.OTHER)) {
+            engine.pushed.clear();
+            engine.outcomes.clear();
+            engine.outcomes.add(new PushOutcome.Failed(problem, "the registry said no"));
+            assertThrows(PipeException.class, () -> publish(config("1.0")), problem.name());
+            assertEquals(1, engine.pushed.size(), problem + " is not retried");
+            assertTrue(sleeps.isEmpty(), problem + " is not retried");
+        }
     }
 
     private static final class RecordingEvents implements PublishEvents {
@@ -349,12 +384,12 @@ class PublisherTest {
     private static final class FakeRegistry implements ContainerRegistry {
         boolean repositoryExists = true;
         String mutability = "MUTABLE";
-        String heldDigest = DIGEST;
+        Digest heldDigest = DIGEST;
         final Map<String, TaggedImage> existing = new HashMap<>();
         /** Image ids of what successive pushes sent, when not this build's image. */
-        final Deque<String> pushedImages = new ArrayDeque<>();
+        final Deque<Digest> pushedImages = new ArrayDeque<>();
         Consumer<Tag> afterPush = tag -> { };
-        String lastPushedImage = "sha256:image";
+        Digest lastPushedImage = IMAGE;
         int logins;
         final List<String> verified = new ArrayList<>();
 
@@ -376,7 +411,7 @@ class PublisherTest {
         }
 
         @Override
-        public TagAndDigest images(String repository, Tag tag, String manifestDigest) {
+        public TagAndDigest images(String repository, Tag tag, Digest manifestDigest) {
             verified.add(tag.value());
             Optional<TaggedImage> byTag = Optional.ofNullable(existing.get(tag.value()));
             Optional<TaggedImage> byDigest = manifestDigest.equals(heldDigest)
@@ -387,7 +422,7 @@ class PublisherTest {
         final List<String> taggedInRegistry = new ArrayList<>();
 
         @Override
-        public TaggedImage addTag(String repository, String manifestDigest, Tag tag) {
+        public TaggedImage addTag(String repository, Digest manifestDigest, Tag tag) {
             taggedInRegistry.add(tag.value());
             TaggedImage held = existing.get(tag.value());
             if (held != null && !held.manifestDigest().equals(manifestDigest) && !mutability.equals("MUTABLE")) {
@@ -400,7 +435,7 @@ class PublisherTest {
 
         /** A push went through: the tag now holds {@code heldDigest} (or, when null, nothing). */
         void stored(Tag tag) {
-            lastPushedImage = pushedImages.isEmpty() ? "sha256:image" : pushedImages.poll();
+            lastPushedImage = pushedImages.isEmpty() ? IMAGE : pushedImages.poll();
             if (heldDigest == null) {
                 existing.remove(tag.value());
             } else {
@@ -412,14 +447,15 @@ class PublisherTest {
 
     private final class FakeEngine implements DockerEngine {
         boolean built;
-        final Map<String, String> tags = new HashMap<>();
+        final Map<String, Digest> tags = new HashMap<>();
         final List<String> pushed = new ArrayList<>();
-        final List<String> taggedImages = new ArrayList<>();
+        final List<Digest> taggedImages = new ArrayList<>();
         final List<String> passwordsUsed = new ArrayList<>();
         final Deque<PushOutcome> outcomes = new ArrayDeque<>();
         Runnable onPush = () -> { };
         Consumer<Consumer<String>> duringBuild = output -> output.accept("Step 1/1 : FROM scratch");
         Cancellation cancellation;
+        Cancellation pushCancellation;
 
         @Override
         public String address() {
@@ -431,22 +467,25 @@ class PublisherTest {
         }
 
         @Override
-        public String build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
+        public Digest build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
             built = true;
             this.cancellation = cancellation;
             duringBuild.accept(output);
-            return "sha256:image";
+            return IMAGE;
         }
 
         @Override
-        public void tag(String imageId, String repository, Tag tag) {
-            tags.put(repository + ":" + tag, imageId);
+        public void tag(Digest imageId, ImageReference reference) {
+            tags.put(reference.toString(), imageId);
             taggedImages.add(imageId);
         }
 
         @Override
-        public PushOutcome push(String repository, Tag tag, RegistryCredentials credentials, Consumer<String> progress) {
-            assertEquals("sha256:image", tags.get(repository + ":" + tag), "pushed only after tagging the build");
+        public PushOutcome push(ImageReference reference, RegistryCredentials credentials, Consumer<String> progress,
+                                Cancellation cancellation) {
+            Tag tag = reference.tag();
+            assertEquals(IMAGE, tags.get(reference.toString()), "pushed only after tagging the build");
+            pushCancellation = cancellation;
             pushed.add(tag.value());
             passwordsUsed.add(credentials.password().reveal());
             onPush.run();

@@ -20,6 +20,8 @@ import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
+import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.ecr.EcrRegistry;
 import org.ecrpushpipe.registry.ecr.EcrSettings;
@@ -50,10 +52,10 @@ class SameNameOnOneEngineTest {
     /** The real engine, with another run's tag landing just before this run's first push. */
     private static final class OtherRunTagsFirst implements DockerEngine {
         private final DockerEngine real;
-        private final String otherImage;
+        private final Digest otherImage;
         private boolean done;
 
-        OtherRunTagsFirst(DockerEngine real, String otherImage) {
+        OtherRunTagsFirst(DockerEngine real, Digest otherImage) {
             this.real = real;
             this.otherImage = otherImage;
         }
@@ -69,22 +71,23 @@ class SameNameOnOneEngineTest {
         }
 
         @Override
-        public String build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
+        public Digest build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
             return real.build(request, output, cancellation);
         }
 
         @Override
-        public void tag(String imageId, String repository, Tag tag) {
-            real.tag(imageId, repository, tag);
+        public void tag(Digest imageId, ImageReference reference) {
+            real.tag(imageId, reference);
         }
 
         @Override
-        public PushOutcome push(String repository, Tag tag, RegistryCredentials credentials, Consumer<String> progress) {
+        public PushOutcome push(ImageReference reference, RegistryCredentials credentials, Consumer<String> progress,
+                                Cancellation cancellation) {
             if (!done) {
                 done = true;
-                real.tag(otherImage, repository, tag);
+                real.tag(otherImage, reference);
             }
-            return real.push(repository, tag, credentials, progress);
+            return real.push(reference, credentials, progress, cancellation);
         }
 
         @Override
@@ -106,7 +109,7 @@ class SameNameOnOneEngineTest {
         try (DockerJavaEngine real = new DockerJavaEngine(bed.dockerHost());
              EcrRegistry registry = new EcrRegistry(new EcrSettings(config.region(), config.credentials(),
                      Optional.empty(), ImageRef.EndpointVariant.STANDARD, config.ecrEndpoint()))) {
-            String theirImage = real.build(new BuildRequest(ConfigReader.read(env, theirs).config().build()), l -> { }, new Cancellation());
+            Digest theirImage = real.build(new BuildRequest(ConfigReader.read(env, theirs).config().build()), l -> { }, new Cancellation());
             PublishResult result = new Publisher(registry, new OtherRunTagsFirst(real, theirImage), new PublishEvents() {
                 @Override
                 public void info(String message) {
@@ -133,15 +136,16 @@ class SameNameOnOneEngineTest {
                 public void pushed(PushedTag tag) {
                     reported.add(tag);
                 }
-            }, d -> Thread.sleep(d.toMillis()), System::nanoTime, Runnable::run).publish(config);
+            }, d -> Thread.sleep(d.toMillis()), System::nanoTime, Runnable::run, new Cancellation())
+                    .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
 
             assertFalse(result.imageId().equals(theirImage), "two different images");
             assertEquals(1, warnings.size(), warnings.toString());
             assertTrue(warnings.get(0).startsWith("The engine pushed another image (" + theirImage + ") as "
                     + bed.registryHost() + "/race/app:race"), warnings.toString());
             assertEquals(1, reported.size());
-            String digest = reported.get(0).digest();
-            assertEquals(Optional.of(digest), bed.manifestDigest("race/app", "race"), "the tag holds what was reported");
+            Digest digest = reported.get(0).digest();
+            assertEquals(Optional.of(digest.value()), bed.manifestDigest("race/app", "race"), "the tag holds what was reported");
             assertEquals(Optional.of(result.imageId()), registry.images("race/app", new Tag("race"), digest).digest()
                     .flatMap(i -> i.imageId()), "and what was reported is this run's image");
         }

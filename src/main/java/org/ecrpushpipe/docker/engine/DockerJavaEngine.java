@@ -10,15 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
-import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
+import org.ecrpushpipe.errors.BuildProblem;
+import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.PushProblem;
+import org.ecrpushpipe.errors.RootCause;
+import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -67,44 +73,36 @@ public final class DockerJavaEngine implements DockerEngine {
                         + ": " + message(response));
             }
         } catch (RuntimeException e) {
-            throw new PipeException.DockerEngine("Cannot reach the Docker engine at " + address + ": "
-                    + rootMessage(e), unreachableHint(e), e);
+            throw Failures.engineUnreachable(address, RootCause.message(e), access(e), e);
         }
     }
 
-    /** Why the engine could not be reached, as far as the failure says, and what to do about it. */
-    private String unreachableHint(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+    /** How the engine could not be reached, as far as the failure says. */
+    private Failures.EngineAccess access(Throwable e) {
+        Throwable root = RootCause.of(e);
         URI uri = URI.create(address);
         String message = String.valueOf(root.getMessage());
         if (root instanceof java.net.UnknownHostException) {
-            return "in Bitbucket, add 'services: [docker]' to the step; by hand, " + uri.getHost() + " must resolve"
-                    + " inside the pipe's container: add --add-host " + uri.getHost() + ":host-gateway, or use"
-                    + " --network host with DOCKER_HOST=tcp://127.0.0.1:<port>, or mount the socket"
-                    + " (-v /var/run/docker.sock:/var/run/docker.sock)";
+            return new Failures.EngineAccess.UnknownHost(uri.getHost());
         }
         if ("unix".equals(uri.getScheme()) && message.contains("Permission denied")) {
-            String group;
+            Optional<Integer> group;
             try {
-                group = String.valueOf(java.nio.file.Files.getAttribute(java.nio.file.Path.of(uri.getPath()), "unix:gid"));
+                group = Optional.of((Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of(uri.getPath()),
+                        "unix:gid"));
             } catch (IOException | RuntimeException unreadable) {
-                group = "<the socket's group id>";
+                group = Optional.empty();
             }
-            return "the pipe's user may not use " + uri.getPath() + ": run it as root (Bitbucket runs pipes as root),"
-                    + " or give it the socket's group (docker run --group-add " + group + ")";
+            return new Failures.EngineAccess.SocketDenied(uri.getPath(), group);
         }
         if ("unix".equals(uri.getScheme()) && message.contains("No such file")) {
-            return "no engine socket at " + uri.getPath() + ": in Bitbucket, add 'services: [docker]' to the step;"
-                    + " by hand, mount it (-v /var/run/docker.sock:/var/run/docker.sock) or set DOCKER_HOST";
+            return new Failures.EngineAccess.NoSocket(uri.getPath());
         }
-        return "in Bitbucket, add 'services: [docker]' to the step; elsewhere, set DOCKER_HOST to a running engine";
+        return new Failures.EngineAccess.Other();
     }
 
     @Override
-    public String build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
+    public Digest build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
         // The context goes as the plain tar the pipe wrote, with the docker CLI's headers; the answer's aux.ID
         // gives the image's full id without another request.
         String path = "/build?version=1&networkmode=host&rm=1&forcerm=1&dockerfile="
@@ -131,78 +129,88 @@ public final class DockerJavaEngine implements DockerEngine {
         } catch (IOException | RuntimeException e) {
             messages.flush();
             if (cancellation.isCancelled()) {
-                throw new PipeException.DockerEngine("The build was stopped.", "", e);
+                throw Failures.cancelled("building the image");
             }
-            BuildContext.SendFailure context = contextFailure(e);
+            BuildContext.SendFailure context = RootCause.find(e, BuildContext.SendFailure.class);
             if (context != null) {
                 throw new PipeException.Configuration(List.of(new PipeException.Configuration.Problem(
                         "BUILD_CONTEXT", context.getMessage())));
             }
             if (messages.error().isPresent()) {
-                throw new PipeException.Build("The image build failed: " + messages.error().get(),
-                        "fix the Dockerfile step shown in the build output above", e);
+                throw Failures.buildFailed(BuildErrors.classify(messages.error().get()), messages.error().get(), e);
             }
-            throw new PipeException.DockerEngine("The Docker engine at " + address + " failed during the build: "
-                    + rootMessage(e),
-                    "if the log says the docker service exceeded its memory limit, raise "
-                            + "definitions.services.docker.memory", e);
+            throw Failures.engineFailedDuringBuild(address, RootCause.message(e), e);
         }
         if (messages.error().isPresent()) {
-            throw new PipeException.Build("The image build failed: " + messages.error().get(),
-                    "fix the Dockerfile step shown in the build output above", null);
+            throw Failures.buildFailed(BuildErrors.classify(messages.error().get()), messages.error().get(), null);
         }
-        return messages.imageId().orElseThrow(() -> new PipeException.DockerEngine("The Docker engine at " + address
-                + " ended the build without naming the image it built.",
-                "check that DOCKER_HOST is a Docker engine (API 1.30 or later)", null));
+        return messages.imageId().map(Digest::of).orElseThrow(() -> Failures.engineNamedNoImage(address));
     }
 
     /** The engine refused the build request before building: its JSON message says why. */
     private PipeException refused(DockerHttpClient.Response response) {
         String message = message(response);
         if (response.getStatusCode() < 500) {
-            return new PipeException.Build("The image build failed: " + message,
-                    "fix the Dockerfile (DOCKERFILE) so that docker build accepts it", null);
+            BuildProblem problem = BuildErrors.classify(message);
+            return Failures.buildFailed(problem == BuildProblem.OTHER ? BuildProblem.DOCKERFILE : problem, message,
+                    null);
         }
-        return new PipeException.DockerEngine("The Docker engine at " + address + " refused the build: " + message,
-                "rerun with DEBUG=true for details", null);
+        return Failures.engineRefusedBuild(address, message);
     }
 
     @Override
-    public void tag(String imageId, String repository, Tag tag) {
-        String path = "/images/" + imageId + "/tag?repo=" + URLEncoder.encode(repository, StandardCharsets.UTF_8)
-                + "&tag=" + URLEncoder.encode(tag.value(), StandardCharsets.UTF_8);
+    public void tag(Digest imageId, ImageReference reference) {
+        String path = "/images/" + imageId + "/tag?repo="
+                + URLEncoder.encode(reference.repositoryUri(), StandardCharsets.UTF_8)
+                + "&tag=" + URLEncoder.encode(reference.tag().value(), StandardCharsets.UTF_8);
         try (DockerHttpClient.Response response = http.execute(request("POST", path).build())) {
             if (response.getStatusCode() != 201 && response.getStatusCode() != 200) {
                 throw new IllegalStateException(message(response));
             }
         } catch (RuntimeException e) {
-            throw new PipeException.DockerEngine("The Docker engine could not tag " + repository + ":" + tag + ": "
-                    + rootMessage(e), "rerun with DEBUG=true for details", e);
+            throw Failures.engineCouldNotTag(reference.toString(), RootCause.message(e), e);
         }
     }
 
     @Override
-    public PushOutcome push(String repository, Tag tag, RegistryCredentials credentials, Consumer<String> progress) {
-        String path = "/images/" + repository + "/push?tag=" + URLEncoder.encode(tag.value(), StandardCharsets.UTF_8);
+    public PushOutcome push(ImageReference reference, RegistryCredentials credentials, Consumer<String> progress,
+                            Cancellation cancellation) {
+        String path = "/images/" + reference.repositoryUri() + "/push?tag="
+                + URLEncoder.encode(reference.tag().value(), StandardCharsets.UTF_8);
         EngineMessages messages = new EngineMessages(progress);
         DockerHttpClient.Request call = request("POST", path)
                 .putHeader("X-Registry-Auth", registryAuth(credentials))
                 .build();
         try (DockerHttpClient.Response response = http.execute(call)) {
+            // closing the answer's connection makes the engine abandon the push (a manifest not yet sent is never sent)
+            cancellation.onCancel(() -> closeQuietly(response));
             if (response.getStatusCode() >= 400) {
-                return new PushOutcome.Failed(message(response));
+                return PushErrors.classify(message(response));
             }
             messages.read(response.getBody());
         } catch (IOException | RuntimeException e) {
+            if (cancellation.isCancelled()) {
+                return new PushOutcome.Failed(PushProblem.CANCELLED, "the run was stopped");
+            }
             // an error in the progress stream takes precedence: it is the registry's own words
-            return new PushOutcome.Failed(messages.error().orElse(rootMessage(e)));
+            if (messages.error().isPresent()) {
+                return PushErrors.classify(messages.error().get());
+            }
+            PushOutcome.Failed failed = PushErrors.classify(RootCause.message(e));
+            // the engine itself went away (its connection refused or reset, not a registry's answer relayed)
+            return failed.problem() == PushProblem.OTHER || failed.problem() == PushProblem.TRANSIENT
+                    ? new PushOutcome.Failed(PushProblem.ENGINE_UNREACHABLE, failed.detail()) : failed;
+        }
+        if (cancellation.isCancelled()) {
+            return new PushOutcome.Failed(PushProblem.CANCELLED, "the run was stopped");
         }
         // A failed push still answers HTTP 200: the registry's refusal is only in a message's errorDetail.
         if (messages.error().isPresent()) {
-            return new PushOutcome.Failed(messages.error().get());
+            return PushErrors.classify(messages.error().get());
         }
-        return messages.digest().<PushOutcome>map(PushOutcome.Pushed::new)
-                .orElseGet(() -> new PushOutcome.Failed("the engine reported no digest for the pushed image"));
+        return messages.digest().<PushOutcome>map(d -> new PushOutcome.Pushed(Digest.of(d)))
+                .orElseGet(() -> new PushOutcome.Failed(PushProblem.OTHER,
+                        "the engine reported no digest for the pushed image"));
     }
 
     /** The push's {@code X-Registry-Auth} header: the credentials as JSON, base64url-encoded, as the CLI sends them. */
@@ -255,23 +263,6 @@ public final class DockerJavaEngine implements DockerEngine {
         } catch (IOException | RuntimeException e) {
             // already closed, or the connection is gone: either way nothing more is read or sent
         }
-    }
-
-    private static BuildContext.SendFailure contextFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof BuildContext.SendFailure failure) {
-                return failure;
-            }
-        }
-        return null;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     @Override

@@ -10,8 +10,11 @@ import java.util.function.Supplier;
 import org.ecrpushpipe.config.ImageRef.EndpointVariant;
 import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.RootCause;
 import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
 import org.ecrpushpipe.registry.TagAndDigest;
@@ -108,8 +111,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         settings.registryId().ifPresent(id -> request.registryIds(List.of(id)));
         AuthorizationData data = call("ecr:GetAuthorizationToken",
                 () -> client().getAuthorizationToken(request.build())).authorizationData().stream().findFirst()
-                .orElseThrow(() -> new PipeException.Push("ECR returned no authorization data.",
-                        "run the step again; if it persists, check the ECR service health", null));
+                .orElseThrow(Failures::noAuthorizationData);
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(String.valueOf(data.authorizationToken())),
@@ -119,9 +121,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         }
         int colon = decoded.indexOf(':');
         if (colon < 0 || data.proxyEndpoint() == null || data.expiresAt() == null) {
-            // never put the token itself into the message
-            throw new PipeException.Push("ECR returned authorization data of an unknown form.",
-                    "run the step again; check AWS_ENDPOINT_URL if it is set", null);
+            throw Failures.unknownAuthorizationForm();
         }
         String host = data.proxyEndpoint().replaceFirst("^[a-zA-Z]+://", "").replaceFirst("/+$", "");
         return new RegistryCredentials(host, decoded.substring(0, colon), Secret.of(decoded.substring(colon + 1)),
@@ -149,30 +149,29 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     @Override
-    public TagAndDigest images(String repository, Tag tag, String manifestDigest) {
+    public TagAndDigest images(String repository, Tag tag, Digest manifestDigest) {
         List<Image> found = batchGetImage(repository, List.of(
                 ImageIdentifier.builder().imageTag(tag.value()).build(),
-                ImageIdentifier.builder().imageDigest(manifestDigest).build()));
+                ImageIdentifier.builder().imageDigest(manifestDigest.value()).build()));
         // match answers by their ids: ECR may answer both requests with one image when they are the same
         return new TagAndDigest(
                 found.stream().filter(i -> tag.value().equals(i.imageId().imageTag())).findFirst()
                         .map(EcrRegistry::taggedImage),
-                found.stream().filter(i -> manifestDigest.equals(i.imageId().imageDigest())).findFirst()
+                found.stream().filter(i -> manifestDigest.value().equals(i.imageId().imageDigest())).findFirst()
                         .map(EcrRegistry::taggedImage));
     }
 
     @Override
-    public TaggedImage addTag(String repository, String manifestDigest, Tag tag) {
-        Image image = manifests.get(manifestDigest);
+    public TaggedImage addTag(String repository, Digest manifestDigest, Tag tag) {
+        Image image = manifests.get(manifestDigest.value());
         if (image == null) {
-            image = batchGetImage(repository, List.of(ImageIdentifier.builder().imageDigest(manifestDigest).build()))
-                    .stream().findFirst().orElseThrow(() -> new PipeException.Push("The registry holds no image "
-                            + manifestDigest + " in '" + repository + "' to tag " + tag + ".",
-                            "another job may have deleted it; run the step again", null));
+            image = batchGetImage(repository, List.of(ImageIdentifier.builder().imageDigest(manifestDigest.value())
+                    .build())).stream().findFirst().orElseThrow(() -> Failures.imageGone(manifestDigest.value(),
+                    repository + ":" + tag));
         }
         PutImageRequest.Builder request = PutImageRequest.builder().repositoryName(repository)
                 .imageManifest(image.imageManifest()).imageManifestMediaType(image.imageManifestMediaType())
-                .imageDigest(manifestDigest).imageTag(tag.value());
+                .imageDigest(manifestDigest.value()).imageTag(tag.value());
         settings.registryId().ifPresent(request::registryId);
         try {
             Image tagged = call("ecr:PutImage", () -> client().putImage(request.build())).image();
@@ -181,10 +180,11 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
             // the tag already names this very manifest: nothing to do
             return taggedImage(image);
         } catch (ImageTagAlreadyExistsException e) {
-            TaggedImage other = batchGetImage(repository, List.of(ImageIdentifier.builder().imageTag(tag.value()).build()))
+            // an immutable tag that already names another manifest: say which; the caller decides
+            return batchGetImage(repository, List.of(ImageIdentifier.builder().imageTag(tag.value()).build()))
                     .stream().findFirst().map(EcrRegistry::taggedImage)
-                    .orElseThrow(() -> new PipeException.Push(e.awsErrorDetails().errorMessage(), "", e));
-            return other;
+                    .orElseThrow(() -> Failures.ecrFailed("ecr:PutImage", e.awsErrorDetails().errorCode(),
+                            e.statusCode(), e.awsErrorDetails().errorMessage(), e));
         } catch (RepositoryNotFoundException e) {
             throw repositoryGone(repository, e);
         }
@@ -205,7 +205,8 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     private static TaggedImage taggedImage(Image image) {
-        return new TaggedImage(image.imageId().imageDigest(), configDigest(image.imageManifest()));
+        return new TaggedImage(Digest.of(image.imageId().imageDigest()),
+                configDigest(image.imageManifest()).map(Digest::of));
     }
 
     /**
@@ -244,9 +245,8 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     private PipeException repositoryGone(String repository, Throwable origin) {
-        return new PipeException.Push("The repository '" + repository + "' does not exist (any more) in the registry"
-                + settings.registryId().map(id -> " " + id).orElse("") + ".",
-                "another job may have deleted it; check the repository in ECR and run the step again", origin);
+        return Failures.repositoryMissing(repository, settings.registryId().map(id -> "the registry " + id)
+                .orElse("the account's registry"), settings.region(), origin);
     }
 
     /**
@@ -262,24 +262,17 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
             throw EcrErrors.translate(action, e.awsErrorDetails().errorCode(), e.awsErrorDetails().errorMessage(),
                     e.statusCode(), e);
         } catch (SdkClientException e) {
-            throw new PipeException.Push("Cannot reach the ECR API in " + settings.region() + ": "
-                    + rootMessage(e),
-                    settings.endpointOverride().isPresent()
-                            ? "check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_ECR (" + settings.endpointOverride().get() + ")"
-                            : "check AWS_REGION and the step's network access to AWS", e);
+            throw Failures.ecrUnreachable(settings.region(), describe(e),
+                    settings.endpointOverride().map(String::valueOf), e);
         } catch (SdkException e) {
-            throw new PipeException.Push("The ECR call " + action + " failed: " + rootMessage(e),
-                    "run the step again; rerun with DEBUG=true for details", e);
+            throw Failures.ecrCallFailed(action, describe(e), e);
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return root == e ? message : e.getMessage() + " (" + message + ")";
+    /** The SDK's sentence, with the root cause's when there is one (the SDK's alone rarely says what broke). */
+    private static String describe(Throwable e) {
+        String root = RootCause.message(e);
+        return RootCause.of(e) == e || e.getMessage() == null ? root : e.getMessage() + " (" + root + ")";
     }
 
     @Override

@@ -18,6 +18,9 @@ import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.PushProblem;
+import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
@@ -52,7 +55,7 @@ class DockerJavaEngineTest {
                 Instant.now().plusSeconds(3600));
     }
 
-    private String build(String name, String... lines) {
+    private Digest build(String name, String... lines) {
         TestImages.Context context = TestImages.busybox(work.resolve(name)).uniqueFile();
         for (String line : lines) {
             context.line(line);
@@ -73,7 +76,7 @@ class DockerJavaEngineTest {
     void buildStreamsWholeLinesAndReturnsTheImageId() {
         Path dir = TestImages.busybox(work.resolve("stream")).uniqueFile().line("RUN echo one && echo two").write();
         List<String> lines = new ArrayList<>();
-        String id = engine.build(request(dir), lines::add, new Cancellation());
+        String id = engine.build(request(dir), lines::add, new Cancellation()).value();
         assertTrue(id.matches("sha256:[0-9a-f]{64}"), "the full id: " + id);
         assertEquals(id, bed.docker().inspectImageCmd(id).exec().getId());
         assertTrue(lines.contains("one") && lines.contains("two"), lines.toString());
@@ -84,39 +87,59 @@ class DockerJavaEngineTest {
     void failedBuildCarriesTheEnginesReason() {
         PipeException e = assertThrows(PipeException.Build.class, () -> build("fail", "RUN exit 7"));
         assertTrue(e.getMessage().contains("returned a non-zero code: 7"), e.getMessage());
+        assertEquals("fix the Dockerfile step shown in the build output above", e.hint());
+    }
+
+    @Test
+    void aStepKilledWithSigkillPointsAtMemoryNotTheDockerfile() {
+        PipeException e = assertThrows(PipeException.Build.class, () -> build("killed",
+                // a child shell killed with SIGKILL, as the OOM killer does (the step's own shell is PID 1, which a
+                // signal from inside its namespace does not kill)
+                "RUN sh -c 'kill -9 $$'; exit $?"));
+        assertTrue(e.getMessage().contains("returned a non-zero code: 137"), e.getMessage());
+        assertTrue(e.hint().contains("definitions.services.docker.memory"), e.hint());
+    }
+
+    @Test
+    void aDockerfileTheEngineCannotParseIsADockerfileProblem() {
+        PipeException e = assertThrows(PipeException.Build.class, () -> build("parse", "NOSUCHINSTRUCTION x"));
+        assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("unknown instruction"), e.getMessage());
+        assertTrue(e.hint().startsWith("fix the Dockerfile (DOCKERFILE)"), e.hint());
     }
 
     @Test
     void pushReturnsTheDigestTheRegistryHolds() {
         bed.standIn().createRepository("engine/app");
-        String repository = bed.registryHost() + "/engine/app";
-        engine.tag(build("push"), repository, new Tag("v1"));
-        PushOutcome outcome = engine.push(repository, new Tag("v1"), credentials(), l -> { });
+        ImageReference reference = new ImageReference(bed.registryHost(), "engine/app", new Tag("v1"));
+        engine.tag(build("push"), reference);
+        PushOutcome outcome = engine.push(reference, credentials(), l -> { }, new Cancellation());
         PushOutcome.Pushed pushed = assertInstanceOf(PushOutcome.Pushed.class, outcome);
-        assertEquals(Optional.of(pushed.digest()), bed.manifestDigest("engine/app", "v1"));
+        assertEquals(Optional.of(pushed.digest().value()), bed.manifestDigest("engine/app", "v1"));
     }
 
     @Test
     void refusalInTheProgressStreamIsAFailure() {
         bed.standIn().createRepository("engine/refused");
-        String repository = bed.registryHost() + "/engine/refused";
-        engine.tag(build("refused"), repository, new Tag("v1"));
+        ImageReference reference = new ImageReference(bed.registryHost(), "engine/refused", new Tag("v1"));
+        engine.tag(build("refused"), reference);
         RegistryCredentials wrong = new RegistryCredentials(bed.registryHost(), "AWS", Secret.of("not-a-token"),
                 Instant.now());
         PushOutcome.Failed failed = assertInstanceOf(PushOutcome.Failed.class,
-                engine.push(repository, new Tag("v1"), wrong, l -> { }));
-        assertTrue(failed.message().contains("unauthorized") || failed.message().contains("no basic auth"),
-                failed.message());
+                engine.push(reference, wrong, l -> { }, new Cancellation()));
+        assertEquals(PushProblem.LOGIN_REFUSED, failed.problem(), failed.detail());
+        assertTrue(failed.detail().contains("unauthorized") || failed.detail().contains("no basic auth"),
+                failed.detail());
         assertEquals(Optional.empty(), bed.manifestDigest("engine/refused", "v1"));
     }
 
     @Test
     void unknownRepositoryIsNameUnknown() {
-        String repository = bed.registryHost() + "/engine/never-created";
-        engine.tag(build("unknown"), repository, new Tag("v1"));
+        ImageReference reference = new ImageReference(bed.registryHost(), "engine/never-created", new Tag("v1"));
+        engine.tag(build("unknown"), reference);
         PushOutcome.Failed failed = assertInstanceOf(PushOutcome.Failed.class,
-                engine.push(repository, new Tag("v1"), credentials(), l -> { }));
-        assertTrue(failed.message().contains("name unknown"), failed.message());
+                engine.push(reference, credentials(), l -> { }, new Cancellation()));
+        assertEquals(PushProblem.REPOSITORY_MISSING, failed.problem(), failed.detail());
+        assertTrue(failed.detail().contains("name unknown"), failed.detail());
     }
 
     @Test

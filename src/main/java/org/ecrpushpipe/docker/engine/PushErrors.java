@@ -1,0 +1,62 @@
+package org.ecrpushpipe.docker.engine;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.ecrpushpipe.docker.PushOutcome;
+import org.ecrpushpipe.errors.PushProblem;
+
+/**
+ * Classifies the words a push ended with — the registry's error as the engine relays it ({@code <code lower-cased
+ * with spaces>: <message>}, see ecr-wire.md), or the engine's own — into a {@link PushProblem}. Docker's wording
+ * is known here and nowhere else.
+ */
+final class PushErrors {
+    private static final Pattern IAM_ACTION = Pattern.compile("not authorized to perform: (\\S+)");
+    private static final Pattern TRANSIENT = Pattern.compile(
+            "(?i)\\bEOF\\b|connection reset|broken pipe|tls handshake timeout|i/o timeout|timeout exceeded"
+                    + "|toomanyrequests|rate exceeded|unexpected http status: 5\\d\\d|\\b50[0234]\\b"
+                    + "|internal server error|bad gateway|service unavailable|gateway timeout|unknown blob"
+                    + "|connection refused|no route to host");
+
+    private PushErrors() {
+    }
+
+    static PushOutcome.Failed classify(String message) {
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.contains("authorization token has expired")) {
+            return new PushOutcome.Failed(PushProblem.LOGIN_EXPIRED, message);
+        }
+        if (lower.contains("tag invalid") && lower.contains("immutable")) {
+            return new PushOutcome.Failed(PushProblem.TAG_IMMUTABLE, message);
+        }
+        if (lower.contains("name unknown") || lower.contains("repository with name")
+                && lower.contains("does not exist")) {
+            return new PushOutcome.Failed(PushProblem.REPOSITORY_MISSING, message);
+        }
+        if (lower.contains("no resource-based policy allows")) {
+            return new PushOutcome.Failed(PushProblem.DENIED_BY_REPOSITORY_POLICY, message);
+        }
+        Matcher action = IAM_ACTION.matcher(message);
+        if (lower.contains("denied") && action.find()) {
+            return new PushOutcome.Failed(PushProblem.DENIED, message, Optional.of(action.group(1)));
+        }
+        if (lower.contains("no basic auth credentials") || lower.contains("unauthorized")
+                || lower.contains("authentication required")) {
+            return new PushOutcome.Failed(PushProblem.LOGIN_REFUSED, message);
+        }
+        if (lower.contains("denied")) {
+            return new PushOutcome.Failed(PushProblem.DENIED, message);
+        }
+        if (lower.contains("layer too large") || lower.contains("request entity too large")
+                || lower.contains("blob too large") || lower.contains("layer size exceeds")) {
+            return new PushOutcome.Failed(PushProblem.LAYER_TOO_LARGE, message);
+        }
+        if (TRANSIENT.matcher(message).find()) {
+            return new PushOutcome.Failed(PushProblem.TRANSIENT, message);
+        }
+        return new PushOutcome.Failed(PushProblem.OTHER, message);
+    }
+}

@@ -1,0 +1,280 @@
+package org.ecrpushpipe.errors;
+
+import java.util.List;
+import java.util.Optional;
+
+
+/**
+ * Every failure the pipe reports, worded once: the sentence that says what went wrong and the hint that says what
+ * to do, with the exit code of its class (as Jib's {@code HelpfulSuggestions} owns its "…, perhaps you should …"
+ * lines). Adapters classify what their library said and pick the failure here; the use case decides on the
+ * classification and picks the failure here; nothing else writes a user-facing failure sentence (configuration
+ * problems are worded per variable by the configuration reader).
+ */
+public final class Failures {
+    private static final String DEBUG_HINT = "rerun with DEBUG=true for details";
+    private static final String NEW_TAG_HINT =
+            "give this build a new tag (e.g. the commit), or make the repository's tags mutable";
+    private static final String MEMORY_HINT = "raise the docker service's memory (definitions.services.docker.memory"
+            + " in bitbucket-pipelines.yml; the step's size: 2x gives it more)";
+
+    private Failures() {
+    }
+
+    // ---- the Docker engine -------------------------------------------------------------------------------------
+
+    /** How the engine could not be reached, as far as the failure says. */
+    public sealed interface EngineAccess {
+        /** The engine's host name does not resolve. */
+        record UnknownHost(String host) implements EngineAccess {
+        }
+
+        /** The socket exists, but the pipe's user may not use it. */
+        record SocketDenied(String path, Optional<Integer> group) implements EngineAccess {
+        }
+
+        /** There is no socket at the path. */
+        record NoSocket(String path) implements EngineAccess {
+        }
+
+        /** Anything else: refused, timed out. */
+        record Other() implements EngineAccess {
+        }
+    }
+
+    public static PipeException engineUnreachable(String address, String detail, EngineAccess access, Throwable origin) {
+        String hint;
+        if (access instanceof EngineAccess.UnknownHost h) {
+            hint = "in Bitbucket, add 'services: [docker]' to the step; by hand, " + h.host() + " must resolve"
+                    + " inside the pipe's container: add --add-host " + h.host() + ":host-gateway, or use --network"
+                    + " host with DOCKER_HOST=tcp://127.0.0.1:<port>, or mount the socket"
+                    + " (-v /var/run/docker.sock:/var/run/docker.sock)";
+        } else if (access instanceof EngineAccess.SocketDenied s) {
+            hint = "the pipe's user may not use " + s.path() + ": run it as root (Bitbucket runs pipes as root), or"
+                    + " give it the socket's group (docker run --group-add "
+                    + s.group().map(String::valueOf).orElse("<the socket's group id>") + ")";
+        } else if (access instanceof EngineAccess.NoSocket n) {
+            hint = "no engine socket at " + n.path() + ": in Bitbucket, add 'services: [docker]' to the step; by"
+                    + " hand, mount it (-v /var/run/docker.sock:/var/run/docker.sock) or set DOCKER_HOST";
+        } else {
+            hint = "in Bitbucket, add 'services: [docker]' to the step; elsewhere, set DOCKER_HOST to a running engine";
+        }
+        return new PipeException.DockerEngine("Cannot reach the Docker engine at " + address + ": " + detail, hint,
+                origin);
+    }
+
+    /** The engine went away, or failed, while it was building. */
+    public static PipeException engineFailedDuringBuild(String address, String detail, Throwable origin) {
+        return new PipeException.DockerEngine("The Docker engine at " + address + " stopped answering during the"
+                + " build: " + detail,
+                "the docker service may have run out of memory or been stopped: " + MEMORY_HINT
+                        + ", and run the step again", origin);
+    }
+
+    /** The engine answered the build request with a server error before building. */
+    public static PipeException engineRefusedBuild(String address, String detail) {
+        return new PipeException.DockerEngine("The Docker engine at " + address + " refused the build: " + detail,
+                DEBUG_HINT, null);
+    }
+
+    public static PipeException engineNamedNoImage(String address) {
+        return new PipeException.DockerEngine("The Docker engine at " + address
+                + " ended the build without naming the image it built.",
+                "check that DOCKER_HOST is a Docker engine (API 1.30 or later)", null);
+    }
+
+    public static PipeException engineCouldNotTag(String reference, String detail, Throwable origin) {
+        return new PipeException.DockerEngine("The Docker engine could not tag " + reference + ": " + detail,
+                DEBUG_HINT, origin);
+    }
+
+    // ---- the build ---------------------------------------------------------------------------------------------
+
+    public static PipeException buildFailed(BuildProblem problem, String detail, Throwable origin) {
+        String hint = switch (problem) {
+            case DOCKERFILE -> "fix the Dockerfile (DOCKERFILE) so that docker build accepts it; the pipe builds"
+                    + " with the classic builder, which has no BuildKit syntax (heredocs, --mount)";
+            case BASE_IMAGE -> "check the FROM lines: the image must exist, and a private base needs the step to"
+                    + " log in to its registry first";
+            case STEP_FAILED -> "fix the Dockerfile step shown in the build output above";
+            case STEP_KILLED -> "the step was killed (exit code 137), most often because the docker service ran out"
+                    + " of memory: " + MEMORY_HINT;
+            case CONTEXT_FILE -> "the file must be in the build context (BUILD_CONTEXT) and not excluded by"
+                    + " .dockerignore";
+            case OTHER -> "see the build output above; " + DEBUG_HINT;
+        };
+        return new PipeException.Build("The image build failed: " + detail, hint, origin);
+    }
+
+    // ---- logging in and the repository -------------------------------------------------------------------------
+
+    public static PipeException keyUnknown(String detail, Throwable origin) {
+        return new PipeException.Authentication("AWS does not recognise the access key: " + detail,
+                "check AWS_KEY (AWS_ACCESS_KEY_ID): the key may be deleted or inactive; if AWS_SESSION_TOKEN is"
+                        + " set, it must belong to this key (leave it empty for a long-lived key)", origin);
+    }
+
+    public static PipeException signatureMismatch(Throwable origin) {
+        return new PipeException.Authentication(
+                "AWS rejected the request signature: the secret key does not belong to the access key.",
+                "check AWS_SECRET (AWS_SECRET_ACCESS_KEY); it must be the secret of AWS_KEY", origin);
+    }
+
+    public static PipeException sessionExpired(String detail, Throwable origin) {
+        return new PipeException.Authentication("The AWS session credentials have expired: " + detail,
+                "issue fresh temporary credentials (AWS_KEY, AWS_SECRET and AWS_SESSION_TOKEN together)", origin);
+    }
+
+    public static PipeException policyDenies(String action, String detail, Throwable origin) {
+        return new PipeException.Authentication("The IAM policy does not allow " + action + ": " + detail,
+                "allow " + action + " for this user or role in its IAM policy", origin);
+    }
+
+    public static PipeException repositoryPolicyDenies(String action, String detail, Throwable origin) {
+        return new PipeException.Authentication("The repository's policy does not allow " + action
+                + " for this principal: " + detail,
+                "cross-account access: the repository policy in the repository's account must allow " + action
+                        + " for this user or role", origin);
+    }
+
+    public static PipeException throttled(String action, String detail, Throwable origin) {
+        return new PipeException.Push("ECR kept throttling " + action + " (" + detail + ").",
+                "many jobs are calling ECR at once; run the step again in a minute", origin);
+    }
+
+    public static PipeException quotaFull(String detail, Throwable origin) {
+        return new PipeException.Push("An ECR quota is full: " + detail,
+                "add a lifecycle policy to expire old images, or ask AWS for a higher quota", origin);
+    }
+
+    public static PipeException kmsFailed(String detail, Throwable origin) {
+        return new PipeException.Push("ECR could not use the repository's KMS key: " + detail,
+                "allow this principal to use the repository's KMS key", origin);
+    }
+
+    public static PipeException ecrRefusedParameter(String action, String detail, Throwable origin) {
+        return new PipeException.Push("ECR refused " + action + ": " + detail, "check IMAGE and TAGS", origin);
+    }
+
+    public static PipeException ecrFailed(String action, String code, int status, String detail, Throwable origin) {
+        return new PipeException.Push("ECR failed " + action + " (" + code + ", HTTP " + status + "): " + detail,
+                status >= 500 ? "ECR had a server error; run the step again" : DEBUG_HINT, origin);
+    }
+
+    public static PipeException ecrUnreachable(String region, String detail, Optional<String> endpointOverride,
+                                               Throwable origin) {
+        return new PipeException.Push("Cannot reach the ECR API in " + region + ": " + detail,
+                endpointOverride.map(e -> "check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_ECR (" + e + ")")
+                        .orElse("check AWS_REGION and the step's network access to AWS"), origin);
+    }
+
+    public static PipeException ecrCallFailed(String action, String detail, Throwable origin) {
+        return new PipeException.Push("The ECR call " + action + " failed: " + detail,
+                "run the step again; " + DEBUG_HINT, origin);
+    }
+
+    public static PipeException noAuthorizationData() {
+        return new PipeException.Push("ECR returned no authorization data.",
+                "run the step again; if it persists, check the ECR service health", null);
+    }
+
+    /** The token itself never goes into the message. */
+    public static PipeException unknownAuthorizationForm() {
+        return new PipeException.Push("ECR returned authorization data of an unknown form.",
+                "run the step again; check AWS_ENDPOINT_URL if it is set", null);
+    }
+
+    /** The one wording of a missing repository, before the build, during the push, or after it. */
+    public static PipeException repositoryMissing(String repository, String registry, String region,
+                                                  Throwable origin) {
+        return new PipeException.Push("The repository '" + repository + "' does not exist in " + registry + ".",
+                "create it in ECR (region " + region + "), and check that IMAGE names it", origin);
+    }
+
+    // ---- pushing and verifying ---------------------------------------------------------------------------------
+
+    /** A push that failed for good, after {@code attempts} attempts. */
+    public static PipeException pushFailed(PushProblem problem, String reference, String registryHost, String detail,
+                                           Optional<String> deniedAction, int attempts) {
+        return switch (problem) {
+            case LOGIN_REFUSED, LOGIN_EXPIRED -> new PipeException.Authentication("The registry " + registryHost
+                    + " refused the login for " + reference + ": " + detail,
+                    "the login is for another registry: check the account and region in IMAGE", null);
+            case DENIED -> deniedAction.<PipeException>map(action -> new PipeException.Authentication("Pushing "
+                            + reference + " was denied: the IAM policy lacks " + action,
+                            "allow " + action + " on the repository in the IAM policy of the pushing user or role",
+                            null))
+                    .orElseGet(() -> new PipeException.Authentication("Pushing " + reference + " was denied: "
+                            + detail, "allow the ECR push actions on the repository in the IAM policy of the pushing"
+                            + " user or role", null));
+            case DENIED_BY_REPOSITORY_POLICY -> new PipeException.Authentication("Pushing " + reference
+                    + " was denied: " + detail,
+                    "cross-account push: the repository policy in the repository's account must allow this principal",
+                    null);
+            case LAYER_TOO_LARGE -> new PipeException.Push("Pushing " + reference + " failed: a layer is larger"
+                    + " than the registry accepts (" + detail + ").",
+                    "make the layer smaller (split a large COPY or RUN), or use a .dockerignore", null);
+            case ENGINE_UNREACHABLE -> new PipeException.DockerEngine("The Docker engine stopped answering while"
+                    + " pushing " + reference + ": " + detail,
+                    "the docker service may have run out of memory or been stopped; run the step again", null);
+            case TRANSIENT -> new PipeException.Push("Pushing " + reference + " kept failing after " + attempts
+                    + (attempts == 1 ? " attempt: " : " attempts: ") + detail,
+                    "the registry or the network failed repeatedly; run the step again (uploaded layers are reused),"
+                            + " or raise RETRIES", null);
+            case CANCELLED -> cancelled("pushing " + reference);
+            case TAG_IMMUTABLE, REPOSITORY_MISSING, OTHER -> new PipeException.Push("Pushing " + reference
+                    + " failed: " + detail, "rerun with DEBUG=true to see the push progress", null);
+        };
+    }
+
+    /** Immutable tags that already name other images, found before anything was pushed. */
+    public static PipeException immutableTagsHeld(List<String> tagsWithDigests, String repositoryUri, String imageId) {
+        boolean one = tagsWithDigests.size() == 1;
+        return new PipeException.Push("The immutable tag" + (one ? " " : "s ") + String.join(", ", tagsWithDigests)
+                + " of " + repositoryUri + " already hold" + (one ? "s" : "") + " another image than this build ("
+                + imageId + "); nothing was pushed.", NEW_TAG_HINT, null);
+    }
+
+    /** An immutable tag that another run gave another image while this run was pushing. */
+    public static PipeException immutableTagHeld(String reference, String heldDigest, String imageId) {
+        return new PipeException.Push("The immutable tag " + reference + " already holds another image ("
+                + heldDigest + ") than this build (" + imageId + ").", NEW_TAG_HINT, null);
+    }
+
+    public static PipeException imageGone(String digest, String reference) {
+        return new PipeException.Push("The registry holds no image " + digest + " for " + reference + " any more.",
+                "another job may have deleted it; run the step again", null);
+    }
+
+    public static PipeException tagGone(String reference, String digest) {
+        return new PipeException.Push("The registry reports no image for " + reference + " right after the push of "
+                + digest + ".", "another job may have deleted it; run the step again", null);
+    }
+
+    public static PipeException enginePushedAnotherImage(String reference, String imageId, String digest,
+                                                         String otherImage) {
+        return new PipeException.Push("The Docker engine kept pushing another image than this build (" + imageId
+                + ") as " + reference + "; the registry holds " + digest + " (image " + otherImage
+                + ") from another run.", "runs on one Docker engine must not push the same tag at once: give each"
+                + " build its own tag (e.g. $BITBUCKET_BUILD_NUMBER)", null);
+    }
+
+    public static PipeException tagMovedByAnotherRun(String reference, String heldDigest, String heldImage,
+                                                     String digest, String imageId) {
+        return new PipeException.Push("The registry holds " + heldDigest + " (image " + heldImage + ") for "
+                + reference + ", not this build's " + digest + " (image " + imageId + "): another run pushed the same"
+                + " tag after this one.", "give each build a unique tag, or run such steps one after the other", null);
+    }
+
+    // ---- the run -----------------------------------------------------------------------------------------------
+
+    /** The run was stopped from outside (SIGTERM: Bitbucket stopping the step, or Ctrl-C) while {@code doing}. */
+    public static PipeException cancelled(String doing) {
+        return new PipeException.Cancelled("Cancelled while " + doing + ".",
+                "the step was stopped; tags already pushed stay, none points at a partial image", null);
+    }
+
+    public static PipeException interrupted(String doing, Throwable origin) {
+        return new PipeException.Cancelled("Interrupted while " + doing + ".", "", origin);
+    }
+}
