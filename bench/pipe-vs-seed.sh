@@ -645,7 +645,7 @@ MARKS=(
   "variables read, adapters made=org.ecrpushpipe.publish.Publisher"
   "SDK: building the client=software.amazon.awssdk.core.client.builder.SdkDefaultClientBuilder"
   "SDK: client built, first call marshalled=software.amazon.awssdk.services.ecr.transform.GetAuthorizationTokenRequestMarshaller"
-  "SDK: signed, sending it=software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient$RequestCallable"
+  "SDK: signed, sending it=software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient\$RequestCallable"
 )
 for v in jar17 jar25 aot; do
   case "$v" in
