@@ -63,7 +63,7 @@ class PublisherTest {
             return new PipeConfig(new AwsCredentials(Secret.of("AKIA"), Secret.of("s"), Optional.empty()),
                     "ap-southeast-1", ImageRef.parse("my-service"), List.of(tags).stream().map(Tag::new).toList(),
                     BuildContext.scan(context, "Dockerfile"), "tcp://127.0.0.1:2375", Optional.empty(),
-                    Optional.empty(), false);
+                    Optional.empty(), false, 3, Duration.ofSeconds(30));
         } catch (BuildContext.Unusable e) {
             throw new AssertionError(e);
         }
