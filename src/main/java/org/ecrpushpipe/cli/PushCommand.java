@@ -13,6 +13,7 @@ import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.errors.ExitCode;
 import org.ecrpushpipe.publish.PublishResult;
 import org.ecrpushpipe.publish.Publisher;
+import org.ecrpushpipe.publish.RetryPolicy;
 import org.ecrpushpipe.registry.ecr.EcrRegistry;
 import org.ecrpushpipe.registry.ecr.EcrSettings;
 
@@ -62,6 +63,7 @@ public class PushCommand implements Callable<Integer> {
             try (EcrRegistry registry = new EcrRegistry(settings);
                  DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
                 PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
+                        new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
                         d -> Thread.sleep(d.toMillis()), System::nanoTime, PushCommand::inBackground).publish(config);
                 console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
                         result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),

@@ -31,7 +31,10 @@ import org.ecrpushpipe.registry.TaggedImage;
  * which failures are retried, when to log in again.
  */
 public final class Publisher {
-    /** Attempts per tag for failures that look transient (5xx, EOF, throttling). */
+    /**
+     * Times this build's image is tagged and pushed when the engine keeps pushing another run's image under the
+     * same name (transient push failures are counted by the {@link RetryPolicy} instead).
+     */
     static final int MAX_ATTEMPTS = 4;
 
     /** Tags that move with every build: pushed last, so a failure never leaves them ahead of the fixed tags. */
@@ -40,6 +43,7 @@ public final class Publisher {
     private final ContainerRegistry registry;
     private final DockerEngine engine;
     private final PublishEvents events;
+    private final RetryPolicy retryPolicy;
     private final Sleeper sleeper;
     private final LongSupplier nanoTime;
     private final Executor background;
@@ -53,13 +57,15 @@ public final class Publisher {
     }
 
     /**
-     * @param background runs the ECR side of the run while the engine builds (a direct executor runs it first)
+     * @param retryPolicy how often, and after which waits, a push that failed transiently is tried again
+     * @param background  runs the ECR side of the run while the engine builds (a direct executor runs it first)
      */
-    public Publisher(ContainerRegistry registry, DockerEngine engine, PublishEvents events, Sleeper sleeper,
-                     LongSupplier nanoTime, Executor background) {
+    public Publisher(ContainerRegistry registry, DockerEngine engine, PublishEvents events, RetryPolicy retryPolicy,
+                     Sleeper sleeper, LongSupplier nanoTime, Executor background) {
         this.registry = registry;
         this.engine = engine;
         this.events = events;
+        this.retryPolicy = retryPolicy;
         this.sleeper = sleeper;
         this.nanoTime = nanoTime;
         this.background = background;
@@ -301,12 +307,13 @@ public final class Publisher {
                         + imageId + ").",
                         "give this build a new tag (e.g. the commit), or make the repository's tags mutable", null);
             }
-            if (failure.kind() != PushFailure.Kind.TRANSIENT || attempt >= MAX_ATTEMPTS) {
+            if (failure.kind() != PushFailure.Kind.TRANSIENT || !retryPolicy.mayRetryAfter(attempt)) {
                 throw failure.translate(reference, registryHost, repository.name());
             }
-            Duration wait = Duration.ofSeconds(1L << (attempt - 1));
+            Duration wait = retryPolicy.waitAfter(attempt);
             events.warning("Push of " + reference + " failed (" + failure.message() + "); retrying in "
-                    + wait.toSeconds() + " s (attempt " + (attempt + 1) + " of " + MAX_ATTEMPTS + ").");
+                    + String.format(java.util.Locale.ROOT, "%.1f", wait.toMillis() / 1000.0) + " s (attempt "
+                    + (attempt + 1) + " of " + retryPolicy.attempts() + ").");
             try {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {

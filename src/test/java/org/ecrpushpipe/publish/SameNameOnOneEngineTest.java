@@ -133,7 +133,8 @@ class SameNameOnOneEngineTest {
                 public void pushed(PushedTag tag) {
                     reported.add(tag);
                 }
-            }, d -> Thread.sleep(d.toMillis()), System::nanoTime, Runnable::run).publish(config);
+            }, new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
+                    d -> Thread.sleep(d.toMillis()), System::nanoTime, Runnable::run).publish(config);
 
             assertFalse(result.imageId().equals(theirImage), "two different images");
             assertEquals(1, warnings.size(), warnings.toString());
