@@ -15,6 +15,7 @@ import org.ecrpushpipe.errors.ExitCode;
 import org.ecrpushpipe.publish.PublishRequest;
 import org.ecrpushpipe.publish.PublishResult;
 import org.ecrpushpipe.publish.Publisher;
+import org.ecrpushpipe.publish.RetryPolicy;
 import org.ecrpushpipe.registry.ecr.EcrRegistry;
 import org.ecrpushpipe.registry.ecr.EcrSettings;
 
@@ -67,6 +68,7 @@ public class PushCommand implements Callable<Integer> {
             try (EcrRegistry registry = new EcrRegistry(settings);
                  DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
                 PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
+                        new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
                         run::sleep, System::nanoTime, PushCommand::inBackground, run)
                         .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
                 console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,6 +83,8 @@ public final class ConfigReader {
         Optional<URI> ecr = readEndpoint(Variable.AWS_ENDPOINT_URL_ECR).or(() -> generic);
         Optional<URI> sts = readEndpoint(Variable.AWS_ENDPOINT_URL_STS).or(() -> generic);
         boolean debug = readDebug();
+        int retries = readWholeNumber(Variable.RETRIES, 0, 10);
+        int retryMaxSeconds = readWholeNumber(Variable.RETRY_MAX_SECONDS, 1, 300);
 
         if (!problems.isEmpty()) {
             throw new PipeException.Configuration(sorted(problems));
@@ -89,7 +92,8 @@ public final class ConfigReader {
         AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
                 sessionToken.map(Secret::of));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
-                ecr, sts, debug), List.copyOf(warnings), List.copyOf(notes));
+                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds)), List.copyOf(warnings),
+                List.copyOf(notes));
     }
 
     /** The name under which {@code variable} was set, for messages; its own name when it was not set. */
@@ -396,6 +400,27 @@ public final class ConfigReader {
             problem(Variable.DEBUG, "'" + debug.get() + "' is neither true nor false");
         }
         return v.equals("true");
+    }
+
+    /**
+     * A whole number from {@code min} to {@code max}; the variable's documented default when unset, or after
+     * reporting a problem.
+     */
+    private int readWholeNumber(Variable variable, int min, int max) {
+        int fallback = Integer.parseInt(variable.defaultValue());
+        Optional<String> value = value(variable);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        String written = value.get();
+        if (written.matches("[0-9]{1,9}")) {
+            int number = Integer.parseInt(written);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        }
+        problem(variable, "'" + written + "' is not a whole number from " + min + " to " + max);
+        return fallback;
     }
 
     private void problem(Variable variable, String message) {

@@ -1,6 +1,7 @@
 package org.ecrpushpipe.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +20,13 @@ import org.ecrpushpipe.context.BuildContext;
  * @param ecrEndpoint  an endpoint override for the ECR API
  * @param stsEndpoint  an endpoint override for the STS API
  * @param debug        whether debug lines and stack traces are shown
+ * @param retries      push attempts after the first, for transient failures (RETRIES)
+ * @param retryMaxWait the longest wait between two push attempts (RETRY_MAX_SECONDS)
  */
 public record PipeConfig(AwsCredentials credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
-                         Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug) {
+                         Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
+                         int retries, Duration retryMaxWait) {
 
     public PipeConfig {
         tags = List.copyOf(tags);

@@ -35,9 +35,10 @@ import org.ecrpushpipe.registry.TaggedImage;
  * when to stop because the run was cancelled. Every failure it reports is worded by {@link Failures}.
  */
 public final class Publisher {
-    /** Attempts per tag for failures that look transient (5xx, EOF, throttling). */
-    static final int MAX_ATTEMPTS = 4;
-    /** Pushes of one tag when another run on the same engine keeps tagging the same name. */
+    /**
+     * Times this build's image is tagged and pushed when the engine keeps pushing another run's image under the
+     * same name (transient push failures are counted by the {@link RetryPolicy} instead).
+     */
     static final int SAME_NAME_ATTEMPTS = 4;
 
     /** Tags that move with every build: pushed last, so a failure never leaves them ahead of the fixed tags. */
@@ -46,6 +47,7 @@ public final class Publisher {
     private final ContainerRegistry registry;
     private final DockerEngine engine;
     private final PublishEvents events;
+    private final RetryPolicy retryPolicy;
     private final Sleeper sleeper;
     private final LongSupplier nanoTime;
     private final Executor background;
@@ -62,15 +64,17 @@ public final class Publisher {
     }
 
     /**
-     * @param background runs the ECR side of the run while the engine builds (a direct executor runs it first)
-     * @param run        cancelled when the run must stop (SIGTERM): the build or push in progress is abandoned,
-     *                   and nothing further is pushed
+     * @param retryPolicy how often, and after which waits, a push that failed transiently is tried again
+     * @param background  runs the ECR side of the run while the engine builds (a direct executor runs it first)
+     * @param run         cancelled when the run must stop (SIGTERM): the build or push in progress is abandoned,
+     *                    and nothing further is pushed
      */
-    public Publisher(ContainerRegistry registry, DockerEngine engine, PublishEvents events, Sleeper sleeper,
-                     LongSupplier nanoTime, Executor background, Cancellation run) {
+    public Publisher(ContainerRegistry registry, DockerEngine engine, PublishEvents events, RetryPolicy retryPolicy,
+                     Sleeper sleeper, LongSupplier nanoTime, Executor background, Cancellation run) {
         this.registry = registry;
         this.engine = engine;
         this.events = events;
+        this.retryPolicy = retryPolicy;
         this.sleeper = sleeper;
         this.nanoTime = nanoTime;
         this.background = background;
@@ -317,13 +321,14 @@ public final class Publisher {
                 default -> {
                 }
             }
-            if (!failure.problem().isTransient() || attempt >= MAX_ATTEMPTS) {
+            if (!failure.problem().isTransient() || !retryPolicy.mayRetryAfter(attempt)) {
                 throw Failures.pushFailed(failure.problem(), reference.toString(), reference.registryHost(),
                         failure.detail(), failure.deniedAction(), attempt);
             }
-            Duration wait = Duration.ofSeconds(1L << (attempt - 1));
+            Duration wait = retryPolicy.waitAfter(attempt);
             events.warning("Push of " + reference + " failed (" + failure.detail() + "); retrying in "
-                    + wait.toSeconds() + " s (attempt " + (attempt + 1) + " of " + MAX_ATTEMPTS + ").");
+                    + String.format(java.util.Locale.ROOT, "%.1f", wait.toMillis() / 1000.0) + " s (attempt "
+                    + (attempt + 1) + " of " + retryPolicy.attempts() + ").");
             try {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {

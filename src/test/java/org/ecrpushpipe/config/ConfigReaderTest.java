@@ -303,6 +303,38 @@ class ConfigReaderTest {
     }
 
     @Test
+    void retriesDefaultToThreeWithWaitsOfAtMostThirtySeconds() {
+        PipeConfig config = read(valid()).config();
+        assertEquals(3, config.retries());
+        assertEquals(java.time.Duration.ofSeconds(30), config.retryMaxWait());
+    }
+
+    @Test
+    void retriesAndTheirLongestWaitAreTakenWithinTheirRanges() {
+        PipeConfig lowest = read(valid("RETRIES", "0", "RETRY_MAX_SECONDS", "1")).config();
+        assertEquals(0, lowest.retries());
+        assertEquals(java.time.Duration.ofSeconds(1), lowest.retryMaxWait());
+        PipeConfig highest = read(valid("RETRIES", " 10 ", "RETRY_MAX_SECONDS", "300")).config();
+        assertEquals(10, highest.retries());
+        assertEquals(java.time.Duration.ofSeconds(300), highest.retryMaxWait());
+        assertEquals(3, read(valid("RETRIES", "")).config().retries(), "empty counts as unset");
+    }
+
+    @Test
+    void retriesOutsideTheirRangesAreProblems() {
+        for (String bad : List.of("-1", "11", "three", "2.5", "1e3", "99999999999", "+3")) {
+            assertEquals(List.of(new Problem("RETRIES", "'" + bad + "' is not a whole number from 0 to 10")),
+                    problems(valid("RETRIES", bad)), bad);
+        }
+        for (String bad : List.of("0", "301", "30s", "-5")) {
+            assertEquals(List.of(new Problem("RETRY_MAX_SECONDS", "'" + bad + "' is not a whole number from 1 to 300")),
+                    problems(valid("RETRY_MAX_SECONDS", bad)), bad);
+        }
+        assertEquals(List.of("RETRIES", "RETRY_MAX_SECONDS"), problems(valid("RETRIES", "x", "RETRY_MAX_SECONDS", "y"))
+                .stream().map(Problem::variable).toList(), "both reported at once, in the registry's order");
+    }
+
+    @Test
     void everyProblemIsReportedAtOnceInRegistryOrder() {
         List<Problem> problems = problems(env("AWS_SECRET", "s", "IMAGE", "Bad:tag", "TAGS", "a/b",
                 "DOCKERFILE", "nope", "DEBUG", "maybe"));

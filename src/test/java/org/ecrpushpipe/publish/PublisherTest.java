@@ -52,6 +52,8 @@ class PublisherTest {
 
     private final List<String> events = new ArrayList<>();
     private final List<Duration> sleeps = new ArrayList<>();
+    /** The jitter the retry policy draws: 0.5 is half of each wait's ceiling. */
+    private RetryPolicy retryPolicy = new RetryPolicy(3, Duration.ofSeconds(30), () -> 0.5);
 
     @TempDir
     static Path context;
@@ -78,7 +80,7 @@ class PublisherTest {
 
     private PublishResult publish(PublishRequest config) {
         long[] clock = {0};
-        return new Publisher(registry, engine, new RecordingEvents(events), sleeps::add,
+        return new Publisher(registry, engine, new RecordingEvents(events), retryPolicy, sleeps::add,
                 () -> clock[0] += 1_000_000_000L, task -> {
                     if (deferEcrSide) {
                         ecrSide = task;
@@ -151,22 +153,38 @@ class PublisherTest {
     }
 
     @Test
-    void transientFailuresAreRetriedWithBackoff() {
-        engine.outcomes.add(new PushOutcome.Failed(PushProblem.TRANSIENT, "received unexpected HTTP status: 500"));
+    void transientFailuresAreRetriedWithBackoffAndEachRetryIsLoggedWithItsCause() {
+        engine.outcomes.add(new PushOutcome.Failed(PushProblem.TRANSIENT,
+                "received unexpected HTTP status: 500 Internal Server Error"));
         engine.outcomes.add(new PushOutcome.Failed(PushProblem.TRANSIENT, "EOF"));
         publish(config("1.0"));
         assertEquals(List.of("1.0", "1.0", "1.0"), engine.pushed);
-        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), sleeps);
+        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), sleeps, "half of the 2 s and 4 s ceilings");
+        assertTrue(events.contains("warning Push of " + HOST + "/my-service:1.0 failed (received unexpected HTTP"
+                + " status: 500 Internal Server Error); retrying in 1.0 s (attempt 2 of 4)."), events.toString());
+        assertTrue(events.contains("warning Push of " + HOST + "/my-service:1.0 failed (EOF); retrying in 2.0 s"
+                + " (attempt 3 of 4)."), events.toString());
     }
 
     @Test
-    void persistentTransientFailureGivesUpAfterMaxAttempts() {
-        for (int i = 0; i < Publisher.MAX_ATTEMPTS; i++) {
+    void persistentTransientFailureGivesUpAfterTheRetriesAllowed() {
+        for (int i = 0; i < retryPolicy.attempts(); i++) {
             engine.outcomes.add(new PushOutcome.Failed(PushProblem.TRANSIENT, "toomanyrequests: Rate exceeded"));
         }
         PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
         assertTrue(e.getMessage().startsWith("Pushing " + HOST + "/my-service:1.0 kept failing"), e.getMessage());
-        assertEquals(Publisher.MAX_ATTEMPTS, engine.pushed.size());
+        assertEquals(4, engine.pushed.size(), "RETRIES 3: four attempts");
+        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)), sleeps);
+    }
+
+    @Test
+    void withNoRetriesATransientFailureEndsTheRunAtOnce() {
+        retryPolicy = new RetryPolicy(0, Duration.ofSeconds(30), () -> 0.5);
+        engine.outcomes.add(new PushOutcome.Failed(PushProblem.TRANSIENT, "EOF"));
+        PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));
+        assertEquals("Pushing " + HOST + "/my-service:1.0 kept failing after 1 attempt: EOF", e.getMessage());
+        assertEquals(1, engine.pushed.size());
+        assertTrue(sleeps.isEmpty());
     }
 
     @Test

@@ -136,7 +136,8 @@ class SameNameOnOneEngineTest {
                 public void pushed(PushedTag tag) {
                     reported.add(tag);
                 }
-            }, d -> Thread.sleep(d.toMillis()), System::nanoTime, Runnable::run, new Cancellation())
+            }, new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
+                    d -> Thread.sleep(d.toMillis()), System::nanoTime, Runnable::run, new Cancellation())
                     .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
 
             assertFalse(result.imageId().equals(theirImage), "two different images");

@@ -54,11 +54,10 @@ final class ApiHandler implements HttpHandler {
         String accessKeyId = SigV4Verifier.accessKeyIdOf(exchange.getRequestHeaders().getFirst("Authorization"))
                 .orElse(null);
         Optional<Fault> fault = faults.take(exchange.getRequestMethod(), operation);
-        if (fault.isPresent() && !(fault.get() instanceof Fault.Delay)) {
+        if (fault.isPresent() && !proceeds(fault.get(), exchange.getRequestMethod(), operation)) {
             injectEcr(exchange, fault.get(), operation, accessKeyId);
             return;
         }
-        fault.ifPresent(f -> sleep(((Fault.Delay) f).duration()));
         try {
             if (!"POST".equals(exchange.getRequestMethod()) || !target.startsWith(EcrControlPlane.TARGET_PREFIX)) {
                 throw new EcrError("UnknownOperationException", null);
@@ -89,8 +88,31 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
+    /**
+     * Applies a fault after which the request is still handled (a delay, an action) and says so; false for the
+     * faults that replace the answer.
+     */
+    private boolean proceeds(Fault fault, String method, String target) {
+        if (fault instanceof Fault.Delay delay) {
+            faults.record(method, target, "delayed " + delay.duration().toMillis() + " ms");
+            sleep(delay.duration());
+            return true;
+        }
+        if (fault instanceof Fault.Action action) {
+            faults.record(method, target, action.name());
+            action.action().run();
+            return true;
+        }
+        return false;
+    }
+
     private void injectEcr(HttpExchange exchange, Fault fault, String operation, String accessKeyId) throws IOException {
-        if (fault instanceof Fault.DropConnection) {
+        faults.record(exchange.getRequestMethod(), operation,
+                fault instanceof Fault.DropConnection ? "dropped the connection"
+                        : fault instanceof Fault.DropMidBody ? "dropped the connection (the API reads the whole request first)"
+                        : fault instanceof Fault.Status st && st.status() != 429 ? "answered " + st.status()
+                        : "answered ThrottlingException");
+        if (fault instanceof Fault.DropConnection || fault instanceof Fault.DropMidBody) {
             log.record(new ApiCall(operation, accessKeyId, "DroppedConnection"));
         } else if (fault instanceof Fault.Status status && status.status() != 429) {
             log.record(new ApiCall(operation, accessKeyId, "ServerException"));
@@ -107,13 +129,12 @@ final class ApiHandler implements HttpHandler {
         String action = form.getOrDefault("Action", "");
         Optional<Fault> fault = faults.take(exchange.getRequestMethod(), action);
         try {
-            if (fault.isPresent()) {
+            if (fault.isPresent() && !proceeds(fault.get(), exchange.getRequestMethod(), action)) {
                 Fault f = fault.get();
-                if (f instanceof Fault.DropConnection) {
+                faults.record(exchange.getRequestMethod(), action, "answered with an STS error");
+                if (f instanceof Fault.DropConnection || f instanceof Fault.DropMidBody) {
                     log.record(new ApiCall(action, null, "DroppedConnection"));
                     return;
-                } else if (f instanceof Fault.Delay delay) {
-                    sleep(delay.duration());
                 } else if (f instanceof Fault.Status status && status.status() != 429) {
                     throw new StsService.StsError("InternalFailure", "Injected server error", status.status());
                 } else {

@@ -56,6 +56,12 @@ final class AuthorizationTokens {
         return java.util.List.copyOf(expiries.keySet());
     }
 
+    /** Makes every password issued so far expired, as if its 12 hours had passed; later ones are not affected. */
+    void expireAll() {
+        Instant past = clock.instant().minusSeconds(1);
+        expiries.replaceAll((password, expiresAt) -> past);
+    }
+
     Status check(String password) {
         Instant expiresAt = expiries.get(Objects.requireNonNullElse(password, ""));
         if (expiresAt == null) {

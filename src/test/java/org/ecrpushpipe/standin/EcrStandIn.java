@@ -238,6 +238,15 @@ public final class EcrStandIn implements AutoCloseable {
         authorizationTokens.lifetime(lifetime);
     }
 
+    /**
+     * Expires every registry password issued so far (the registry then answers 403 DENIED "Your authorization
+     * token has expired"); passwords issued afterwards are valid as usual. E.g. as a {@link Fault#action} on the
+     * first registry request: the token expires between the login and the push.
+     */
+    public void expireAuthorizationTokens() {
+        authorizationTokens.expireAll();
+    }
+
     /** Creates a MUTABLE repository, as CreateRepository would. */
     public void createRepository(String name) {
         createRepository(name, "MUTABLE");
@@ -250,12 +259,12 @@ public final class EcrStandIn implements AutoCloseable {
                 false, "AES256", null, java.util.Map.of()));
     }
 
-    /** Faults for the registry facade; the target is the request path, e.g. {@code /v2/app/blobs/uploads/}. */
     /** Every request the registry facade received ("METHOD path"), oldest first; {@code clear()} it to count afresh. */
     public List<String> registryRequests() {
         return registryRequests;
     }
 
+    /** Faults for the registry facade; the target is the request path, e.g. {@code /v2/app/blobs/uploads/}. */
     public Faults faults() {
         return faults;
     }

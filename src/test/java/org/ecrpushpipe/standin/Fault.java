@@ -36,6 +36,30 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * Read this many bytes of the request's body, then close the connection without any response: a connection
+     * lost in the middle of an upload (the API, which reads the whole request first, just drops it). What was read,
+     * and whether the body went on, is in {@link Faults#injected()}.
+     */
+    record DropMidBody(long afterBytes) implements Fault {
+        public DropMidBody {
+            if (afterBytes < 1) {
+                throw new IllegalArgumentException("drop after at least one byte of the body, not " + afterBytes);
+            }
+        }
+    }
+
+    /**
+     * Run {@code action} (kill the registry, expire the tokens…) when the request arrives, then handle the request
+     * normally: a fault of the world around the server, timed to a request.
+     */
+    record Action(String name, Runnable action) implements Fault {
+        public Action {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(action, "action");
+        }
+    }
+
     static Fault status(int status) {
         return new Status(status);
     }
@@ -50,5 +74,14 @@ public sealed interface Fault {
 
     static Fault delay(Duration duration) {
         return new Delay(duration);
+    }
+
+    static Fault dropMidBody(long afterBytes) {
+        return new DropMidBody(afterBytes);
+    }
+
+    /** {@code name} says what the action does, in {@link Faults#injected()}. */
+    static Fault action(String name, Runnable action) {
+        return new Action(name, action);
     }
 }

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class Faults {
     private final List<Rule> rules = new ArrayList<>();
+    private final List<String> injected = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Injects {@code fault} into the next {@code times} requests that match. */
     public synchronized Faults failNext(int times, String method, String pathRegex, Fault fault) {
@@ -29,14 +30,28 @@ public final class Faults {
         return this;
     }
 
-    /** Forgets all rules that have not fired yet. */
+    /** Forgets all rules that have not fired yet, and what fired ({@link #injected()}). */
     public synchronized void clear() {
         rules.clear();
+        injected.clear();
     }
 
     /** How many injections are still pending over all rules. */
     public synchronized int pending() {
         return rules.stream().mapToInt(r -> r.remaining).sum();
+    }
+
+    /**
+     * What the injected faults did, oldest first, as {@code "METHOD target: what happened"} (e.g. {@code "PATCH
+     * /v2/app/blobs/uploads/…: dropped the connection after 65536 bytes of the body, more unread"}); a live view.
+     */
+    public List<String> injected() {
+        return java.util.Collections.unmodifiableList(injected);
+    }
+
+    /** Notes what an injected fault did to a request. */
+    void record(String method, String target, String outcome) {
+        injected.add(method + " " + target + ": " + outcome);
     }
 
     /** Takes one injection for this request, if a rule matches. */

@@ -68,13 +68,23 @@ final class RegistryFacade implements HttpHandler {
             Optional<Fault> fault = faults.take(method, path);
             if (fault.isPresent()) {
                 if (fault.get() instanceof Fault.DropConnection) {
+                    faults.record(method, path, "dropped the connection");
                     return; // closing the exchange before any response closes the socket
+                } else if (fault.get() instanceof Fault.DropMidBody drop) {
+                    dropMidBody(exchange, drop.afterBytes());
+                    return;
                 } else if (fault.get() instanceof Fault.Delay delay) {
+                    faults.record(method, path, "delayed " + delay.duration().toMillis() + " ms");
                     ApiHandler.sleep(delay.duration());
+                } else if (fault.get() instanceof Fault.Action action) {
+                    faults.record(method, path, action.name());
+                    action.action().run();
                 } else if (fault.get() instanceof Fault.Status status && status.status() != 429) {
+                    faults.record(method, path, "answered " + status.status());
                     sendError(exchange, status.status(), "UNKNOWN", "unknown error");
                     return;
                 } else {
+                    faults.record(method, path, "answered 429");
                     sendError(exchange, 429, "TOOMANYREQUESTS", "Rate exceeded");
                     return;
                 }
@@ -100,6 +110,26 @@ final class RegistryFacade implements HttpHandler {
                 forward(exchange);
             }
         }
+    }
+
+    /**
+     * Reads up to {@code afterBytes} of the request body, then returns without a response: closing the exchange
+     * then closes the socket, with the rest of the upload unread (the client sees a reset or EOF mid-upload).
+     */
+    private void dropMidBody(HttpExchange exchange, long afterBytes) throws IOException {
+        InputStream body = exchange.getRequestBody();
+        byte[] buffer = new byte[8192];
+        long read = 0;
+        while (read < afterBytes) {
+            int n = body.read(buffer, 0, (int) Math.min(buffer.length, afterBytes - read));
+            if (n < 0) {
+                break;
+            }
+            read += n;
+        }
+        boolean more = read == afterBytes && body.read() >= 0;
+        faults.record(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                "dropped the connection after " + read + " bytes of the body, " + (more ? "more unread" : "the whole body"));
     }
 
     private boolean authorized(HttpExchange exchange) throws IOException {

@@ -229,6 +229,62 @@ class RegistryFacadeTest {
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 1000, "the second was not");
     }
 
+    @Test
+    void aConnectionDroppedMidBodyIsCutAfterPartOfTheUpload() throws Exception {
+        standIn.createRepository("cut");
+        standIn.faults().clear();
+        standIn.faults().failNext(1, "PATCH", "/v2/cut/blobs/uploads/.+", Fault.dropMidBody(1000));
+        byte[] layer = Image.random("cut").layer();
+        String location = startUpload("cut");
+        assertThrows(IOException.class, () -> sendTo("PATCH", location,
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(layer))));
+        assertEquals(List.of("PATCH " + URI.create(location).getRawPath() + ": dropped the connection after 1000 bytes"
+                + " of the body, more unread"), standIn.faults().injected());
+        // the next upload goes through
+        upload("cut", Image.random("cut"));
+    }
+
+    @Test
+    void anActionRunsWhenItsRequestArrivesAndTheRequestIsThenHandled() throws Exception {
+        standIn.faults().clear();
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        standIn.faults().failNext(1, "GET", "/v2/", Fault.action("counted", ran::incrementAndGet));
+        assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
+        assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
+        assertEquals(1, ran.get(), "once");
+        assertEquals(List.of("GET /v2/: counted"), standIn.faults().injected());
+    }
+
+    @Test
+    void expiredTokensAreRefusedAndTokensIssuedAfterwardsAccepted() throws Exception {
+        try {
+            standIn.expireAuthorizationTokens();
+            HttpResponse<String> expired = send("GET", "/v2/", auth, null);
+            assertEquals(403, expired.statusCode());
+            assertTrue(expired.body().contains("Your authorization token has expired"), expired.body());
+        } finally {
+            auth = login();
+        }
+        assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
+    }
+
+    @Test
+    void aKilledRegistryIsA502AndRestartedServesWhatItHeld() throws Exception {
+        standIn.createRepository("phoenix");
+        push("phoenix", "1.0", Image.random("phoenix"));
+        String digest = registryDigest("phoenix", "1.0");
+        try {
+            registry.kill();
+            assertTrue(!registry.isAlive());
+            assertEquals(502, send("GET", "/v2/phoenix/manifests/1.0", auth, null, "Accept", SCHEMA2).statusCode());
+        } finally {
+            registry.restart();
+        }
+        assertTrue(registry.isAlive());
+        assertEquals(digest, registryDigest("phoenix", "1.0"), "the same storage, the same port");
+        assertEquals(200, send("GET", "/v2/phoenix/manifests/1.0", auth, null, "Accept", SCHEMA2).statusCode());
+    }
+
     // --- a hand-rolled docker push, through the facade
 
     /** A tiny image: a config blob, one layer blob and a docker v2 schema2 manifest naming them. */

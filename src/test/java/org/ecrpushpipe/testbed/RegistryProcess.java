@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real registry (Debian's {@code docker-registry}, distribution 2.8) started as a child process on a free
  * port of 127.0.0.1, with htpasswd auth and filesystem storage in a temporary directory. {@link #close()}
- * stops exactly the process this object started and removes its directory.
+ * stops exactly the process this object started and removes its directory. For fault tests, {@link #kill()}
+ * kills that process (SIGKILL, no clean shutdown) and {@link #restart()} starts it again on the same port and
+ * storage, so what it had stored is served again.
  */
 public final class RegistryProcess implements AutoCloseable {
     private static final String BINARY = "/usr/bin/docker-registry";
@@ -27,7 +29,8 @@ public final class RegistryProcess implements AutoCloseable {
     private final int port;
     private final String username;
     private final String password;
-    private final Process process;
+    /** The running process; replaced by {@link #restart()}. */
+    private volatile Process process;
 
     private RegistryProcess(Path dir, int port, String username, String password, Process process) {
         this.dir = dir;
@@ -74,10 +77,7 @@ public final class RegistryProcess implements AutoCloseable {
                         realm: ecr-pipe-test
                         path: %s
                     """.formatted(dir.resolve("data"), port, randomHex(16), dir.resolve("htpasswd")));
-            Process process = new ProcessBuilder(BINARY, "serve", dir.resolve("config.yml").toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("registry.log").toFile())
-                    .start();
+            Process process = launch(dir);
             RegistryProcess registry = new RegistryProcess(dir, port, username, password, process);
             try {
                 registry.awaitReady(Duration.ofSeconds(20));
@@ -89,6 +89,42 @@ public final class RegistryProcess implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    private static Process launch(Path dir) throws IOException {
+        return new ProcessBuilder(BINARY, "serve", dir.resolve("config.yml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile()))
+                .start();
+    }
+
+    /**
+     * Kills the registry process this object started (SIGKILL, by its PID: no clean shutdown, as when a machine
+     * or container dies) and waits until it is gone. Requests then fail until {@link #restart()}.
+     */
+    public void kill() throws InterruptedException {
+        Process running = process;
+        running.destroyForcibly();
+        if (!running.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("docker-registry (pid " + running.pid() + ") did not die within 10 s");
+        }
+    }
+
+    /**
+     * Starts the registry again, on the same port, configuration and storage (what it stored before is served
+     * again), and waits until it answers; a no-op while it is still running.
+     */
+    public synchronized void restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            return;
+        }
+        process = launch(dir);
+        try {
+            awaitReady(Duration.ofSeconds(20));
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw e;
+        }
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {

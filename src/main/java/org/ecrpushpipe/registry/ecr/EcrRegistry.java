@@ -60,6 +60,17 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     /** Attempts per ECR API call, for throttling and server errors. */
     static final int MAX_ATTEMPTS = 5;
 
+    /**
+     * How long one ECR API call may take, its retries and their waits included: an endpoint that accepts
+     * connections but never answers fails the call (and the run) after this long instead of hanging (README,
+     * "Time limits"). Throttling retries fit well inside: the SDK's waits for 5 attempts add up to 15 s at most.
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    /** How long one attempt of a call may take before the SDK gives it up (and retries, time allowing). */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(20);
+    /** Connecting to the API; a real ECR endpoint connects in milliseconds. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private EcrClient client;
     /** Manifests read by digest during this run, for {@link #addTag}. */
     private final java.util.Map<String, Image> manifests = new java.util.concurrent.ConcurrentHashMap<>();
@@ -79,13 +90,15 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
                     .region(Region.of(settings.region()))
                     .credentialsProvider(StaticCredentialsProvider.create(sdkCredentials(settings.credentials())))
                     .httpClient(UrlConnectionHttpClient.builder()
-                            .connectionTimeout(Duration.ofSeconds(10))
-                            .socketTimeout(Duration.ofSeconds(30))
+                            .connectionTimeout(CONNECT_TIMEOUT)
+                            .socketTimeout(ATTEMPT_TIMEOUT)
                             .build())
                     // many agents logging in at once get throttled (buildkite ecr plugin#7): back off longer than
-                    // the SDK's default 3 attempts before giving up
+                    // the SDK's default 3 attempts before giving up; a silent endpoint costs 3 attempts of 20 s
                     .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                            .maxAttempts(MAX_ATTEMPTS).build()));
+                                    .maxAttempts(MAX_ATTEMPTS).build())
+                            .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                            .apiCallTimeout(CALL_TIMEOUT));
             if (settings.endpointOverride().isPresent()) {
                 builder.endpointOverride(settings.endpointOverride().get());
             } else {
