@@ -16,7 +16,7 @@ import java.util.Map;
  * there, see {@code BED_DOCKER_HOST_INTERNAL}), host networking, and every variable handed over by name
  * ({@code --env=NAME}), so no value — secrets included — is on a command line.
  */
-public final class ImageLauncher implements Launcher {
+public final class ImageLauncher implements StoppableLauncher {
     /** Where Bitbucket mounts the clone and runs the pipe. */
     public static final String CLONE_DIR = "/opt/atlassian/pipelines/agent/build";
     /** What Bitbucket hands pipes as their engine. */
@@ -55,6 +55,73 @@ public final class ImageLauncher implements Launcher {
     public PipeRun run(Map<String, String> variables, Map<String, List<String>> lists, Path clone, String... args) {
         Map<String, String> env = new HashMap<>(variables);
         Launcher.splitLists(lists, env);
+        List<String> command = command(env, clone, List.of(), args);
+        return JarLauncher.Processes.run(command, cli(env), clone);
+    }
+
+    /**
+     * Starts the image in the background; {@link RunningPipe#terminate()} then sends SIGTERM to its container
+     * ({@code docker kill --signal TERM <id>}, what {@code docker stop} sends first, and Bitbucket when a step is
+     * stopped).
+     */
+    @Override
+    public RunningPipe start(Map<String, String> variables, Path clone) {
+        Map<String, String> env = new HashMap<>(variables);
+        Path cidFile;
+        try {
+            cidFile = Files.createTempDirectory("pipe-container").resolve("cid");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = command(env, clone, List.of("--cidfile=" + cidFile));
+        Map<String, String> cli = cli(env); // after command(): that settles which variables the container gets
+        return RunningPipe.start("the image", command, cli, clone, new RunningPipe.Signals() {
+            @Override
+            public void terminate(Process process) {
+                String id = containerId(cidFile, process);
+                JarLauncher.PipeRun kill = JarLauncher.Processes.run(List.of("docker", "kill", "--signal", "TERM", id),
+                        cli, clone);
+                if (kill.exitCode() != 0) {
+                    throw new AssertionError("docker kill --signal TERM " + id + " failed: " + kill.output());
+                }
+            }
+
+            @Override
+            public void kill(Process process) {
+                if (Files.exists(cidFile)) {
+                    String id = containerId(cidFile, process);
+                    JarLauncher.Processes.run(List.of("docker", "rm", "--force", id), cli, clone);
+                }
+            }
+        });
+    }
+
+    /** The container's id, which {@code docker run --cidfile} writes once it has created the container. */
+    private static String containerId(Path cidFile, Process process) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        try {
+            while (System.nanoTime() < deadline) {
+                if (Files.exists(cidFile)) {
+                    String id = Files.readString(cidFile).trim();
+                    if (id.matches("[0-9a-f]{64}")) {
+                        return id;
+                    }
+                }
+                if (!process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new AssertionError("docker run wrote no container id to " + cidFile);
+    }
+
+    /** {@code docker run} of the image as Bitbucket runs a pipe, with {@code options} before the image. */
+    private List<String> command(Map<String, String> env, Path clone, List<String> options, String... args) {
         // the step's engine reaches a pipe as Bitbucket's name for it; any other DOCKER_HOST is the scenario's own
         String dockerHost = env.remove("DOCKER_HOST");
         if (dockerHost == null || dockerHost.equals(engineHost)) {
@@ -65,10 +132,15 @@ public final class ImageLauncher implements Launcher {
                 "--add-host", "host.docker.internal:" + hostDockerInternal,
                 "--volume=" + clone.toAbsolutePath() + ":" + CLONE_DIR, "--workdir=" + CLONE_DIR,
                 "--env=DOCKER_HOST=" + dockerHost));
+        command.addAll(options);
         env.keySet().stream().sorted().forEach(name -> command.add("--env=" + name));
         command.add(image);
         command.addAll(List.of(args));
+        return command;
+    }
 
+    /** The docker CLI's environment: the variables handed over by name, and the bed's engine. */
+    private Map<String, String> cli(Map<String, String> env) {
         Map<String, String> cli = new HashMap<>(env);
         cli.put("DOCKER_HOST", engineHost);
         cli.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
@@ -77,7 +149,7 @@ public final class ImageLauncher implements Launcher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return JarLauncher.Processes.run(command, cli, clone);
+        return cli;
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * The packaged pipe ({@code java -jar target/quarkus-app/quarkus-run.jar}) as a separate process, in the clone,
  * with exactly the given environment (no {@code LANG}, as in a pipe container).
  */
-public final class JarLauncher implements Launcher {
+public final class JarLauncher implements StoppableLauncher {
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
 
     private final List<String> prefix;
@@ -40,18 +40,41 @@ public final class JarLauncher implements Launcher {
 
     @Override
     public PipeRun run(Map<String, String> variables, Map<String, List<String>> lists, Path clone, String... args) {
+        Map<String, String> env = new HashMap<>(variables);
+        Launcher.splitLists(lists, env);
+        return Processes.run(command(args), env, clone);
+    }
+
+    /** Starts the jar in the background; {@link RunningPipe#terminate()} sends SIGTERM to its JVM. */
+    @Override
+    public RunningPipe start(Map<String, String> variables, Path clone) {
+        return RunningPipe.start("the jar", command(), new HashMap<>(variables), clone, new RunningPipe.Signals() {
+            @Override
+            public void terminate(Process process) {
+                // SIGTERM; Process.destroy() would also close our end of its output, losing what it prints then
+                if (!process.toHandle().destroy() && process.isAlive()) {
+                    throw new AssertionError("could not send SIGTERM to the jar's JVM (PID " + process.pid() + ")");
+                }
+            }
+
+            @Override
+            public void kill(Process process) {
+                process.destroyForcibly();
+            }
+        });
+    }
+
+    private List<String> command(String... args) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run `./mvnw verify` (the package phase builds it)");
         }
-        Map<String, String> env = new HashMap<>(variables);
-        Launcher.splitLists(lists, env);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(prefix);
         command.add(java);
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
-        return Processes.run(command, env, clone);
+        return command;
     }
 
     @Override
