@@ -2,11 +2,10 @@ package org.ecrpushpipe.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.ecrpushpipe.console.Console;
 import org.ecrpushpipe.docker.Cancellation;
+import org.ecrpushpipe.errors.ExitCode;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -36,28 +35,22 @@ public class Main implements QuarkusApplication {
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     /**
-     * Runs the pipe. A SIGTERM (Bitbucket stopping the step, {@code docker stop}, Ctrl-C's SIGINT alike) starts the
-     * JVM's shutdown: a hook then cancels the run, which abandons the build or push in progress, and waits for the
-     * run to report that, up to {@link #STOP_GRACE}; the process then ends with the signal's status (143 for
-     * SIGTERM), which is {@link org.ecrpushpipe.errors.ExitCode#CANCELLED}.
+     * Runs the pipe. A SIGTERM (Bitbucket stopping the step, {@code docker stop}), Ctrl-C's SIGINT or a SIGHUP starts
+     * the JVM's shutdown: a hook ({@link StopOnSignal}) then cancels the run, which abandons the build or push in
+     * progress, waits for the run to report that, up to {@link #STOP_GRACE}, and ends the process with the run's
+     * exit code, {@link ExitCode#CANCELLED} (143) whichever the signal.
      */
     @Override
     public int run(String... args) {
         Cancellation run = new Cancellation();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            run.cancel();
-            try {
-                stopped.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "stop-on-signal"));
+        StopOnSignal stop = new StopOnSignal(run, STOP_GRACE, Runtime.getRuntime()::halt);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "stop-on-signal"));
+        int code = ExitCode.UNEXPECTED.code();
         try {
-            return PipeLauncher.launch(args, System.getenv(), Path.of("").toAbsolutePath(), Console.utf8Stdout(),
-                    run);
+            code = PipeLauncher.launch(args, System.getenv(), Path.of("").toAbsolutePath(), Console.utf8Stdout(), run);
+            return code;
         } finally {
-            stopped.countDown();
+            stop.ended(code);
         }
     }
 }
