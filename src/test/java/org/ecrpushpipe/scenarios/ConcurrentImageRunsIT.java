@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(EcrBedExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConcurrentImageRunsIT {
-    private static final Pattern BUILT = Pattern.compile("^INFO: Built image (sha256:[0-9a-f]{64})\\.$", Pattern.MULTILINE);
+    private static final Pattern BUILT = Pattern.compile("^INFO: Built image (sha256:[0-9a-f]{64})\\.$",
+            Pattern.MULTILINE);
 
     @TempDir
     Path work;
@@ -176,7 +177,8 @@ class ConcurrentImageRunsIT {
             String tag = "2." + round;
             Path first = TestImages.busybox(work.resolve("contested-a" + round)).uniqueFile().write();
             Path second = TestImages.busybox(work.resolve("contested-b" + round)).uniqueFile().write();
-            Map<Path, String> images = Map.of(first, buildWithTheDockerCli(first), second, buildWithTheDockerCli(second));
+            Map<Path, String> images = Map.of(first, buildWithTheDockerCli(first),
+                    second, buildWithTheDockerCli(second));
             assertTrue(!images.get(first).equals(images.get(second)), "two different images");
 
             List<Finished> finished = runAtOnce(List.of(new Step("together/contested", tag, first),
