@@ -28,8 +28,9 @@ import com.github.dockerjava.api.model.Container;
 
 /**
  * Stopping a run the way Bitbucket stops a step — SIGTERM ({@code docker kill --signal TERM}, what {@code docker
- * stop} sends first) — in the middle of the build and in the middle of the push, on the bed's real engine, registry
- * and ECR stand-in. Each subclass names how the pipe runs (the image as Bitbucket runs it, the packaged jar).
+ * stop} sends first) — in the middle of the build and in the middle of the push, and by Ctrl-C (SIGINT) in the
+ * middle of the build, on the bed's real engine, registry and ECR stand-in. Each subclass names how the pipe runs
+ * (the image as Bitbucket runs it, the packaged jar).
  *
  * <p>What each case asserts, as README's exit-code table and "a stopped step" paragraph promise:
  * <ul>
@@ -70,20 +71,22 @@ public abstract class CancellationScenarios {
         }
     }
 
-    /** Sends SIGTERM, waits for the run to end, and checks it ended within {@link #STOP_BOUND}. */
-    private Stopped stop(RunningPipe pipe, long[] signalledAt) throws InterruptedException {
+    /** Sends the signal, waits for the run to end, and checks it ended within {@link #STOP_BOUND}. */
+    private Stopped stop(String what, RunningPipe pipe, java.util.function.Consumer<RunningPipe> signal,
+                         long[] signalledAt) throws InterruptedException {
         signalledAt[0] = System.nanoTime();
-        pipe.terminate();
+        signal.accept(pipe);
         // waits longer than the bound, so a slow stop is measured and reported rather than cut off
         OptionalInt code = pipe.awaitExit(STOP_BOUND.multipliedBy(4));
         Duration took = Duration.ofNanos(System.nanoTime() - signalledAt[0]);
         if (code.isEmpty()) {
-            fail(launcher().name() + " was still running " + took.toSeconds() + " s after SIGTERM:\n" + pipe.output());
+            fail(launcher().name() + " was still running " + took.toSeconds() + " s after the signal:\n"
+                    + pipe.output());
         }
-        System.out.printf("%s (%s) ended %d ms after SIGTERM with exit code %d%n", getClass().getSimpleName(),
-                launcher().name(), took.toMillis(), code.getAsInt());
+        System.out.printf("%s (%s), %s: ended %d ms after the signal with exit code %d%n",
+                getClass().getSimpleName(), launcher().name(), what, took.toMillis(), code.getAsInt());
         Stopped stopped = new Stopped(code.getAsInt(), pipe.output(), took);
-        assertTrue(took.compareTo(STOP_BOUND) <= 0, "ended " + took.toMillis() + " ms after SIGTERM, more than "
+        assertTrue(took.compareTo(STOP_BOUND) <= 0, "ended " + took.toMillis() + " ms after the signal, more than "
                 + STOP_BOUND.toSeconds() + " s:\n" + stopped.output());
         return stopped;
     }
@@ -113,7 +116,7 @@ public abstract class CancellationScenarios {
             left.keySet().removeAll(before);
         }
         assertEquals(Map.of(), left, "containers the run left on the engine " + STOP_BOUND.toSeconds()
-                + " s after SIGTERM (docker ps -a, id → command)");
+                + " s after the signal (docker ps -a, id → command)");
     }
 
     /** The id of the image the engine holds under {@code reference}, if any. */
@@ -132,11 +135,21 @@ public abstract class CancellationScenarios {
 
     @Test
     void sigtermMidBuildStopsTheBuildAndPushesNothing() throws Exception {
-        String repository = "cancel/" + launcher().name() + "-build";
+        stopMidBuild("sigterm", RunningPipe::terminate);
+    }
+
+    /** Ctrl-C by hand (SIGINT) is the same stop, with the same exit code: the JVM alone would end with 130. */
+    @Test
+    void ctrlCMidBuildIsTheSameStop() throws Exception {
+        stopMidBuild("ctrl-c", RunningPipe::interrupt);
+    }
+
+    private void stopMidBuild(String name, java.util.function.Consumer<RunningPipe> signal) throws Exception {
+        String repository = "cancel/" + launcher().name() + "-" + name;
         bed.standIn().createRepository(repository);
         String marker = UUID.randomUUID().toString();
         // the RUN step would take 5 minutes and then the image would be labelled: a finished build is told apart
-        Path clone = TestImages.busybox(work.resolve("mid-build")).uniqueFile()
+        Path clone = TestImages.busybox(work.resolve("mid-build-" + name)).uniqueFile()
                 .line("RUN echo started " + marker + " && sleep 300")
                 .line("LABEL marker=" + marker)
                 .write();
@@ -151,7 +164,7 @@ public abstract class CancellationScenarios {
             pipe.awaitOutput(Pattern.compile("^started " + marker + "$", Pattern.MULTILINE), REACH);
             assertTrue(containers().values().stream().anyMatch(command -> command.contains(marker)),
                     "the RUN step's container is on the engine before the signal: " + containers());
-            stopped = stop(pipe, signalledAt);
+            stopped = stop(name + " mid-build", pipe, signal, signalledAt);
         }
 
         assertCancelledCleanly(stopped, "✖ Cancelled while building the image.");
@@ -197,7 +210,7 @@ public abstract class CancellationScenarios {
             System.out.printf("%s (%s): SIGTERM after %s%n", getClass().getSimpleName(), launcher().name(),
                     bed.standIn().registryRequests().stream().filter(r -> r.contains("/v2/" + repository + "/"))
                             .toList());
-            stopped = stop(pipe, signalledAt);
+            stopped = stop("SIGTERM mid-push", pipe, RunningPipe::terminate, signalledAt);
         }
 
         assertEquals(0, manifestPutsAtSignal, "the signal came before the manifest was sent; else this case"

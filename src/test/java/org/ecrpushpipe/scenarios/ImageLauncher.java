@@ -62,7 +62,7 @@ public final class ImageLauncher implements StoppableLauncher {
     /**
      * Starts the image in the background; {@link RunningPipe#terminate()} then sends SIGTERM to its container
      * ({@code docker kill --signal TERM <id>}, what {@code docker stop} sends first, and Bitbucket when a step is
-     * stopped).
+     * stopped), {@link RunningPipe#interrupt()} SIGINT (what {@code docker run -it} passes on for Ctrl-C).
      */
     @Override
     public RunningPipe start(Map<String, String> variables, Path clone) {
@@ -77,12 +77,12 @@ public final class ImageLauncher implements StoppableLauncher {
         Map<String, String> cli = cli(env); // after command(): that settles which variables the container gets
         return RunningPipe.start("the image", command, cli, clone, new RunningPipe.Signals() {
             @Override
-            public void terminate(Process process) {
+            public void send(Process process, String signal) {
                 String id = containerId(cidFile, process);
-                JarLauncher.PipeRun kill = JarLauncher.Processes.run(List.of("docker", "kill", "--signal", "TERM", id),
+                JarLauncher.PipeRun kill = JarLauncher.Processes.run(List.of("docker", "kill", "--signal", signal, id),
                         cli, clone);
                 if (kill.exitCode() != 0) {
-                    throw new AssertionError("docker kill --signal TERM " + id + " failed: " + kill.output());
+                    throw new AssertionError("docker kill --signal " + signal + " " + id + " failed: " + kill.output());
                 }
             }
 

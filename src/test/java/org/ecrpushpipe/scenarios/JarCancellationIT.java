@@ -1,8 +1,14 @@
 package org.ecrpushpipe.scenarios;
 
+import java.util.List;
+
 import org.ecrpushpipe.testbed.EcrBed;
 
-/** The cancellation cases with the packaged jar, its JVM sent SIGTERM as a terminal's {@code kill} would. */
+/**
+ * The cancellation cases with the packaged jar, its JVM sent the signal with {@code kill}, as in a terminal. The JVM
+ * starts with SIGINT at its default: Maven runs as a background job of {@code test/run-tests.sh}, whose children
+ * inherit SIGINT ignored, and a JVM leaves an ignored SIGINT ignored (a terminal's Ctrl-C reaches a foreground run).
+ */
 class JarCancellationIT extends CancellationScenarios {
     JarCancellationIT(EcrBed bed) {
         super(bed);
@@ -10,6 +16,6 @@ class JarCancellationIT extends CancellationScenarios {
 
     @Override
     protected StoppableLauncher launcher() {
-        return new JarLauncher();
+        return new JarLauncher(List.of("env", "--default-signal=INT"), JarLauncher.JAR);
     }
 }

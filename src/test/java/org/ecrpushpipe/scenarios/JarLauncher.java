@@ -45,15 +45,22 @@ public final class JarLauncher implements StoppableLauncher {
         return Processes.run(command(args), env, clone);
     }
 
-    /** Starts the jar in the background; {@link RunningPipe#terminate()} sends SIGTERM to its JVM. */
+    /**
+     * Starts the jar in the background; {@link RunningPipe#terminate()} sends SIGTERM to its JVM,
+     * {@link RunningPipe#interrupt()} SIGINT. A JVM whose parent ignores SIGINT (a background job of a script, as
+     * Maven is under {@code test/run-tests.sh}) ignores it too: prefix {@code env --default-signal=INT} to test it.
+     */
     @Override
     public RunningPipe start(Map<String, String> variables, Path clone) {
         return RunningPipe.start("the jar", command(), new HashMap<>(variables), clone, new RunningPipe.Signals() {
             @Override
-            public void terminate(Process process) {
-                // SIGTERM; Process.destroy() would also close our end of its output, losing what it prints then
-                if (!process.toHandle().destroy() && process.isAlive()) {
-                    throw new AssertionError("could not send SIGTERM to the jar's JVM (PID " + process.pid() + ")");
+            public void send(Process process, String signal) {
+                // kill(1), not Process.destroy(): that would also close our end of the output, losing what the pipe
+                // prints after the signal
+                PipeRun kill = Processes.run(List.of("kill", "-s", signal, Long.toString(process.pid())),
+                        Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")), clone);
+                if (kill.exitCode() != 0 && process.isAlive()) {
+                    throw new AssertionError("kill -s " + signal + " " + process.pid() + " failed: " + kill.output());
                 }
             }
 

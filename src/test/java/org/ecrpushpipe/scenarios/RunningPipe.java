@@ -17,14 +17,14 @@ import java.util.regex.Pattern;
 /**
  * A pipe run started in the background, for tests that stop it the way Bitbucket stops a step: its output is read
  * as it comes, so a test can wait for a line (the build's RUN step started, {@code Pushing …}) and then
- * {@link #terminate() send SIGTERM}. Closing it kills what is still running of it — only this run's own process or
+ * {@link #terminate() send SIGTERM} (or Ctrl-C's {@link #interrupt() SIGINT}). Closing it kills what is still running of it — only this run's own process or
  * container, never anything else.
  */
 public final class RunningPipe implements AutoCloseable {
     /** How a launcher delivers a signal to its run: the process itself, or the container it started. */
     interface Signals {
-        /** Sends SIGTERM, as Bitbucket (and {@code docker stop}) does first; returns once it was delivered. */
-        void terminate(Process process);
+        /** Sends the signal named {@code name} ({@code TERM}, {@code INT}); returns once it was delivered. */
+        void send(Process process, String name);
 
         /** Ends the run at once (SIGKILL) and removes what it left, when a test gives up on it. */
         void kill(Process process);
@@ -111,9 +111,14 @@ public final class RunningPipe implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Sends SIGTERM, the way Bitbucket stops a step; returns once the signal was delivered. */
+    /** Sends SIGTERM, the way Bitbucket (and {@code docker stop}) stops a step; returns once it was delivered. */
     public void terminate() {
-        signals.terminate(process);
+        signals.send(process, "TERM");
+    }
+
+    /** Sends SIGINT, what Ctrl-C sends a run in a terminal; returns once it was delivered. */
+    public void interrupt() {
+        signals.send(process, "INT");
     }
 
     /**
