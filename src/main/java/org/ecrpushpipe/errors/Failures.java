@@ -197,7 +197,10 @@ public final class Failures {
     public static PipeException pushFailed(PushProblem problem, String reference, String registryHost, String detail,
                                            Optional<String> deniedAction, int attempts) {
         return switch (problem) {
-            case LOGIN_REFUSED, LOGIN_EXPIRED -> new PipeException.Authentication("The registry " + registryHost
+            case LOGIN_EXPIRED -> new PipeException.Authentication("The registry " + registryHost
+                    + " said the login expired again, right after a fresh one, pushing " + reference + ": " + detail,
+                    "ECR's logins last 12 hours: check that the step's clock is right, and run the step again", null);
+            case LOGIN_REFUSED -> new PipeException.Authentication("The registry " + registryHost
                     + " refused the login for " + reference + ": " + detail,
                     "the login is for another registry: check the account and region in IMAGE", null);
             case DENIED -> deniedAction.<PipeException>map(action -> new PipeException.Authentication("Pushing "

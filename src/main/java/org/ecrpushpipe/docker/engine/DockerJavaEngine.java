@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import org.ecrpushpipe.context.BuildContext;
@@ -65,15 +69,39 @@ public final class DockerJavaEngine implements DockerEngine {
         return address;
     }
 
+    /**
+     * How long the engine has to answer the ping. The transport's only read timeout would also cut a build's answer
+     * during a long silent step, so the ping alone is bounded, by waiting for it on a thread of its own.
+     */
+    static final Duration PING_TIMEOUT = Duration.ofSeconds(20);
+
     @Override
     public void ping() {
-        try (DockerHttpClient.Response response = http.execute(request("GET", "/_ping").build())) {
-            if (response.getStatusCode() != 200) {
-                throw new IllegalStateException("it answered /_ping with HTTP " + response.getStatusCode()
-                        + ": " + message(response));
+        CompletableFuture<Void> ping = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try (DockerHttpClient.Response response = http.execute(request("GET", "/_ping").build())) {
+                if (response.getStatusCode() != 200) {
+                    throw new IllegalStateException("it answered /_ping with HTTP " + response.getStatusCode()
+                            + ": " + message(response));
+                }
+                ping.complete(null);
+            } catch (RuntimeException e) {
+                ping.completeExceptionally(e);
             }
-        } catch (RuntimeException e) {
-            throw Failures.engineUnreachable(address, RootCause.message(e), access(e), e);
+        }, "engine-ping");
+        thread.setDaemon(true); // one that never gets an answer must not keep the process alive
+        thread.start();
+        try {
+            ping.get(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw Failures.engineUnreachable(address, "it accepted the connection but did not answer within "
+                    + PING_TIMEOUT.toSeconds() + " s", new Failures.EngineAccess.Other(), null);
+        } catch (ExecutionException e) {
+            throw Failures.engineUnreachable(address, RootCause.message(e.getCause()), access(e.getCause()),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Failures.interrupted("waiting for the Docker engine to answer", e);
         }
     }
 
