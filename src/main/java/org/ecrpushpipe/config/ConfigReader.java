@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,8 @@ public final class ConfigReader {
     private final List<Problem> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** Variables whose value holds a stray character: that one problem says all there is to say about them. */
+    private final Set<Variable> strayCharacters = EnumSet.noneOf(Variable.class);
 
     /**
      * The configuration read, warnings the user should see, and notes on defaults taken (neither ever containing
@@ -117,7 +120,77 @@ public final class ConfigReader {
                 warnings.add("Both " + chosenName + " and " + name + " are set and differ; using " + chosenName + ".");
             }
         }
+        if (chosen != null && hasStrayCharacter(variable, chosenName, chosen)) {
+            return Optional.empty();
+        }
         return Optional.ofNullable(chosen);
+    }
+
+    /**
+     * Whether a value holds a character that cannot belong in it — a line break, a tab, an escape or another
+     * control character, an invisible format character; in a key, secret or token also a space or anything beyond
+     * printable ASCII — and if so reports it, once, as the variable's only problem. Such a value is a paste gone
+     * wrong (two values, a line ending, a no-break space from a web page); used as it is, it would reach AWS or the
+     * engine as a puzzling refusal, or reach the log as a broken line. Inside TAGS, line breaks and tabs separate
+     * tags, as spaces do. Values of secrets are never shown.
+     */
+    private boolean hasStrayCharacter(Variable variable, String name, String value) {
+        boolean credential = variable == Variable.AWS_KEY || variable == Variable.AWS_SECRET
+                || variable == Variable.AWS_SESSION_TOKEN;
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            i += Character.charCount(c);
+            boolean stray = credential ? c <= ' ' || c > '~'
+                    : (Character.isISOControl(c) && !(variable == Variable.TAGS && Character.isWhitespace(c)))
+                    || Character.getType(c) == Character.FORMAT;
+            if (stray) {
+                if (strayCharacters.add(variable)) {
+                    problems.add(new Problem(variable.name(), name + " holds " + describe(c) + " inside its value"
+                            + (variable.secret() ? " (not shown); AWS keys and tokens are one word of letters, digits"
+                                    + " and + / =: set it again, copied without it"
+                                    : " '" + printable(value) + "'; set it again without it")));
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A character, named so that a reader can find it in a value that looks right. */
+    private static String describe(int c) {
+        String code = String.format(Locale.ROOT, "U+%04X", c);
+        return switch (c) {
+            case '\n', '\r' -> "a line break";
+            case '\t' -> "a tab";
+            case ' ' -> "a space";
+            case 0xA0 -> "a no-break space (" + code + ")";
+            default -> Character.isISOControl(c) ? "the control character " + code
+                    : Character.getType(c) == Character.FORMAT ? "the invisible character " + code
+                    : "the character " + code + " (not ASCII)";
+        };
+    }
+
+    /**
+     * {@code text} with control and invisible characters written as escapes (a line break as backslash-n, an escape
+     * character as backslash-u001B), so that a value quoted in a message stays on its one line and cannot colour or
+     * clear the log.
+     */
+    static String printable(String text) {
+        StringBuilder shown = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (c == '\n') {
+                shown.append("\\n");
+            } else if (c == '\r') {
+                shown.append("\\r");
+            } else if (c == '\t') {
+                shown.append("\\t");
+            } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                shown.append(String.format(Locale.ROOT, "\\u%04X", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return shown.toString();
     }
 
     private String trimmed(String name) {
@@ -341,7 +414,7 @@ public final class ConfigReader {
     private BuildContext scanContext(Path context, String dockerfile) {
         try {
             BuildContext build = BuildContext.scan(context, dockerfile);
-            build.warnings().forEach(w -> warnings.add("Build context: " + w + "."));
+            build.warnings().forEach(w -> warnings.add("Build context: " + printable(w) + "."));
             return build;
         } catch (BuildContext.Unusable e) {
             e.problems().forEach(p -> problem(Variable.BUILD_CONTEXT, p));
@@ -423,8 +496,14 @@ public final class ConfigReader {
         return fallback;
     }
 
+    /**
+     * Records a problem, its quoted values made printable. A variable whose value holds a stray character has
+     * that problem alone: what else is wrong with it follows from it.
+     */
     private void problem(Variable variable, String message) {
-        problems.add(new Problem(variable.name(), message));
+        if (!strayCharacters.contains(variable)) {
+            problems.add(new Problem(variable.name(), printable(message)));
+        }
     }
 
     private static List<Problem> sorted(List<Problem> problems) {

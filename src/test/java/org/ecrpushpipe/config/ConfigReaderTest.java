@@ -343,6 +343,67 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aLineBreakOrControlCharacterInsideASecretIsNamedWithoutShowingTheValue() {
+        for (String[] set : List.of(
+                new String[] {"AWS_SECRET", "FirstHalfOfASecret\nSecondHalfOfASecret", "a line break"},
+                new String[] {"AWS_SECRET_ACCESS_KEY", "FirstHalfOfASecret\r\nSecondHalfOfASecret", "a line break"},
+                new String[] {"AWS_KEY", "AKIAEXAMPLE\u00a0AKIAPASTEDTWICE", "a no-break space (U+00A0)"},
+                new String[] {"AWS_SESSION_TOKEN", "FwoGZXIvYXdzEB0 aDPastedTwice", "a space"},
+                new String[] {"AWS_SESSION_TOKEN", "FwoGZXIvYXdzEB0\u200baDInvisible", "the invisible character U+200B"},
+                new String[] {"AWS_SECRET", "secret\u001b[2Jvalue", "the control character U+001B"})) {
+            Map<String, String> env = valid(set[0], set[1]);
+            if (set[0].equals("AWS_SECRET_ACCESS_KEY")) {
+                env.remove("AWS_SECRET");
+            }
+            List<Problem> problems = problems(env);
+            String variable = set[0].equals("AWS_SECRET_ACCESS_KEY") ? "AWS_SECRET" : set[0];
+            assertEquals(List.of(new Problem(variable, set[0] + " holds " + set[2] + " inside its value (not shown);"
+                    + " AWS keys and tokens are one word of letters, digits and + / =: set it again, copied without"
+                    + " it")), problems, "the one problem of " + set[0] + ", and no 'required field' besides");
+            for (String part : set[1].split("[\\s\u00a0\u200b\u001b]+")) {
+                assertTrue(part.length() >= 6, part);
+                assertFalse(problems.toString().contains(part), "no part of the secret is shown: " + problems);
+            }
+        }
+    }
+
+    @Test
+    void aLineBreakOrControlCharacterInsideAnyOtherValueIsNamedAndShownEscaped() {
+        assertEquals(List.of(new Problem("IMAGE", "IMAGE holds a line break inside its value 'my-service\\nlatest';"
+                + " set it again without it")), problems(valid("IMAGE", "my-service\nlatest", "AWS_REGION", "eu-west-1")));
+        assertEquals(List.of(new Problem("AWS_REGION", "AWS_DEFAULT_REGION holds the control character U+001B inside"
+                + " its value 'ap-southeast-1\\u001B[2J'; set it again without it")),
+                problems(valid("AWS_DEFAULT_REGION", "ap-southeast-1\u001b[2J")));
+        assertEquals(List.of(new Problem("DOCKERFILE", "DOCKERFILE holds a tab inside its value 'docker\\tfile';"
+                + " set it again without it")), problems(valid("DOCKERFILE", "docker\tfile")));
+        assertEquals(List.of(new Problem("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL holds a line break inside its value"
+                + " 'http://127.0.0.1:9000\\nhttp://127.0.0.1:9001'; set it again without it")),
+                problems(valid("AWS_ENDPOINT_URL", "http://127.0.0.1:9000\nhttp://127.0.0.1:9001")));
+        assertEquals(List.of(new Problem("TAGS", "TAGS holds the control character U+001B inside its value"
+                + " 'v1\\u001B[31m'; set it again without it")), problems(valid("TAGS", "v1\u001b[31m")));
+        assertEquals("DOCKER_HOST", problems(valid("DOCKER_HOST", "tcp://127.0.0.1:2375\u200b")).get(0).variable(),
+                "an invisible character counts too");
+    }
+
+    @Test
+    void lineBreaksAndTabsSeparateTags() {
+        assertEquals(List.of(new Tag("1.0"), new Tag("latest"), new Tag("stable")),
+                read(valid("TAGS", "1.0\nlatest\tstable\r\n")).config().tags());
+    }
+
+    @Test
+    void valuesQuotedInProblemsCannotBreakTheLineOrColourTheLog() {
+        Problem problem = problems(valid("BITBUCKET_BRANCH", "//\u001b//")).get(0);
+        assertEquals("TAGS", problem.variable());
+        assertTrue(problem.message().startsWith("not set, and BITBUCKET_BRANCH '//\\u001B//' leaves no valid"),
+                problem.message());
+        assertTrue(problem.message().chars().noneMatch(Character::isISOControl), problem.message());
+        problem = problems(valid("TAGS_COUNT", "1", "TAGS_0", "a\u0007b")).get(0);
+        assertEquals(new Problem("TAGS", "'a\\u0007b' contains '\\u0007'; a tag may hold only letters, digits, '_',"
+                + " '.' and '-'"), problem);
+    }
+
+    @Test
     void secretsNeverShowInStringForms() {
         PipeConfig config = read(valid("AWS_SESSION_TOKEN", "session-token-value")).config();
         String shown = config.toString();
