@@ -258,7 +258,7 @@ public final class ConfigReader {
                     problem(Variable.TAGS, Tag.describeProblem(t));
                 }
             }
-            if (written.isEmpty()) {
+            if (written.isEmpty() && problems.stream().noneMatch(p -> p.variable().equals(Variable.TAGS.name()))) {
                 problem(Variable.TAGS, "no tag given");
             }
             return List.copyOf(tags);
@@ -290,17 +290,33 @@ public final class ConfigReader {
             value(Variable.TAGS).ifPresent(t -> warnings.add(
                     "Both the list TAGS (TAGS_COUNT) and " + nameSet(Variable.TAGS) + " are set; using the list."));
             if (!LIST_INDEX.matcher(count).matches()) {
-                problem(Variable.TAGS, "TAGS_COUNT is '" + count + "', not a number");
+                problem(Variable.TAGS, "TAGS_COUNT is '" + count + "', not a number of tags (0 to 9999)");
                 return List.of();
             }
+            int size = Integer.parseInt(count);
             List<String> tags = new ArrayList<>();
-            for (int i = 0; i < Integer.parseInt(count); i++) {
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
                 String t = trimmed("TAGS_" + i);
                 if (t == null) {
-                    problem(Variable.TAGS, "TAGS_COUNT is " + count + " but TAGS_" + i + " is not set");
+                    missing.add("TAGS_" + i);
                 } else {
                     tags.addAll(List.of(t.split("\\s+")));
                 }
+            }
+            if (!missing.isEmpty()) {
+                // one problem however many are missing: a TAGS_COUNT of 9999 must not print 9999 lines
+                String which;
+                if (missing.size() == 1) {
+                    which = missing.get(0) + " is not set";
+                } else if (missing.size() <= 3) {
+                    which = String.join(", ", missing.subList(0, missing.size() - 1)) + " and "
+                            + missing.get(missing.size() - 1) + " are not set";
+                } else {
+                    which = missing.size() + " of TAGS_0 … TAGS_" + (size - 1) + " are not set, the first "
+                            + missing.get(0);
+                }
+                problem(Variable.TAGS, "TAGS_COUNT is " + size + " but " + which);
             }
             return tags;
         }

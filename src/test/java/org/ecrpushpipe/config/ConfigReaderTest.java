@@ -404,6 +404,18 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aListCountBeyondTheItemsGivenIsOneProblemHoweverLarge() {
+        assertEquals(List.of(new Problem("TAGS", "TAGS_COUNT is 3 but TAGS_1 and TAGS_2 are not set")),
+                problems(valid("TAGS_COUNT", "3", "TAGS_0", "a")));
+        assertEquals(List.of(new Problem("TAGS", "TAGS_COUNT is 9999 but 9998 of TAGS_0 … TAGS_9998 are not set,"
+                + " the first TAGS_1")), problems(valid("TAGS_COUNT", "9999", "TAGS_0", "a")));
+        assertEquals(List.of(new Problem("TAGS", "TAGS_COUNT is '10000', not a number of tags (0 to 9999)")),
+                problems(valid("TAGS_COUNT", "10000", "TAGS_0", "a")));
+        assertEquals(List.of(new Problem("TAGS", "TAGS_COUNT is 'two', not a number of tags (0 to 9999)")),
+                problems(valid("TAGS_COUNT", "two")));
+    }
+
+    @Test
     void secretsNeverShowInStringForms() {
         PipeConfig config = read(valid("AWS_SESSION_TOKEN", "session-token-value")).config();
         String shown = config.toString();
