@@ -448,6 +448,10 @@ public final class ConfigReader {
             return null;
         }
         String scheme = Optional.ofNullable(uri.getScheme()).orElse("").toLowerCase(Locale.ROOT);
+        if (scheme.equals("tcp") && uri.getHost() != null && uri.getPort() != -1 && !isPort(uri.getPort())) {
+            problem(Variable.DOCKER_HOST, "'" + host + "' names the port " + uri.getPort() + ", outside 1 to 65535");
+            return null;
+        }
         boolean ok = switch (scheme) {
             case "unix" -> uri.getPath() != null && !uri.getPath().isEmpty();
             case "tcp" -> uri.getHost() != null && uri.getPort() > 0;
@@ -470,6 +474,10 @@ public final class ConfigReader {
             URI uri = URI.create(value.get());
             String scheme = Optional.ofNullable(uri.getScheme()).orElse("");
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                if (uri.getPort() != -1 && !isPort(uri.getPort())) {
+                    problem(variable, "'" + value.get() + "' names the port " + uri.getPort() + ", outside 1 to 65535");
+                    return Optional.empty();
+                }
                 return Optional.of(uri);
             }
         } catch (IllegalArgumentException e) {
@@ -477,6 +485,10 @@ public final class ConfigReader {
         }
         problem(variable, "'" + value.get() + "' is not an http(s) URL");
         return Optional.empty();
+    }
+
+    private static boolean isPort(int port) {
+        return port >= 1 && port <= 65535;
     }
 
     private boolean readDebug() {

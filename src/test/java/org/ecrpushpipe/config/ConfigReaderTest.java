@@ -416,6 +416,17 @@ class ConfigReaderTest {
     }
 
     @Test
+    void portsOutsideTheirRangeAreNamed() {
+        assertEquals(List.of(new Problem("DOCKER_HOST", "'tcp://127.0.0.1:70000' names the port 70000, outside 1 to"
+                + " 65535")), problems(valid("DOCKER_HOST", "tcp://127.0.0.1:70000")));
+        assertEquals(List.of(new Problem("AWS_ENDPOINT_URL", "'http://127.0.0.1:99999' names the port 99999, outside"
+                + " 1 to 65535")), problems(valid("AWS_ENDPOINT_URL", "http://127.0.0.1:99999")));
+        assertEquals("AWS_ENDPOINT_URL_ECR", problems(valid("AWS_ENDPOINT_URL_ECR", "https://127.0.0.1:0")).get(0).variable());
+        assertEquals(Optional.of(URI.create("https://127.0.0.1:65535")),
+                read(valid("AWS_ENDPOINT_URL", "https://127.0.0.1:65535")).config().ecrEndpoint());
+    }
+
+    @Test
     void secretsNeverShowInStringForms() {
         PipeConfig config = read(valid("AWS_SESSION_TOKEN", "session-token-value")).config();
         String shown = config.toString();
