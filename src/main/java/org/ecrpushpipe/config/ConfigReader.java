@@ -1,7 +1,9 @@
 package org.ecrpushpipe.config;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -411,7 +413,34 @@ public final class ConfigReader {
             problem(Variable.DOCKERFILE, "'" + written + "' is not a readable file");
             return null;
         }
+        String noInstruction = withoutInstruction(real);
+        if (noInstruction != null) {
+            problem(Variable.DOCKERFILE, "'" + written + "' " + noInstruction);
+            return null;
+        }
         return context.relativize(real).toString();
+    }
+
+    /**
+     * Why a Dockerfile holds no instruction (it is empty, or only blank lines and comments), or null when it holds
+     * one. The engine refuses such a file too, but only after the context was sent, and in words that do not name
+     * the file. Reads up to the first instruction; bytes are read as ISO-8859-1, so any encoding will do.
+     */
+    private static String withoutInstruction(Path dockerfile) {
+        try (BufferedReader lines = Files.newBufferedReader(dockerfile, StandardCharsets.ISO_8859_1)) {
+            boolean empty = true;
+            for (String line; (line = lines.readLine()) != null; ) {
+                empty = false;
+                String text = line.strip();
+                if (!text.isEmpty() && !text.startsWith("#")) {
+                    return null;
+                }
+            }
+            return empty ? "is empty: docker build needs at least a FROM line"
+                    : "holds no instruction, only comments and blank lines: docker build needs at least a FROM line";
+        } catch (IOException e) {
+            return "cannot be read (" + e.getMessage() + ")";
+        }
     }
 
     /** Whether a directory holds nothing at all (or only what a container's root holds: it is "/"). */

@@ -427,6 +427,19 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aDockerfileWithoutInstructionsIsNamedBeforeTheEngineSeesIt() throws IOException {
+        Files.writeString(work.resolve("Dockerfile"), "");
+        assertEquals(List.of(new Problem("DOCKERFILE", "'Dockerfile' is empty: docker build needs at least a FROM"
+                + " line")), problems(valid()));
+        Files.writeString(work.resolve("Dockerfile.comments"), "# syntax=docker/dockerfile:1\n\n  # FROM scratch\n\t\n");
+        assertEquals(List.of(new Problem("DOCKERFILE", "'Dockerfile.comments' holds no instruction, only comments and"
+                + " blank lines: docker build needs at least a FROM line")),
+                problems(valid("DOCKERFILE", "Dockerfile.comments")));
+        Files.writeString(work.resolve("Dockerfile.late"), "# a comment\n\nFROM scratch\n");
+        assertEquals("Dockerfile.late", read(valid("DOCKERFILE", "Dockerfile.late")).config().build().dockerfile());
+    }
+
+    @Test
     void secretsNeverShowInStringForms() {
         PipeConfig config = read(valid("AWS_SESSION_TOKEN", "session-token-value")).config();
         String shown = config.toString();
