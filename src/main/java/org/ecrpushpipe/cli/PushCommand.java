@@ -55,8 +55,7 @@ public class PushCommand implements Callable<Integer> {
             console.info("Enabling debug mode.");
         }
         try (LibraryLogging logging = LibraryLogging.route(console)) {
-            ConfigReader.Result loaded = ConfigReader.read(env, workingDirectory);
-            loaded.warnings().forEach(console::warning);
+            ConfigReader.Result loaded = ConfigReader.read(env, workingDirectory, console::warning);
             loaded.notes().forEach(console::info);
             PipeConfig config = loaded.config();
             config.secretValues().forEach(console::addSecret);

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import org.ecrpushpipe.context.BuildContext;
@@ -58,6 +59,25 @@ public final class ConfigReader {
      */
     public static Result read(Map<String, String> env, Path workingDirectory) {
         return new ConfigReader(env, workingDirectory).read();
+    }
+
+    /**
+     * Reads the configuration and hands its warnings to {@code warnings} — also when it then fails: a warning such
+     * as "both TAGS and TAG are set and differ" may be just what explains the problem listed. The result's own
+     * {@link Result#warnings()} are the same ones, already handed over.
+     *
+     * @throws PipeException.Configuration with all problems, when any variable is missing or invalid
+     */
+    public static Result read(Map<String, String> env, Path workingDirectory, Consumer<String> warnings) {
+        ConfigReader reader = new ConfigReader(env, workingDirectory);
+        try {
+            Result result = reader.read();
+            result.warnings().forEach(warnings);
+            return result;
+        } catch (PipeException.Configuration e) {
+            reader.warnings.forEach(warnings);
+            throw e;
+        }
     }
 
     /** Whether DEBUG asks for debug output; lenient, so it can be known before the rest is valid. */

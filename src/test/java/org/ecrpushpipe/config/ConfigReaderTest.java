@@ -98,6 +98,20 @@ class ConfigReaderTest {
     }
 
     @Test
+    void warningsAreHandedOverAlsoWhenTheReadFails() {
+        List<String> warned = new java.util.ArrayList<>();
+        List<Problem> problems = assertThrows(PipeException.Configuration.class, () -> ConfigReader.read(
+                valid("TAGS", "release/1", "TAG", "release-1"), work, warned::add)).problems();
+        assertEquals(List.of("Both TAGS and TAG are set and differ; using TAGS."), warned,
+                "the warning that explains why TAGS, not TAG, is the one listed");
+        assertEquals("TAGS", problems.get(0).variable());
+        warned.clear();
+        ConfigReader.Result result = ConfigReader.read(valid("TAG", "a", "TAGS", "b"), work, warned::add);
+        assertEquals(List.of("Both TAGS and TAG are set and differ; using TAGS."), warned);
+        assertEquals(warned, result.warnings());
+    }
+
+    @Test
     void bareNameNeedsRegion() {
         assertEquals(List.of(new Problem("AWS_REGION", "required field when IMAGE is a bare repository name"
                         + " (or give IMAGE as <account>.dkr.ecr.<region>.amazonaws.com/ayush-sharma-testing)")),
