@@ -186,6 +186,8 @@ public final class ConfigReader {
             case '\t' -> "a tab";
             case ' ' -> "a space";
             case 0xA0 -> "a no-break space (" + code + ")";
+            // U+FFFD: what the JVM makes of a byte it cannot decode, e.g. any non-ASCII one without a UTF-8 locale
+            case 0xFFFD -> "a character that is not ASCII";
             default -> Character.isISOControl(c) ? "the control character " + code
                     : Character.getType(c) == Character.FORMAT ? "the invisible character " + code
                     : "the character " + code + " (not ASCII)";

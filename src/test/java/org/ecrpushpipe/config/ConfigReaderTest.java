@@ -364,7 +364,9 @@ class ConfigReaderTest {
                 new String[] {"AWS_KEY", "AKIAEXAMPLE\u00a0AKIAPASTEDTWICE", "a no-break space (U+00A0)"},
                 new String[] {"AWS_SESSION_TOKEN", "FwoGZXIvYXdzEB0 aDPastedTwice", "a space"},
                 new String[] {"AWS_SESSION_TOKEN", "FwoGZXIvYXdzEB0\u200baDInvisible", "the invisible character U+200B"},
-                new String[] {"AWS_SECRET", "secret\u001b[2Jvalue", "the control character U+001B"})) {
+                new String[] {"AWS_SECRET", "secret\u001b[2Jvalue", "the control character U+001B"},
+                // what the JVM reads for a non-ASCII byte without a UTF-8 locale
+                new String[] {"AWS_SECRET", "SecretValue\ufffdPasted", "a character that is not ASCII"})) {
             Map<String, String> env = valid(set[0], set[1]);
             if (set[0].equals("AWS_SECRET_ACCESS_KEY")) {
                 env.remove("AWS_SECRET");
@@ -374,7 +376,7 @@ class ConfigReaderTest {
             assertEquals(List.of(new Problem(variable, set[0] + " holds " + set[2] + " inside its value (not shown);"
                     + " AWS keys and tokens are one word of letters, digits and + / =: set it again, copied without"
                     + " it")), problems, "the one problem of " + set[0] + ", and no 'required field' besides");
-            for (String part : set[1].split("[\\s\u00a0\u200b\u001b]+")) {
+            for (String part : set[1].split("[\\s\u00a0\u200b\u001b\ufffd]+")) {
                 assertTrue(part.length() >= 6, part);
                 assertFalse(problems.toString().contains(part), "no part of the secret is shown: " + problems);
             }
