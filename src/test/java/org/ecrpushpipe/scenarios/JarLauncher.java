@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class JarLauncher implements StoppableLauncher {
     private final List<String> prefix;
     private final Path jar;
     private final List<String> jvmOptions;
+    private final Duration timeout;
 
     public JarLauncher() {
         this(List.of(), JAR);
@@ -33,16 +35,29 @@ public final class JarLauncher implements StoppableLauncher {
 
     /** @param jvmOptions options for {@code java}, e.g. {@code -Djdk.net.hosts.file=...} to resolve without DNS */
     public JarLauncher(List<String> prefix, Path jar, List<String> jvmOptions) {
+        this(prefix, jar, jvmOptions, Processes.DEFAULT_TIMEOUT);
+    }
+
+    private JarLauncher(List<String> prefix, Path jar, List<String> jvmOptions, Duration timeout) {
         this.prefix = prefix;
         this.jar = jar;
         this.jvmOptions = jvmOptions;
+        this.timeout = timeout;
+    }
+
+    /**
+     * The same launcher, killing a run that has not ended after {@code timeout} (the run then fails with an
+     * {@link IllegalStateException} holding what it printed): for runs the pipe must end within a bounded time.
+     */
+    public JarLauncher withTimeout(Duration timeout) {
+        return new JarLauncher(prefix, jar, jvmOptions, timeout);
     }
 
     @Override
     public PipeRun run(Map<String, String> variables, Map<String, List<String>> lists, Path clone, String... args) {
         Map<String, String> env = new HashMap<>(variables);
         Launcher.splitLists(lists, env);
-        return Processes.run(command(args), env, clone);
+        return Processes.run(command(args), env, clone, timeout);
     }
 
     /**
@@ -91,10 +106,16 @@ public final class JarLauncher implements StoppableLauncher {
 
     /** Runs a command with exactly the given environment and collects its output. */
     static final class Processes {
+        static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+
         private Processes() {
         }
 
         static PipeRun run(List<String> command, Map<String, String> env, Path directory) {
+            return run(command, env, directory, DEFAULT_TIMEOUT);
+        }
+
+        static PipeRun run(List<String> command, Map<String, String> env, Path directory, Duration timeout) {
             try {
                 Path output = Files.createTempFile("ecr-push-pipe-run-", ".out");
                 try {
@@ -103,9 +124,9 @@ public final class JarLauncher implements StoppableLauncher {
                     builder.environment().clear();
                     builder.environment().putAll(env);
                     Process process = builder.start();
-                    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-                        process.destroyForcibly();
-                        throw new IllegalStateException("the pipe did not finish in 10 minutes: "
+                    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                        process.destroyForcibly().waitFor();
+                        throw new IllegalStateException("the pipe did not finish in " + timeout.toSeconds() + " s: "
                                 + Files.readString(output, StandardCharsets.UTF_8));
                     }
                     return new PipeRun(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
