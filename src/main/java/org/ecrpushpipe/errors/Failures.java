@@ -77,6 +77,12 @@ public final class Failures {
                 DEBUG_HINT, null);
     }
 
+    /** Something answers at the address, but not as a Docker engine does. */
+    public static PipeException notAnEngine(String address, String detail) {
+        return new PipeException.DockerEngine("The address " + address + " is not a Docker engine: " + detail + ".", "check DOCKER_HOST: it must name the Docker engine (in Bitbucket, the step's docker service,"
+                + " tcp://host.docker.internal:2375)", null);
+    }
+
     public static PipeException engineNamedNoImage(String address) {
         return new PipeException.DockerEngine("The Docker engine at " + address
                 + " ended the build without naming the image it built.",
@@ -89,6 +95,16 @@ public final class Failures {
     }
 
     // ---- the build ---------------------------------------------------------------------------------------------
+
+    /**
+     * @param step the build's step that failed as the engine announced it ({@code Step 2/5 : RUN make}), if known
+     */
+    public static PipeException buildFailed(BuildProblem problem, String detail, Optional<String> step,
+                                            Throwable origin) {
+        PipeException failure = buildFailed(problem, detail, origin);
+        return step.<PipeException>map(s -> new PipeException.Build("The image build failed at " + s + ": " + detail,
+                failure.hint(), origin)).orElse(failure);
+    }
 
     public static PipeException buildFailed(BuildProblem problem, String detail, Throwable origin) {
         String hint = switch (problem) {
@@ -154,6 +170,22 @@ public final class Failures {
 
     public static PipeException ecrRefusedParameter(String action, String detail, Throwable origin) {
         return new PipeException.Push("ECR refused " + action + ": " + detail, "check IMAGE and TAGS", origin);
+    }
+
+    /** The endpoint answered without an AWS error code: it is not the ECR API. */
+    public static PipeException notEcr(String action, int status, String detail, Optional<String> endpoint,
+                                       Throwable origin) {
+        return new PipeException.Push("The endpoint" + endpoint.map(e -> " " + e).orElse("") + " does not answer "
+                + action + " as the ECR API does (HTTP " + status + ": " + detail + ").",
+                endpoint.isPresent() ? "check AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_ECR: it must be the ECR API's address"
+                        : "check AWS_REGION and the step's network (a proxy may be answering)", origin);
+    }
+
+    /** AWS refused the request's signature for its region (the credential scope names a region it does not serve). */
+    public static PipeException regionRefused(String detail, Throwable origin) {
+        return new PipeException.Authentication("AWS refused the request for its region: " + detail,
+                "check AWS_REGION (AWS_DEFAULT_REGION): it must be the region of the repository and of the endpoint",
+                origin);
     }
 
     public static PipeException ecrFailed(String action, String code, int status, String detail, Throwable origin) {

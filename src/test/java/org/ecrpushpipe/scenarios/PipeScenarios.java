@@ -233,7 +233,8 @@ public abstract class PipeScenarios {
         String marker = "about to fail " + java.util.UUID.randomUUID();
         Launcher.PipeRun run = run(bed.pipeEnv("e2e/fails"), context("fails", "RUN echo " + marker + " && exit 3"));
         assertEquals(5, run.exitCode(), run.output());
-        assertTrue(run.failureLine().startsWith("✖ The image build failed: "), run.output());
+        assertTrue(run.failureLine().matches("✖ The image build failed at Step \\d+/\\d+ : RUN echo about to fail .*"
+                + ": The command .* returned a non-zero code: 3"), run.output());
         assertTrue(run.failureLine().contains("returned a non-zero code: 3"), run.output());
         assertTrue(run.output().contains(marker), "the build's own output is shown");
         assertEquals(Optional.empty(), bed.manifestDigest("e2e/fails", "latest"));

@@ -16,6 +16,16 @@ final class BuildErrors {
     private BuildErrors() {
     }
 
+    /**
+     * @param step the step the error came in ({@code Step 1/3 : FROM …}): a registry error while a FROM step runs is
+     *             the base image that could not be pulled, whatever words the registry used
+     */
+    static BuildProblem classify(String message, java.util.Optional<String> step) {
+        BuildProblem problem = classify(message);
+        boolean fromStep = step.filter(s -> s.matches("(?i)Step \\d+/\\d+ : FROM\\b.*")).isPresent();
+        return problem == BuildProblem.OTHER && fromStep ? BuildProblem.BASE_IMAGE : problem;
+    }
+
     static BuildProblem classify(String message) {
         String lower = message.toLowerCase(Locale.ROOT);
         Matcher code = NON_ZERO.matcher(message);

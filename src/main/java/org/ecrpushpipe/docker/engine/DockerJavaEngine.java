@@ -81,8 +81,8 @@ public final class DockerJavaEngine implements DockerEngine {
         Thread thread = new Thread(() -> {
             try (DockerHttpClient.Response response = http.execute(request("GET", "/_ping").build())) {
                 if (response.getStatusCode() != 200) {
-                    throw new IllegalStateException("it answered /_ping with HTTP " + response.getStatusCode()
-                            + ": " + message(response));
+                    throw new NotAnEngine("it answered /_ping with HTTP " + response.getStatusCode() + ": "
+                            + message(response));
                 }
                 ping.complete(null);
             } catch (RuntimeException e) {
@@ -97,6 +97,9 @@ public final class DockerJavaEngine implements DockerEngine {
             throw Failures.engineUnreachable(address, "it accepted the connection but did not answer within "
                     + PING_TIMEOUT.toSeconds() + " s", new Failures.EngineAccess.Other(), null);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof NotAnEngine notAnEngine) {
+                throw Failures.notAnEngine(address, notAnEngine.getMessage());
+            }
             throw Failures.engineUnreachable(address, RootCause.message(e.getCause()), access(e.getCause()),
                     e.getCause());
         } catch (InterruptedException e) {
@@ -135,7 +138,14 @@ public final class DockerJavaEngine implements DockerEngine {
         // gives the image's full id without another request.
         String path = "/build?version=1&networkmode=host&rm=1&forcerm=1&dockerfile="
                 + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8);
-        EngineMessages messages = new EngineMessages(output);
+        // the step each line belongs to, so a failure can name it (the engine's error does not)
+        String[] step = {null};
+        EngineMessages messages = new EngineMessages(line -> {
+            if (STEP.matcher(line).lookingAt()) {
+                step[0] = line.strip();
+            }
+            output.accept(line);
+        });
         InputStream tar = request.context().openTar();
         // cancelling ends the upload (the tar stream fails) or the answer (its connection closes); either way the
         // engine sees the client go and abandons the build
@@ -165,15 +175,31 @@ public final class DockerJavaEngine implements DockerEngine {
                         "BUILD_CONTEXT", context.getMessage())));
             }
             if (messages.error().isPresent()) {
-                throw Failures.buildFailed(BuildErrors.classify(messages.error().get()), messages.error().get(), e);
+                throw buildFailed(messages.error().get(), step[0], e);
             }
             throw Failures.engineFailedDuringBuild(address, RootCause.message(e), e);
         }
         if (messages.error().isPresent()) {
-            throw Failures.buildFailed(BuildErrors.classify(messages.error().get()), messages.error().get(), null);
+            throw buildFailed(messages.error().get(), step[0], null);
         }
         return messages.imageId().map(Digest::of).orElseThrow(() -> Failures.engineNamedNoImage(address));
     }
+
+    /** A build's error, with the step it happened in. */
+    private static PipeException buildFailed(String error, String step, Throwable origin) {
+        return Failures.buildFailed(BuildErrors.classify(error, Optional.ofNullable(step)), error,
+                Optional.ofNullable(step), origin);
+    }
+
+    /** Something answered the ping, but not as an engine does. */
+    private static final class NotAnEngine extends RuntimeException {
+        NotAnEngine(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The engine's announcement of a build step: {@code Step 2/5 : RUN make}. */
+    private static final java.util.regex.Pattern STEP = java.util.regex.Pattern.compile("Step \\d+/\\d+ : ");
 
     /** The engine refused the build request before building: its JSON message says why. */
     private PipeException refused(DockerHttpClient.Response response) {

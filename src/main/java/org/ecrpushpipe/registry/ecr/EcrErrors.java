@@ -8,9 +8,19 @@ final class EcrErrors {
     private EcrErrors() {
     }
 
-    static PipeException translate(String action, String code, String message, int status, Throwable origin) {
-        String detail = message == null ? code : message;
-        return switch (code == null ? "" : code) {
+    /**
+     * @param endpoint the endpoint override in use, if any: an answer without an error code means it is not ECR
+     */
+    static PipeException translate(String action, String code, String message, int status,
+                                   java.util.Optional<String> endpoint, Throwable origin) {
+        String detail = message == null ? String.valueOf(code) : message.strip();
+        if (code == null || code.isBlank()) {
+            return Failures.notEcr(action, status, detail, endpoint, origin);
+        }
+        if (detail.contains("should be scoped to a valid region")) {
+            return Failures.regionRefused(detail, origin);
+        }
+        return switch (code) {
             case "UnrecognizedClientException", "InvalidClientTokenId" -> Failures.keyUnknown(detail, origin);
             case "InvalidSignatureException", "SignatureDoesNotMatch" -> Failures.signatureMismatch(origin);
             case "ExpiredTokenException", "ExpiredToken" -> Failures.sessionExpired(detail, origin);

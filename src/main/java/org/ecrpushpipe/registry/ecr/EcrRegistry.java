@@ -273,7 +273,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
             throw e;
         } catch (EcrException e) {
             throw EcrErrors.translate(action, e.awsErrorDetails().errorCode(), e.awsErrorDetails().errorMessage(),
-                    e.statusCode(), e);
+                    e.statusCode(), settings.endpointOverride().map(String::valueOf), e);
         } catch (SdkClientException e) {
             throw Failures.ecrUnreachable(settings.region(), describe(e),
                     settings.endpointOverride().map(String::valueOf), e);

@@ -62,4 +62,14 @@ class EngineErrorsTest {
     void buildErrors(String message, BuildProblem expected) {
         assertEquals(expected, BuildErrors.classify(message.strip()), message);
     }
+
+    @org.junit.jupiter.api.Test
+    void aRegistryErrorWhileAFromStepRunsIsTheBaseImage() {
+        String refused = "Get \"http://127.0.0.1:1/v2/\": dial tcp 127.0.0.1:1: connect: connection refused";
+        assertEquals(BuildProblem.BASE_IMAGE, BuildErrors.classify(refused,
+                Optional.of("Step 1/2 : FROM 127.0.0.1:1/bad/nothing:1")));
+        assertEquals(BuildProblem.OTHER, BuildErrors.classify(refused, Optional.of("Step 2/2 : COPY x /x")));
+        assertEquals(BuildProblem.STEP_FAILED, BuildErrors.classify(
+                "The command '/bin/sh -c exit 1' returned a non-zero code: 1", Optional.of("Step 2/2 : RUN exit 1")));
+    }
 }
