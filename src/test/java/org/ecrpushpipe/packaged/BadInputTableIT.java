@@ -545,20 +545,7 @@ class BadInputTableIT {
     /** The packaged pipe copied where the unprivileged user can read it, once for the class. */
     private Path readableJar() throws IOException {
         if (readableJar == null) {
-            Path app = JarLauncher.JAR.getParent();
-            Path target = root.resolve("app");
-            try (Stream<Path> files = Files.walk(app)) {
-                for (Path source : files.toList()) {
-                    Path copy = target.resolve(app.relativize(source).toString());
-                    if (Files.isDirectory(source)) {
-                        Files.createDirectories(copy);
-                    } else {
-                        Files.copy(source, copy);
-                    }
-                }
-            }
-            allowEveryone(target);
-            readableJar = target.resolve(JarLauncher.JAR.getFileName().toString());
+            readableJar = JarLauncher.readableCopy(root);
         }
         return readableJar;
     }

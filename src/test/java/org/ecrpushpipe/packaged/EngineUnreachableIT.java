@@ -68,7 +68,7 @@ class EngineUnreachableIT {
             Map<String, String> env = env(bed, "unix://" + socket);
             env.put("HOME", root.toString());
             Launcher.PipeRun run = new JarLauncher(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                    readableCopyOfThePipe(root)).run(env, Map.of(), clone);
+                    JarLauncher.readableCopy(root)).run(env, Map.of(), clone);
             assertEquals(4, run.exitCode(), run.output());
             assertTrue(run.failureLine().startsWith("✖ Cannot reach the Docker engine at unix://" + socket), run.output());
             assertTrue(run.output().contains("Hint: the pipe's user may not use " + socket + ": run it as root"
@@ -89,24 +89,5 @@ class EngineUnreachableIT {
         Launcher.PipeRun run = new JarLauncher().run(env(bed, "unix://" + work.resolve("none.sock")), Map.of(), clone);
         assertEquals(4, run.exitCode(), run.output());
         assertTrue(run.output().contains("mount it (-v /var/run/docker.sock:/var/run/docker.sock)"), run.output());
-    }
-
-    /** The packaged pipe copied where any user can read it, wherever the clone of this repository lies. */
-    private static Path readableCopyOfThePipe(Path root) throws Exception {
-        Path app = JarLauncher.JAR.getParent();
-        Path target = root.resolve("app");
-        try (Stream<Path> files = Files.walk(app)) {
-            for (Path source : files.toList()) {
-                Path copy = target.resolve(app.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(copy);
-                    Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
-                } else {
-                    Files.copy(source, copy);
-                    Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
-                }
-            }
-        }
-        return target.resolve(JarLauncher.JAR.getFileName().toString());
     }
 }

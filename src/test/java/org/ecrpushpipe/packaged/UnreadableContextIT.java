@@ -37,19 +37,7 @@ class UnreadableContextIT {
         root = Files.createTempDirectory(Path.of("/tmp"), "unreadable-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         // a copy of the packaged pipe that nobody can read wherever the clone lies
-        Path app = JarLauncher.JAR.getParent();
-        try (Stream<Path> files = Files.walk(app)) {
-            for (Path source : files.toList()) {
-                Path target = root.resolve("app").resolve(app.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-        allowAll(root.resolve("app"));
-        jar = root.resolve("app").resolve(JarLauncher.JAR.getFileName().toString());
+        jar = JarLauncher.readableCopy(root);
         context = Files.createDirectories(root.resolve("clone"));
         Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY . /ctx/\n");
         Files.writeString(context.resolve("app.txt"), "readable\n");

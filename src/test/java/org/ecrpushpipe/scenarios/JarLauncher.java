@@ -19,6 +19,30 @@ import java.util.concurrent.TimeUnit;
 public final class JarLauncher implements StoppableLauncher {
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
 
+    /**
+     * A copy of the packaged pipe under {@code root/app} that any user may read (the clone of this repository may
+     * lie where an unprivileged user cannot reach it), for runs as another user.
+     *
+     * @return the copy's jar
+     */
+    public static Path readableCopy(Path root) throws java.io.IOException {
+        Path app = JAR.getParent();
+        Path target = root.resolve("app");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(app)) {
+            for (Path source : files.toList()) {
+                Path copy = target.resolve(app.relativize(source).toString());
+                if (java.nio.file.Files.isDirectory(source)) {
+                    java.nio.file.Files.createDirectories(copy);
+                } else {
+                    java.nio.file.Files.copy(source, copy);
+                }
+                java.nio.file.Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions
+                        .fromString(java.nio.file.Files.isDirectory(copy) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return target.resolve(JAR.getFileName().toString());
+    }
+
     private final List<String> prefix;
     private final Path jar;
     private final List<String> jvmOptions;
