@@ -24,11 +24,12 @@ BED_PACKAGES=(docker.io docker-registry busybox-static debootstrap apache2-utils
 # The ECR registry hosts the bed's engine resolves, each to a loopback address of its own (the first to
 # .2 of the engine's 127.X.Y.0/24 block, the next to .3, ...), where a stand-in's registry facade listens
 # on port 443. The first is the stand-in's default (EcrBed, BedMain); the others leave room for tests of
-# other regions and accounts, each with a facade of its own.
+# other regions and accounts, each with a facade of its own (EcrRegionsBed mirrors to eu-west-1 and us-east-1).
 BED_ECR_HOSTS=(
   123456789012.dkr.ecr.ap-southeast-1.amazonaws.com
   123456789012.dkr.ecr.eu-west-1.amazonaws.com
   210987654321.dkr.ecr.ap-southeast-1.amazonaws.com
+  123456789012.dkr.ecr.us-east-1.amazonaws.com
 )
 
 # The state of what this shell started. Sourcing the file again (easy to do in an interactive shell) keeps

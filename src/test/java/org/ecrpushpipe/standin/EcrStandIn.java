@@ -55,6 +55,8 @@ public final class EcrStandIn implements AutoCloseable {
     private final RequestLog requests = new RequestLog();
     private final java.util.Set<String> registryHostHeaders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String proxyEndpoint;
+    /** The API's handler, also reached through a {@link RegionalApi} that serves several regions on one port. */
+    private final com.sun.net.httpserver.HttpHandler apiHandler;
 
     private EcrStandIn(Builder b) throws IOException {
         this.accountId = b.accountId;
@@ -108,7 +110,8 @@ public final class EcrStandIn implements AutoCloseable {
         facadeThreads = threads("ecr-stand-in-registry");
         api.setExecutor(apiThreads);
         facade.setExecutor(facadeThreads);
-        api.createContext("/", new ApiHandler(ecr, sts, verifier, apiFaults, requests));
+        apiHandler = new ApiHandler(ecr, sts, verifier, apiFaults, requests);
+        api.createContext("/", apiHandler);
         RegistryFacade registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
                 region, clock);
         this.registryRequests = registryFacade.requests();
@@ -272,6 +275,11 @@ public final class EcrStandIn implements AutoCloseable {
     /** Faults for the API; the target is the operation name, e.g. {@code GetAuthorizationToken}. */
     public Faults apiFaults() {
         return apiFaults;
+    }
+
+    /** The ECR and STS API of this stand-in's region, for a {@link RegionalApi} in front of several regions. */
+    com.sun.net.httpserver.HttpHandler apiHandler() {
+        return apiHandler;
     }
 
     /** Every API call received so far. */

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class BedEngineTest {
     private static final List<String> ECR_HOSTS = List.of("123456789012.dkr.ecr.ap-southeast-1.amazonaws.com",
-            "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "210987654321.dkr.ecr.ap-southeast-1.amazonaws.com");
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "210987654321.dkr.ecr.ap-southeast-1.amazonaws.com",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com");
 
     @Test
     void eachEcrHostHasALoopbackAddressOfItsOwnInTheEnginesFilesOnly() throws IOException {
@@ -68,7 +69,7 @@ class BedEngineTest {
             assertTrue(answer.contains("realm=\"https://" + host + "/\""), answer);
 
             SSLHandshakeException otherName = assertThrows(SSLHandshakeException.class, () -> getV2(address,
-                    "123456789012.dkr.ecr.us-east-1.amazonaws.com", engine.clientTlsTrustingEngineCa(host)));
+                    "123456789012.dkr.ecr.us-west-2.amazonaws.com", engine.clientTlsTrustingEngineCa(host)));
             assertTrue(otherName.getMessage().contains("No subject alternative DNS name"), otherName.getMessage());
             assertThrows(SSLHandshakeException.class, () -> getV2(address, host, SSLContext.getDefault()),
                     "no public CA vouches for the facade");
