@@ -3,6 +3,7 @@ package org.ecrpushpipe.cli;
 import org.ecrpushpipe.console.Console;
 import org.ecrpushpipe.publish.PublishEvents;
 import org.ecrpushpipe.publish.PushedTag;
+import org.ecrpushpipe.publish.RegionOutcome;
 
 /** Shows the use case's events on the console. */
 final class ConsoleEvents implements PublishEvents {
@@ -41,5 +42,14 @@ final class ConsoleEvents implements PublishEvents {
     public void pushed(PushedTag tag) {
         console.success((tag.alreadyThere() ? "Already in the registry: " : "Successfully pushed ")
                 + tag.reference() + " (" + tag.digest() + ")");
+    }
+
+    @Override
+    public void region(RegionOutcome outcome) {
+        if (outcome.status() == RegionOutcome.Status.FAILED) {
+            console.warning(outcome.line());
+        } else {
+            console.success(outcome.line());
+        }
     }
 }

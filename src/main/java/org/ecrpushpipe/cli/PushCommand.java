@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import org.ecrpushpipe.config.ConfigReader;
 import org.ecrpushpipe.config.ImageRef;
@@ -12,10 +13,15 @@ import org.ecrpushpipe.console.Console;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.errors.ExitCode;
+import org.ecrpushpipe.config.ReleaseSettings;
+import org.ecrpushpipe.publish.Promoter;
 import org.ecrpushpipe.publish.PublishRequest;
 import org.ecrpushpipe.publish.PublishResult;
 import org.ecrpushpipe.publish.Publisher;
+import org.ecrpushpipe.publish.RegionMirror;
 import org.ecrpushpipe.publish.RetryPolicy;
+import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.ecr.EcrRegistries;
 import org.ecrpushpipe.registry.ecr.EcrRegistry;
 import org.ecrpushpipe.registry.ecr.EcrSettings;
 
@@ -64,12 +70,23 @@ public class PushCommand implements Callable<Integer> {
                     config.image().registry().map(ImageRef.EcrRegistryHost::variant)
                             .orElse(ImageRef.EndpointVariant.STANDARD),
                     config.ecrEndpoint());
-            try (EcrRegistry registry = new EcrRegistry(settings);
+            try (EcrRegistries otherRegions = new EcrRegistries(settings);
+                 EcrRegistry registry = new EcrRegistry(settings);
                  DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
-                PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
-                        new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
-                        run::sleep, System::nanoTime, PushCommand::inBackground, run)
-                        .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
+                ConsoleEvents events = new ConsoleEvents(console);
+                RetryPolicy retryPolicy = new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random);
+                Function<ContainerRegistry, Publisher> publishers = in -> new Publisher(in, engine, events,
+                        retryPolicy, run::sleep, System::nanoTime, PushCommand::inBackground, run);
+                ReleaseSettings release = config.release();
+                Promoter promoter = new Promoter(registry, events, System::nanoTime, run);
+                RegionMirror mirror = new RegionMirror(otherRegions, release.mirrorRegions(),
+                        config.image().repository(), events, publishers, promoter);
+                PublishRequest request = new PublishRequest(config.image(), config.region(), config.tags(),
+                        config.build());
+                mirror.prepare();
+                PublishResult result = release.promotes() ? promoter.promote(request, release)
+                        : publishers.apply(registry).publish(request);
+                result = mirror.mirror(result, config.region(), config.tags(), release.promotes());
                 console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
                         result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
                         result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));

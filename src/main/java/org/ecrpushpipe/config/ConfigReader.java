@@ -100,7 +100,11 @@ public final class ConfigReader {
         ImageRef image = readImage();
         String region = readRegion(image);
         List<Tag> tags = readTags();
-        Path context = readContext();
+        ReleaseVariables releaseVariables = new ReleaseVariables(this::value, this::trimmed, this::problem,
+                warnings::add);
+        ReleaseSettings release = releaseVariables.read(region);
+        // a promotion builds nothing: the clone need not hold a Dockerfile
+        Path context = releaseVariables.promotionAsked() ? null : readContext();
         String dockerfile = context == null ? null : readDockerfile(context);
         BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile);
         String dockerHost = readDockerHost();
@@ -117,7 +121,7 @@ public final class ConfigReader {
         AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
                 sessionToken.map(Secret::of));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
-                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds)), List.copyOf(warnings),
+                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), release), List.copyOf(warnings),
                 List.copyOf(notes));
     }
 
@@ -163,7 +167,8 @@ public final class ConfigReader {
             int c = value.codePointAt(i);
             i += Character.charCount(c);
             boolean stray = credential ? c <= ' ' || c > '~'
-                    : (Character.isISOControl(c) && !(variable == Variable.TAGS && Character.isWhitespace(c)))
+                    : (Character.isISOControl(c) && !((variable == Variable.TAGS || variable == Variable.MIRROR_REGIONS)
+                    && Character.isWhitespace(c)))
                     || Character.getType(c) == Character.FORMAT;
             if (stray) {
                 if (strayCharacters.add(variable)) {

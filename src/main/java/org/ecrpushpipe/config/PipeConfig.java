@@ -22,11 +22,13 @@ import org.ecrpushpipe.context.BuildContext;
  * @param debug        whether debug lines and stack traces are shown
  * @param retries      push attempts after the first, for transient failures (RETRIES)
  * @param retryMaxWait the longest wait between two push attempts (RETRY_MAX_SECONDS)
+ * @param release      promotion instead of a build (SOURCE_TAG, SOURCE_DIGEST), and the mirror regions
+ *                     (MIRROR_REGIONS); {@link ReleaseSettings#NONE} to build and push to one region
  */
 public record PipeConfig(AwsCredentials credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
                          Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
-                         int retries, Duration retryMaxWait) {
+                         int retries, Duration retryMaxWait, ReleaseSettings release) {
 
     public PipeConfig {
         tags = List.copyOf(tags);

@@ -312,4 +312,46 @@ public final class Failures {
     public static PipeException interrupted(String doing, Throwable origin) {
         return new PipeException.Cancelled("Interrupted while " + doing + ".", "", origin);
     }
+
+    // ---- promotion and mirroring (issue 9: SOURCE_TAG, SOURCE_DIGEST, MIRROR_REGIONS) ---------------------------
+
+    /**
+     * The image to promote is not in the repository: a configuration problem (exit 2), found after asking ECR but
+     * before anything is tagged.
+     */
+    public static PipeException promotionSourceMissing(String variable, String source, String repositoryUri) {
+        return new PipeException.Configuration(List.of(new PipeException.Configuration.Problem(variable,
+                "'" + source + "' is not in " + repositoryUri + ": only an image already in the repository can be"
+                        + " promoted; check the tag or digest (the step that pushed it), or build it (unset "
+                        + variable + ")")));
+    }
+
+    /** Mirror regions whose repository of the same name does not exist; nothing was built or pushed. */
+    public static PipeException mirrorRepositoriesMissing(String repository, List<String> regions) {
+        boolean one = regions.size() == 1;
+        return new PipeException.Push("The repository '" + repository + "' does not exist in the mirror region"
+                + (one ? " " : "s ") + String.join(", ", regions) + "; nothing was built or pushed.",
+                "create '" + repository + "' in " + (one ? "that region" : "each of those regions")
+                        + " (the same name), or remove " + (one ? "it" : "them") + " from MIRROR_REGIONS", null);
+    }
+
+    /** The engine's push to a mirror region gave another digest than the push to the image's own region. */
+    public static PipeException mirrorDigestDiffers(String region, String reference, String digest,
+                                                    String expected) {
+        return new PipeException.Push("The mirror region " + region + " holds " + digest + " for " + reference
+                + ", not the digest " + expected + " of the image's own region.",
+                "the engine compressed the layers differently for this registry; run the step again, or report it",
+                null);
+    }
+
+    /**
+     * A promotion into a mirror region that does not hold the image: promotion never uploads layers, so the image
+     * must have been mirrored when it was pushed.
+     */
+    public static PipeException mirrorLacksImage(String region, String repositoryUri, String digest) {
+        return new PipeException.Push("The mirror region " + region + " has no image " + digest + " in "
+                + repositoryUri + " to promote: promotion uploads no layers.",
+                "push the image with MIRROR_REGIONS including " + region + " first (a re-run of the step that built"
+                        + " it mirrors it), then promote again", null);
+    }
 }

@@ -19,4 +19,9 @@ public interface PublishEvents {
 
     /** One tag is pushed and verified. */
     void pushed(PushedTag tag);
+
+    /** What one region holds at the end of a run that mirrors (MIRROR_REGIONS), one call per region. */
+    default void region(RegionOutcome outcome) {
+        info(outcome.line());
+    }
 }

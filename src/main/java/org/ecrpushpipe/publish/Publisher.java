@@ -133,14 +133,37 @@ public final class Publisher {
         String host = registryHost(request);
         String repositoryUri = host + "/" + repositoryName;
 
-        List<Tag> order = pushOrder(request.tags());
+        long pushStart = nanoTime.getAsLong();
+        List<PushedTag> pushed = pushTags(repository, host, request.tags(), imageId);
+        Duration pushTime = Duration.ofNanos(nanoTime.getAsLong() - pushStart);
+        return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);
+    }
+
+    /**
+     * Pushes an image this run built into this publisher's registry, another region's ({@link RegionMirror}): logs
+     * in there, checks the repository, then pushes the tags with the same rules as {@link #publish} (tag order,
+     * immutable tags, retries, a login again).
+     */
+    List<PushedTag> pushBuilt(String inRegion, String repositoryName, List<Tag> tags, Digest imageId) {
+        region = inRegion;
+        login();
+        String host = credentials.registryHost();
+        Repository repository = registry.repository(repositoryName).orElseThrow(() -> Failures.repositoryMissing(
+                repositoryName, host, inRegion, null));
+        return pushTags(repository, host, tags, imageId);
+    }
+
+    /**
+     * Pushes the built image under every tag: moving tags last, immutable tags looked at first. The first tag goes
+     * through the engine (layers, then the manifest); every further tag is the same manifest, so the registry
+     * stores it under that tag too: no upload, the same digest, one request per tag.
+     */
+    private List<PushedTag> pushTags(Repository repository, String host, List<Tag> tags, Digest imageId) {
+        String repositoryName = repository.name();
+        List<Tag> order = pushOrder(tags);
         List<Tag> toPush = new ArrayList<>();
         List<PushedTag> pushed = new ArrayList<>();
         checkImmutableTags(repository, host, order, imageId, toPush, pushed);
-
-        long pushStart = nanoTime.getAsLong();
-        // The first tag goes through the engine (layers, then the manifest); every further tag is the same manifest,
-        // so the registry stores it under that tag too: no upload, the same digest, one request per tag.
         Digest digest = null;
         for (Tag tag : toPush) {
             ImageReference reference = new ImageReference(host, repositoryName, tag);
@@ -157,8 +180,7 @@ public final class Publisher {
             pushed.add(verified);
             events.pushed(verified);
         }
-        Duration pushTime = Duration.ofNanos(nanoTime.getAsLong() - pushStart);
-        return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);
+        return pushed;
     }
 
     /** Throws the cancellation failure when the run was cancelled. */

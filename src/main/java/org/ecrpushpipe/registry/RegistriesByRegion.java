@@ -1,0 +1,12 @@
+package org.ecrpushpipe.registry;
+
+/**
+ * The account's registries, one per AWS region: each answers for its own region, with its own login, and the same
+ * credentials. Used to put an image into other regions (MIRROR_REGIONS).
+ */
+@FunctionalInterface
+public interface RegistriesByRegion {
+
+    /** The registry of the account in {@code region}; the same one for every call with that region. */
+    ContainerRegistry in(String region);
+}

@@ -1,0 +1,98 @@
+package org.ecrpushpipe.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.PipeException.Configuration.Problem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SOURCE_TAG, SOURCE_DIGEST and MIRROR_REGIONS, read with all the other variables by {@link ConfigReader}. */
+class ReleaseVariablesTest {
+    private static final String IMAGE = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/my-service";
+    private static final String DIGEST = "sha256:" + "ab".repeat(32);
+
+    @TempDir
+    Path work;
+
+    private Map<String, String> env(String... pairs) {
+        Map<String, String> env = new HashMap<>(Map.of("AWS_KEY", "AKIAEXAMPLE", "AWS_SECRET", "secret/value",
+                "IMAGE", IMAGE));
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    private ConfigReader.Result read(Map<String, String> env) {
+        return ConfigReader.read(env, work);
+    }
+
+    private List<Problem> problems(Map<String, String> env) {
+        return assertThrows(PipeException.Configuration.class, () -> read(env)).problems();
+    }
+
+    @Test
+    void noneByDefault() throws IOException {
+        Files.writeString(work.resolve("Dockerfile"), "FROM scratch\n");
+        assertEquals(ReleaseSettings.NONE, read(env()).config().release());
+    }
+
+    @Test
+    void aPromotionNeedsNoDockerfileAndBuildsNothing() {
+        PipeConfig config = read(env("SOURCE_TAG", "build-42", "TAGS", "1.4.0 latest")).config();
+        assertEquals(Optional.of(new Tag("build-42")), config.release().sourceTag());
+        assertTrue(config.release().promotes());
+        assertNull(config.build());
+        assertEquals(Optional.of(DIGEST), read(env("SOURCE_DIGEST", DIGEST)).config().release().sourceDigest());
+    }
+
+    @Test
+    void malformedSourcesAndSourcesWithBuildVariables() {
+        assertEquals(List.of(new Problem("SOURCE_TAG", "'-rc1' starts with '-'; a tag starts with a letter, digit"
+                + " or '_'")), problems(env("SOURCE_TAG", "-rc1")));
+        assertTrue(problems(env("SOURCE_DIGEST", "sha256:abc")).get(0).message()
+                .startsWith("'sha256:abc' is not a manifest digest"));
+        assertEquals(List.of(new Problem("SOURCE_DIGEST", "set together with SOURCE_TAG; name the image to promote"
+                + " once, by its tag or by its digest")), problems(env("SOURCE_TAG", "a", "SOURCE_DIGEST", DIGEST)));
+        assertEquals(List.of(new Problem("SOURCE_TAG", "set together with DOCKERFILE and BUILD_CONTEXT: SOURCE_TAG"
+                + " promotes an image already in the repository and builds nothing; remove DOCKERFILE and"
+                + " BUILD_CONTEXT from this step, or SOURCE_TAG to build")),
+                problems(env("SOURCE_TAG", "a", "DOCKERFILE", "Dockerfile", "BUILD_CONTEXT", ".")));
+    }
+
+    @Test
+    void mirrorRegionsSpaceSeparatedOrAListDeduplicated() {
+        assertEquals(List.of("eu-west-1", "us-east-1"), read(env("SOURCE_TAG", "a",
+                "MIRROR_REGIONS", "eu-west-1  us-east-1\n")).config().release().mirrorRegions());
+        ConfigReader.Result list = read(env("SOURCE_TAG", "a", "MIRROR_REGIONS_COUNT", "3",
+                "MIRROR_REGIONS_0", "eu-west-1", "MIRROR_REGIONS_1", "us-east-1", "MIRROR_REGIONS_2", "eu-west-1"));
+        assertEquals(List.of("eu-west-1", "us-east-1"), list.config().release().mirrorRegions());
+        assertEquals(List.of("MIRROR_REGIONS lists eu-west-1 more than once; mirroring to it once."), list.warnings());
+    }
+
+    @Test
+    void badMirrorRegionsAreAllListed() {
+        assertEquals(List.of(
+                        new Problem("MIRROR_REGIONS", "'Ireland' is not an AWS region name (like eu-west-1)"),
+                        new Problem("MIRROR_REGIONS", "'ap-southeast-1' is the region of IMAGE itself; list only the"
+                                + " other regions the image should also go to"),
+                        new Problem("MIRROR_REGIONS", "'cn-north-1' is in another AWS partition than IMAGE's region"
+                                + " 'ap-southeast-1'; an account's registries are in one partition")),
+                problems(env("SOURCE_TAG", "a", "MIRROR_REGIONS", "Ireland ap-southeast-1 cn-north-1")));
+        assertEquals(List.of(new Problem("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but 1 of its items is not set,"
+                + " the first MIRROR_REGIONS_1")), problems(env("SOURCE_TAG", "a", "MIRROR_REGIONS_COUNT", "2",
+                "MIRROR_REGIONS_0", "eu-west-1")));
+    }
+}
