@@ -15,7 +15,8 @@ import org.ecrpushpipe.context.BuildContext;
  * @param region       the AWS region of the registry
  * @param image        the ECR repository
  * @param tags         tags to push, in the order given, without duplicates; never empty
- * @param build        the build context as it will be sent: directory, Dockerfile, and the files that go
+ * @param build        the build context as it will be sent: directory, Dockerfile, and the files that go; null
+ *                     for a promotion (SOURCE_TAG, SOURCE_DIGEST), which builds nothing
  * @param dockerHost   the Docker engine address, as Docker writes it
  * @param ecrEndpoint  an endpoint override for the ECR API
  * @param stsEndpoint  an endpoint override for the STS API

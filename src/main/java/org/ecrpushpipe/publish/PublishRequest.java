@@ -13,7 +13,7 @@ import org.ecrpushpipe.context.BuildContext;
  * @param image  the repository, as IMAGE named it
  * @param region the AWS region of the registry, for messages
  * @param tags   the tags to push, in the order given, never empty
- * @param build  the build context as it will be sent
+ * @param build  the build context as it will be sent; null for a promotion, which builds nothing
  */
 public record PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build) {
     public PublishRequest {

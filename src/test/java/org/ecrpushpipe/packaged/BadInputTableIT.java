@@ -394,7 +394,33 @@ class BadInputTableIT {
                         r -> r.set("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:" + r.closedPort()))
                         .fails(6, "ECR API").hint("AWS_ENDPOINT_URL_ECR"),
                 row("AWS_ENDPOINT_URL_STS malformed", r -> r.set("AWS_ENDPOINT_URL_STS", "sts.amazonaws.com"))
-                        .config("AWS_ENDPOINT_URL_STS", "'sts.amazonaws.com' is not an http(s) URL"));
+                        .config("AWS_ENDPOINT_URL_STS", "'sts.amazonaws.com' is not an http(s) URL"),
+
+                // SOURCE_TAG, SOURCE_DIGEST, MIRROR_REGIONS (issue 9: promotion and mirroring)
+                row("SOURCE_TAG not a valid tag", r -> r.set("SOURCE_TAG", "build/42"))
+                        .config("SOURCE_TAG", "'build/42' contains '/'"),
+                row("SOURCE_DIGEST not a digest", r -> r.set("SOURCE_DIGEST", "sha256:1234"))
+                        .config("SOURCE_DIGEST", "'sha256:1234' is not a manifest digest"),
+                row("SOURCE_TAG and SOURCE_DIGEST both", r -> r.set("SOURCE_TAG", "build-42")
+                        .set("SOURCE_DIGEST", "sha256:" + "0".repeat(64)))
+                        .config("SOURCE_DIGEST", "set together with SOURCE_TAG"),
+                row("SOURCE_TAG with DOCKERFILE", r -> r.set("SOURCE_TAG", "build-42").set("DOCKERFILE", "Dockerfile"))
+                        .config("SOURCE_TAG", "set together with DOCKERFILE: SOURCE_TAG promotes an image already in"
+                                + " the repository and builds nothing"),
+                row("SOURCE_DIGEST with BUILD_CONTEXT",
+                        r -> r.set("SOURCE_DIGEST", "sha256:" + "0".repeat(64)).set("BUILD_CONTEXT", "."))
+                        .config("SOURCE_DIGEST", "set together with BUILD_CONTEXT"),
+                row("SOURCE_TAG not in the repository", r -> r.set("SOURCE_TAG", "never-pushed"))
+                        .config("SOURCE_TAG", "'never-pushed' is not in"),
+                row("MIRROR_REGIONS not a region name", r -> r.set("MIRROR_REGIONS", "eu-west-1 Ireland"))
+                        .config("MIRROR_REGIONS", "'Ireland' is not an AWS region name"),
+                row("MIRROR_REGIONS naming the image's own region", r -> r.set("MIRROR_REGIONS", EcrBed.REGION))
+                        .config("MIRROR_REGIONS", "'" + EcrBed.REGION + "' is the region of IMAGE itself"),
+                row("MIRROR_REGIONS in another partition", r -> r.set("MIRROR_REGIONS", "cn-north-1"))
+                        .config("MIRROR_REGIONS", "'cn-north-1' is in another AWS partition"),
+                row("MIRROR_REGIONS list with an item missing",
+                        r -> r.set("MIRROR_REGIONS_COUNT", "2").set("MIRROR_REGIONS_0", "eu-west-1"))
+                        .config("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but 1 of its items is not set"));
     }
 
     // ---------------------------------------------------------------------------------------------------------
