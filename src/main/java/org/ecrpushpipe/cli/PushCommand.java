@@ -87,9 +87,15 @@ public class PushCommand implements Callable<Integer> {
                 PublishResult result = release.promotes() ? promoter.promote(request, release)
                         : publishers.apply(registry).publish(request);
                 result = mirror.mirror(result, config.region(), config.tags(), release.promotes());
-                console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
-                        result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
-                        result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));
+                if (release.promotes()) {
+                    console.info(String.format(Locale.ROOT, "Promoted %d tag%s of %s: %.1f s, nothing built.",
+                            result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
+                            result.push().toMillis() / 1000.0));
+                } else {
+                    console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
+                            result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
+                            result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));
+                }
                 return ExitCode.SUCCESS.code();
             }
         } catch (Throwable failure) {

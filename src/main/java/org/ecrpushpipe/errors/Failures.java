@@ -326,6 +326,15 @@ public final class Failures {
                         + variable + ")")));
     }
 
+    /** Immutable tags that already name another image than the one being promoted; no tag was added. */
+    public static PipeException promotionTagsHeld(List<String> tagsWithDigests, String repositoryUri, String digest) {
+        boolean one = tagsWithDigests.size() == 1;
+        return new PipeException.Push("The immutable tag" + (one ? " " : "s ") + String.join(", ", tagsWithDigests)
+                + " of " + repositoryUri + " already hold" + (one ? "s" : "") + " another image than the one promoted ("
+                + digest + "); no tag was added.", "promote to a new tag, or make the repository's tags mutable",
+                null);
+    }
+
     /** Mirror regions whose repository of the same name does not exist; nothing was built or pushed. */
     public static PipeException mirrorRepositoriesMissing(String repository, List<String> regions) {
         boolean one = regions.size() == 1;

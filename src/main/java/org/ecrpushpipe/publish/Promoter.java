@@ -67,7 +67,7 @@ public final class Promoter {
             found = held.digest().orElseThrow(() -> Failures.promotionSourceMissing("SOURCE_DIGEST", digest, uri));
         }
         Digest digest = found.manifestDigest();
-        events.info("Promoting " + sourceName + " (" + digest + ").");
+        events.info("Promoting " + sourceName + (source.sourceTag().isPresent() ? " (" + digest + ")" : "") + ".");
         List<PushedTag> tagged = addTags(registry, repository, host, digest, request.tags());
         return new PublishResult(uri, found.imageId().orElse(digest), tagged, Duration.ZERO,
                 Duration.ofNanos(nanoTime.getAsLong() - start));
@@ -100,7 +100,7 @@ public final class Promoter {
             }
         }
         if (!conflicts.isEmpty()) {
-            throw Failures.immutableTagsHeld(conflicts, host + "/" + name, digest.value());
+            throw Failures.promotionTagsHeld(conflicts, host + "/" + name, digest.value());
         }
         done.forEach(events::pushed);
         for (Tag tag : toTag) {
@@ -111,7 +111,9 @@ public final class Promoter {
             events.info("Tagging " + reference + " in the registry (the same manifest, nothing to upload).");
             TaggedImage held = in.addTag(name, digest, tag);
             if (!held.manifestDigest().equals(digest)) {
-                throw Failures.immutableTagHeld(reference.toString(), held.manifestDigest().value(), digest.value());
+                // another run gave the immutable tag another image since it was looked at
+                throw Failures.promotionTagsHeld(List.of(tag + " (" + held.manifestDigest() + ")"), host + "/" + name,
+                        digest.value());
             }
             TagAndDigest now = in.images(name, tag, digest);
             if (now.tag().isEmpty()) {

@@ -122,6 +122,8 @@ class PromoteAndMirrorTest {
         assertEquals(2, operations.stream().filter("PutImage"::equals).count(), operations.toString());
         assertFalse(operations.contains("GetAuthorizationToken"), "no registry login needed: " + operations);
         assertFalse(run.output().contains("Building"), run.output());
+        assertTrue(run.lines().get(run.lines().size() - 1).matches("INFO: Promoted 2 tags of "
+                + Pattern.quote(bed.repositoryUri(repository)) + ": \\d+\\.\\d s, nothing built\\."), run.output());
     }
 
     @Test
@@ -160,8 +162,9 @@ class PromoteAndMirrorTest {
         env.put("SOURCE_TAG", "build-8");
         Launcher.PipeRun conflict = launcher.run(env, Map.of(), work);
         assertEquals(6, conflict.exitCode(), conflict.output());
-        assertTrue(conflict.failureLine().contains("2.0 (" + first + ")") && conflict.failureLine().contains(second),
-                "names both digests: " + conflict.failureLine());
+        assertEquals("✖ The immutable tag 2.0 (" + first + ") of " + bed.repositoryUri(repository) + " already holds"
+                + " another image than the one promoted (" + second + "); no tag was added.", conflict.failureLine(),
+                "names both digests");
         assertEquals(tags("build-7", first, "build-8", second, "2.0", first), bed.state(repository, tags).get(HOME),
                 "nothing moved");
     }
