@@ -1,0 +1,79 @@
+package org.ecrpushpipe.standin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.URI;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
+
+/**
+ * One endpoint for several regions: the AWS SDK's client for each region reaches that region's stand-in through the
+ * same URL, by the region it signs for; a region without a stand-in is a region without an endpoint.
+ */
+class RegionalApiTest {
+    private static final String KEY = "AKIAREGIONALAPITEST1";
+    private static final String SECRET = "RegionalApiTestSecret/0123456789abcdefghij";
+
+    private static EcrStandIn standIn(String region) throws Exception {
+        // the control plane alone: the registry behind is never reached
+        EcrStandIn standIn = EcrStandIn.builder().region(region).registry("http://127.0.0.1:9", "unused", "unused")
+                .start();
+        standIn.addAccessKey(KEY, SECRET);
+        return standIn;
+    }
+
+    private static EcrClient client(RegionalApi api, String region) {
+        return EcrClient.builder().region(Region.of(region)).endpointOverride(URI.create(api.endpoint()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1)))
+                .build();
+    }
+
+    @Test
+    void eachRequestReachesTheRegionItIsSignedFor() throws Exception {
+        try (EcrStandIn singapore = standIn("ap-southeast-1"); EcrStandIn ireland = standIn("eu-west-1");
+             RegionalApi api = new RegionalApi(List.of(singapore, ireland));
+             EcrClient inSingapore = client(api, "ap-southeast-1"); EcrClient inIreland = client(api, "eu-west-1");
+             EcrClient inOhio = client(api, "us-east-2")) {
+            singapore.createRepository("only/singapore");
+            ireland.createRepository("only/ireland");
+
+            assertEquals(singapore.repositoryUri("only/singapore"), inSingapore
+                    .describeRepositories(r -> r.repositoryNames("only/singapore")).repositories().get(0).repositoryUri());
+            assertEquals(ireland.repositoryUri("only/ireland"), inIreland
+                    .describeRepositories(r -> r.repositoryNames("only/ireland")).repositories().get(0).repositoryUri());
+            assertThrows(RepositoryNotFoundException.class,
+                    () -> inIreland.describeRepositories(r -> r.repositoryNames("only/singapore")));
+            assertEquals(List.of("DescribeRepositories"), singapore.requests().operations());
+            assertEquals(List.of("DescribeRepositories", "DescribeRepositories"), ireland.requests().operations());
+
+            assertThrows(SdkClientException.class,
+                    () -> inOhio.describeRepositories(r -> r.repositoryNames("only/singapore")),
+                    "no stand-in serves us-east-2: no endpoint, no answer");
+        }
+    }
+
+    @Test
+    void faultsArePerRegion() throws Exception {
+        try (EcrStandIn singapore = standIn("ap-southeast-1"); EcrStandIn ireland = standIn("eu-west-1");
+             RegionalApi api = new RegionalApi(List.of(singapore, ireland));
+             EcrClient inSingapore = client(api, "ap-southeast-1"); EcrClient inIreland = client(api, "eu-west-1")) {
+            ireland.apiFaults().failNext(1, "*", "GetAuthorizationToken", new Fault.Status(500));
+            inSingapore.getAuthorizationToken();
+            assertThrows(software.amazon.awssdk.services.ecr.model.EcrException.class, inIreland::getAuthorizationToken);
+            assertEquals(List.of("POST GetAuthorizationToken: answered 500"), ireland.apiFaults().injected());
+            assertEquals(List.of(), singapore.apiFaults().injected());
+        }
+    }
+}
