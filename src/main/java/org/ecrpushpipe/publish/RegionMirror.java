@@ -36,6 +36,8 @@ public final class RegionMirror {
     private final PublishEvents events;
     private final Function<ContainerRegistry, Publisher> publishers;
     private final Promoter promoter;
+    /** What each region held after the last {@link #mirror} call, also when it failed. */
+    private volatile List<RegionOutcome> outcomes = List.of();
 
     /**
      * @param regions    the mirror regions, never the image's own
@@ -82,6 +84,7 @@ public final class RegionMirror {
         List<RegionOutcome> outcomes = new ArrayList<>();
         outcomes.add(RegionOutcome.done(homeRegion, home.repositoryUri(), home.tags()));
         if (regions.isEmpty()) {
+            this.outcomes = List.copyOf(outcomes);
             return home.withRegions(outcomes);
         }
         Digest digest = home.tags().get(0).digest();
@@ -110,10 +113,19 @@ public final class RegionMirror {
             }
         }
         outcomes.forEach(events::region);
+        this.outcomes = List.copyOf(outcomes);
         if (firstFailure != null) {
             throw firstFailure;
         }
         return home.withRegions(outcomes);
+    }
+
+    /**
+     * What each region holds after the last {@link #mirror} call, the image's own region first — also when that
+     * call threw because a region failed (a results file can then still say which regions are done); empty before.
+     */
+    public List<RegionOutcome> outcomes() {
+        return outcomes;
     }
 
     /** A promoted image's tags in a mirror region, which must already hold the image. */

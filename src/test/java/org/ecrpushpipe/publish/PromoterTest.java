@@ -210,5 +210,7 @@ class PromoterTest {
                 "region Region eu-west-1: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app holds "
                         + TESTED + " as 1.0."),
                 events.stream().filter(e -> e.startsWith("region ")).toList());
+        assertEquals(List.of(RegionOutcome.Status.PUSHED, RegionOutcome.Status.FAILED, RegionOutcome.Status.PUSHED),
+                mirror.outcomes().stream().map(RegionOutcome::status).toList(), "kept for a results file");
     }
 }
