@@ -69,7 +69,8 @@ public class PushCommand implements Callable<Integer> {
                 PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
                         new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
                         run::sleep, System::nanoTime, PushCommand::inBackground, run)
-                        .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
+                        .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build(),
+                                config.repository()));
                 console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
                         result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
                         result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));

@@ -52,6 +52,7 @@ public final class Publisher {
     private final LongSupplier nanoTime;
     private final Executor background;
     private final Cancellation run;
+    private final RepositoryPreparer preparer;
     /** The region of the run's registry, for messages. */
     private volatile String region;
     /** The registry login of this run, renewed when the registry says it expired. */
@@ -79,6 +80,7 @@ public final class Publisher {
         this.nanoTime = nanoTime;
         this.background = background;
         this.run = run;
+        this.preparer = new RepositoryPreparer(events);
     }
 
     public PublishResult publish(PublishRequest request) {
@@ -94,10 +96,13 @@ public final class Publisher {
         Cancellation stopBuild = new Cancellation();
         run.onCancel(stopBuild::cancel);
         HeldLines output = new HeldLines(events::buildOutput);
-        CompletableFuture<Repository> ecrSide = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<RepositoryPreparer.Prepared> ecrSide = CompletableFuture.supplyAsync(() -> {
             login();
-            return registry.repository(repositoryName).orElseThrow(() -> Failures.repositoryMissing(repositoryName,
-                    registryHost(request), request.region(), null));
+            // the repository is found, or created, and its lifecycle policy kept, before build output is shown
+            RepositoryPreparer.Prepared ready = preparer.prepare(registry, repositoryName, request.repository(),
+                    registryHost(request), request.region());
+            preparer.sayArchived(registry, ready, request.tags());
+            return ready;
         }, background);
         // a cancelled run does not wait for ECR to answer
         run.onCancel(() -> ecrSide.completeExceptionally(Failures.cancelled("logging in to Amazon ECR")));
@@ -127,7 +132,8 @@ public final class Publisher {
             throw buildFailure;
         }
         Duration buildTime = Duration.ofNanos(nanoTime.getAsLong() - buildStart);
-        Repository repository = awaitEcrSide(ecrSide);
+        RepositoryPreparer.Prepared prepared = awaitEcrSide(ecrSide);
+        Repository repository = prepared.repository();
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
         events.info("Built image " + imageId + ".");
         String host = registryHost(request);
@@ -136,7 +142,11 @@ public final class Publisher {
         List<Tag> order = pushOrder(request.tags());
         List<Tag> toPush = new ArrayList<>();
         List<PushedTag> pushed = new ArrayList<>();
-        checkImmutableTags(repository, host, order, imageId, toPush, pushed);
+        if (prepared.createdOnPush().isPresent()) {
+            toPush.addAll(order); // ECR creates the repository on this push: no tag can be there yet
+        } else {
+            checkImmutableTags(repository, host, order, imageId, toPush, pushed);
+        }
 
         long pushStart = nanoTime.getAsLong();
         // The first tag goes through the engine (layers, then the manifest); every further tag is the same manifest,
@@ -157,6 +167,7 @@ public final class Publisher {
             pushed.add(verified);
             events.pushed(verified);
         }
+        preparer.afterPush(registry, prepared, request.repository());
         Duration pushTime = Duration.ofNanos(nanoTime.getAsLong() - pushStart);
         return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);
     }
@@ -183,7 +194,7 @@ public final class Publisher {
     }
 
     /** The ECR side's repository, or its failure rethrown as it was. */
-    private static Repository awaitEcrSide(CompletableFuture<Repository> ecrSide) {
+    private static <T> T awaitEcrSide(CompletableFuture<T> ecrSide) {
         try {
             return ecrSide.join();
         } catch (CompletionException e) {
