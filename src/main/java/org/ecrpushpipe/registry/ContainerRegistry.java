@@ -55,7 +55,10 @@ public interface ContainerRegistry {
     /** Sets the repository's lifecycle policy. */
     void putLifecyclePolicy(String repository, String policyText);
 
-    /** The account's repository creation template that applies to this repository name, if any. */
+    /**
+     * The account's repository creation template that ECR applies when a push names this repository and it does
+     * not exist (one applied for CREATE_ON_PUSH whose prefix covers the name, the most specific), if any.
+     */
     Optional<CreationTemplate> creationTemplateFor(String repository);
 
     /** The tags of the repository whose image is in ECR's archive storage class (ARCHIVED), with its digest. */

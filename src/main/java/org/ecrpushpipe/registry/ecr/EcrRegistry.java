@@ -390,7 +390,10 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
                     t.appliedForAsStrings())));
             next = page.nextToken();
         } while (next != null);
-        return org.ecrpushpipe.registry.CreationTemplate.forRepository(repository, templates);
+        // ECR picks among the templates applied for this kind of creation: a more specific REPLICATION-only
+        // template does not hide a CREATE_ON_PUSH one
+        return org.ecrpushpipe.registry.CreationTemplate.forRepository(repository, templates.stream()
+                .filter(org.ecrpushpipe.registry.CreationTemplate::createsOnPush).toList());
     }
 
     @Override
