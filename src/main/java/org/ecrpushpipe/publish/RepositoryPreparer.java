@@ -53,7 +53,7 @@ public final class RepositoryPreparer {
         Optional<Repository> existing = registry.repository(name);
         Prepared prepared;
         if (existing.isPresent()) {
-            warnWhereDifferent(existing.get(), settings);
+            warnWhereDifferent(registry, existing.get(), settings);
             prepared = new Prepared(existing.get(), Optional.empty(), true);
         } else {
             prepared = prepareMissing(registry, name, settings, registryHost, region);
@@ -140,13 +140,26 @@ public final class RepositoryPreparer {
         Repository other = registry.repository(name)
                 .orElseThrow(() -> Failures.repositoryMissing(name, registryHost, region, null));
         events.info("Another run created the repository " + other.uri() + " meanwhile; using it.");
-        warnWhereDifferent(other, settings);
+        warnWhereDifferent(registry, other, settings);
         return new Prepared(other, Optional.empty(), false);
     }
 
-    private void warnWhereDifferent(Repository repository, RepositorySettings settings) {
-        differences(repository, settings, false).forEach(d -> events.warning(d
-                + "; the pipe does not change an existing repository."));
+    private void warnWhereDifferent(ContainerRegistry registry, Repository repository, RepositorySettings settings) {
+        List<String> lines = new ArrayList<>(differences(repository, settings, false));
+        if (settings.given().contains(RepositorySetting.REPOSITORY_TAGS)) {
+            try {
+                Map<String, String> held = registry.resourceTags(repository.name());
+                Map<String, String> wanted = settings.spec().resourceTags();
+                // tags the repository has beyond those given are someone else's: only missing or other values count
+                if (!wanted.entrySet().stream().allMatch(e -> e.getValue().equals(held.get(e.getKey())))) {
+                    lines.add("REPOSITORY_TAGS are " + describe(wanted) + ", but the repository " + repository.uri()
+                            + " has " + describe(held));
+                }
+            } catch (PipeException.Authentication e) {
+                events.debug("Not comparing REPOSITORY_TAGS: " + e.getMessage());
+            }
+        }
+        lines.forEach(d -> events.warning(d + "; the pipe does not change an existing repository."));
     }
 
     /** One sentence per setting given that {@code repository} does not have. */
@@ -173,7 +186,7 @@ public final class RepositoryPreparer {
                 case KMS_KEY -> sameKey(spec.kmsKey().orElse(""), repository.kmsKey()) ? null
                         : "KMS_KEY is " + spec.kmsKey().orElse("") + ", but " + subject
                         + repository.kmsKey().map(k -> "the key " + k).orElse("no KMS key of its own");
-                // resource tags are not part of DescribeRepositories; the template case compares them itself
+                // resource tags are not part of DescribeRepositories: compared on their own
                 case REPOSITORY_TAGS -> null;
             };
             if (line != null) {

@@ -61,6 +61,9 @@ public interface ContainerRegistry {
      */
     Optional<CreationTemplate> creationTemplateFor(String repository);
 
+    /** The repository's AWS resource tags (ListTagsForResource). */
+    java.util.Map<String, String> resourceTags(String repository);
+
     /** The tags of the repository whose image is in ECR's archive storage class (ARCHIVED), with its digest. */
     java.util.Map<Tag, Digest> archivedTags(String repository);
 }

@@ -472,6 +472,11 @@ class PublisherTest {
         }
 
         @Override
+        public Map<String, String> resourceTags(String repository) {
+            throw new AssertionError("no resource tags are read without REPOSITORY_TAGS");
+        }
+
+        @Override
         public Map<Tag, Digest> archivedTags(String repository) {
             return Map.of();
         }

@@ -228,6 +228,22 @@ class RepositoryPreparerEcrTest {
     }
 
     @Test
+    void repositoryTagsAreComparedWithTheTagsAnExistingRepositoryHolds() {
+        RepositorySpec ops = new RepositorySpec("MUTABLE", List.of(), false, "AES256", Optional.empty(),
+                Map.of("team", "ops", "cost", "42"));
+        prepare("prep/tagged", create(ops, RepositorySetting.REPOSITORY_TAGS));
+        prepare("prep/tagged", create(new RepositorySpec("MUTABLE", List.of(), false, "AES256", Optional.empty(),
+                Map.of("team", "ops")), RepositorySetting.REPOSITORY_TAGS));
+        assertEquals(List.of(), warnings(), "tags the repository has beyond those given are not a difference");
+        prepare("prep/tagged", create(new RepositorySpec("MUTABLE", List.of(), false, "AES256", Optional.empty(),
+                Map.of("team", "payments")), RepositorySetting.REPOSITORY_TAGS));
+        assertEquals(1, warnings().size(), said.toString());
+        assertTrue(warnings().get(0).startsWith("WARNING: REPOSITORY_TAGS are team=payments, but the repository "
+                + standIn.registryHost() + "/prep/tagged has "), warnings().toString());
+        assertEquals(Map.of("team", "ops", "cost", "42"), standIn.repositoryTags("prep/tagged"), "unchanged");
+    }
+
+    @Test
     void settingsNotGivenAreNotComparedWithAnExistingRepository() {
         standIn.createRepository("prep/defaults", "IMMUTABLE");
         prepare("prep/defaults", create(RepositorySpec.DEFAULTS));

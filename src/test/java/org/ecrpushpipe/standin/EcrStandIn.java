@@ -291,6 +291,11 @@ public final class EcrStandIn implements AutoCloseable {
         denials.deny(operation);
     }
 
+    /** Undoes {@link #deny(String)}. */
+    public void allow(String operation) {
+        denials.allow(operation);
+    }
+
     /** Moves the image a tag points at to ECR's archive storage class, as UpdateImageStorageClass ARCHIVE does. */
     public String archive(String repository, String tag) {
         Repository r = catalog.require(repository);

@@ -397,6 +397,23 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     @Override
+    public java.util.Map<String, String> resourceTags(String repository) {
+        DescribeRepositoriesRequest.Builder describe = DescribeRepositoriesRequest.builder().repositoryNames(repository);
+        settings.registryId().ifPresent(describe::registryId);
+        String arn;
+        try {
+            arn = call("ecr:DescribeRepositories", () -> client().describeRepositories(describe.build()))
+                    .repositories().get(0).repositoryArn();
+        } catch (RepositoryNotFoundException e) {
+            throw repositoryGone(repository, e);
+        }
+        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+        call("ecr:ListTagsForResource", () -> client().listTagsForResource(r -> r.resourceArn(arn))).tags()
+                .forEach(t -> tags.put(t.key(), t.value() == null ? "" : t.value()));
+        return tags;
+    }
+
+    @Override
     public java.util.Map<Tag, Digest> archivedTags(String repository) {
         java.util.Map<Tag, Digest> archived = new java.util.LinkedHashMap<>();
         String next = null;
