@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.ecrpushpipe.standin.Fault;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
 import org.ecrpushpipe.testbed.TestImages;
@@ -92,6 +93,42 @@ class RepositoryShapingTest {
         assertFalse(again.output().contains("Creating the repository"), again.output());
         assertFalse(again.output().contains("WARNING"), again.output());
         assertTrue(again.output().contains("already holds this image; nothing to push"), again.output());
+    }
+
+    @Test
+    void twoPipelinesCreatingOneRepositoryAtOnceBothSucceed() throws Exception {
+        String name = "shape/together";
+        bed.standIn().requests().clear();
+        // the first create answers late, so that the other pipeline also finds the repository missing and creates it
+        bed.standIn().apiFaults().failNext(1, "*", "CreateRepository", Fault.delay(java.time.Duration.ofSeconds(2)));
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Launcher.PipeRun>> runs = new java.util.ArrayList<>();
+            for (String tag : List.of("a", "b")) {
+                Map<String, String> env = bed.pipeEnv(bed.repositoryUri(name));
+                env.putAll(Map.of("TAGS", tag, "CREATE_REPOSITORY", "true", "IMAGE_TAG_MUTABILITY", "IMMUTABLE"));
+                Path dir = context("together-" + tag);
+                runs.add(two.submit(() -> {
+                    start.await();
+                    return run(env, dir);
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<Launcher.PipeRun> run : runs) {
+                assertEquals(0, run.get().exitCode(), run.get().output());
+            }
+            assertTrue(runs.get(0).get().output().contains("Another run created the repository")
+                    || runs.get(1).get().output().contains("Another run created the repository"),
+                    runs.get(0).get().output() + runs.get(1).get().output());
+        } finally {
+            two.shutdownNow();
+        }
+        assertEquals(List.of("OK", "RepositoryAlreadyExistsException"), bed.standIn().requests().of("CreateRepository")
+                .stream().map(c -> c.outcome()).sorted().toList(), "both created it; ECR said one was first");
+        assertEquals("IMMUTABLE", bed.standIn().describeRepository(name).path("imageTagMutability").asText());
+        assertTrue(bed.manifestDigest(name, "a").isPresent() && bed.manifestDigest(name, "b").isPresent(),
+                "after: both pushes landed");
     }
 
     @Test
