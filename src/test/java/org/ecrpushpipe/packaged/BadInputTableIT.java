@@ -354,6 +354,10 @@ class BadInputTableIT {
                 row("IMAGE_TAG_MUTABILITY_EXCLUSIONS without a *_WITH_EXCLUSION kind", r -> r.set("CREATE_REPOSITORY",
                         "true").set("IMAGE_TAG_MUTABILITY", "IMMUTABLE").set("IMAGE_TAG_MUTABILITY_EXCLUSIONS", "latest"))
                         .config("IMAGE_TAG_MUTABILITY_EXCLUSIONS", "is set, but IMAGE_TAG_MUTABILITY is IMMUTABLE"),
+                row("a *_WITH_EXCLUSION kind without IMAGE_TAG_MUTABILITY_EXCLUSIONS", r -> r.set("CREATE_REPOSITORY",
+                        "true").set("IMAGE_TAG_MUTABILITY", "MUTABLE_WITH_EXCLUSION"))
+                        .config("IMAGE_TAG_MUTABILITY_EXCLUSIONS", "not set, but IMAGE_TAG_MUTABILITY is"
+                                + " MUTABLE_WITH_EXCLUSION, which needs 1 to 5 filters"),
                 row("IMAGE_TAG_MUTABILITY_EXCLUSIONS more than 5", r -> r.set("CREATE_REPOSITORY", "true")
                         .set("IMAGE_TAG_MUTABILITY", "IMMUTABLE_WITH_EXCLUSION")
                         .set("IMAGE_TAG_MUTABILITY_EXCLUSIONS", "latest main dev-* feature-* fix-* rc-*"))
