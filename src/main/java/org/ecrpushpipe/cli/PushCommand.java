@@ -82,8 +82,9 @@ public class PushCommand implements Callable<Integer> {
                 RegionMirror mirror = new RegionMirror(otherRegions, release.mirrorRegions(),
                         config.image().repository(), events, publishers, promoter);
                 PublishRequest request = new PublishRequest(config.image(), config.region(), config.tags(),
-                        config.build());
-                mirror.prepare();
+                        config.build(), config.repository());
+                mirror.prepare(config.repository(), config.image().registry().map(ImageRef.EcrRegistryHost::host),
+                        config.region());
                 PublishResult result = release.promotes() ? promoter.promote(request, release)
                         : publishers.apply(registry).publish(request);
                 result = mirror.mirror(result, config.region(), config.tags(), release.promotes());

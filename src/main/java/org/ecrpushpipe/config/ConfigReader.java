@@ -114,6 +114,7 @@ public final class ConfigReader {
         boolean debug = readDebug();
         int retries = readWholeNumber(Variable.RETRIES, 0, 10);
         int retryMaxSeconds = readWholeNumber(Variable.RETRY_MAX_SECONDS, 1, 300);
+        RepositorySettings repository = RepositoryVariables.read(this::value, this::problem, workingDirectory);
 
         if (!problems.isEmpty()) {
             throw new PipeException.Configuration(sorted(problems));
@@ -121,7 +122,8 @@ public final class ConfigReader {
         AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
                 sessionToken.map(Secret::of));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
-                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), release), List.copyOf(warnings),
+                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), release, repository),
+                List.copyOf(warnings),
                 List.copyOf(notes));
     }
 

@@ -25,11 +25,13 @@ import org.ecrpushpipe.context.BuildContext;
  * @param retryMaxWait the longest wait between two push attempts (RETRY_MAX_SECONDS)
  * @param release      promotion instead of a build (SOURCE_TAG, SOURCE_DIGEST), and the mirror regions
  *                     (MIRROR_REGIONS); {@link ReleaseSettings#NONE} to build and push to one region
+ * @param repository   what to do to the repository before building: create it, keep its lifecycle policy
  */
 public record PipeConfig(AwsCredentials credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
                          Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
-                         int retries, Duration retryMaxWait, ReleaseSettings release) {
+                         int retries, Duration retryMaxWait, ReleaseSettings release,
+                         RepositorySettings repository) {
 
     public PipeConfig {
         tags = List.copyOf(tags);

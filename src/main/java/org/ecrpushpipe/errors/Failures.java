@@ -169,7 +169,7 @@ public final class Failures {
     }
 
     public static PipeException ecrRefusedParameter(String action, String detail, Throwable origin) {
-        return new PipeException.Push("ECR refused " + action + ": " + detail, "check IMAGE and TAGS", origin);
+        return new PipeException.Push("ECR refused " + action + ": " + detail, refusedParameterHint(action), origin);
     }
 
     /** The endpoint answered without an AWS error code: it is not the ECR API. */
@@ -220,7 +220,8 @@ public final class Failures {
     public static PipeException repositoryMissing(String repository, String registry, String region,
                                                   Throwable origin) {
         return new PipeException.Push("The repository '" + repository + "' does not exist in " + registry + ".",
-                "create it in ECR (region " + region + "), and check that IMAGE names it", origin);
+                "create it in ECR (region " + region + ") or set CREATE_REPOSITORY: 'true', and check that IMAGE"
+                        + " names it", origin);
     }
 
     // ---- pushing and verifying ---------------------------------------------------------------------------------
@@ -362,5 +363,17 @@ public final class Failures {
                 + repositoryUri + " to promote: promotion uploads no layers.",
                 "push the image with MIRROR_REGIONS including " + region + " first (a re-run of the step that built"
                         + " it mirrors it), then promote again", null);
+    }
+
+    // ---- shaping the repository (issue 9) ----------------------------------------------------------------------
+
+    /** What to check when ECR refuses a parameter, by the call it refused. */
+    private static String refusedParameterHint(String action) {
+        return switch (action) {
+            case "ecr:CreateRepository" -> "check CREATE_REPOSITORY's settings: IMAGE_TAG_MUTABILITY,"
+                    + " IMAGE_TAG_MUTABILITY_EXCLUSIONS, ENCRYPTION, KMS_KEY and REPOSITORY_TAGS";
+            case "ecr:PutLifecyclePolicy" -> "check the file LIFECYCLE_POLICY names against ECR's lifecycle policy rules";
+            default -> "check IMAGE and TAGS";
+        };
     }
 }

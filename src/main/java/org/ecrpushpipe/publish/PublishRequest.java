@@ -14,9 +14,16 @@ import org.ecrpushpipe.context.BuildContext;
  * @param region the AWS region of the registry, for messages
  * @param tags   the tags to push, in the order given, never empty
  * @param build  the build context as it will be sent; null for a promotion, which builds nothing
+ * @param repository what to do to the repository first: create it when missing, keep its lifecycle policy
  */
-public record PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build) {
+public record PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build,
+                             org.ecrpushpipe.config.RepositorySettings repository) {
     public PublishRequest {
         tags = List.copyOf(tags);
+    }
+
+    /** A request that leaves the repository as it is (it must exist). */
+    public PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build) {
+        this(image, region, tags, build, org.ecrpushpipe.config.RepositorySettings.NONE);
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
+import org.ecrpushpipe.config.RepositorySettings;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
@@ -52,6 +53,7 @@ public final class Publisher {
     private final LongSupplier nanoTime;
     private final Executor background;
     private final Cancellation run;
+    private final RepositoryPreparer preparer;
     /** The region of the run's registry, for messages. */
     private volatile String region;
     /** The registry login of this run, renewed when the registry says it expired. */
@@ -79,6 +81,7 @@ public final class Publisher {
         this.nanoTime = nanoTime;
         this.background = background;
         this.run = run;
+        this.preparer = new RepositoryPreparer(events);
     }
 
     public PublishResult publish(PublishRequest request) {
@@ -94,10 +97,13 @@ public final class Publisher {
         Cancellation stopBuild = new Cancellation();
         run.onCancel(stopBuild::cancel);
         HeldLines output = new HeldLines(events::buildOutput);
-        CompletableFuture<Repository> ecrSide = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<RepositoryPreparer.Prepared> ecrSide = CompletableFuture.supplyAsync(() -> {
             login();
-            return registry.repository(repositoryName).orElseThrow(() -> Failures.repositoryMissing(repositoryName,
-                    registryHost(request), request.region(), null));
+            // the repository is found, or created, and its lifecycle policy kept, before build output is shown
+            RepositoryPreparer.Prepared ready = preparer.prepare(registry, repositoryName, request.repository(),
+                    registryHost(request), request.region());
+            preparer.sayArchived(registry, ready, request.tags());
+            return ready;
         }, background);
         // a cancelled run does not wait for ECR to answer
         run.onCancel(() -> ecrSide.completeExceptionally(Failures.cancelled("logging in to Amazon ECR")));
@@ -127,30 +133,35 @@ public final class Publisher {
             throw buildFailure;
         }
         Duration buildTime = Duration.ofNanos(nanoTime.getAsLong() - buildStart);
-        Repository repository = awaitEcrSide(ecrSide);
+        RepositoryPreparer.Prepared prepared = awaitEcrSide(ecrSide);
+        Repository repository = prepared.repository();
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
         events.info("Built image " + imageId + ".");
         String host = registryHost(request);
         String repositoryUri = host + "/" + repositoryName;
 
         long pushStart = nanoTime.getAsLong();
-        List<PushedTag> pushed = pushTags(repository, host, request.tags(), imageId);
+        List<PushedTag> pushed = pushTags(repository, host, request.tags(), imageId,
+                prepared.createdOnPush().isPresent());
+        preparer.afterPush(registry, prepared, request.repository());
         Duration pushTime = Duration.ofNanos(nanoTime.getAsLong() - pushStart);
         return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);
     }
 
     /**
      * Pushes an image this run built into this publisher's registry, another region's ({@link RegionMirror}): logs
-     * in there, checks the repository, then pushes the tags with the same rules as {@link #publish} (tag order,
+     * in there, then pushes into the repository {@link RegionMirror#prepare} prepared there the tags with the same rules as {@link #publish} (tag order,
      * immutable tags, retries, a login again).
      */
-    List<PushedTag> pushBuilt(String inRegion, String repositoryName, List<Tag> tags, Digest imageId) {
+    List<PushedTag> pushBuilt(String inRegion, RepositoryPreparer.Prepared prepared, RepositorySettings settings,
+                              List<Tag> tags, Digest imageId) {
         region = inRegion;
         login();
         String host = credentials.registryHost();
-        Repository repository = registry.repository(repositoryName).orElseThrow(() -> Failures.repositoryMissing(
-                repositoryName, host, inRegion, null));
-        return pushTags(repository, host, tags, imageId);
+        List<PushedTag> pushed = pushTags(prepared.repository(), host, tags, imageId,
+                prepared.createdOnPush().isPresent());
+        preparer.afterPush(registry, prepared, settings);
+        return pushed;
     }
 
     /**
@@ -158,12 +169,17 @@ public final class Publisher {
      * through the engine (layers, then the manifest); every further tag is the same manifest, so the registry
      * stores it under that tag too: no upload, the same digest, one request per tag.
      */
-    private List<PushedTag> pushTags(Repository repository, String host, List<Tag> tags, Digest imageId) {
+    private List<PushedTag> pushTags(Repository repository, String host, List<Tag> tags, Digest imageId,
+                                     boolean createdOnPush) {
         String repositoryName = repository.name();
         List<Tag> order = pushOrder(tags);
         List<Tag> toPush = new ArrayList<>();
         List<PushedTag> pushed = new ArrayList<>();
-        checkImmutableTags(repository, host, order, imageId, toPush, pushed);
+        if (createdOnPush) {
+            toPush.addAll(order); // ECR creates the repository on this push: no tag can be there yet
+        } else {
+            checkImmutableTags(repository, host, order, imageId, toPush, pushed);
+        }
         Digest digest = null;
         for (Tag tag : toPush) {
             ImageReference reference = new ImageReference(host, repositoryName, tag);
@@ -205,7 +221,7 @@ public final class Publisher {
     }
 
     /** The ECR side's repository, or its failure rethrown as it was. */
-    private static Repository awaitEcrSide(CompletableFuture<Repository> ecrSide) {
+    private static <T> T awaitEcrSide(CompletableFuture<T> ecrSide) {
         try {
             return ecrSide.join();
         } catch (CompletionException e) {

@@ -2,9 +2,12 @@ package org.ecrpushpipe.publish;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import org.ecrpushpipe.config.RepositorySettings;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.PipeException;
@@ -36,6 +39,10 @@ public final class RegionMirror {
     private final PublishEvents events;
     private final Function<ContainerRegistry, Publisher> publishers;
     private final Promoter promoter;
+    /** The repository in each mirror region, as {@link #prepare} found or created it. */
+    private final Map<String, RepositoryPreparer.Prepared> prepared = new ConcurrentHashMap<>();
+    /** CREATE_REPOSITORY's settings and the lifecycle policy, the same in every region. */
+    private volatile RepositorySettings settings = RepositorySettings.NONE;
     /** What each region held after the last {@link #mirror} call, also when it failed. */
     private volatile List<RegionOutcome> outcomes = List.of();
 
@@ -55,16 +62,26 @@ public final class RegionMirror {
     }
 
     /**
-     * Before anything is built or pushed: every mirror region's repository must exist (one failure names all the
-     * regions that lack it).
+     * Before anything is built or pushed, each mirror region's repository as in the image's own region: found, or
+     * created with CREATE_REPOSITORY's settings (or left to a creation template that creates it on push), its
+     * lifecycle policy kept. Without CREATE_REPOSITORY, one failure names every region that lacks the repository.
+     *
+     * @param homeHost   the registry host IMAGE names, when it names one (for the URIs of repositories not there yet)
+     * @param homeRegion the image's own region
      */
-    public void prepare() {
+    public void prepare(RepositorySettings settings, Optional<String> homeHost, String homeRegion) {
+        this.settings = settings;
+        RepositoryPreparer preparer = new RepositoryPreparer(events);
         List<String> missing = new ArrayList<>();
         for (String region : regions) {
             ContainerRegistry registry = registries.in(region);
-            // the place for per-region repository preparation (issue 9: CREATE_REPOSITORY, its settings and the
-            // lifecycle policy, the same as in the image's own region) once it exists; until then it must exist
-            if (registry.repository(repositoryName).isEmpty()) {
+            String host = homeHost.map(h -> h.replace("." + homeRegion + ".", "." + region + ".")).orElse(region);
+            try {
+                prepared.put(region, preparer.prepare(registry, repositoryName, settings, host, region));
+            } catch (PipeException.Push failure) {
+                if (settings.create() || registry.repository(repositoryName).isPresent()) {
+                    throw failure;
+                }
                 missing.add(region);
             }
         }
@@ -93,8 +110,8 @@ public final class RegionMirror {
             events.info("Mirroring " + digest + " to " + region + ".");
             try {
                 List<PushedTag> pushed = promoted ? promoteIn(region, digest, tags)
-                        : publishers.apply(registries.in(region)).pushBuilt(region, repositoryName, tags,
-                        home.imageId());
+                        : publishers.apply(registries.in(region)).pushBuilt(region, preparedIn(region), settings,
+                        tags, home.imageId());
                 for (PushedTag tag : pushed) {
                     if (!tag.digest().equals(digest)) {
                         throw Failures.mirrorDigestDiffers(region, tag.reference().toString(), tag.digest().value(),
@@ -128,11 +145,21 @@ public final class RegionMirror {
         return outcomes;
     }
 
+    /** The repository {@link #prepare} found or created in a region (looked up now when it was not called). */
+    private RepositoryPreparer.Prepared preparedIn(String region) {
+        RepositoryPreparer.Prepared ready = prepared.get(region);
+        if (ready != null) {
+            return ready;
+        }
+        Repository repository = registries.in(region).repository(repositoryName).orElseThrow(() ->
+                Failures.mirrorRepositoriesMissing(repositoryName, List.of(region)));
+        return new RepositoryPreparer.Prepared(repository, Optional.empty(), true);
+    }
+
     /** A promoted image's tags in a mirror region, which must already hold the image. */
     private List<PushedTag> promoteIn(String region, Digest digest, List<Tag> tags) {
         ContainerRegistry registry = registries.in(region);
-        Repository repository = registry.repository(repositoryName).orElseThrow(() ->
-                Failures.mirrorRepositoriesMissing(repositoryName, List.of(region)));
+        Repository repository = preparedIn(region).repository();
         TagAndDigest held = registry.images(repositoryName, tags.get(0), digest);
         if (held.digest().isEmpty()) {
             throw Failures.mirrorLacksImage(region, repository.uri(), digest.value());

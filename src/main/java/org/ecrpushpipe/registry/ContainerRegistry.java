@@ -39,4 +39,31 @@ public interface ContainerRegistry {
      * @return what the tag now points at: another manifest when an immutable tag already held one
      */
     TaggedImage addTag(String repository, Digest manifestDigest, Tag tag);
+
+    // ---- shaping the repository (issue 9) ----------------------------------------------------------------------
+
+    /**
+     * Creates a repository with these settings.
+     *
+     * @return the repository created; empty when it exists already (another run created it meanwhile)
+     */
+    Optional<Repository> createRepository(String name, org.ecrpushpipe.config.RepositorySpec spec);
+
+    /** The repository's lifecycle policy text; empty when it has none. */
+    Optional<String> lifecyclePolicy(String repository);
+
+    /** Sets the repository's lifecycle policy. */
+    void putLifecyclePolicy(String repository, String policyText);
+
+    /**
+     * The account's repository creation template that ECR applies when a push names this repository and it does
+     * not exist (one applied for CREATE_ON_PUSH whose prefix covers the name, the most specific), if any.
+     */
+    Optional<CreationTemplate> creationTemplateFor(String repository);
+
+    /** The repository's AWS resource tags (ListTagsForResource). */
+    java.util.Map<String, String> resourceTags(String repository);
+
+    /** The tags of the repository whose image is in ECR's archive storage class (ARCHIVED), with its digest. */
+    java.util.Map<Tag, Digest> archivedTags(String repository);
 }

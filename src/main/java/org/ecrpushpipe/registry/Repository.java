@@ -13,10 +13,19 @@ import org.ecrpushpipe.config.Tag;
  * @param tagMutability    ECR's setting: MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION
  * @param exclusionFilters the wildcard filters ({@code *} matches any run of characters) of the *_WITH_EXCLUSION
  *                         settings: tags they match take the opposite mutability
+ * @param scanOnPush       whether ECR scans each image pushed
+ * @param encryption       AES256, KMS or KMS_DSSE
+ * @param kmsKey           the KMS key ARN of a KMS-encrypted repository, when ECR names one
  */
-public record Repository(String name, String uri, String tagMutability, List<String> exclusionFilters) {
+public record Repository(String name, String uri, String tagMutability, List<String> exclusionFilters,
+                         boolean scanOnPush, String encryption, java.util.Optional<String> kmsKey) {
     public Repository {
         exclusionFilters = List.copyOf(exclusionFilters);
+    }
+
+    /** A repository with ECR's default scanning and encryption. */
+    public Repository(String name, String uri, String tagMutability, List<String> exclusionFilters) {
+        this(name, uri, tagMutability, exclusionFilters, false, "AES256", java.util.Optional.empty());
     }
 
     /** Whether ECR refuses to move {@code tag} once it exists, under this repository's settings. */

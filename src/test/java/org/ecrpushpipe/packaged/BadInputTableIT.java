@@ -70,6 +70,11 @@ class BadInputTableIT {
     /** A stack trace's lines, or a Java exception named as Java names it ({@code java.io.IOException}, {@code Foo: …}). */
     private static final Pattern STACK_TRACE = Pattern.compile("\tat |\\bat [\\w$.]+\\(|Caused by:|\\.java:\\d+\\)"
             + "|\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error)\\b|\\b[A-Z]\\w*(?:Exception|Error):");
+    /** A lifecycle policy ECR takes, for rows that break it one way at a time. */
+    private static final String LIFECYCLE = "{\"rules\": [{\"rulePriority\": 1, \"description\": \"Expire untagged"
+            + " images after 14 days\", \"selection\": {\"tagStatus\": \"untagged\", \"countType\":"
+            + " \"sinceImagePushed\", \"countUnit\": \"days\", \"countNumber\": 14}, \"action\": {\"type\":"
+            + " \"expire\"}}]}";
     private static final List<String> SECRET_VARIABLES = List.of("AWS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET",
             "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
 
@@ -337,6 +342,58 @@ class BadInputTableIT {
                         .config("RETRY_MAX_SECONDS", "'30s' is not a whole number from 1 to 300"),
                 row("RETRY_MAX_SECONDS out of range", r -> r.set("RETRY_MAX_SECONDS", "3600"))
                         .config("RETRY_MAX_SECONDS", "'3600' is not a whole number from 1 to 300"),
+
+                // CREATE_REPOSITORY and the settings of a created repository, LIFECYCLE_POLICY (issue 9)
+                row("CREATE_REPOSITORY neither true nor false", r -> r.set("CREATE_REPOSITORY", "yes"))
+                        .config("CREATE_REPOSITORY", "'yes' is neither true nor false"),
+                row("a repository setting without CREATE_REPOSITORY", r -> r.set("IMAGE_TAG_MUTABILITY", "IMMUTABLE"))
+                        .config("CREATE_REPOSITORY", "IMAGE_TAG_MUTABILITY is set, but CREATE_REPOSITORY is not true"),
+                row("IMAGE_TAG_MUTABILITY unknown",
+                        r -> r.set("CREATE_REPOSITORY", "true").set("IMAGE_TAG_MUTABILITY", "READONLY"))
+                        .config("IMAGE_TAG_MUTABILITY", "'READONLY' is not a tag mutability"),
+                row("IMAGE_TAG_MUTABILITY_EXCLUSIONS without a *_WITH_EXCLUSION kind", r -> r.set("CREATE_REPOSITORY",
+                        "true").set("IMAGE_TAG_MUTABILITY", "IMMUTABLE").set("IMAGE_TAG_MUTABILITY_EXCLUSIONS", "latest"))
+                        .config("IMAGE_TAG_MUTABILITY_EXCLUSIONS", "is set, but IMAGE_TAG_MUTABILITY is IMMUTABLE"),
+                row("a *_WITH_EXCLUSION kind without IMAGE_TAG_MUTABILITY_EXCLUSIONS", r -> r.set("CREATE_REPOSITORY",
+                        "true").set("IMAGE_TAG_MUTABILITY", "MUTABLE_WITH_EXCLUSION"))
+                        .config("IMAGE_TAG_MUTABILITY_EXCLUSIONS", "not set, but IMAGE_TAG_MUTABILITY is"
+                                + " MUTABLE_WITH_EXCLUSION, which needs 1 to 5 filters"),
+                row("IMAGE_TAG_MUTABILITY_EXCLUSIONS more than 5", r -> r.set("CREATE_REPOSITORY", "true")
+                        .set("IMAGE_TAG_MUTABILITY", "IMMUTABLE_WITH_EXCLUSION")
+                        .set("IMAGE_TAG_MUTABILITY_EXCLUSIONS", "latest main dev-* feature-* fix-* rc-*"))
+                        .config("IMAGE_TAG_MUTABILITY_EXCLUSIONS", "6 filters given; ECR allows at most 5"),
+                row("KMS_KEY without ENCRYPTION KMS", r -> r.set("CREATE_REPOSITORY", "true").set("KMS_KEY", "alias/ecr"))
+                        .config("KMS_KEY", "is set, but ENCRYPTION is not KMS"),
+                row("REPOSITORY_TAGS item not key=value",
+                        r -> r.set("CREATE_REPOSITORY", "true").set("REPOSITORY_TAGS", "team=payments production"))
+                        .config("REPOSITORY_TAGS", "the item 'production' is not key=value"),
+                row("LIFECYCLE_POLICY file missing", r -> r.set("LIFECYCLE_POLICY", "ecr/lifecycle.json"))
+                        .config("LIFECYCLE_POLICY", "'ecr/lifecycle.json' does not exist"),
+                row("LIFECYCLE_POLICY file unreadable to the pipe's user", r -> r.asNobody()
+                        .file(".dockerignore", "lifecycle.json\n") // not sent with the build: only the pipe reads it
+                        .file("lifecycle.json", LIFECYCLE).chmod("lifecycle.json", "rw-------")
+                        .set("LIFECYCLE_POLICY", "lifecycle.json"))
+                        .config("LIFECYCLE_POLICY", "'lifecycle.json' is not a readable file"),
+                row("LIFECYCLE_POLICY file not JSON", r -> r.file("lifecycle.json", LIFECYCLE.replace("]}", "]"))
+                        .set("LIFECYCLE_POLICY", "lifecycle.json"))
+                        .config("LIFECYCLE_POLICY", "'lifecycle.json' is not JSON"),
+                row("LIFECYCLE_POLICY file not ECR's rule shape",
+                        r -> r.file("lifecycle.json", LIFECYCLE.replace("\"expire\"", "\"delete\""))
+                                .set("LIFECYCLE_POLICY", "lifecycle.json"))
+                        .config("LIFECYCLE_POLICY", "is not an ECR lifecycle policy: rule 1: the action's 'type' must"
+                                + " be 'expire'"),
+                row("LIFECYCLE_POLICY file shorter than ECR takes",
+                        r -> r.file("lifecycle.json", "{\"rules\": []}").set("LIFECYCLE_POLICY", "lifecycle.json"))
+                        .config("LIFECYCLE_POLICY", "holds 13 characters; ECR takes a lifecycle policy of 100 to 30720"),
+                row("CREATE_REPOSITORY refused by the IAM policy", r -> {
+                    r.bed().standIn().deny("CreateRepository");
+                    r.onClose(() -> r.bed().standIn().allow("CreateRepository"));
+                    r.set("IMAGE", r.bed().repositoryUri("bad/create-denied")).set("CREATE_REPOSITORY", "true");
+                }).fails(3, "The IAM policy does not allow ecr:CreateRepository").hint("ecr:CreateRepository"),
+                row("CREATE_REPOSITORY with a KMS key KMS cannot find", r -> r.set("IMAGE",
+                        r.bed().repositoryUri("bad/create-kms")).set("CREATE_REPOSITORY", "true")
+                        .set("ENCRYPTION", "KMS").set("KMS_KEY", "alias/never-created"))
+                        .fails(6, "ECR could not use the repository's KMS key"),
 
                 // DEBUG, NO_COLOR
                 row("DEBUG neither true nor false", r -> r.set("DEBUG", "yes"))
@@ -776,6 +833,12 @@ class BadInputTableIT {
             SilentServer server = SilentServer.start();
             resources.add(server);
             return server;
+        }
+
+        /** Undoes a change to the shared bed once the row has run. */
+        Setup onClose(AutoCloseable undo) {
+            resources.add(undo);
+            return this;
         }
 
         void finish() throws IOException {

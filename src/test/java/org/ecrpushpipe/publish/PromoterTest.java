@@ -80,6 +80,36 @@ class PromoterTest {
         final Set<Digest> images = new HashSet<>();
         final List<String> added = new ArrayList<>();
 
+        @Override
+        public Optional<Repository> createRepository(String name, org.ecrpushpipe.config.RepositorySpec spec) {
+            throw new AssertionError("promotion creates no repository");
+        }
+
+        @Override
+        public Optional<String> lifecyclePolicy(String repository) {
+            throw new AssertionError("promotion reads no lifecycle policy");
+        }
+
+        @Override
+        public void putLifecyclePolicy(String repository, String policyText) {
+            throw new AssertionError("promotion sets no lifecycle policy");
+        }
+
+        @Override
+        public Optional<org.ecrpushpipe.registry.CreationTemplate> creationTemplateFor(String repository) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, String> resourceTags(String repository) {
+            throw new AssertionError("promotion reads no resource tags");
+        }
+
+        @Override
+        public Map<Tag, Digest> archivedTags(String repository) {
+            return Map.of();
+        }
+
         MemoryRegistry(String region, String mutability) {
             this.host = "123456789012.dkr.ecr." + region + ".amazonaws.com";
             this.mutability = mutability;

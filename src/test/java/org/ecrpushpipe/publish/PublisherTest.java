@@ -451,6 +451,36 @@ class PublisherTest {
             return now;
         }
 
+        @Override
+        public Optional<Repository> createRepository(String name, org.ecrpushpipe.config.RepositorySpec spec) {
+            throw new AssertionError("no repository is created without CREATE_REPOSITORY");
+        }
+
+        @Override
+        public Optional<String> lifecyclePolicy(String repository) {
+            throw new AssertionError("no lifecycle policy is read without LIFECYCLE_POLICY");
+        }
+
+        @Override
+        public void putLifecyclePolicy(String repository, String policyText) {
+            throw new AssertionError("no lifecycle policy is set without LIFECYCLE_POLICY");
+        }
+
+        @Override
+        public Optional<org.ecrpushpipe.registry.CreationTemplate> creationTemplateFor(String repository) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, String> resourceTags(String repository) {
+            throw new AssertionError("no resource tags are read without REPOSITORY_TAGS");
+        }
+
+        @Override
+        public Map<Tag, Digest> archivedTags(String repository) {
+            return Map.of();
+        }
+
         /** A push went through: the tag now holds {@code heldDigest} (or, when null, nothing). */
         void stored(Tag tag) {
             lastPushedImage = pushedImages.isEmpty() ? IMAGE : pushedImages.poll();

@@ -74,7 +74,8 @@ final class ApiHandler implements HttpHandler {
             } catch (IOException e) {
                 throw new EcrError("SerializationException", "Malformed JSON request body");
             }
-            byte[] response = EcrJson.MAPPER.writeValueAsBytes(ecr.handle(operation, new Params(request)));
+            byte[] response = EcrJson.MAPPER.writeValueAsBytes(ecr.handle(operation, new Params(request),
+                    ((SigV4Verifier.Accepted) verdict).key().principalArn()));
             log.record(new ApiCall(operation, accessKeyId, ApiCall.OK));
             send(exchange, 200, JSON_TYPE, response);
         } catch (EcrError e) {

@@ -12,16 +12,22 @@ final class EcrControlPlane {
     private final ImageOperations images;
     private final AuthorizationTokens tokens;
     private final String proxyEndpoint;
+    private final CreationTemplates templates;
+    private final Denials denials;
 
     EcrControlPlane(RepositoryOperations repositories, ImageOperations images, AuthorizationTokens tokens,
-                    String proxyEndpoint) {
+                    String proxyEndpoint, CreationTemplates templates, Denials denials) {
+        this.templates = templates;
+        this.denials = denials;
         this.repositories = repositories;
         this.images = images;
         this.tokens = tokens;
         this.proxyEndpoint = proxyEndpoint;
     }
 
-    ObjectNode handle(String operation, Params params) {
+    /** @param principalArn the caller, whose IAM policy may deny the operation ({@link Denials}) */
+    ObjectNode handle(String operation, Params params, String principalArn) {
+        denials.check(operation, principalArn);
         return switch (operation) {
             case "GetAuthorizationToken" -> getAuthorizationToken(params);
             case "CreateRepository" -> repositories.createRepository(params);
@@ -35,6 +41,8 @@ final class EcrControlPlane {
             case "BatchGetImage" -> images.batchGetImage(params);
             case "PutImage" -> images.putImage(params);
             case "BatchDeleteImage" -> images.batchDeleteImage(params);
+            case "UpdateImageStorageClass" -> images.updateImageStorageClass(params);
+            case "DescribeRepositoryCreationTemplates" -> templates.describe(params);
             default -> throw new EcrError("UnknownOperationException",
                     "The ECR stand-in does not implement the operation " + operation);
         };

@@ -57,6 +57,11 @@ public final class EcrStandIn implements AutoCloseable {
     private final String proxyEndpoint;
     /** The API's handler, also reached through a {@link RegionalApi} that serves several regions on one port. */
     private final com.sun.net.httpserver.HttpHandler apiHandler;
+    private final KmsKeys kmsKeys;
+    private final RegistryClient registryClient;
+    private final EcrJson json;
+    private final CreationTemplates templates;
+    private final Denials denials;
 
     private EcrStandIn(Builder b) throws IOException {
         this.accountId = b.accountId;
@@ -65,7 +70,7 @@ public final class EcrStandIn implements AutoCloseable {
         this.authorizationTokens = new AuthorizationTokens(clock, b.tokenLifetime);
         this.catalog = new RepositoryCatalog(accountId);
         this.sts = new StsService(webIdentityTokens, identities, clock);
-        RegistryClient registry = new RegistryClient(URI.create(Objects.requireNonNull(b.registryUrl,
+        RegistryClient registry = this.registryClient = new RegistryClient(URI.create(Objects.requireNonNull(b.registryUrl,
                 "the real registry behind the stand-in: call registry(url, username, password)")),
                 b.registryUsername, b.registryPassword);
 
@@ -99,11 +104,14 @@ public final class EcrStandIn implements AutoCloseable {
         String registryHost = registryHost();
         this.proxyEndpoint = b.proxyEndpoint != null ? b.proxyEndpoint : "https://" + registryHost;
 
-        EcrJson json = new EcrJson(accountId, region, registryHost);
+        EcrJson json = this.json = new EcrJson(accountId, region, registryHost);
+        this.kmsKeys = new KmsKeys(accountId, region);
+        this.templates = new CreationTemplates(accountId, clock);
+        this.denials = new Denials(accountId, region);
         EcrControlPlane ecr = new EcrControlPlane(
-                new RepositoryOperations(catalog, json, accountId, clock),
+                new RepositoryOperations(catalog, json, accountId, clock, kmsKeys),
                 new ImageOperations(catalog, new RepositoryImages(registry, clock), registry, accountId, clock),
-                authorizationTokens, proxyEndpoint);
+                authorizationTokens, proxyEndpoint, templates, denials);
         SigV4Verifier verifier = new SigV4Verifier("ecr", region, clock, identities::find);
 
         apiThreads = threads("ecr-stand-in-api");
@@ -113,7 +121,7 @@ public final class EcrStandIn implements AutoCloseable {
         apiHandler = new ApiHandler(ecr, sts, verifier, apiFaults, requests);
         api.createContext("/", apiHandler);
         RegistryFacade registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
-                region, clock);
+                region, clock, new CreateOnPush(catalog, templates, clock));
         this.registryRequests = registryFacade.requests();
         com.sun.net.httpserver.HttpHandler recordingFacade = exchange -> {
             String host = exchange.getRequestHeaders().getFirst("Host");
@@ -260,6 +268,73 @@ public final class EcrStandIn implements AutoCloseable {
         Params.checkRepositoryName("repositoryName", name);
         catalog.add(new Repository(name, clock.instant(), TagMutability.of(imageTagMutability, List.of(exclusionFilters)),
                 false, "AES256", null, java.util.Map.of()));
+    }
+
+    // ---- repositories the pipe shapes (issue 9) ------------------------------------------------------------------
+
+    /**
+     * Adds a repository creation template (as CreateRepositoryCreationTemplate would), e.g. prefix {@code ROOT} or
+     * {@code prod}, applied for {@code CREATE_ON_PUSH}, {@code REPLICATION} and/or {@code PULL_THROUGH_CACHE}.
+     *
+     * @param lifecyclePolicy the policy text it gives the repositories it creates, or null
+     */
+    public void addCreationTemplate(String prefix, List<String> appliedFor, String imageTagMutability,
+                                    List<String> exclusionFilters, String lifecyclePolicy) {
+        templates.add(prefix, appliedFor, TagMutability.of(imageTagMutability, exclusionFilters), "AES256", null,
+                java.util.Map.of(), lifecyclePolicy);
+    }
+
+    /** Adds a KMS key of the account, by id and optionally an alias ({@code alias/name}), usable for repositories. */
+    public void addKmsKey(String keyId, String alias) {
+        kmsKeys.add(keyId, alias);
+    }
+
+    /** The caller's IAM policy denies this ECR operation (e.g. {@code CreateRepository}) from now on. */
+    public void deny(String operation) {
+        denials.deny(operation);
+    }
+
+    /** Undoes {@link #deny(String)}. */
+    public void allow(String operation) {
+        denials.allow(operation);
+    }
+
+    /** Moves the image a tag points at to ECR's archive storage class, as UpdateImageStorageClass ARCHIVE does. */
+    public String archive(String repository, String tag) {
+        Repository r = catalog.require(repository);
+        String digest = registryClient.manifest(repository, tag).orElseThrow(() ->
+                new IllegalArgumentException(repository + ":" + tag + " does not exist")).digest();
+        r.archive(digest, clock.instant());
+        return digest;
+    }
+
+    /** Whether an image (by manifest digest) is in the archive storage class now. */
+    public boolean isArchived(String repository, String digest) {
+        return catalog.require(repository).isArchived(digest);
+    }
+
+    /** A repository's settings as DescribeRepositories describes it, for tests that check what was created. */
+    public com.fasterxml.jackson.databind.JsonNode describeRepository(String repository) {
+        return json.repository(catalog.require(repository));
+    }
+
+    /** A repository's resource tags. */
+    public java.util.Map<String, String> repositoryTags(String repository) {
+        return catalog.require(repository).tags();
+    }
+
+    /** A repository's lifecycle policy text, or null; and when it was last set. */
+    public String lifecyclePolicy(String repository) {
+        return catalog.require(repository).lifecyclePolicy();
+    }
+
+    public Instant lifecyclePolicySetAt(String repository) {
+        return catalog.require(repository).lifecyclePolicySetAt();
+    }
+
+    /** Whether the repository exists. */
+    public boolean hasRepository(String repository) {
+        return catalog.find(repository).isPresent();
     }
 
     /** Every request the registry facade received ("METHOD path"), oldest first; {@code clear()} it to count afresh. */

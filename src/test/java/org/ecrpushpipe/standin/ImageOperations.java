@@ -15,6 +15,7 @@ import java.util.Optional;
  */
 final class ImageOperations {
     private static final List<String> TAG_STATUSES = List.of("TAGGED", "UNTAGGED", "ANY");
+    private static final List<String> IMAGE_STATUSES = List.of("ACTIVE", "ARCHIVED", "ACTIVATING", "ANY");
 
     private final RepositoryCatalog catalog;
     private final RepositoryImages images;
@@ -37,6 +38,10 @@ final class ImageOperations {
         Params filter = params.object("filter");
         String tagStatus = filter == null ? "ANY" : filter.string("tagStatus")
                 .map(s -> Params.checkEnum("filter.tagStatus", s, TAG_STATUSES)).orElse("ANY");
+        // ECR: without a filter, only ACTIVE images are listed; images asked for by id are described whatever
+        // their storage class
+        String imageStatus = filter == null ? "ACTIVE" : filter.string("imageStatus")
+                .map(s -> Params.checkEnum("filter.imageStatus", s, IMAGE_STATUSES)).orElse("ACTIVE");
         int maxResults = params.integer("maxResults", 1, 1000).orElse(100);
         if (!ids.isEmpty() && (params.raw().has("maxResults") || params.raw().has("nextToken"))) {
             throw new EcrError("InvalidParameterException",
@@ -47,7 +52,9 @@ final class ImageOperations {
         if (ids.isEmpty()) {
             for (RepositoryImages.Image image : all) {
                 boolean tagged = !image.tags().isEmpty();
-                if (tagStatus.equals("ANY") || tagged == tagStatus.equals("TAGGED")) {
+                String status = repository.isArchived(image.digest()) ? "ARCHIVED" : "ACTIVE";
+                if ((tagStatus.equals("ANY") || tagged == tagStatus.equals("TAGGED"))
+                        && (imageStatus.equals("ANY") || imageStatus.equals(status))) {
                     selected.add(image);
                 }
             }
@@ -76,6 +83,12 @@ final class ImageOperations {
             detail.put("imageSizeInBytes", images.sizeInBytes(image));
             detail.set("imagePushedAt", EcrJson.timestamp(image.pushedAt()));
             detail.put("imageManifestMediaType", image.manifest().mediaType());
+            if (repository.isArchived(image.digest())) {
+                detail.put("imageStatus", "ARCHIVED");
+                detail.set("lastArchivedAt", EcrJson.timestamp(repository.archivedAt(image.digest())));
+            } else {
+                detail.put("imageStatus", "ACTIVE");
+            }
             String artifactMediaType = images.artifactMediaType(image);
             if (artifactMediaType != null) {
                 detail.put("artifactMediaType", artifactMediaType);
@@ -98,7 +111,8 @@ final class ImageOperations {
         for (JsonNode id : ids) {
             ImageId imageId = ImageId.of(new Params(id));
             Optional<RepositoryImages.Image> image = find(all, imageId);
-            if (image.isEmpty()) {
+            // an archived image cannot be pulled (ECR user guide, "Archiving an image"): not found
+            if (image.isEmpty() || repository.isArchived(image.get().digest())) {
                 failures.addObject().<ObjectNode>set("imageId", EcrJson.imageId(imageId.digest, imageId.tag))
                         .put("failureCode", "ImageNotFound").put("failureReason", "Requested image not found");
                 continue;
@@ -198,6 +212,32 @@ final class ImageOperations {
         } finally {
             repository.manifestLock().unlock();
         }
+        return response;
+    }
+
+    /**
+     * UpdateImageStorageClass: ARCHIVE moves an image to the archive storage class, STANDARD restores it (ECR
+     * restores in the background through ACTIVATING; the stand-in restores at once).
+     */
+    ObjectNode updateImageStorageClass(Params params) {
+        Repository repository = catalog.require(params.repositoryName());
+        Params id = params.object("imageId");
+        if (id == null) {
+            throw EcrError.invalidParameter("imageId", "Member must not be null");
+        }
+        ImageId imageId = ImageId.of(id);
+        String target = Params.checkEnum("targetStorageClass", params.requiredString("targetStorageClass"),
+                List.of("STANDARD", "ARCHIVE"));
+        RepositoryImages.Image image = find(images.list(repository), imageId).orElseThrow(() ->
+                EcrError.imageNotFound(imageId.digest, imageId.tag, repository.name(), accountId));
+        if (target.equals("ARCHIVE")) {
+            repository.archive(image.digest(), clock.instant());
+        } else {
+            repository.restore(image.digest());
+        }
+        ObjectNode response = EcrJson.object().put("registryId", accountId).put("repositoryName", repository.name());
+        response.set("imageId", EcrJson.imageId(image.digest(), imageId.tag));
+        response.put("imageStatus", target.equals("ARCHIVE") ? "ARCHIVED" : "ACTIVE");
         return response;
     }
 

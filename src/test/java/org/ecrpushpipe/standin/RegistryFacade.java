@@ -43,8 +43,11 @@ final class RegistryFacade implements HttpHandler {
     /** Every request the facade received, as "METHOD path", for tests that count uploads. */
     private final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final CreateOnPush createOnPush;
+
     RegistryFacade(RepositoryCatalog catalog, AuthorizationTokens tokens, RegistryClient registry, Faults faults,
-                   String accountId, String region, Clock clock) {
+                   String accountId, String region, Clock clock, CreateOnPush createOnPush) {
+        this.createOnPush = createOnPush;
         this.clock = clock;
         this.catalog = catalog;
         this.tokens = tokens;
@@ -99,6 +102,9 @@ final class RegistryFacade implements HttpHandler {
             }
             String name = m.group(1);
             Optional<Repository> repository = catalog.find(name);
+            if (repository.isEmpty() && !method.equals("GET") && !method.equals("HEAD")) {
+                repository = createOnPush.create(name);
+            }
             if (repository.isEmpty()) {
                 sendError(exchange, 404, "NAME_UNKNOWN", "The repository with name '" + name
                         + "' does not exist in the registry with id '" + accountId + "'");
@@ -106,6 +112,10 @@ final class RegistryFacade implements HttpHandler {
             }
             if (m.group(2).equals("manifests") && method.equals("PUT")) {
                 putManifest(exchange, repository.get(), URLDecoder.decode(m.group(3), StandardCharsets.UTF_8));
+            } else if (m.group(2).equals("manifests") && archived(repository.get(),
+                    URLDecoder.decode(m.group(3), StandardCharsets.UTF_8))) {
+                // an archived image cannot be pulled: ECR answers 404 (ECR user guide, "Archiving an image")
+                sendError(exchange, 404, "MANIFEST_UNKNOWN", "Requested image not found");
             } else {
                 forward(exchange);
             }
@@ -163,21 +173,48 @@ final class RegistryFacade implements HttpHandler {
         boolean byTag = !reference.contains(":");
         repository.manifestLock().lock();
         try {
-            // ECR refuses even an identical manifest under an existing immutable tag.
-            if (byTag && repository.mutability().isImmutable(reference)
-                    && registry.manifest(repository.name(), reference).isPresent()) {
+            // ECR refuses even an identical manifest under an existing immutable tag, unless that tag's image is
+            // archived: pushing the same image again restores it
+            Optional<RegistryManifest> held = byTag && repository.mutability().isImmutable(reference)
+                    ? registry.manifest(repository.name(), reference) : Optional.empty();
+            if (held.isPresent() && repository.isArchived(held.get().digest())) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String digest = "sha256:" + SigV4Verifier.hex(SigV4Verifier.sha256(body));
+                if (digest.equals(held.get().digest())) {
+                    repository.restore(digest);
+                    exchange.getResponseHeaders().set("Docker-Content-Digest", digest);
+                    exchange.getResponseHeaders().set("Location", "/v2/" + repository.name() + "/manifests/" + digest);
+                    exchange.sendResponseHeaders(201, -1);
+                    return;
+                }
+            }
+            if (held.isPresent()) {
                 sendError(exchange, 400, "TAG_INVALID",
                         EcrError.immutableTagMessage(reference, repository.name()));
                 return;
             }
             HttpResponse<InputStream> response = forward(exchange);
             if (response != null && response.statusCode() == 201) {
-                response.headers().firstValue("Docker-Content-Digest")
-                        .ifPresent(digest -> repository.firstSeen(digest, clock.instant()));
+                response.headers().firstValue("Docker-Content-Digest").ifPresent(digest -> {
+                    repository.firstSeen(digest, clock.instant());
+                    repository.restore(digest); // a push of an archived image restores it
+                });
             }
         } finally {
             repository.manifestLock().unlock();
         }
+    }
+
+    /** Whether a manifest reference (a tag or a digest) names an archived image of the repository. */
+    private boolean archived(Repository repository, String reference) {
+        if (!repository.hasArchived()) {
+            return false;
+        }
+        if (reference.contains(":")) {
+            return repository.isArchived(reference);
+        }
+        return registry.manifest(repository.name(), reference).map(m -> repository.isArchived(m.digest()))
+                .orElse(false);
     }
 
     /** Proxies the exchange to the real registry; returns the registry's response (body already relayed). */

@@ -2,6 +2,7 @@ package org.ecrpushpipe.standin;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -283,6 +284,73 @@ class RegistryFacadeTest {
         assertTrue(registry.isAlive());
         assertEquals(digest, registryDigest("phoenix", "1.0"), "the same storage, the same port");
         assertEquals(200, send("GET", "/v2/phoenix/manifests/1.0", auth, null, "Accept", SCHEMA2).statusCode());
+    }
+
+    // --- issue 9: archived images, and repositories ECR creates on push
+
+    @Test
+    void anArchivedImageIsDescribedNotPulledAndAPushOfTheSameImageRestoresIt() throws Exception {
+        for (String mutability : List.of("MUTABLE", "IMMUTABLE")) {
+            String repository = "archive/" + mutability.toLowerCase(java.util.Locale.ROOT);
+            standIn.createRepository(repository, mutability);
+            Image image = Image.random("archived-" + mutability);
+            String digest = push(repository, "1.0", image);
+
+            var archived = ecr.updateImageStorageClass(r -> r.repositoryName(repository)
+                    .imageId(ImageIdentifier.builder().imageTag("1.0").build()).targetStorageClass("ARCHIVE"));
+            assertEquals("ARCHIVED", archived.imageStatusAsString());
+            assertEquals(digest, archived.imageId().imageDigest());
+            assertEquals(List.of(), ecr.describeImages(r -> r.repositoryName(repository)).imageDetails(),
+                    "without a filter, DescribeImages lists ACTIVE images only");
+            ImageDetail detail = ecr.describeImages(r -> r.repositoryName(repository)
+                    .filter(f -> f.imageStatus("ARCHIVED"))).imageDetails().get(0);
+            assertEquals("ARCHIVED", detail.imageStatusAsString());
+            assertEquals(List.of("1.0"), detail.imageTags());
+            assertTrue(detail.lastArchivedAt() != null);
+            assertEquals("ImageNotFound", ecr.batchGetImage(r -> r.repositoryName(repository)
+                    .imageIds(ImageIdentifier.builder().imageTag("1.0").build())).failures().get(0)
+                    .failureCodeAsString(), "an archived image cannot be pulled through the API");
+            HttpResponse<String> pull = send("GET", "/v2/" + repository + "/manifests/1.0", auth, null,
+                    "Accept", SCHEMA2);
+            assertEquals(404, pull.statusCode(), "nor through the registry");
+            assertTrue(pull.body().contains("MANIFEST_UNKNOWN"), pull.body());
+
+            assertEquals(digest, push(repository, "1.0", image), mutability + ": the same image again is accepted");
+            assertFalse(standIn.isArchived(repository, digest), "and restored");
+            assertEquals("ACTIVE", ecr.describeImages(r -> r.repositoryName(repository)).imageDetails().get(0)
+                    .imageStatusAsString());
+            assertEquals(200, send("GET", "/v2/" + repository + "/manifests/1.0", auth, null, "Accept", SCHEMA2)
+                    .statusCode());
+        }
+    }
+
+    @Test
+    void anImmutableTagOnAnArchivedImageStillRefusesAnotherImage() throws Exception {
+        standIn.createRepository("archive/held", "IMMUTABLE");
+        push("archive/held", "1.0", Image.random("held-first"));
+        standIn.archive("archive/held", "1.0");
+        Image other = Image.random("held-other");
+        upload("archive/held", other);
+        HttpResponse<String> refused = send("PUT", "/v2/archive/held/manifests/1.0", auth,
+                other.manifest().getBytes(StandardCharsets.UTF_8), "Content-Type", SCHEMA2);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("TAG_INVALID"), refused.body());
+    }
+
+    @Test
+    void aPushCreatesTheRepositoryWhenACreateOnPushTemplateCoversIt() throws Exception {
+        standIn.addCreationTemplate("onpush", List.of("CREATE_ON_PUSH"), "IMMUTABLE", List.of(), null);
+        standIn.addCreationTemplate("replicated", List.of("REPLICATION"), "IMMUTABLE", List.of(), null);
+        assertEquals(404, send("POST", "/v2/replicated/app/blobs/uploads/", auth, new byte[0]).statusCode(),
+                "a template applied for another kind of creation creates nothing on push");
+        assertFalse(standIn.hasRepository("onpush/app"));
+        push("onpush/app", "1.0", Image.random("on-push"));
+        assertEquals("IMMUTABLE", standIn.describeRepository("onpush/app").path("imageTagMutability").asText());
+        var templates = ecr.describeRepositoryCreationTemplates(r -> r.prefixes("onpush"))
+                .repositoryCreationTemplates();
+        assertEquals(1, templates.size());
+        assertEquals(List.of("CREATE_ON_PUSH"), templates.get(0).appliedForAsStrings());
+        assertEquals("IMMUTABLE", templates.get(0).imageTagMutabilityAsString());
     }
 
     // --- a hand-rolled docker push, through the facade

@@ -96,6 +96,31 @@ final class Repository {
         tags.putAll(merged);
     }
 
+    /** Manifest digests in ECR's archive storage class, with when they were archived. */
+    private final Map<String, Instant> archived = new ConcurrentHashMap<>();
+
+    /** Moves an image to the archive storage class: it can be described, not pulled. */
+    void archive(String digest, Instant at) {
+        archived.put(digest, at);
+    }
+
+    /** Back to the standard storage class (UpdateImageStorageClass STANDARD, or a push of the same image). */
+    void restore(String digest) {
+        archived.remove(digest);
+    }
+
+    boolean hasArchived() {
+        return !archived.isEmpty();
+    }
+
+    boolean isArchived(String digest) {
+        return archived.containsKey(digest);
+    }
+
+    Instant archivedAt(String digest) {
+        return archived.get(digest);
+    }
+
     Instant firstSeen(String digest, Instant now) {
         return firstSeen.computeIfAbsent(digest, d -> now);
     }

@@ -22,7 +22,10 @@ final class RepositoryOperations {
     private final String accountId;
     private final Clock clock;
 
-    RepositoryOperations(RepositoryCatalog catalog, EcrJson json, String accountId, Clock clock) {
+    private final KmsKeys kmsKeys;
+
+    RepositoryOperations(RepositoryCatalog catalog, EcrJson json, String accountId, Clock clock, KmsKeys kmsKeys) {
+        this.kmsKeys = kmsKeys;
         this.catalog = catalog;
         this.json = json;
         this.accountId = accountId;
@@ -44,6 +47,9 @@ final class RepositoryOperations {
             if (kmsKey != null && encryptionType.equals("AES256")) {
                 throw new EcrError("InvalidParameterException",
                         "Invalid parameter: kmsKey can only be specified when encryptionType is 'KMS' or 'KMS_DSSE'");
+            }
+            if (!encryptionType.equals("AES256")) {
+                kmsKey = kmsKey == null ? kmsKeys.managedKey() : kmsKeys.resolve(kmsKey);
             }
         }
         Map<String, String> tags = tags(params, 0);
@@ -95,6 +101,7 @@ final class RepositoryOperations {
                     + "satisfy constraint: 'Lifecycle policy validation failure: object has missing required "
                     + "properties ([\"rules\"])'");
         }
+        LifecyclePolicyRules.check(text);
         repository.lifecyclePolicy(text, clock.instant());
         return lifecycleResponse(repository, false);
     }

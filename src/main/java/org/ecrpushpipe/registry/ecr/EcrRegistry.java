@@ -46,6 +46,19 @@ import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.PutImageRequest;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
+import software.amazon.awssdk.services.ecr.model.CreateRepositoryRequest;
+import software.amazon.awssdk.services.ecr.model.DescribeImagesFilter;
+import software.amazon.awssdk.services.ecr.model.DescribeImagesRequest;
+import software.amazon.awssdk.services.ecr.model.DescribeRepositoryCreationTemplatesRequest;
+import software.amazon.awssdk.services.ecr.model.EncryptionConfiguration;
+import software.amazon.awssdk.services.ecr.model.GetLifecyclePolicyRequest;
+import software.amazon.awssdk.services.ecr.model.ImageScanningConfiguration;
+import software.amazon.awssdk.services.ecr.model.ImageStatusFilter;
+import software.amazon.awssdk.services.ecr.model.ImageTagMutabilityExclusionFilter;
+import software.amazon.awssdk.services.ecr.model.LifecyclePolicyNotFoundException;
+import software.amazon.awssdk.services.ecr.model.PutLifecyclePolicyRequest;
+import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.TagStatus;
 
 /**
  * {@link ContainerRegistry} on Amazon ECR through the AWS SDK for Java v2 (sync, url-connection client). The only
@@ -148,8 +161,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         try {
             return call("ecr:DescribeRepositories", () -> client().describeRepositories(request.build()))
                     .repositories().stream().findFirst()
-                    .map(r -> new Repository(r.repositoryName(), r.repositoryUri(), r.imageTagMutabilityAsString(),
-                            r.imageTagMutabilityExclusionFilters().stream().map(f -> f.filter()).toList()));
+                    .map(EcrRegistry::repository);
         } catch (RepositoryNotFoundException e) {
             return Optional.empty();
         }
@@ -263,13 +275,15 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     /**
-     * Runs one SDK call, translating its failures. ECR's RepositoryNotFoundException and PutImage's two "already
-     * exists" answers pass through for the caller, which knows whether they are answers or failures.
+     * Runs one SDK call, translating its failures. ECR's RepositoryNotFoundException, PutImage's two "already
+     * exists" answers, RepositoryAlreadyExistsException and LifecyclePolicyNotFoundException pass through for the
+     * caller, which knows whether they are answers or failures.
      */
     private <T> T call(String action, Supplier<T> sdkCall) {
         try {
             return sdkCall.get();
-        } catch (RepositoryNotFoundException | ImageAlreadyExistsException | ImageTagAlreadyExistsException e) {
+        } catch (RepositoryNotFoundException | ImageAlreadyExistsException | ImageTagAlreadyExistsException
+                 | RepositoryAlreadyExistsException | LifecyclePolicyNotFoundException e) {
             throw e;
         } catch (EcrException e) {
             throw EcrErrors.translate(action, e.awsErrorDetails().errorCode(), e.awsErrorDetails().errorMessage(),
@@ -286,6 +300,136 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     private static String describe(Throwable e) {
         String root = RootCause.message(e);
         return RootCause.of(e) == e || e.getMessage() == null ? root : e.getMessage() + " (" + root + ")";
+    }
+
+    // ---- shaping the repository (issue 9) ----------------------------------------------------------------------
+
+    private static Repository repository(software.amazon.awssdk.services.ecr.model.Repository r) {
+        var encryption = r.encryptionConfiguration();
+        return new Repository(r.repositoryName(), r.repositoryUri(), r.imageTagMutabilityAsString(),
+                r.imageTagMutabilityExclusionFilters().stream().map(f -> f.filter()).toList(),
+                r.imageScanningConfiguration() != null && Boolean.TRUE.equals(
+                        r.imageScanningConfiguration().scanOnPush()),
+                encryption == null ? "AES256" : encryption.encryptionTypeAsString(),
+                Optional.ofNullable(encryption == null ? null : encryption.kmsKey()));
+    }
+
+    @Override
+    public Optional<Repository> createRepository(String name, org.ecrpushpipe.config.RepositorySpec spec) {
+        CreateRepositoryRequest.Builder request = CreateRepositoryRequest.builder().repositoryName(name)
+                .imageTagMutability(spec.tagMutability())
+                .imageScanningConfiguration(ImageScanningConfiguration.builder().scanOnPush(spec.scanOnPush()).build())
+                .encryptionConfiguration(EncryptionConfiguration.builder().encryptionType(spec.encryption())
+                        .kmsKey(spec.kmsKey().orElse(null)).build());
+        if (!spec.exclusionFilters().isEmpty()) {
+            request.imageTagMutabilityExclusionFilters(spec.exclusionFilters().stream()
+                    .map(f -> ImageTagMutabilityExclusionFilter.builder().filterType("WILDCARD").filter(f).build())
+                    .toList());
+        }
+        if (!spec.resourceTags().isEmpty()) {
+            request.tags(spec.resourceTags().entrySet().stream()
+                    .map(t -> software.amazon.awssdk.services.ecr.model.Tag.builder().key(t.getKey())
+                            .value(t.getValue()).build())
+                    .toList());
+        }
+        settings.registryId().ifPresent(request::registryId);
+        try {
+            return Optional.of(repository(call("ecr:CreateRepository",
+                    () -> client().createRepository(request.build())).repository()));
+        } catch (RepositoryAlreadyExistsException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<String> lifecyclePolicy(String repository) {
+        GetLifecyclePolicyRequest.Builder request = GetLifecyclePolicyRequest.builder().repositoryName(repository);
+        settings.registryId().ifPresent(request::registryId);
+        try {
+            return Optional.ofNullable(call("ecr:GetLifecyclePolicy",
+                    () -> client().getLifecyclePolicy(request.build())).lifecyclePolicyText());
+        } catch (LifecyclePolicyNotFoundException e) {
+            return Optional.empty();
+        } catch (RepositoryNotFoundException e) {
+            throw repositoryGone(repository, e);
+        }
+    }
+
+    @Override
+    public void putLifecyclePolicy(String repository, String policyText) {
+        PutLifecyclePolicyRequest.Builder request = PutLifecyclePolicyRequest.builder().repositoryName(repository)
+                .lifecyclePolicyText(policyText);
+        settings.registryId().ifPresent(request::registryId);
+        try {
+            call("ecr:PutLifecyclePolicy", () -> client().putLifecyclePolicy(request.build()));
+        } catch (RepositoryNotFoundException e) {
+            throw repositoryGone(repository, e);
+        }
+    }
+
+    @Override
+    public Optional<org.ecrpushpipe.registry.CreationTemplate> creationTemplateFor(String repository) {
+        // templates live in the caller's own registry: DescribeRepositoryCreationTemplates takes no registryId
+        List<org.ecrpushpipe.registry.CreationTemplate> templates = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            DescribeRepositoryCreationTemplatesRequest request = DescribeRepositoryCreationTemplatesRequest.builder()
+                    .nextToken(next).build();
+            var page = call("ecr:DescribeRepositoryCreationTemplates",
+                    () -> client().describeRepositoryCreationTemplates(request));
+            page.repositoryCreationTemplates().forEach(t -> templates.add(new org.ecrpushpipe.registry.CreationTemplate(
+                    t.prefix(), t.imageTagMutabilityAsString(),
+                    t.imageTagMutabilityExclusionFilters().stream().map(f -> f.filter()).toList(),
+                    t.encryptionConfiguration() == null ? null : t.encryptionConfiguration().encryptionTypeAsString(),
+                    Optional.ofNullable(t.encryptionConfiguration() == null ? null
+                            : t.encryptionConfiguration().kmsKey()),
+                    t.resourceTags().stream().collect(java.util.stream.Collectors.toMap(
+                            software.amazon.awssdk.services.ecr.model.Tag::key,
+                            x -> x.value() == null ? "" : x.value(), (a, b) -> b)),
+                    Optional.ofNullable(t.lifecyclePolicy()).filter(p -> !p.isBlank()),
+                    t.appliedForAsStrings())));
+            next = page.nextToken();
+        } while (next != null);
+        // ECR picks among the templates applied for this kind of creation: a more specific REPLICATION-only
+        // template does not hide a CREATE_ON_PUSH one
+        return org.ecrpushpipe.registry.CreationTemplate.forRepository(repository, templates.stream()
+                .filter(org.ecrpushpipe.registry.CreationTemplate::createsOnPush).toList());
+    }
+
+    @Override
+    public java.util.Map<String, String> resourceTags(String repository) {
+        DescribeRepositoriesRequest.Builder describe = DescribeRepositoriesRequest.builder().repositoryNames(repository);
+        settings.registryId().ifPresent(describe::registryId);
+        String arn;
+        try {
+            arn = call("ecr:DescribeRepositories", () -> client().describeRepositories(describe.build()))
+                    .repositories().get(0).repositoryArn();
+        } catch (RepositoryNotFoundException e) {
+            throw repositoryGone(repository, e);
+        }
+        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+        call("ecr:ListTagsForResource", () -> client().listTagsForResource(r -> r.resourceArn(arn))).tags()
+                .forEach(t -> tags.put(t.key(), t.value() == null ? "" : t.value()));
+        return tags;
+    }
+
+    @Override
+    public java.util.Map<Tag, Digest> archivedTags(String repository) {
+        java.util.Map<Tag, Digest> archived = new java.util.LinkedHashMap<>();
+        String next = null;
+        do {
+            DescribeImagesRequest.Builder request = DescribeImagesRequest.builder().repositoryName(repository)
+                    .filter(DescribeImagesFilter.builder().tagStatus(TagStatus.TAGGED)
+                            .imageStatus(ImageStatusFilter.ARCHIVED).build())
+                    .nextToken(next);
+            settings.registryId().ifPresent(request::registryId);
+            var page = call("ecr:DescribeImages", () -> client().describeImages(request.build()));
+            page.imageDetails().stream().filter(d -> "ARCHIVED".equals(d.imageStatusAsString()))
+                    .forEach(d -> d.imageTags().stream().filter(Tag::isValid)
+                            .forEach(t -> archived.put(new Tag(t), Digest.of(d.imageDigest()))));
+            next = page.nextToken();
+        } while (next != null);
+        return archived;
     }
 
     @Override
