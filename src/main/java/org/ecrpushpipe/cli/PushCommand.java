@@ -12,6 +12,7 @@ import org.ecrpushpipe.console.Console;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.errors.ExitCode;
+import org.ecrpushpipe.publish.ImageSource;
 import org.ecrpushpipe.publish.PublishRequest;
 import org.ecrpushpipe.publish.PublishResult;
 import org.ecrpushpipe.publish.Publisher;
@@ -49,6 +50,12 @@ public class PushCommand implements Callable<Integer> {
         thread.start();
     }
 
+    /** What to publish: LOCAL_IMAGE as it is, else a build of the context with the build options. */
+    private static ImageSource source(PipeConfig config) {
+        return config.buildSettings().localImage().<ImageSource>map(ImageSource.LocalImage::new)
+                .orElseGet(() -> new ImageSource.Build(config.build(), config.buildSettings()));
+    }
+
     @Override
     public Integer call() {
         if (console.debugEnabled()) {
@@ -69,7 +76,7 @@ public class PushCommand implements Callable<Integer> {
                 PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
                         new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
                         run::sleep, System::nanoTime, PushCommand::inBackground, run)
-                        .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
+                        .publish(new PublishRequest(config.image(), config.region(), config.tags(), source(config)));
                 console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
                         result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
                         result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));

@@ -100,8 +100,15 @@ public final class ConfigReader {
         ImageRef image = readImage();
         String region = readRegion(image);
         List<Tag> tags = readTags();
-        Path context = readContext();
+        // issue 10: build options, or LOCAL_IMAGE instead of a build (then there is no context to read)
+        BuildSettings buildSettings = BuildVariables.read(env, this::problem);
+        boolean pushOnly = buildSettings.localImage().isPresent();
+        Path context = pushOnly ? null : readContext();
         String dockerfile = context == null ? null : readDockerfile(context);
+        if (dockerfile != null) {
+            BuildVariables.checkTarget(buildSettings, context.resolve(dockerfile),
+                    value(Variable.DOCKERFILE).orElse(dockerfile), this::problem);
+        }
         BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile);
         String dockerHost = readDockerHost();
         Optional<URI> generic = readEndpoint(Variable.AWS_ENDPOINT_URL);
@@ -117,7 +124,7 @@ public final class ConfigReader {
         AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
                 sessionToken.map(Secret::of));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
-                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds)), List.copyOf(warnings),
+                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), buildSettings), List.copyOf(warnings),
                 List.copyOf(notes));
     }
 

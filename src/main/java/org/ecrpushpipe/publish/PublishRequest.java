@@ -2,21 +2,28 @@ package org.ecrpushpipe.publish;
 
 import java.util.List;
 
+import org.ecrpushpipe.config.BuildSettings;
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
 
 /**
- * What the use case is asked to do, and nothing more: build this context, push it as these tags of this
- * repository. Credentials, endpoints and the engine's address stay with the adapters that use them.
+ * What the use case is asked to do, and nothing more: build this context (or take this image from the engine),
+ * push it as these tags of this repository. Credentials, endpoints and the engine's address stay with the adapters
+ * that use them.
  *
  * @param image  the repository, as IMAGE named it
  * @param region the AWS region of the registry, for messages
  * @param tags   the tags to push, in the order given, never empty
- * @param build  the build context as it will be sent
+ * @param source what to publish: a build, or an image already in the engine
  */
-public record PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build) {
+public record PublishRequest(ImageRef image, String region, List<Tag> tags, ImageSource source) {
     public PublishRequest {
         tags = List.copyOf(tags);
+    }
+
+    /** A build of {@code build} with no option set. */
+    public PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build) {
+        this(image, region, tags, new ImageSource.Build(build, BuildSettings.NONE));
     }
 }

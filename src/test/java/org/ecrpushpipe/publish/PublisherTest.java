@@ -493,6 +493,11 @@ class PublisherTest {
         }
 
         @Override
+        public Optional<Digest> imageId(String image) {
+            return Optional.ofNullable(tags.get(image));
+        }
+
+        @Override
         public void tag(Digest imageId, ImageReference reference) {
             tags.put(reference.toString(), imageId);
             taggedImages.add(imageId);
