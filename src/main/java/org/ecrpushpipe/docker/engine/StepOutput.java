@@ -18,7 +18,7 @@ final class StepOutput {
 
     void add(String line) {
         String text = line.stripTrailing();
-        if (text.isBlank() || text.startsWith(" ---> ")) {
+        if (text.isBlank() || text.startsWith(" ---> ") || text.startsWith("Removing intermediate container ")) {
             return; // the engine's own bookkeeping (" ---> Running in …"), not the command's output
         }
         if (lines.size() == LINES) {
