@@ -338,6 +338,36 @@ class BadInputTableIT {
                 row("RETRY_MAX_SECONDS out of range", r -> r.set("RETRY_MAX_SECONDS", "3600"))
                         .config("RETRY_MAX_SECONDS", "'3600' is not a whole number from 1 to 300"),
 
+                // BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL, LOCAL_IMAGE (issue 10)
+                row("BUILD_ARGS item without a name", r -> r.set("BUILD_ARGS", "VERSION=1 =hidden-value"))
+                        .config("BUILD_ARGS", "item 2 is not KEY=VALUE or KEY: its name is empty"),
+                row("BUILD_ARGS name starting with a digit", r -> r.set("BUILD_ARGS", "1VERSION=hidden-value"))
+                        .config("BUILD_ARGS", "its name '1VERSION' is not a build argument name"),
+                row("BUILD_ARGS list item whose value holds a line break",
+                        r -> r.set("BUILD_ARGS_COUNT", "1").set("BUILD_ARGS_0", "TOKEN=first-line\nsecond-line"))
+                        .config("BUILD_ARGS", "the value of TOKEN holds a line break or control character (value not"
+                                + " shown)"),
+                row("LABELS item without '='", r -> r.set("LABELS", "team=payments maintainer"))
+                        .config("LABELS", "'maintainer' is not key=value"),
+                row("LABELS item with an empty key", r -> r.set("LABELS", "=payments"))
+                        .config("LABELS", "'=payments' is not key=value (the key is empty)"),
+                row("TARGET not a stage of the Dockerfile", r -> r.set("TARGET", "test")
+                        .dockerfile("FROM scratch AS base\nCOPY hello.txt /hello.txt\nFROM base AS release\n"))
+                        .config("TARGET", "'test' is not a stage of Dockerfile, which has the stages base, release"),
+                row("TARGET with a Dockerfile that names no stage", r -> r.set("TARGET", "release"))
+                        .config("TARGET", "'release' is not a stage of Dockerfile, which names no stage"),
+                row("NO_CACHE neither true nor false", r -> r.set("NO_CACHE", "yes"))
+                        .config("NO_CACHE", "'yes' is neither true nor false"),
+                row("PULL neither true nor false", r -> r.set("PULL", "always"))
+                        .config("PULL", "'always' is neither true nor false"),
+                row("LOCAL_IMAGE with build variables", r -> r.set("LOCAL_IMAGE", "my-app").set("DOCKERFILE", "Dockerfile")
+                        .set("NO_CACHE", "true"))
+                        .config("LOCAL_IMAGE", "LOCAL_IMAGE pushes an image already built, so DOCKERFILE, NO_CACHE have"
+                                + " nothing to build"),
+                row("LOCAL_IMAGE not in the engine, and no Dockerfile in the clone",
+                        r -> r.set("LOCAL_IMAGE", "bad-input-never-built:1").delete("Dockerfile"))
+                        .config("LOCAL_IMAGE", "'bad-input-never-built:1' is not an image in the Docker engine at"),
+
                 // DEBUG, NO_COLOR
                 row("DEBUG neither true nor false", r -> r.set("DEBUG", "yes"))
                         .config("DEBUG", "'yes' is neither true nor false"),
