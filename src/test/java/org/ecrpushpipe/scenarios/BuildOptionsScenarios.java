@@ -32,10 +32,11 @@ import com.github.dockerjava.api.model.AuthConfig;
  * Issue 10 on the bed: the build options (BUILD_ARGS against the docker CLI's own --build-arg, TARGET, LABELS,
  * NO_CACHE, PULL with a base image updated in a loopback registry), the OCI labels and an immutable re-run, push-only
  * (LOCAL_IMAGE), and a failed or killed RUN step — each through the pipe in-process, the real engine, the ECR
- * stand-in and the real registry behind it, checked by what the engine and the registry then hold.
+ * stand-in and the real registry behind it, checked by what the engine and the registry then hold. Each subclass
+ * names the {@link Launcher}: in-process, and the packaged jar.
  */
 @ExtendWith(EcrBedExtension.class)
-class BuildOptionsScenariosTest {
+abstract class BuildOptionsScenarios {
     private static final Pattern BUILT = Pattern.compile("INFO: Built image (sha256:[0-9a-f]{64})\\.");
     /** A line the pipe prints itself (not the engine's build output). */
     private static final Pattern OWN_LINE = Pattern.compile("^(INFO|DEBUG|WARNING):.*|^[✔✖].*");
@@ -45,12 +46,15 @@ class BuildOptionsScenariosTest {
 
     private final EcrBed bed;
 
-    BuildOptionsScenariosTest(EcrBed bed) {
+    BuildOptionsScenarios(EcrBed bed) {
         this.bed = bed;
     }
 
+    /** How this class runs the pipe. */
+    protected abstract Launcher launcher();
+
     private Launcher.PipeRun run(Map<String, String> env, Map<String, List<String>> lists, Path clone) {
-        return new InProcessLauncher().run(env, lists, clone);
+        return launcher().run(env, lists, clone);
     }
 
     private static String builtImage(Launcher.PipeRun run) {
