@@ -8,8 +8,8 @@ import org.ecrpushpipe.config.BuildSettings;
 import org.ecrpushpipe.config.Tag;
 
 /**
- * The labels a build gives its image: OCI annotations from the commit the step runs for, then the user's LABELS,
- * which win. {@code org.opencontainers.image.created} is left out on purpose: a time that changes with every build
+ * The labels a build gives its image: OCI annotations from the commit the step runs for (only when there is one:
+ * BITBUCKET_COMMIT is set), then the user's LABELS, which win. {@code org.opencontainers.image.created} is left out on purpose: a time that changes with every build
  * would make the engine rebuild the final (labelling) step and give a re-run of the same commit a new image id,
  * so a re-run could no longer find its image already under an immutable tag.
  */
@@ -26,7 +26,13 @@ final class ImageLabels {
     static Map<String, String> of(BuildSettings settings, List<Tag> tags) {
         Map<String, String> labels = new LinkedHashMap<>();
         BuildSettings.Commit commit = settings.commit();
-        commit.revision().ifPresent(r -> labels.put(PREFIX + "revision", r));
+        if (commit.revision().isEmpty()) {
+            // no commit (a run by hand, outside a pipeline): no labels from it, so the build is the Dockerfile's own
+            // and gives the image id a plain docker build gives
+            labels.putAll(settings.labels());
+            return labels;
+        }
+        labels.put(PREFIX + "revision", commit.revision().get());
         commit.source().ifPresent(s -> labels.put(PREFIX + "source", s));
         tags.stream().filter(t -> !Publisher.isMoving(t)).findFirst()
                 .ifPresent(t -> labels.put(PREFIX + "version", t.value()));

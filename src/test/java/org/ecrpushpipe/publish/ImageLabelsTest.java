@@ -40,6 +40,14 @@ class ImageLabelsTest {
     }
 
     @Test
+    void withoutACommitNoOciLabelAtAllOnlyTheUsers() {
+        BuildSettings noCommit = new BuildSettings(Optional.empty(), List.of(), Optional.empty(), Map.of("team", "x"),
+                false, false, new BuildSettings.Commit(Optional.empty(), Optional.of("http://bitbucket.org/t/r"),
+                Optional.of("main")));
+        assertEquals(Map.of("team", "x"), ImageLabels.of(noCommit, List.of(new Tag("1.0"))));
+    }
+
+    @Test
     void nothingKnownOnlyLatest() {
         assertEquals(Map.of(), ImageLabels.of(BuildSettings.NONE, List.of(new Tag("latest"))));
     }
