@@ -33,6 +33,7 @@ final class ErrorReporter {
             return configuration.exitCode().code();
         }
         if (failure instanceof PipeException known) {
+            known.shownLines().forEach(console::plain);
             console.failure(known.getMessage(), known.hint());
             if (known.getCause() != null) {
                 console.stackTrace(known);

@@ -15,6 +15,7 @@ import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.errors.ExitCode;
 import org.ecrpushpipe.config.ReleaseSettings;
 import org.ecrpushpipe.publish.Promoter;
+import org.ecrpushpipe.publish.ImageSource;
 import org.ecrpushpipe.publish.PublishRequest;
 import org.ecrpushpipe.publish.PublishResult;
 import org.ecrpushpipe.publish.Publisher;
@@ -55,6 +56,12 @@ public class PushCommand implements Callable<Integer> {
         thread.start();
     }
 
+    /** What to publish: LOCAL_IMAGE as it is, else a build of the context with the build options. */
+    private static ImageSource source(PipeConfig config) {
+        return config.buildSettings().localImage().<ImageSource>map(ImageSource.LocalImage::new)
+                .orElseGet(() -> new ImageSource.Build(config.build(), config.buildSettings()));
+    }
+
     @Override
     public Integer call() {
         if (console.debugEnabled()) {
@@ -82,7 +89,7 @@ public class PushCommand implements Callable<Integer> {
                 RegionMirror mirror = new RegionMirror(otherRegions, release.mirrorRegions(),
                         config.image().repository(), events, publishers, promoter);
                 PublishRequest request = new PublishRequest(config.image(), config.region(), config.tags(),
-                        config.build(), config.repository());
+                        source(config), config.repository());
                 mirror.prepare(config.repository(), config.image().registry().map(ImageRef.EcrRegistryHost::host),
                         config.region());
                 PublishResult result = release.promotes() ? promoter.promote(request, release)

@@ -103,9 +103,16 @@ public final class ConfigReader {
         ReleaseVariables releaseVariables = new ReleaseVariables(this::value, this::trimmed, this::problem,
                 warnings::add);
         ReleaseSettings release = releaseVariables.read(region);
-        // a promotion builds nothing: the clone need not hold a Dockerfile
-        Path context = releaseVariables.promotionAsked() ? null : readContext();
+        // issue 10: build options, or LOCAL_IMAGE instead of a build (then there is no context to read)
+        BuildSettings buildSettings = BuildVariables.read(env, this::problem);
+        boolean pushOnly = buildSettings.localImage().isPresent();
+        // a promotion builds nothing, nor does a push of LOCAL_IMAGE: the clone need not hold a Dockerfile
+        Path context = releaseVariables.promotionAsked() || pushOnly ? null : readContext();
         String dockerfile = context == null ? null : readDockerfile(context);
+        if (dockerfile != null) {
+            BuildVariables.checkTarget(buildSettings, context.resolve(dockerfile),
+                    value(Variable.DOCKERFILE).orElse(dockerfile), this::problem);
+        }
         BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile);
         String dockerHost = readDockerHost();
         Optional<URI> generic = readEndpoint(Variable.AWS_ENDPOINT_URL);
@@ -122,8 +129,8 @@ public final class ConfigReader {
         AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
                 sessionToken.map(Secret::of));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
-                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), release, repository),
-                List.copyOf(warnings),
+                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), release, repository,
+                buildSettings), List.copyOf(warnings),
                 List.copyOf(notes));
     }
 

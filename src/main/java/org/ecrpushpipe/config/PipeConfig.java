@@ -26,12 +26,13 @@ import org.ecrpushpipe.context.BuildContext;
  * @param release      promotion instead of a build (SOURCE_TAG, SOURCE_DIGEST), and the mirror regions
  *                     (MIRROR_REGIONS); {@link ReleaseSettings#NONE} to build and push to one region
  * @param repository   what to do to the repository before building: create it, keep its lifecycle policy
+ * @param buildSettings build options, or the local image to push instead of building (issue 10)
  */
 public record PipeConfig(AwsCredentials credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
                          Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
                          int retries, Duration retryMaxWait, ReleaseSettings release,
-                         RepositorySettings repository) {
+                         RepositorySettings repository, BuildSettings buildSettings) {
 
     public PipeConfig {
         tags = List.copyOf(tags);

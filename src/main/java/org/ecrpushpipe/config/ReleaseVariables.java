@@ -66,7 +66,10 @@ final class ReleaseVariables {
         Variable source = tag.isPresent() ? Variable.SOURCE_TAG : Variable.SOURCE_DIGEST;
         if (tag.isPresent() || value.apply(Variable.SOURCE_DIGEST).isPresent()) {
             List<String> build = new ArrayList<>();
-            for (Variable v : List.of(Variable.DOCKERFILE, Variable.BUILD_CONTEXT)) {
+            // nothing is built, nor taken from the engine (LOCAL_IMAGE)
+            List<Variable> notWithPromotion = new ArrayList<>(BuildVariables.BUILD_ONLY);
+            notWithPromotion.add(Variable.LOCAL_IMAGE);
+            for (Variable v : notWithPromotion) {
                 if (value.apply(v).isPresent()) {
                     build.add(v.name());
                 }

@@ -29,6 +29,12 @@ public interface DockerEngine extends AutoCloseable {
      */
     Digest build(BuildRequest request, Consumer<String> output, Cancellation cancellation);
 
+    /**
+     * The full id ({@code sha256:…}) of an image the engine holds, by name, name:tag or id; empty when it holds
+     * none of that name.
+     */
+    java.util.Optional<Digest> imageId(String image);
+
     /** Points {@code reference} at an image. */
     void tag(Digest imageId, ImageReference reference);
 

@@ -376,4 +376,38 @@ public final class Failures {
             default -> "check IMAGE and TAGS";
         };
     }
+
+    // ---- build options and push-only (issue 10) ---------------------------------------------------------------
+
+    /**
+     * A build step's command failed or was killed: the step, the engine's words (with the exit code), and the
+     * step's last lines of output, shown before the {@code ✖} line under a line that says what they are.
+     */
+    public static PipeException stepFailed(BuildProblem problem, String detail, Optional<String> step,
+                                           java.util.List<String> lastLines, Throwable origin) {
+        PipeException failure = buildFailed(problem, detail, step, origin);
+        String hint = problem == BuildProblem.STEP_KILLED ? "the step was killed (exit code 137): the docker"
+                + " service most likely ran out of memory (the classic builder says only 'killed'); "
+                + MEMORY_HINT : failure.hint();
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        if (!lastLines.isEmpty()) {
+            shown.add("Last " + (lastLines.size() == 1 ? "line" : lastLines.size() + " lines") + " of output of "
+                    + step.orElse("the failed step") + ":");
+            lastLines.forEach(l -> shown.add("  " + l));
+        }
+        return new PipeException.Build(failure.getMessage(), hint, shown, origin);
+    }
+
+    /** LOCAL_IMAGE names no image the engine holds; nothing was pushed. */
+    public static PipeException localImageMissing(String image, String address) {
+        return new PipeException.Configuration(java.util.List.of(new PipeException.Configuration.Problem(
+                "LOCAL_IMAGE", "'" + image + "' is not an image in the Docker engine at " + address + "; build it"
+                + " earlier in the same step (docker build -t " + image + " .), or check its name and tag")));
+    }
+
+    /** The engine could not say whether it holds an image. */
+    public static PipeException engineCouldNotInspect(String image, String detail, Throwable origin) {
+        return new PipeException.DockerEngine("The Docker engine could not look up the image " + image + ": "
+                + detail + ".", DEBUG_HINT, origin);
+    }
 }

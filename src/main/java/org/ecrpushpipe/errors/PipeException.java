@@ -26,6 +26,11 @@ public abstract sealed class PipeException extends RuntimeException
     /** The exit code of this failure's class. */
     public abstract ExitCode exitCode();
 
+    /** Lines that show the failure (a failed build step's last output), printed before its {@code ✖} line. */
+    public List<String> shownLines() {
+        return List.of();
+    }
+
     /** Configuration problems, all of them at once: each names the variable and what is wrong with it. */
     public static final class Configuration extends PipeException {
         private final List<Problem> problems;
@@ -76,8 +81,21 @@ public abstract sealed class PipeException extends RuntimeException
 
     /** The image build failed. */
     public static final class Build extends PipeException {
+        private final List<String> shownLines;
+
         public Build(String cause, String hint, Throwable origin) {
+            this(cause, hint, List.of(), origin);
+        }
+
+        /** @param shownLines lines that show the failure, such as a failed step's last output */
+        public Build(String cause, String hint, List<String> shownLines, Throwable origin) {
             super(cause, hint, origin);
+            this.shownLines = List.copyOf(shownLines);
+        }
+
+        @Override
+        public List<String> shownLines() {
+            return shownLines;
         }
 
         @Override

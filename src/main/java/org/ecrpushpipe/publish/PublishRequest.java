@@ -2,28 +2,36 @@ package org.ecrpushpipe.publish;
 
 import java.util.List;
 
+import org.ecrpushpipe.config.BuildSettings;
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
 
 /**
- * What the use case is asked to do, and nothing more: build this context, push it as these tags of this
- * repository. Credentials, endpoints and the engine's address stay with the adapters that use them.
+ * What the use case is asked to do, and nothing more: build this context (or take this image from the engine),
+ * push it as these tags of this repository. Credentials, endpoints and the engine's address stay with the adapters
+ * that use them.
  *
  * @param image  the repository, as IMAGE named it
  * @param region the AWS region of the registry, for messages
  * @param tags   the tags to push, in the order given, never empty
- * @param build  the build context as it will be sent; null for a promotion, which builds nothing
+ * @param source what to publish: a build, or an image already in the engine; a build of nothing (a null context)
+ *               for a promotion, which builds nothing
  * @param repository what to do to the repository first: create it when missing, keep its lifecycle policy
  */
-public record PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build,
+public record PublishRequest(ImageRef image, String region, List<Tag> tags, ImageSource source,
                              org.ecrpushpipe.config.RepositorySettings repository) {
     public PublishRequest {
         tags = List.copyOf(tags);
     }
 
-    /** A request that leaves the repository as it is (it must exist). */
+    /** A build of {@code build} with no option set, into a repository left as it is (it must exist). */
     public PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build) {
-        this(image, region, tags, build, org.ecrpushpipe.config.RepositorySettings.NONE);
+        this(image, region, tags, new ImageSource.Build(build, BuildSettings.NONE));
+    }
+
+    /** A request that leaves the repository as it is (it must exist). */
+    public PublishRequest(ImageRef image, String region, List<Tag> tags, ImageSource source) {
+        this(image, region, tags, source, org.ecrpushpipe.config.RepositorySettings.NONE);
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 import org.ecrpushpipe.config.RepositorySettings;
+import org.ecrpushpipe.config.BuildSettings;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
@@ -121,11 +123,12 @@ public final class Publisher {
         }
         stopIfCancelled("starting the build");
 
-        events.info("Building " + request.build().dockerfile() + " in " + request.build().directory() + ".");
         long buildStart = nanoTime.getAsLong();
         Digest imageId;
         try {
-            imageId = engine.build(new BuildRequest(request.build()), output, stopBuild);
+            imageId = request.source() instanceof ImageSource.Build build
+                    ? build(build, request.tags(), output, stopBuild)
+                    : localImage((ImageSource.LocalImage) request.source());
         } catch (RuntimeException buildFailure) {
             stopIfCancelled("building the image"); // a cancelled run says so, whatever the stopped build said
             awaitEcrSide(ecrSide); // a login or repository failure explains the run better than the stopped build
@@ -136,7 +139,9 @@ public final class Publisher {
         RepositoryPreparer.Prepared prepared = awaitEcrSide(ecrSide);
         Repository repository = prepared.repository();
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
-        events.info("Built image " + imageId + ".");
+        if (request.source() instanceof ImageSource.Build) {
+            events.info("Built image " + imageId + ".");
+        }
         String host = registryHost(request);
         String repositoryUri = host + "/" + repositoryName;
 
@@ -197,6 +202,38 @@ public final class Publisher {
             events.pushed(verified);
         }
         return pushed;
+    }
+
+    /**
+     * Builds the image with the request's options and the commit's OCI labels (the user's LABELS win). Build-arg
+     * values are never printed: only their names, at debug level.
+     */
+    private Digest build(ImageSource.Build build, List<Tag> tags, HeldLines output, Cancellation stopBuild) {
+        BuildSettings options = build.settings();
+        events.info("Building " + build.context().dockerfile() + " in " + build.context().directory()
+                + options.target().map(t -> ", stage " + t).orElse("") + ".");
+        if (!options.buildArgs().isEmpty()) {
+            events.debug("Build arguments: " + String.join(", ", options.buildArgs().stream()
+                    .map(a -> a.name() + (a.value().isPresent() ? "" : " (unset: the Dockerfile's default)"))
+                    .toList()) + ".");
+        }
+        Map<String, String> labels = ImageLabels.of(options, tags);
+        events.debug("Labels: " + String.join(", ", labels.keySet()) + ".");
+        return engine.build(new BuildRequest(build.context(), options.buildArgs(), options.target(), labels,
+                options.noCache(), options.pull()), output, stopBuild);
+    }
+
+    /** The image LOCAL_IMAGE names, as the engine holds it; nothing is built. */
+    private Digest localImage(ImageSource.LocalImage local) {
+        Digest imageId = engine.imageId(local.name())
+                .orElseThrow(() -> Failures.localImageMissing(local.name(), engine.address()));
+        events.info("Pushing the image " + local.name() + " (" + imageId + ") from the engine, without building.");
+        return imageId;
+    }
+
+    /** Whether a tag moves with every build (latest): pushed last, and never an image's version. */
+    static boolean isMoving(Tag tag) {
+        return MOVING_TAGS.contains(tag.value());
     }
 
     /** Throws the cancellation failure when the run was cancelled. */

@@ -394,6 +394,35 @@ class BadInputTableIT {
                         r.bed().repositoryUri("bad/create-kms")).set("CREATE_REPOSITORY", "true")
                         .set("ENCRYPTION", "KMS").set("KMS_KEY", "alias/never-created"))
                         .fails(6, "ECR could not use the repository's KMS key"),
+                // BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL, LOCAL_IMAGE (issue 10)
+                row("BUILD_ARGS item without a name", r -> r.set("BUILD_ARGS", "VERSION=1 =hidden-value"))
+                        .config("BUILD_ARGS", "item 2 is not KEY=VALUE or KEY: its name is empty"),
+                row("BUILD_ARGS name starting with a digit", r -> r.set("BUILD_ARGS", "1VERSION=hidden-value"))
+                        .config("BUILD_ARGS", "its name '1VERSION' is not a build argument name"),
+                row("BUILD_ARGS list item whose value holds a line break",
+                        r -> r.set("BUILD_ARGS_COUNT", "1").set("BUILD_ARGS_0", "TOKEN=first-line\nsecond-line"))
+                        .config("BUILD_ARGS", "the value of TOKEN holds a line break or control character (value not"
+                                + " shown)"),
+                row("LABELS item without '='", r -> r.set("LABELS", "team=payments maintainer"))
+                        .config("LABELS", "'maintainer' is not key=value"),
+                row("LABELS item with an empty key", r -> r.set("LABELS", "=payments"))
+                        .config("LABELS", "'=payments' is not key=value (the key is empty)"),
+                row("TARGET not a stage of the Dockerfile", r -> r.set("TARGET", "test")
+                        .dockerfile("FROM scratch AS base\nCOPY hello.txt /hello.txt\nFROM base AS release\n"))
+                        .config("TARGET", "'test' is not a stage of Dockerfile, which has the stages base, release"),
+                row("TARGET with a Dockerfile that names no stage", r -> r.set("TARGET", "release"))
+                        .config("TARGET", "'release' is not a stage of Dockerfile, which names no stage"),
+                row("NO_CACHE neither true nor false", r -> r.set("NO_CACHE", "yes"))
+                        .config("NO_CACHE", "'yes' is neither true nor false"),
+                row("PULL neither true nor false", r -> r.set("PULL", "always"))
+                        .config("PULL", "'always' is neither true nor false"),
+                row("LOCAL_IMAGE with build variables", r -> r.set("LOCAL_IMAGE", "my-app").set("DOCKERFILE", "Dockerfile")
+                        .set("NO_CACHE", "true"))
+                        .config("LOCAL_IMAGE", "LOCAL_IMAGE pushes an image already built, so DOCKERFILE, NO_CACHE have"
+                                + " nothing to build"),
+                row("LOCAL_IMAGE not in the engine, and no Dockerfile in the clone",
+                        r -> r.set("LOCAL_IMAGE", "bad-input-never-built:1").delete("Dockerfile"))
+                        .config("LOCAL_IMAGE", "'bad-input-never-built:1' is not an image in the Docker engine at"),
 
                 // DEBUG, NO_COLOR
                 row("DEBUG neither true nor false", r -> r.set("DEBUG", "yes"))
@@ -467,6 +496,9 @@ class BadInputTableIT {
                 row("SOURCE_DIGEST with BUILD_CONTEXT",
                         r -> r.set("SOURCE_DIGEST", "sha256:" + "0".repeat(64)).set("BUILD_CONTEXT", "."))
                         .config("SOURCE_DIGEST", "set together with BUILD_CONTEXT"),
+                row("SOURCE_TAG with LOCAL_IMAGE and BUILD_ARGS",
+                        r -> r.set("SOURCE_TAG", "build-42").set("LOCAL_IMAGE", "my-app").set("BUILD_ARGS", "A=1"))
+                        .config("SOURCE_TAG", "set together with BUILD_ARGS and LOCAL_IMAGE: SOURCE_TAG promotes"),
                 row("SOURCE_TAG not in the repository", r -> r.set("SOURCE_TAG", "never-pushed"))
                         .config("SOURCE_TAG", "'never-pushed' is not in"),
                 row("MIRROR_REGIONS not a region name", r -> r.set("MIRROR_REGIONS", "eu-west-1 Ireland"))

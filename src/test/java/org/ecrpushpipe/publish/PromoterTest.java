@@ -162,7 +162,7 @@ class PromoterTest {
 
     private static PublishRequest request(String... tags) {
         return new PublishRequest(ImageRef.parse("123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/" + NAME),
-                "ap-southeast-1", java.util.Arrays.stream(tags).map(Tag::new).toList(), null);
+                "ap-southeast-1", java.util.Arrays.stream(tags).map(Tag::new).toList(), (org.ecrpushpipe.context.BuildContext) null);
     }
 
     private static ReleaseSettings sourceTag(String tag) {

@@ -27,6 +27,7 @@ import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PushOutcome;
+import org.ecrpushpipe.errors.ExitCode;
 import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.errors.PushProblem;
 import org.ecrpushpipe.registry.ContainerRegistry;
@@ -129,6 +130,28 @@ class PublisherTest {
         };
         assertThrows(PipeException.Build.class, () -> publish(config("1.0")));
         assertTrue(events.contains("build Step 1/2 : RUN exit 3"), events.toString());
+    }
+
+    @Test
+    void aLocalImageIsPushedWithoutBuilding() {
+        engine.tags.put("my-app:ci", IMAGE);
+        PublishResult result = publish(new PublishRequest(ImageRef.parse("my-service"), "ap-southeast-1",
+                List.of(new Tag("1.0"), new Tag("latest")), new ImageSource.LocalImage("my-app:ci")));
+        assertFalse(engine.built, "nothing built");
+        assertEquals(List.of("1.0"), engine.pushed);
+        assertEquals(IMAGE, result.imageId());
+        assertTrue(events.contains("info Pushing the image my-app:ci (" + IMAGE + ") from the engine, without"
+                + " building."), events.toString());
+    }
+
+    @Test
+    void aLocalImageTheEngineLacksStopsTheRunBeforeAnyPush() {
+        PipeException e = assertThrows(PipeException.Configuration.class, () -> publish(new PublishRequest(
+                ImageRef.parse("my-service"), "ap-southeast-1", List.of(new Tag("1.0")),
+                new ImageSource.LocalImage("never-built"))));
+        assertEquals(ExitCode.CONFIGURATION, e.exitCode());
+        assertEquals(List.of(), engine.pushed);
+        assertFalse(engine.built);
     }
 
     @Test
@@ -520,6 +543,11 @@ class PublisherTest {
             this.cancellation = cancellation;
             duringBuild.accept(output);
             return IMAGE;
+        }
+
+        @Override
+        public Optional<Digest> imageId(String image) {
+            return Optional.ofNullable(tags.get(image));
         }
 
         @Override

@@ -76,6 +76,11 @@ class SameNameOnOneEngineTest {
         }
 
         @Override
+        public java.util.Optional<Digest> imageId(String image) {
+            return real.imageId(image);
+        }
+
+        @Override
         public void tag(Digest imageId, ImageReference reference) {
             real.tag(imageId, reference);
         }

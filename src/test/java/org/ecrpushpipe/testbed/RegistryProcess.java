@@ -42,6 +42,18 @@ public final class RegistryProcess implements AutoCloseable {
 
     /** Starts a fresh, empty registry and waits until it answers on {@code /v2/}. */
     public static RegistryProcess start() throws IOException, InterruptedException {
+        return start(true);
+    }
+
+    /**
+     * Starts a fresh, empty registry that asks for no credentials, as a public registry serves base images: the
+     * engine pulls from it (on loopback, where it needs no TLS) during a build, which sends no credentials.
+     */
+    public static RegistryProcess startOpen() throws IOException, InterruptedException {
+        return start(false);
+    }
+
+    private static RegistryProcess start(boolean withAuth) throws IOException, InterruptedException {
         requireExecutable(BINARY, "docker-registry");
         requireExecutable(HTPASSWD, "apache2-utils");
         Path dir = Files.createTempDirectory("ecr-pipe-registry-");
@@ -72,11 +84,12 @@ public final class RegistryProcess implements AutoCloseable {
                     http:
                       addr: 127.0.0.1:%d
                       secret: %s
+                    """.formatted(dir.resolve("data"), port, randomHex(16)) + (!withAuth ? "" : """
                     auth:
                       htpasswd:
                         realm: ecr-pipe-test
                         path: %s
-                    """.formatted(dir.resolve("data"), port, randomHex(16), dir.resolve("htpasswd")));
+                    """.formatted(dir.resolve("htpasswd"))));
             Process process = launch(dir);
             RegistryProcess registry = new RegistryProcess(dir, port, username, password, process);
             try {

@@ -137,12 +137,18 @@ public final class DockerJavaEngine implements DockerEngine {
         // The context goes as the plain tar the pipe wrote, with the docker CLI's headers; the answer's aux.ID
         // gives the image's full id without another request.
         String path = "/build?version=1&networkmode=host&rm=1&forcerm=1&dockerfile="
-                + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8);
-        // the step each line belongs to, so a failure can name it (the engine's error does not)
+                + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8)
+                + BuildOptions.query(request);
+        // the step each line belongs to, so a failure can name it (the engine's error does not), and that step's
+        // last lines of output, so a failure can show them
         String[] step = {null};
+        StepOutput stepOutput = new StepOutput();
         EngineMessages messages = new EngineMessages(line -> {
             if (STEP.matcher(line).lookingAt()) {
                 step[0] = line.strip();
+                stepOutput.newStep();
+            } else {
+                stepOutput.add(line);
             }
             output.accept(line);
         });
@@ -175,20 +181,22 @@ public final class DockerJavaEngine implements DockerEngine {
                         "BUILD_CONTEXT", context.getMessage())));
             }
             if (messages.error().isPresent()) {
-                throw buildFailed(messages.error().get(), step[0], e);
+                throw buildFailed(messages.error().get(), step[0], stepOutput.lastLines(), e);
             }
             throw Failures.engineFailedDuringBuild(address, RootCause.message(e), e);
         }
         if (messages.error().isPresent()) {
-            throw buildFailed(messages.error().get(), step[0], null);
+            throw buildFailed(messages.error().get(), step[0], stepOutput.lastLines(), null);
         }
         return messages.imageId().map(Digest::of).orElseThrow(() -> Failures.engineNamedNoImage(address));
     }
 
     /** A build's error, with the step it happened in. */
-    private static PipeException buildFailed(String error, String step, Throwable origin) {
-        return Failures.buildFailed(BuildErrors.classify(error, Optional.ofNullable(step)), error,
-                Optional.ofNullable(step), origin);
+    private static PipeException buildFailed(String error, String step, List<String> lastLines, Throwable origin) {
+        BuildProblem problem = BuildErrors.classify(error, Optional.ofNullable(step));
+        return problem == BuildProblem.STEP_FAILED || problem == BuildProblem.STEP_KILLED
+                ? Failures.stepFailed(problem, error, Optional.ofNullable(step), lastLines, origin)
+                : Failures.buildFailed(problem, error, Optional.ofNullable(step), origin);
     }
 
     /** Something answered the ping, but not as an engine does. */
@@ -210,6 +218,23 @@ public final class DockerJavaEngine implements DockerEngine {
                     null);
         }
         return Failures.engineRefusedBuild(address, message);
+    }
+
+    @Override
+    public Optional<Digest> imageId(String image) {
+        String path = "/images/" + URLEncoder.encode(image, StandardCharsets.UTF_8).replace("%2F", "/")
+                .replace("%3A", ":") + "/json";
+        try (DockerHttpClient.Response response = http.execute(request("GET", path).build())) {
+            if (response.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.getStatusCode() != 200) {
+                throw new IllegalStateException(message(response));
+            }
+            return EngineMessages.field(response.getBody(), "Id").map(Digest::of);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.engineCouldNotInspect(image, RootCause.message(e), e);
+        }
     }
 
     @Override

@@ -118,6 +118,24 @@ final class EngineMessages {
         }
     }
 
+    /** A top-level string field of one JSON object (an engine's answer such as an image's inspection). */
+    static Optional<String> field(InputStream body, String name) throws IOException {
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals(name) && value == JsonToken.VALUE_STRING) {
+                    return Optional.of(parser.getValueAsString());
+                }
+                parser.skipChildren();
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The built image's full id ({@code sha256:…}), once the engine has sent it. */
     Optional<String> imageId() {
         return Optional.ofNullable(imageId);

@@ -1,0 +1,41 @@
+package org.ecrpushpipe.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What to build with, or which image to push instead of building: BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL,
+ * LOCAL_IMAGE, and the commit the step runs for (Bitbucket's variables), for the image's OCI labels.
+ *
+ * @param localImage an image already in the engine to push without building (LOCAL_IMAGE)
+ * @param buildArgs  build arguments, in the order given (a later one of the same name wins, as in docker)
+ * @param target     the Dockerfile stage to build
+ * @param labels     the user's labels, in the order given
+ * @param noCache    build without the engine's layer cache
+ * @param pull       pull newer versions of the base images
+ * @param commit     the commit the step runs for
+ */
+public record BuildSettings(Optional<String> localImage, List<BuildArg> buildArgs, Optional<String> target,
+                            Map<String, String> labels, boolean noCache, boolean pull, Commit commit) {
+    /** No option set, no commit known: a plain build. */
+    public static final BuildSettings NONE = new BuildSettings(Optional.empty(), List.of(), Optional.empty(),
+            Map.of(), false, false, Commit.NONE);
+
+    public BuildSettings {
+        buildArgs = List.copyOf(buildArgs);
+        labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    /**
+     * The commit a Bitbucket step runs for.
+     *
+     * @param revision  BITBUCKET_COMMIT
+     * @param source    BITBUCKET_GIT_HTTP_ORIGIN
+     * @param refName   BITBUCKET_TAG, else BITBUCKET_BRANCH
+     */
+    public record Commit(Optional<String> revision, Optional<String> source, Optional<String> refName) {
+        public static final Commit NONE = new Commit(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+}
