@@ -17,6 +17,8 @@ import org.ecrpushpipe.publish.PublishResult;
 import org.ecrpushpipe.publish.Publisher;
 import org.ecrpushpipe.publish.RetryPolicy;
 import org.ecrpushpipe.registry.ecr.EcrRegistry;
+import org.ecrpushpipe.results.ImageResults;
+import org.ecrpushpipe.results.ResultFiles;
 import org.ecrpushpipe.registry.ecr.EcrSettings;
 
 import picocli.CommandLine.Command;
@@ -69,10 +71,15 @@ public class PushCommand implements Callable<Integer> {
                 PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
                         new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
                         run::sleep, System::nanoTime, PushCommand::inBackground, run)
-                        .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
+                        .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build(),
+                                config.cache()));
                 console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
                         result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
                         result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));
+                ResultFiles.Written written = ResultFiles.write(ImageResults.of(result), config.cache().outputFile(),
+                        config.cache().sharedStorageDir());
+                written.warnings().forEach(console::warning);
+                written.files().forEach(f -> console.info("Results written to " + f + "."));
                 return ExitCode.SUCCESS.code();
             }
         } catch (Throwable failure) {

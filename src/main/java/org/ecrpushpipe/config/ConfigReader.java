@@ -110,6 +110,7 @@ public final class ConfigReader {
         boolean debug = readDebug();
         int retries = readWholeNumber(Variable.RETRIES, 0, 10);
         int retryMaxSeconds = readWholeNumber(Variable.RETRY_MAX_SECONDS, 1, 300);
+        CacheSettings cache = new CacheVariables(this::value, this::trimmed, this::problem, workingDirectory).read();
 
         if (!problems.isEmpty()) {
             throw new PipeException.Configuration(sorted(problems));
@@ -117,7 +118,7 @@ public final class ConfigReader {
         AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
                 sessionToken.map(Secret::of));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
-                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds)), List.copyOf(warnings),
+                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), cache), List.copyOf(warnings),
                 List.copyOf(notes));
     }
 

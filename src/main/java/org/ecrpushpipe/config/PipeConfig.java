@@ -22,11 +22,12 @@ import org.ecrpushpipe.context.BuildContext;
  * @param debug        whether debug lines and stack traces are shown
  * @param retries      push attempts after the first, for transient failures (RETRIES)
  * @param retryMaxWait the longest wait between two push attempts (RETRY_MAX_SECONDS)
+ * @param cache        the registry layer cache and where results go (CACHE, CACHE_FROM, OUTPUT_FILE)
  */
 public record PipeConfig(AwsCredentials credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
                          Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
-                         int retries, Duration retryMaxWait) {
+                         int retries, Duration retryMaxWait, CacheSettings cache) {
 
     public PipeConfig {
         tags = List.copyOf(tags);

@@ -2,6 +2,7 @@ package org.ecrpushpipe.publish;
 
 import java.util.List;
 
+import org.ecrpushpipe.config.CacheSettings;
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
@@ -14,9 +15,16 @@ import org.ecrpushpipe.context.BuildContext;
  * @param region the AWS region of the registry, for messages
  * @param tags   the tags to push, in the order given, never empty
  * @param build  the build context as it will be sent
+ * @param cache  the registry layer cache to use (CACHE, CACHE_FROM)
  */
-public record PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build) {
+public record PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build,
+                             CacheSettings cache) {
     public PublishRequest {
         tags = List.copyOf(tags);
+    }
+
+    /** A request without the registry cache. */
+    public PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build) {
+        this(image, region, tags, build, CacheSettings.NONE);
     }
 }

@@ -12,7 +12,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
+import org.ecrpushpipe.config.CacheSettings;
 import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.docker.BuildCache;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
@@ -115,11 +117,25 @@ public final class Publisher {
         }
         stopIfCancelled("starting the build");
 
+        // Registry cache: the pulls need the login, so with the cache on the build waits for the ECR side.
+        List<String> stages = request.cache().mode() == CacheSettings.CacheMode.STAGES
+                ? DockerfileStages.intermediate(request.build().directory().resolve(request.build().dockerfile()))
+                : List.of();
+        List<ImageReference> cacheSources = List.of();
+        if (request.cache().mode().pulls()) {
+            awaitEcrSide(ecrSide);
+            cacheSources = new RegistryCache(registry, engine, events).pull(CacheSources.choose(request.cache(),
+                    registryHost(request), repositoryName, request.tags(), stages), credentials, run);
+            stopIfCancelled("starting the build");
+        }
+        CacheHits cacheHits = new CacheHits(output);
+
         events.info("Building " + request.build().dockerfile() + " in " + request.build().directory() + ".");
         long buildStart = nanoTime.getAsLong();
         Digest imageId;
         try {
-            imageId = engine.build(new BuildRequest(request.build()), output, stopBuild);
+            imageId = engine.build(new BuildRequest(request.build(), new BuildCache(cacheSources, Optional.empty())),
+                    cacheHits, stopBuild);
         } catch (RuntimeException buildFailure) {
             stopIfCancelled("building the image"); // a cancelled run says so, whatever the stopped build said
             awaitEcrSide(ecrSide); // a login or repository failure explains the run better than the stopped build
@@ -129,7 +145,7 @@ public final class Publisher {
         Duration buildTime = Duration.ofNanos(nanoTime.getAsLong() - buildStart);
         Repository repository = awaitEcrSide(ecrSide);
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
-        events.info("Built image " + imageId + ".");
+        events.info("Built image " + imageId + " (" + cacheHits.summary() + ").");
         String host = registryHost(request);
         String repositoryUri = host + "/" + repositoryName;
 
@@ -156,6 +172,10 @@ public final class Publisher {
             }
             pushed.add(verified);
             events.pushed(verified);
+        }
+        if (!stages.isEmpty()) {
+            new StageCache(engine, events).push(stages, request.build(), cacheSources, repository, host, credentials,
+                    events::debug, run);
         }
         Duration pushTime = Duration.ofNanos(nanoTime.getAsLong() - pushStart);
         return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);

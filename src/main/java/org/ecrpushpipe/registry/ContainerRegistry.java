@@ -39,4 +39,12 @@ public interface ContainerRegistry {
      * @return what the tag now points at: another manifest when an immutable tag already held one
      */
     TaggedImage addTag(String repository, Digest manifestDigest, Tag tag);
+
+    /**
+     * Which of {@code tags} the repository holds now, in one request: the cache images worth pulling, so a missing
+     * one costs no pull.
+     *
+     * @return the tags held, in the order asked; empty when the repository does not exist
+     */
+    java.util.List<Tag> heldTags(String repository, java.util.List<Tag> tags);
 }

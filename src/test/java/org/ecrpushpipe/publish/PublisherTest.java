@@ -440,6 +440,11 @@ class PublisherTest {
         final List<String> taggedInRegistry = new ArrayList<>();
 
         @Override
+        public List<Tag> heldTags(String repository, List<Tag> tags) {
+            return tags.stream().filter(t -> existing.containsKey(t.value())).toList();
+        }
+
+        @Override
         public TaggedImage addTag(String repository, Digest manifestDigest, Tag tag) {
             taggedInRegistry.add(tag.value());
             TaggedImage held = existing.get(tag.value());
@@ -474,6 +479,15 @@ class PublisherTest {
         Consumer<Consumer<String>> duringBuild = output -> output.accept("Step 1/1 : FROM scratch");
         Cancellation cancellation;
         Cancellation pushCancellation;
+        final List<String> pulled = new ArrayList<>();
+        BuildRequest lastBuild;
+
+        @Override
+        public org.ecrpushpipe.docker.PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
+                                                       Consumer<String> progress, Cancellation cancellation) {
+            pulled.add(reference.toString());
+            return new org.ecrpushpipe.docker.PullOutcome.Pulled();
+        }
 
         @Override
         public String address() {

@@ -66,6 +66,12 @@ class SameNameOnOneEngineTest {
         }
 
         @Override
+        public org.ecrpushpipe.docker.PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
+                                                       Consumer<String> progress, Cancellation cancellation) {
+            return real.pull(reference, credentials, progress, cancellation);
+        }
+
+        @Override
         public void ping() {
             real.ping();
         }

@@ -203,6 +203,26 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         }
     }
 
+    @Override
+    public List<Tag> heldTags(String repository, List<Tag> tags) {
+        if (tags.isEmpty()) {
+            return List.of();
+        }
+        List<Image> found;
+        try {
+            BatchGetImageRequest.Builder request = BatchGetImageRequest.builder().repositoryName(repository)
+                    .imageIds(tags.stream().map(t -> ImageIdentifier.builder().imageTag(t.value()).build()).toList())
+                    .acceptedMediaTypes(ACCEPTED_MANIFESTS);
+            settings.registryId().ifPresent(request::registryId);
+            found = call("ecr:BatchGetImage", () -> client().batchGetImage(request.build())).images();
+        } catch (RepositoryNotFoundException e) {
+            return List.of(); // a cache source in a repository that does not exist: nothing to pull
+        }
+        java.util.Set<String> held = new java.util.HashSet<>();
+        found.forEach(i -> held.add(i.imageId().imageTag()));
+        return tags.stream().filter(t -> held.contains(t.value())).toList();
+    }
+
     private List<Image> batchGetImage(String repository, List<ImageIdentifier> ids) {
         BatchGetImageRequest.Builder request = BatchGetImageRequest.builder().repositoryName(repository)
                 .imageIds(ids).acceptedMediaTypes(ACCEPTED_MANIFESTS);
