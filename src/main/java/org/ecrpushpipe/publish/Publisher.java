@@ -145,7 +145,10 @@ public final class Publisher {
         Duration buildTime = Duration.ofNanos(nanoTime.getAsLong() - buildStart);
         Repository repository = awaitEcrSide(ecrSide);
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
-        events.info("Built image " + imageId + " (" + cacheHits.summary() + ").");
+        events.info("Built image " + imageId + ".");
+        if (request.cache().mode().pulls()) {
+            events.info("Registry cache: " + cacheHits.summary() + ".");
+        }
         String host = registryHost(request);
         String repositoryUri = host + "/" + repositoryName;
 
