@@ -51,6 +51,9 @@ public interface DockerEngine extends AutoCloseable {
     PullOutcome pull(ImageReference reference, RegistryCredentials credentials, Consumer<String> progress,
                      Cancellation cancellation);
 
+    /** Whether the engine holds the image with this id (so it need not be pulled again). */
+    boolean holds(Digest imageId);
+
     @Override
     void close();
 }

@@ -121,7 +121,7 @@ public final class Publisher {
         List<String> stages = request.cache().mode() == CacheSettings.CacheMode.STAGES
                 ? DockerfileStages.intermediate(request.build().directory().resolve(request.build().dockerfile()))
                 : List.of();
-        List<ImageReference> cacheSources = List.of();
+        List<String> cacheSources = List.of();
         if (request.cache().mode().pulls()) {
             awaitEcrSide(ecrSide);
             cacheSources = new RegistryCache(registry, engine, events).pull(CacheSources.choose(request.cache(),

@@ -1,6 +1,7 @@
 package org.ecrpushpipe.publish;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,8 +10,10 @@ import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PullOutcome;
 import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
+import org.ecrpushpipe.registry.TaggedImage;
 
 /**
  * Brings the chosen cache images into the engine before the build: asks the registry which of them exist (one
@@ -28,17 +31,21 @@ final class RegistryCache {
         this.events = events;
     }
 
-    /** The images pulled, ready to be the build's cache sources, most relevant first. */
-    List<ImageReference> pull(CacheSources sources, RegistryCredentials credentials, Cancellation run) {
+    /**
+     * The cache images, in the engine now, most relevant first: by name when pulled, by id when the engine already
+     * held the very image the registry's tag names (no pull at all, as on a re-run in the same step).
+     */
+    List<String> pull(CacheSources sources, RegistryCredentials credentials, Cancellation run) {
         for (String foreign : sources.foreign()) {
             events.warning("CACHE_FROM " + foreign + " is in a registry the pipe has no login for; building"
                     + " without it.");
         }
-        List<ImageReference> held = new ArrayList<>();
+        Map<ImageReference, TaggedImage> held = new LinkedHashMap<>();
         for (Map.Entry<String, List<ImageReference>> repository : sources.candidates().entrySet()) {
             List<Tag> asked = repository.getValue().stream().map(ImageReference::tag).toList();
-            List<Tag> there = registry.heldTags(repository.getKey(), asked);
-            repository.getValue().stream().filter(r -> there.contains(r.tag())).forEach(held::add);
+            Map<Tag, TaggedImage> there = registry.heldTags(repository.getKey(), asked);
+            repository.getValue().stream().filter(r -> there.containsKey(r.tag()))
+                    .forEach(r -> held.put(r, there.get(r.tag())));
         }
         if (held.isEmpty()) {
             if (!sources.candidates().isEmpty()) {
@@ -48,12 +55,24 @@ final class RegistryCache {
             }
             return List.of();
         }
-        List<ImageReference> pulled = new ArrayList<>();
-        for (ImageReference reference : held) {
+        List<String> used = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        for (Map.Entry<ImageReference, TaggedImage> entry : held.entrySet()) {
+            ImageReference reference = entry.getKey();
+            java.util.Optional<Digest> imageId = entry.getValue().imageId();
+            if (imageId.isPresent() && engine.holds(imageId.get())) {
+                events.info("Registry cache: " + reference + " is already in the engine (" + imageId.get() + ").");
+                if (!used.contains(imageId.get().value())) {
+                    used.add(imageId.get().value());
+                    named.add(reference.toString());
+                }
+                continue;
+            }
             events.info("Registry cache: pulling " + reference + ".");
             PullOutcome outcome = engine.pull(reference, credentials, events::debug, run);
             if (outcome instanceof PullOutcome.Pulled) {
-                pulled.add(reference);
+                used.add(reference.toString());
+                named.add(reference.toString());
             } else if (outcome instanceof PullOutcome.Missing) {
                 events.info("Registry cache: " + reference + " is gone from the registry; building without it.");
             } else if (outcome instanceof PullOutcome.Refused refused) {
@@ -61,11 +80,10 @@ final class RegistryCache {
                         + "); building without it.");
             }
         }
-        if (!pulled.isEmpty()) {
-            events.info("Registry cache: building with " + pulled.size() + " cache image"
-                    + (pulled.size() == 1 ? "" : "s") + ": " + String.join(", ",
-                    pulled.stream().map(ImageReference::toString).toList()) + ".");
+        if (!used.isEmpty()) {
+            events.info("Registry cache: building with " + named.size() + " cache image"
+                    + (named.size() == 1 ? "" : "s") + ": " + String.join(", ", named) + ".");
         }
-        return List.copyOf(pulled);
+        return List.copyOf(used);
     }
 }

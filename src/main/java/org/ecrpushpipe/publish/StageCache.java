@@ -32,7 +32,7 @@ final class StageCache {
     }
 
     /** @return the stage cache tags pushed */
-    List<ImageReference> push(List<String> stages, BuildContext context, List<ImageReference> sources,
+    List<ImageReference> push(List<String> stages, BuildContext context, List<String> sources,
                               Repository repository, String registryHost, RegistryCredentials credentials,
                               Consumer<String> output, Cancellation run) {
         List<ImageReference> pushed = new java.util.ArrayList<>();

@@ -41,10 +41,10 @@ public interface ContainerRegistry {
     TaggedImage addTag(String repository, Digest manifestDigest, Tag tag);
 
     /**
-     * Which of {@code tags} the repository holds now, in one request: the cache images worth pulling, so a missing
-     * one costs no pull.
+     * Which of {@code tags} the repository holds now, and what each names, in one request: the cache images worth
+     * pulling, so a missing one costs no pull (and one the engine already holds, none either).
      *
      * @return the tags held, in the order asked; empty when the repository does not exist
      */
-    java.util.List<Tag> heldTags(String repository, java.util.List<Tag> tags);
+    java.util.Map<Tag, TaggedImage> heldTags(String repository, java.util.List<Tag> tags);
 }

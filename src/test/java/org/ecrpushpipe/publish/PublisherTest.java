@@ -440,8 +440,10 @@ class PublisherTest {
         final List<String> taggedInRegistry = new ArrayList<>();
 
         @Override
-        public List<Tag> heldTags(String repository, List<Tag> tags) {
-            return tags.stream().filter(t -> existing.containsKey(t.value())).toList();
+        public Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
+            Map<Tag, TaggedImage> held = new java.util.LinkedHashMap<>();
+            tags.stream().filter(t -> existing.containsKey(t.value())).forEach(t -> held.put(t, existing.get(t.value())));
+            return held;
         }
 
         @Override
@@ -487,6 +489,11 @@ class PublisherTest {
                                                        Consumer<String> progress, Cancellation cancellation) {
             pulled.add(reference.toString());
             return new org.ecrpushpipe.docker.PullOutcome.Pulled();
+        }
+
+        @Override
+        public boolean holds(Digest imageId) {
+            return tags.containsValue(imageId);
         }
 
         @Override

@@ -72,6 +72,11 @@ class SameNameOnOneEngineTest {
         }
 
         @Override
+        public boolean holds(Digest imageId) {
+            return real.holds(imageId);
+        }
+
+        @Override
         public void ping() {
             real.ping();
         }

@@ -134,6 +134,18 @@ class RegistryCacheScenariosTest {
                         || r.contains("/manifests/latest")),
                 "no pull of an image ECR said is missing: " + bed.standIn().registryRequests());
         assertEquals(digest, digest(second, "build-2"));
+
+        // a re-run on the same engine: the registry's image is the one the engine holds, so nothing is pulled
+        env.put("TAGS", "build-3");
+        env.remove("CACHE_FROM");
+        bed.standIn().registryRequests().clear();
+        Launcher.PipeRun third = run(env, dir);
+        assertEquals(0, third.exitCode(), third.output());
+        assertTrue(third.output().contains("INFO: Registry cache: " + bed.registryHost() + "/" + repository
+                + ":feature-cache is already in the engine (sha256:"), third.output());
+        assertFalse(bed.standIn().registryRequests().stream().anyMatch(r -> r.startsWith("GET ")
+                && r.contains("/manifests/")), "no pull: " + bed.standIn().registryRequests());
+        assertEquals(digest, digest(third, "build-3"));
         removeEverythingBuiltBy(second, repository);
     }
 

@@ -196,8 +196,8 @@ public final class DockerJavaEngine implements DockerEngine {
             ByteArrayOutputStream json = new ByteArrayOutputStream();
             try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
                 generator.writeStartArray();
-                for (ImageReference source : cache.sources()) {
-                    generator.writeString(source.toString());
+                for (String source : cache.sources()) {
+                    generator.writeString(source);
                 }
                 generator.writeEndArray();
             } catch (IOException e) {
@@ -320,6 +320,15 @@ public final class DockerJavaEngine implements DockerEngine {
         // like a push, a failed pull may still answer HTTP 200, with the failure only in the stream
         return messages.error().map(error -> PullErrors.classify(0, error))
                 .orElseGet(org.ecrpushpipe.docker.PullOutcome.Pulled::new);
+    }
+
+    @Override
+    public boolean holds(Digest imageId) {
+        try (DockerHttpClient.Response response = http.execute(request("GET", "/images/" + imageId + "/json").build())) {
+            return response.getStatusCode() == 200;
+        } catch (RuntimeException e) {
+            return false; // then it is pulled, and a real problem with the engine shows there
+        }
     }
 
     /** The push's {@code X-Registry-Auth} header: the credentials as JSON, base64url-encoded, as the CLI sends them. */

@@ -204,9 +204,9 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     @Override
-    public List<Tag> heldTags(String repository, List<Tag> tags) {
+    public java.util.Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
         if (tags.isEmpty()) {
-            return List.of();
+            return java.util.Map.of();
         }
         List<Image> found;
         try {
@@ -216,11 +216,13 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
             settings.registryId().ifPresent(request::registryId);
             found = call("ecr:BatchGetImage", () -> client().batchGetImage(request.build())).images();
         } catch (RepositoryNotFoundException e) {
-            return List.of(); // a cache source in a repository that does not exist: nothing to pull
+            return java.util.Map.of(); // a cache source in a repository that does not exist: nothing to pull
         }
-        java.util.Set<String> held = new java.util.HashSet<>();
-        found.forEach(i -> held.add(i.imageId().imageTag()));
-        return tags.stream().filter(t -> held.contains(t.value())).toList();
+        java.util.Map<String, TaggedImage> byTag = new java.util.HashMap<>();
+        found.forEach(i -> byTag.put(i.imageId().imageTag(), taggedImage(i)));
+        java.util.Map<Tag, TaggedImage> held = new java.util.LinkedHashMap<>();
+        tags.stream().filter(t -> byTag.containsKey(t.value())).forEach(t -> held.put(t, byTag.get(t.value())));
+        return held;
     }
 
     private List<Image> batchGetImage(String repository, List<ImageIdentifier> ids) {
