@@ -95,7 +95,7 @@ pipe_run() {
     { sed 's/^/  | /' "$logf" >&2; die "the pipe failed: $1:$2 CACHE=$3"; }
   now_ms; end=$REPLY
   REPLY=$((end - start))
-  LAST_BUILT="$(grep -o -E 'Registry cache: [0-9]+ of [0-9]+ build steps taken from the cache' "$logf" | head -n 1)"
+  LAST_BUILT="$(grep -o -E 'Registry cache: [0-9]+ of [0-9]+ build steps taken from the cache' "$logf" | head -n 1 || true)"
 }
 
 declare -A TIMES=() HITS=() LOAD=()
