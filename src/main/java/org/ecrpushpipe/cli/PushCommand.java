@@ -24,6 +24,8 @@ import org.ecrpushpipe.publish.RetryPolicy;
 import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.ecr.EcrRegistries;
 import org.ecrpushpipe.registry.ecr.EcrRegistry;
+import org.ecrpushpipe.results.ImageResults;
+import org.ecrpushpipe.results.ResultFiles;
 import org.ecrpushpipe.registry.ecr.EcrSettings;
 
 import picocli.CommandLine.Command;
@@ -89,7 +91,7 @@ public class PushCommand implements Callable<Integer> {
                 RegionMirror mirror = new RegionMirror(otherRegions, release.mirrorRegions(),
                         config.image().repository(), events, publishers, promoter);
                 PublishRequest request = new PublishRequest(config.image(), config.region(), config.tags(),
-                        source(config), config.repository());
+                        source(config), config.repository(), config.cache());
                 mirror.prepare(config.repository(), config.image().registry().map(ImageRef.EcrRegistryHost::host),
                         config.region());
                 PublishResult result = release.promotes() ? promoter.promote(request, release)
@@ -104,6 +106,10 @@ public class PushCommand implements Callable<Integer> {
                             result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
                             result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));
                 }
+                ResultFiles.Written written = ResultFiles.write(ImageResults.of(result), config.cache().outputFile(),
+                        config.cache().sharedStorageDir());
+                written.warnings().forEach(console::warning);
+                written.files().forEach(f -> console.info("Results written to " + f + "."));
                 return ExitCode.SUCCESS.code();
             }
         } catch (Throwable failure) {

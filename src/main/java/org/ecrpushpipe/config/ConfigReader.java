@@ -122,6 +122,7 @@ public final class ConfigReader {
         int retries = readWholeNumber(Variable.RETRIES, 0, 10);
         int retryMaxSeconds = readWholeNumber(Variable.RETRY_MAX_SECONDS, 1, 300);
         RepositorySettings repository = RepositoryVariables.read(this::value, this::problem, workingDirectory);
+        CacheSettings cache = new CacheVariables(this::value, this::trimmed, this::problem, workingDirectory).read();
 
         if (!problems.isEmpty()) {
             throw new PipeException.Configuration(sorted(problems));
@@ -130,7 +131,7 @@ public final class ConfigReader {
                 sessionToken.map(Secret::of));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
                 ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), release, repository,
-                buildSettings), List.copyOf(warnings),
+                buildSettings, cache), List.copyOf(warnings),
                 List.copyOf(notes));
     }
 

@@ -27,12 +27,13 @@ import org.ecrpushpipe.context.BuildContext;
  *                     (MIRROR_REGIONS); {@link ReleaseSettings#NONE} to build and push to one region
  * @param repository   what to do to the repository before building: create it, keep its lifecycle policy
  * @param buildSettings build options, or the local image to push instead of building (issue 10)
+ * @param cache        the registry layer cache and where results go (CACHE, CACHE_FROM, OUTPUT_FILE)
  */
 public record PipeConfig(AwsCredentials credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
                          Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
                          int retries, Duration retryMaxWait, ReleaseSettings release,
-                         RepositorySettings repository, BuildSettings buildSettings) {
+                         RepositorySettings repository, BuildSettings buildSettings, CacheSettings cache) {
 
     public PipeConfig {
         tags = List.copyOf(tags);

@@ -9,9 +9,9 @@ import org.ecrpushpipe.config.BuildArg;
 import org.ecrpushpipe.context.BuildContext;
 
 /**
- * What to build: a build context (its files, as docker build would send them, and the Dockerfile inside it), and
- * the build's options. Always built with the classic builder (no BuildKit, no buildx, no --platform, nothing
- * privileged), which Bitbucket's docker service allows, and with host networking.
+ * What to build: a build context (its files, as docker build would send them, and the Dockerfile inside it), the
+ * build's options, and the registry cache. Always built with the classic builder (no BuildKit, no buildx, no
+ * --platform, nothing privileged), which Bitbucket's docker service allows, and with host networking.
  *
  * @param context   the build context
  * @param buildArgs {@code --build-arg}s; one without a value is sent as docker sends a bare {@code KEY} whose
@@ -20,9 +20,11 @@ import org.ecrpushpipe.context.BuildContext;
  * @param labels    {@code --label}s, in order
  * @param noCache   {@code --no-cache}
  * @param pull      {@code --pull}
+ * @param cache     images to take unchanged steps from, and the stage to stop at for a stage's cache image (it
+ *                  stands over {@code target}); {@link BuildCache#NONE}: neither
  */
 public record BuildRequest(BuildContext context, List<BuildArg> buildArgs, Optional<String> target,
-                           Map<String, String> labels, boolean noCache, boolean pull) {
+                           Map<String, String> labels, boolean noCache, boolean pull, BuildCache cache) {
     public BuildRequest {
         buildArgs = List.copyOf(buildArgs);
         labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
@@ -30,6 +32,16 @@ public record BuildRequest(BuildContext context, List<BuildArg> buildArgs, Optio
 
     /** A build of {@code context} with no option set. */
     public BuildRequest(BuildContext context) {
-        this(context, List.of(), Optional.empty(), Map.of(), false, false);
+        this(context, List.of(), Optional.empty(), Map.of(), false, false, BuildCache.NONE);
+    }
+
+    /** The same build with another cache (a stage's cache image: the same arguments, so its steps match). */
+    public BuildRequest withCache(BuildCache other) {
+        return new BuildRequest(context, buildArgs, target, labels, noCache, pull, other);
+    }
+
+    /** The stage the build stops at: a stage's cache image, else TARGET. */
+    public Optional<String> stage() {
+        return cache.stage().or(() -> target);
     }
 }

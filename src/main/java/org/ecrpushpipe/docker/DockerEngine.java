@@ -47,6 +47,19 @@ public interface DockerEngine extends AutoCloseable {
     PushOutcome push(ImageReference reference, RegistryCredentials credentials, Consumer<String> progress,
                      Cancellation cancellation);
 
+    /**
+     * Pulls {@code reference} with the given credentials, passed with the request only (nothing is written to a
+     * docker config file). A tag the registry does not hold is {@link PullOutcome.Missing}, not a failure.
+     *
+     * @param progress     receives status lines
+     * @param cancellation stops the pull (the engine abandons it)
+     */
+    PullOutcome pull(ImageReference reference, RegistryCredentials credentials, Consumer<String> progress,
+                     Cancellation cancellation);
+
+    /** Whether the engine holds the image with this id (so it need not be pulled again). */
+    boolean holds(Digest imageId);
+
     @Override
     void close();
 }

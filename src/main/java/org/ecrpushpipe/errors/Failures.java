@@ -410,4 +410,12 @@ public final class Failures {
         return new PipeException.DockerEngine("The Docker engine could not look up the image " + image + ": "
                 + detail + ".", DEBUG_HINT, origin);
     }
+
+    // ---- results for later steps (OUTPUT_FILE) ----------------------------------------------------------------
+
+    /** OUTPUT_FILE could be written when the variables were read, and no longer after the push. */
+    public static PipeException resultsNotWritten(String file, String reason) {
+        return new PipeException.Configuration(List.of(new PipeException.Configuration.Problem("OUTPUT_FILE",
+                "the image was pushed, but the results could not be written to '" + file + "' (" + reason + ")")));
+    }
 }

@@ -3,6 +3,7 @@ package org.ecrpushpipe.publish;
 import java.util.List;
 
 import org.ecrpushpipe.config.BuildSettings;
+import org.ecrpushpipe.config.CacheSettings;
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
@@ -18,9 +19,10 @@ import org.ecrpushpipe.context.BuildContext;
  * @param source what to publish: a build, or an image already in the engine; a build of nothing (a null context)
  *               for a promotion, which builds nothing
  * @param repository what to do to the repository first: create it when missing, keep its lifecycle policy
+ * @param cache  the registry layer cache to use (CACHE, CACHE_FROM); only a build uses it
  */
 public record PublishRequest(ImageRef image, String region, List<Tag> tags, ImageSource source,
-                             org.ecrpushpipe.config.RepositorySettings repository) {
+                             org.ecrpushpipe.config.RepositorySettings repository, CacheSettings cache) {
     public PublishRequest {
         tags = List.copyOf(tags);
     }
@@ -30,8 +32,20 @@ public record PublishRequest(ImageRef image, String region, List<Tag> tags, Imag
         this(image, region, tags, new ImageSource.Build(build, BuildSettings.NONE));
     }
 
-    /** A request that leaves the repository as it is (it must exist). */
+    /** A build of {@code build} with no option set, with this registry cache. */
+    public PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build, CacheSettings cache) {
+        this(image, region, tags, new ImageSource.Build(build, BuildSettings.NONE),
+                org.ecrpushpipe.config.RepositorySettings.NONE, cache);
+    }
+
+    /** A request that leaves the repository as it is (it must exist), without the registry cache. */
     public PublishRequest(ImageRef image, String region, List<Tag> tags, ImageSource source) {
-        this(image, region, tags, source, org.ecrpushpipe.config.RepositorySettings.NONE);
+        this(image, region, tags, source, org.ecrpushpipe.config.RepositorySettings.NONE, CacheSettings.NONE);
+    }
+
+    /** A request without the registry cache. */
+    public PublishRequest(ImageRef image, String region, List<Tag> tags, ImageSource source,
+                          org.ecrpushpipe.config.RepositorySettings repository) {
+        this(image, region, tags, source, repository, CacheSettings.NONE);
     }
 }

@@ -15,7 +15,9 @@ import java.util.function.LongSupplier;
 
 import org.ecrpushpipe.config.RepositorySettings;
 import org.ecrpushpipe.config.BuildSettings;
+import org.ecrpushpipe.config.CacheSettings;
 import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.docker.BuildCache;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
@@ -123,12 +125,32 @@ public final class Publisher {
         }
         stopIfCancelled("starting the build");
 
+        // Registry cache (a build only): the pulls need the login, so with the cache on the build waits for the ECR
+        // side.
+        ImageSource.Build toBuild = request.source() instanceof ImageSource.Build b ? b : null;
+        boolean cacheOn = toBuild != null && request.cache().mode().pulls();
+        List<String> stages = toBuild != null && request.cache().mode() == CacheSettings.CacheMode.STAGES
+                ? DockerfileStages.intermediate(toBuild.context().directory().resolve(toBuild.context().dockerfile()))
+                : List.of();
+        List<String> cacheSources = List.of();
+        if (cacheOn) {
+            awaitEcrSide(ecrSide);
+            cacheSources = new RegistryCache(registry, engine, events).pull(CacheSources.choose(request.cache(),
+                    registryHost(request), repositoryName, request.tags(), stages), credentials, run);
+            stopIfCancelled("starting the build");
+        }
+        CacheHits cacheHits = new CacheHits(output);
+
         long buildStart = nanoTime.getAsLong();
         Digest imageId;
+        BuildRequest built = null;
         try {
-            imageId = request.source() instanceof ImageSource.Build build
-                    ? build(build, request.tags(), output, stopBuild)
-                    : localImage((ImageSource.LocalImage) request.source());
+            if (toBuild != null) {
+                built = buildRequest(toBuild, request.tags(), new BuildCache(cacheSources, Optional.empty()));
+                imageId = engine.build(built, cacheHits, stopBuild);
+            } else {
+                imageId = localImage((ImageSource.LocalImage) request.source());
+            }
         } catch (RuntimeException buildFailure) {
             stopIfCancelled("building the image"); // a cancelled run says so, whatever the stopped build said
             awaitEcrSide(ecrSide); // a login or repository failure explains the run better than the stopped build
@@ -139,8 +161,11 @@ public final class Publisher {
         RepositoryPreparer.Prepared prepared = awaitEcrSide(ecrSide);
         Repository repository = prepared.repository();
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
-        if (request.source() instanceof ImageSource.Build) {
+        if (toBuild != null) {
             events.info("Built image " + imageId + ".");
+        }
+        if (cacheOn) {
+            events.info("Registry cache: " + cacheHits.summary() + ".");
         }
         String host = registryHost(request);
         String repositoryUri = host + "/" + repositoryName;
@@ -149,6 +174,10 @@ public final class Publisher {
         List<PushedTag> pushed = pushTags(repository, host, request.tags(), imageId,
                 prepared.createdOnPush().isPresent());
         preparer.afterPush(registry, prepared, request.repository());
+        if (!stages.isEmpty()) {
+            new StageCache(engine, events).push(stages, built, cacheSources, repository, host, credentials,
+                    events::debug, run);
+        }
         Duration pushTime = Duration.ofNanos(nanoTime.getAsLong() - pushStart);
         return new PublishResult(repositoryUri, imageId, pushed, buildTime, pushTime);
     }
@@ -205,10 +234,10 @@ public final class Publisher {
     }
 
     /**
-     * Builds the image with the request's options and the commit's OCI labels (the user's LABELS win). Build-arg
-     * values are never printed: only their names, at debug level.
+     * The build of the image with the request's options and the commit's OCI labels (the user's LABELS win), said
+     * before it starts. Build-arg values are never printed: only their names, at debug level.
      */
-    private Digest build(ImageSource.Build build, List<Tag> tags, HeldLines output, Cancellation stopBuild) {
+    private BuildRequest buildRequest(ImageSource.Build build, List<Tag> tags, BuildCache cache) {
         BuildSettings options = build.settings();
         events.info("Building " + build.context().dockerfile() + " in " + build.context().directory()
                 + options.target().map(t -> ", stage " + t).orElse("") + ".");
@@ -219,8 +248,8 @@ public final class Publisher {
         }
         Map<String, String> labels = ImageLabels.of(options, tags);
         events.debug("Labels: " + String.join(", ", labels.keySet()) + ".");
-        return engine.build(new BuildRequest(build.context(), options.buildArgs(), options.target(), labels,
-                options.noCache(), options.pull()), output, stopBuild);
+        return new BuildRequest(build.context(), options.buildArgs(), options.target(), labels, options.noCache(),
+                options.pull(), cache);
     }
 
     /** The image LOCAL_IMAGE names, as the engine holds it; nothing is built. */

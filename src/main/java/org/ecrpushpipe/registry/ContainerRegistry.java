@@ -66,4 +66,11 @@ public interface ContainerRegistry {
 
     /** The tags of the repository whose image is in ECR's archive storage class (ARCHIVED), with its digest. */
     java.util.Map<Tag, Digest> archivedTags(String repository);
+    /**
+     * Which of {@code tags} the repository holds now, and what each names, in one request: the cache images worth
+     * pulling, so a missing one costs no pull (and one the engine already holds, none either).
+     *
+     * @return the tags held, in the order asked; empty when the repository does not exist
+     */
+    java.util.Map<Tag, TaggedImage> heldTags(String repository, java.util.List<Tag> tags);
 }

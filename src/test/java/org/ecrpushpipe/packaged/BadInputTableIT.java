@@ -423,6 +423,20 @@ class BadInputTableIT {
                 row("LOCAL_IMAGE not in the engine, and no Dockerfile in the clone",
                         r -> r.set("LOCAL_IMAGE", "bad-input-never-built:1").delete("Dockerfile"))
                         .config("LOCAL_IMAGE", "'bad-input-never-built:1' is not an image in the Docker engine at"),
+                // CACHE, CACHE_FROM, OUTPUT_FILE
+                row("CACHE neither true, false nor stages", r -> r.set("CACHE", "yes"))
+                        .config("CACHE", "'yes' is not one of true, false, stages"),
+                row("CACHE_FROM a digest instead of a tag", r -> r.set("CACHE_FROM", "team/base@sha256:abc"))
+                        .config("CACHE_FROM", "'team/base@sha256:abc' is not an image reference"),
+                row("CACHE_FROM with upper-case letters in the repository", r -> r.set("CACHE_FROM", "Team/Base:1"))
+                        .config("CACHE_FROM", "'Team/Base:1' is not an image reference"),
+                row("OUTPUT_FILE in a directory that does not exist", r -> r.set("OUTPUT_FILE", "out/results.env"))
+                        .config("OUTPUT_FILE", "the directory of 'out/results.env' does not exist"),
+                row("OUTPUT_FILE a directory", r -> r.file("out/keep.txt", "x\n").set("OUTPUT_FILE", "out"))
+                        .config("OUTPUT_FILE", "'out' is a directory; name a file in it"),
+                row("OUTPUT_FILE in a directory the pipe's user cannot write", r -> r.asNobody()
+                        .file("out/keep.txt", "x\n").chmod("out", "r-xr-xr-x").set("OUTPUT_FILE", "out/results.env"))
+                        .config("OUTPUT_FILE", "cannot create a file in the directory of 'out/results.env'"),
 
                 // DEBUG, NO_COLOR
                 row("DEBUG neither true nor false", r -> r.set("DEBUG", "yes"))

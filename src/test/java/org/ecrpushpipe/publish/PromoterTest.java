@@ -110,6 +110,11 @@ class PromoterTest {
             return Map.of();
         }
 
+        @Override
+        public Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
+            throw new AssertionError("promotion pulls no cache images");
+        }
+
         MemoryRegistry(String region, String mutability) {
             this.host = "123456789012.dkr.ecr." + region + ".amazonaws.com";
             this.mutability = mutability;

@@ -463,6 +463,13 @@ class PublisherTest {
         final List<String> taggedInRegistry = new ArrayList<>();
 
         @Override
+        public Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
+            Map<Tag, TaggedImage> held = new java.util.LinkedHashMap<>();
+            tags.stream().filter(t -> existing.containsKey(t.value())).forEach(t -> held.put(t, existing.get(t.value())));
+            return held;
+        }
+
+        @Override
         public TaggedImage addTag(String repository, Digest manifestDigest, Tag tag) {
             taggedInRegistry.add(tag.value());
             TaggedImage held = existing.get(tag.value());
@@ -527,6 +534,20 @@ class PublisherTest {
         Consumer<Consumer<String>> duringBuild = output -> output.accept("Step 1/1 : FROM scratch");
         Cancellation cancellation;
         Cancellation pushCancellation;
+        final List<String> pulled = new ArrayList<>();
+        BuildRequest lastBuild;
+
+        @Override
+        public org.ecrpushpipe.docker.PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
+                                                       Consumer<String> progress, Cancellation cancellation) {
+            pulled.add(reference.toString());
+            return new org.ecrpushpipe.docker.PullOutcome.Pulled();
+        }
+
+        @Override
+        public boolean holds(Digest imageId) {
+            return tags.containsValue(imageId);
+        }
 
         @Override
         public String address() {

@@ -66,6 +66,17 @@ class SameNameOnOneEngineTest {
         }
 
         @Override
+        public org.ecrpushpipe.docker.PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
+                                                       Consumer<String> progress, Cancellation cancellation) {
+            return real.pull(reference, credentials, progress, cancellation);
+        }
+
+        @Override
+        public boolean holds(Digest imageId) {
+            return real.holds(imageId);
+        }
+
+        @Override
         public void ping() {
             real.ping();
         }

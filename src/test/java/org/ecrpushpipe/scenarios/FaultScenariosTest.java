@@ -71,6 +71,7 @@ class FaultScenariosTest {
     private Before pushBefore(String repository) {
         bed.standIn().createRepository(repository);
         Map<String, String> env = bed.pipeEnv(repository);
+        env.put("CACHE", "false"); // the faults are aimed at the push; the cache pull has its own tests
         env.put("TAGS", "1.0 latest");
         Launcher.PipeRun run = launcher.run(env, Map.of(), TestImages.busybox(work.resolve("before"))
                 .line("LABEL generation=before-" + UUID.randomUUID()).write());
@@ -88,6 +89,7 @@ class FaultScenariosTest {
     /** The environment of the faulty run: {@code 2.0 latest}, plus the given variables. */
     private Map<String, String> env(Before before, String... pairs) {
         Map<String, String> env = bed.pipeEnv(before.repository());
+        env.put("CACHE", "false"); // the faults are aimed at the push; the cache pull has its own tests
         env.put("TAGS", "2.0 latest");
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);

@@ -94,11 +94,45 @@ public abstract class PipeScenarios {
                 "INFO: Pushed 2 tags of \\S+: build \\d+\\.\\d s, push \\d+\\.\\d s\\."), run.output());
         assertNoSecretsIn(run);
         assertEquals(List.of("GetAuthorizationToken", "DescribeRepositories", "DescribeImages", "BatchGetImage",
-                "PutImage"), bed.standIn().requests().operations(), "only the ECR calls README's IAM policy lists (the"
-                + " archived images among the tags: DescribeImages); the second tag is added in the registry (PutImage)");
+                        "BatchGetImage", "PutImage"),
+                bed.standIn().requests().operations(), "only the ECR calls README's IAM policy lists: the archived"
+                + " images among the tags (DescribeImages), which cache images exist, then the verification; the"
+                + " second tag is added in the registry (PutImage)");
         assertEquals(1, bed.standIn().registryRequests().stream().filter(r -> r.startsWith("PUT ")
                 && r.contains("/manifests/")).count(), "one manifest pushed through the registry, for the first tag: "
                 + bed.standIn().registryRequests());
+    }
+
+    @Test
+    void resultsForLaterStepsInTheSharedStorageAndOutputFile() throws Exception {
+        bed.standIn().createRepository("e2e/results");
+        Map<String, String> env = bed.pipeEnv("e2e/results");
+        env.put("TAGS", "2.0 latest");
+        env.put("OUTPUT_FILE", "out/image.json");
+        // relative here, so that every launcher finds it in the clone; Bitbucket sets the absolute path in the clone
+        env.put("BITBUCKET_PIPE_SHARED_STORAGE_DIR", ".bitbucket/pipelines/generated/pipeline/pipes");
+        Path dir = context("results");
+        java.nio.file.Files.createDirectories(dir.resolve("out"));
+        Launcher.PipeRun run = run(env, dir);
+        assertEquals(0, run.exitCode(), run.output());
+        String digest = bed.manifestDigest("e2e/results", "2.0").orElseThrow();
+
+        Path dotenv = dir.resolve(".bitbucket/pipelines/generated/pipeline/pipes/ecr-push-pipe/results.env");
+        assertEquals("IMAGE_URI=" + bed.registryHost() + "/e2e/results\nIMAGE_DIGEST=" + digest
+                + "\nIMAGE_TAGS='2.0 latest'\n", java.nio.file.Files.readString(dotenv));
+        // a later step's shell reads it as it is
+        Process shell = new ProcessBuilder("sh", "-c", ". \"$0\" && printf '%s@%s' \"$IMAGE_URI\" \"$IMAGE_DIGEST\"",
+                dotenv.toString()).redirectErrorStream(true).start();
+        assertEquals(bed.registryHost() + "/e2e/results@" + digest,
+                new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(0, shell.waitFor());
+        String json = java.nio.file.Files.readString(dir.resolve("out/image.json"));
+        assertEquals(json, java.nio.file.Files.readString(dotenv.resolveSibling("results.json")));
+        assertTrue(json.contains("\"IMAGE_DIGEST\" : \"" + digest + "\""), json);
+        for (String password : bed.standIn().issuedRegistryPasswords()) {
+            assertFalse(json.contains(password));
+        }
+        assertFalse(json.contains(bed.secretKey()));
     }
 
     @Test

@@ -40,6 +40,8 @@ final class RegistryFacade implements HttpHandler {
     private final String accountId;
     private final String realm;
     private final Clock clock;
+    /** Where blob downloads are redirected to, as ECR redirects them to its S3 layer bucket. */
+    private final LayerBucket layerBucket;
     /** Every request the facade received, as "METHOD path", for tests that count uploads. */
     private final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -55,6 +57,7 @@ final class RegistryFacade implements HttpHandler {
         this.faults = faults;
         this.accountId = accountId;
         this.realm = "https://" + accountId + ".dkr.ecr." + region + ".amazonaws.com/";
+        this.layerBucket = new LayerBucket(region, clock);
     }
 
     /** The requests received so far ("METHOD path"), oldest first; a live view, cleared by {@code clear()}. */
@@ -92,6 +95,10 @@ final class RegistryFacade implements HttpHandler {
                     return;
                 }
             }
+            if (path.startsWith(LayerBucket.PATH)) {
+                fromLayerBucket(exchange); // pre-signed: no registry credentials, as S3 wants none
+                return;
+            }
             if (!authorized(exchange)) {
                 return;
             }
@@ -116,6 +123,8 @@ final class RegistryFacade implements HttpHandler {
                     URLDecoder.decode(m.group(3), StandardCharsets.UTF_8))) {
                 // an archived image cannot be pulled: ECR answers 404 (ECR user guide, "Archiving an image")
                 sendError(exchange, 404, "MANIFEST_UNKNOWN", "Requested image not found");
+            } else if (m.group(2).equals("blobs") && method.equals("GET") && m.group(3).startsWith("sha256:")) {
+                redirectToLayerBucket(exchange, name, m.group(3));
             } else {
                 forward(exchange);
             }
@@ -217,11 +226,52 @@ final class RegistryFacade implements HttpHandler {
                 .orElse(false);
     }
 
+    /**
+     * ECR's answer to a blob download: {@code 307} to a pre-signed URL of its layer bucket when it holds the blob
+     * (the registry's own 404 otherwise).
+     */
+    private void redirectToLayerBucket(HttpExchange exchange, String repository, String digest) throws IOException {
+        HttpResponse<Void> head;
+        try {
+            head = registry.http().send(HttpRequest.newBuilder(URI.create(registry.base() + "/v2/" + repository
+                            + "/blobs/" + digest)).header("Authorization", registry.authorization())
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking the registry for a blob", e);
+        }
+        if (head.statusCode() != 200) {
+            forward(exchange);
+            return;
+        }
+        String scheme = exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https://" : "http://";
+        exchange.getResponseHeaders().set("Location", layerBucket.presign(scheme
+                + exchange.getRequestHeaders().getFirst("Host"), repository, digest));
+        exchange.getResponseHeaders().set("Docker-Distribution-Api-Version", "registry/2.0");
+        exchange.sendResponseHeaders(307, -1);
+    }
+
+    /** A GET of a pre-signed layer URL: the blob, streamed from the registry, or S3's XML refusal. */
+    private void fromLayerBucket(HttpExchange exchange) throws IOException {
+        LayerBucket.Answer answer = layerBucket.resolve(exchange.getRequestURI().getRawPath(),
+                exchange.getRequestURI().getRawQuery());
+        if (answer instanceof LayerBucket.Answer.Refused refused) {
+            send(exchange, refused.status(), "application/xml", LayerBucket.errorXml(refused.code(), refused.message()));
+            return;
+        }
+        forward(exchange, ((LayerBucket.Answer.Blob) answer).registryPath());
+    }
+
     /** Proxies the exchange to the real registry; returns the registry's response (body already relayed). */
     private HttpResponse<InputStream> forward(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
         URI uri = exchange.getRequestURI();
-        String target = registry.base() + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return forward(exchange, uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+    }
+
+    /** Proxies the exchange to {@code target} (path and query) of the real registry. */
+    private HttpResponse<InputStream> forward(HttpExchange exchange, String targetPath) throws IOException {
+        String method = exchange.getRequestMethod();
+        String target = registry.base() + targetPath;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target));
         for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
             if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) {

@@ -99,8 +99,23 @@ class RegistryFacadeTest {
         assertEquals(200, head.statusCode());
         assertEquals(String.valueOf(image.layer.length), head.headers().firstValue("Content-Length").orElseThrow());
         assertEquals(image.layerDigest(), head.headers().firstValue("Docker-Content-Digest").orElseThrow());
-        HttpResponse<byte[]> blob = sendBytes("GET", "/v2/team/app/blobs/" + image.layerDigest(), auth);
+        // A GET is redirected, as ECR redirects it to a pre-signed URL of its S3 layer bucket, which serves the
+        // blob without the registry's credentials; a URL whose signature was changed is refused as S3 refuses it.
+        HttpResponse<byte[]> redirect = sendBytes("GET", "/v2/team/app/blobs/" + image.layerDigest(), auth);
+        assertEquals(307, redirect.statusCode());
+        String location = redirect.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith("https://" + standIn.registryHost() + "/starport-layer-bucket/"), location);
+        assertTrue(location.contains("X-Amz-Expires=3600&") && location.contains("&X-Amz-Signature="), location);
+        HttpResponse<byte[]> blob = client().send(HttpRequest.newBuilder(URI.create(location)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, blob.statusCode());
         assertArrayEquals(image.layer, blob.body());
+        HttpResponse<String> forged = client().send(HttpRequest.newBuilder(URI.create(location.substring(0,
+                location.length() - 4) + "0000")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, forged.statusCode());
+        assertTrue(forged.body().contains("<Code>SignatureDoesNotMatch</Code>"), forged.body());
+        assertEquals(404, sendBytes("GET", "/v2/team/app/blobs/sha256:" + "0".repeat(64), auth).statusCode(),
+                "a blob the registry lacks is not redirected");
 
         ImageDetail detail = ecr.describeImages(r -> r.repositoryName("team/app")).imageDetails().get(0);
         assertEquals(registryDigest("team/app", "1.0"), detail.imageDigest());

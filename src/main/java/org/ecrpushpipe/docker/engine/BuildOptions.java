@@ -43,7 +43,7 @@ final class BuildOptions {
                 }
             })));
         }
-        request.target().ifPresent(t -> query.append("&target=").append(encode(t)));
+        request.stage().ifPresent(t -> query.append("&target=").append(encode(t)));
         if (request.noCache()) {
             query.append("&nocache=1");
         }

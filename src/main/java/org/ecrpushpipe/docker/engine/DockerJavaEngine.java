@@ -138,7 +138,7 @@ public final class DockerJavaEngine implements DockerEngine {
         // gives the image's full id without another request.
         String path = "/build?version=1&networkmode=host&rm=1&forcerm=1&dockerfile="
                 + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8)
-                + BuildOptions.query(request);
+                + BuildOptions.query(request) + cacheQuery(request.cache());
         // the step each line belongs to, so a failure can name it (the engine's error does not), and that step's
         // last lines of output, so a failure can show them
         String[] step = {null};
@@ -189,6 +189,29 @@ public final class DockerJavaEngine implements DockerEngine {
             throw buildFailed(messages.error().get(), step[0], stepOutput.lastLines(), null);
         }
         return messages.imageId().map(Digest::of).orElseThrow(() -> Failures.engineNamedNoImage(address));
+    }
+
+    /**
+     * The build's cache parameters: {@code cachefrom}, a JSON array of image names (docker-java's
+     * {@code withCacheFrom}, the CLI's {@code --cache-from}), and {@code target} for a stage's cache image.
+     */
+    private static String cacheQuery(org.ecrpushpipe.docker.BuildCache cache) {
+        StringBuilder query = new StringBuilder();
+        if (!cache.sources().isEmpty()) {
+            ByteArrayOutputStream json = new ByteArrayOutputStream();
+            try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
+                generator.writeStartArray();
+                for (String source : cache.sources()) {
+                    generator.writeString(source);
+                }
+                generator.writeEndArray();
+            } catch (IOException e) {
+                throw new IllegalStateException("could not write the cache sources", e);
+            }
+            query.append("&cachefrom=").append(URLEncoder.encode(json.toString(StandardCharsets.UTF_8),
+                    StandardCharsets.UTF_8));
+        }
+        return query.toString();
     }
 
     /** A build's error, with the step it happened in. */
@@ -290,6 +313,44 @@ public final class DockerJavaEngine implements DockerEngine {
         return messages.digest().<PushOutcome>map(d -> new PushOutcome.Pushed(Digest.of(d)))
                 .orElseGet(() -> new PushOutcome.Failed(PushProblem.OTHER,
                         "the engine reported no digest for the pushed image"));
+    }
+
+    @Override
+    public org.ecrpushpipe.docker.PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
+                                                   Consumer<String> progress, Cancellation cancellation) {
+        String path = "/images/create?fromImage=" + URLEncoder.encode(reference.repositoryUri(), StandardCharsets.UTF_8)
+                + "&tag=" + URLEncoder.encode(reference.tag().value(), StandardCharsets.UTF_8);
+        EngineMessages messages = new EngineMessages(progress);
+        DockerHttpClient.Request call = request("POST", path)
+                .putHeader("X-Registry-Auth", registryAuth(credentials))
+                .build();
+        try (DockerHttpClient.Response response = http.execute(call)) {
+            cancellation.onCancel(() -> closeQuietly(response));
+            if (response.getStatusCode() >= 400) {
+                return PullErrors.classify(response.getStatusCode(), message(response));
+            }
+            messages.read(response.getBody());
+        } catch (IOException | RuntimeException e) {
+            if (cancellation.isCancelled()) {
+                throw Failures.cancelled("pulling " + reference);
+            }
+            return PullErrors.classify(0, messages.error().orElseGet(() -> RootCause.message(e)));
+        }
+        if (cancellation.isCancelled()) {
+            throw Failures.cancelled("pulling " + reference);
+        }
+        // like a push, a failed pull may still answer HTTP 200, with the failure only in the stream
+        return messages.error().map(error -> PullErrors.classify(0, error))
+                .orElseGet(org.ecrpushpipe.docker.PullOutcome.Pulled::new);
+    }
+
+    @Override
+    public boolean holds(Digest imageId) {
+        try (DockerHttpClient.Response response = http.execute(request("GET", "/images/" + imageId + "/json").build())) {
+            return response.getStatusCode() == 200;
+        } catch (RuntimeException e) {
+            return false; // then it is pulled, and a real problem with the engine shows there
+        }
     }
 
     /** The push's {@code X-Registry-Auth} header: the credentials as JSON, base64url-encoded, as the CLI sends them. */

@@ -215,6 +215,28 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         }
     }
 
+    @Override
+    public java.util.Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
+        if (tags.isEmpty()) {
+            return java.util.Map.of();
+        }
+        List<Image> found;
+        try {
+            BatchGetImageRequest.Builder request = BatchGetImageRequest.builder().repositoryName(repository)
+                    .imageIds(tags.stream().map(t -> ImageIdentifier.builder().imageTag(t.value()).build()).toList())
+                    .acceptedMediaTypes(ACCEPTED_MANIFESTS);
+            settings.registryId().ifPresent(request::registryId);
+            found = call("ecr:BatchGetImage", () -> client().batchGetImage(request.build())).images();
+        } catch (RepositoryNotFoundException e) {
+            return java.util.Map.of(); // a cache source in a repository that does not exist: nothing to pull
+        }
+        java.util.Map<String, TaggedImage> byTag = new java.util.HashMap<>();
+        found.forEach(i -> byTag.put(i.imageId().imageTag(), taggedImage(i)));
+        java.util.Map<Tag, TaggedImage> held = new java.util.LinkedHashMap<>();
+        tags.stream().filter(t -> byTag.containsKey(t.value())).forEach(t -> held.put(t, byTag.get(t.value())));
+        return held;
+    }
+
     private List<Image> batchGetImage(String repository, List<ImageIdentifier> ids) {
         BatchGetImageRequest.Builder request = BatchGetImageRequest.builder().repositoryName(repository)
                 .imageIds(ids).acceptedMediaTypes(ACCEPTED_MANIFESTS);

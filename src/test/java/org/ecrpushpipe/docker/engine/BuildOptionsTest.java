@@ -32,10 +32,20 @@ class BuildOptionsTest {
         labels.put("a", "x=\"y\"");
         BuildRequest request = new BuildRequest(null, List.of(new BuildArg("SET", Optional.of("v&1")),
                 new BuildArg("EMPTY", Optional.of("")), new BuildArg("UNSET", Optional.empty())),
-                Optional.of("release"), labels, true, true);
+                Optional.of("release"), labels, true, true, org.ecrpushpipe.docker.BuildCache.NONE);
         assertEquals("&buildargs={\"SET\":\"v&1\",\"EMPTY\":\"\",\"UNSET\":null}"
                 + "&labels={\"b\":\"two words\",\"a\":\"x=\\\"y\\\"\"}&target=release&nocache=1&pull=1",
                 decoded(request));
+    }
+
+    @Test
+    void aStageCacheImageIsBuiltToItsStageWithTheSameArgumentsWhateverTarget() {
+        BuildRequest request = new BuildRequest(null, List.of(new BuildArg("V", Optional.of("1"))),
+                Optional.of("release"), Map.of(), false, false, org.ecrpushpipe.docker.BuildCache.NONE);
+        BuildRequest stage = request.withCache(new org.ecrpushpipe.docker.BuildCache(List.of("cache-src"),
+                Optional.of("builder")));
+        assertEquals("&buildargs={\"V\":\"1\"}&target=builder", BuildOptions.query(stage));
+        assertEquals("&buildargs={\"V\":\"1\"}&target=release", BuildOptions.query(request));
     }
 
     @Test

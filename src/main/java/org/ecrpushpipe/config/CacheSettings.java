@@ -1,0 +1,58 @@
+package org.ecrpushpipe.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registry layer cache and where the run's results go (CACHE, CACHE_FROM, OUTPUT_FILE, and Bitbucket's
+ * shared pipe storage).
+ *
+ * @param mode             whether previous images are pulled as cache sources, and whether stages are too
+ * @param cacheFrom        images of the user's own to use as cache sources too (CACHE_FROM), in the order given
+ * @param branchTag        the build's branch as a Docker tag (BITBUCKET_BRANCH cleaned as for TAGS), a cache
+ *                         candidate after the tags being pushed
+ * @param outputFile       where to write the results (OUTPUT_FILE), resolved against the clone
+ * @param sharedStorageDir {@code BITBUCKET_PIPE_SHARED_STORAGE_DIR}, when Bitbucket set it
+ */
+public record CacheSettings(CacheMode mode, List<CacheImage> cacheFrom, Optional<Tag> branchTag,
+                            Optional<Path> outputFile, Optional<Path> sharedStorageDir) {
+    /** No registry cache and no results files: for tests that are about neither. */
+    public static final CacheSettings NONE = new CacheSettings(CacheMode.OFF, List.of(), Optional.empty(),
+            Optional.empty(), Optional.empty());
+
+    public CacheSettings {
+        cacheFrom = List.copyOf(cacheFrom);
+    }
+
+    /** The values of CACHE. */
+    public enum CacheMode {
+        /** {@code true} (the default): the previous images of the repository are pulled and used as cache sources. */
+        ON,
+        /** {@code false}: only the engine's own local cache. */
+        OFF,
+        /**
+         * {@code stages}: as {@code true}, and every named intermediate stage of a multi-stage Dockerfile is also
+         * built alone and pushed under {@code cache-<stage>}, to be used as a cache source next time.
+         */
+        STAGES;
+
+        public boolean pulls() {
+            return this != OFF;
+        }
+    }
+
+    /**
+     * An image named in CACHE_FROM.
+     *
+     * @param registryHost the registry it names; empty for a repository of the run's own registry
+     * @param repository   the repository's name in that registry
+     * @param tag          the tag ({@code latest} when none was written)
+     */
+    public record CacheImage(Optional<String> registryHost, String repository, Tag tag) {
+        @Override
+        public String toString() {
+            return registryHost.map(h -> h + "/").orElse("") + repository + ":" + tag;
+        }
+    }
+}
