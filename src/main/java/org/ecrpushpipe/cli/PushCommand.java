@@ -5,13 +5,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.ecrpushpipe.aws.AwsSession;
 import org.ecrpushpipe.config.ConfigReader;
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.console.Console;
+import org.ecrpushpipe.credentials.CredentialPlan;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.errors.ExitCode;
+import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.publish.PublishRequest;
 import org.ecrpushpipe.publish.PublishResult;
 import org.ecrpushpipe.publish.Publisher;
@@ -59,24 +62,36 @@ public class PushCommand implements Callable<Integer> {
             loaded.notes().forEach(console::info);
             PipeConfig config = loaded.config();
             config.secretValues().forEach(console::addSecret);
-            EcrSettings settings = new EcrSettings(config.region(), config.credentials(),
-                    config.image().accountId(),
-                    config.image().registry().map(ImageRef.EcrRegistryHost::variant)
-                            .orElse(ImageRef.EndpointVariant.STANDARD),
-                    config.ecrEndpoint());
-            try (EcrRegistry registry = new EcrRegistry(settings);
-                 DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
-                PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
-                        new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
-                        run::sleep, System::nanoTime, PushCommand::inBackground, run)
-                        .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
-                console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
-                        result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
-                        result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));
-                return ExitCode.SUCCESS.code();
+            CredentialPlan plan = CredentialPlan.of(config);
+            try (AwsSession aws = new AwsSession(plan, config.region(), config.stsEndpoint(), console::addSecret)) {
+                return publish(config, plan, aws);
             }
         } catch (Throwable failure) {
             return new ErrorReporter(console).report(failure);
+        }
+    }
+
+    /** Authenticates with AWS, then builds, pushes and verifies. */
+    private Integer publish(PipeConfig config, CredentialPlan plan, AwsSession aws) throws Exception {
+        console.info(plan.method() == CredentialPlan.Method.OIDC ? Failures.authenticatingWithOidc()
+                : Failures.authenticatingWithKeys());
+        plan.assumeRole().ifPresent(r -> console.info(Failures.assumingRole(r.roleArn(), r.sessionName())));
+        aws.authenticate();
+        EcrSettings settings = new EcrSettings(config.region(), aws.provider(),
+                config.image().accountId(),
+                config.image().registry().map(ImageRef.EcrRegistryHost::variant)
+                        .orElse(ImageRef.EndpointVariant.STANDARD),
+                config.ecrEndpoint());
+        try (EcrRegistry registry = new EcrRegistry(settings);
+             DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
+            PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
+                    new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
+                    run::sleep, System::nanoTime, PushCommand::inBackground, run)
+                    .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
+            console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
+                    result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
+                    result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));
+            return ExitCode.SUCCESS.code();
         }
     }
 }

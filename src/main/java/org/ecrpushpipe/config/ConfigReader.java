@@ -94,8 +94,12 @@ public final class ConfigReader {
         Optional<String> key = value(Variable.AWS_KEY);
         Optional<String> secret = value(Variable.AWS_SECRET);
         Optional<String> sessionToken = value(Variable.AWS_SESSION_TOKEN);
-        requirePresent(Variable.AWS_KEY, key);
-        requirePresent(Variable.AWS_SECRET, secret);
+        CredentialVariables.Read access = new CredentialVariables(this::value, this::problem, warnings::add)
+                .read(key.isPresent() || secret.isPresent(), Optional.ofNullable(trimmed("BITBUCKET_BUILD_NUMBER")));
+        if (access.keysRequired() || key.isPresent() || secret.isPresent()) {
+            requirePresent(Variable.AWS_KEY, key);
+            requirePresent(Variable.AWS_SECRET, secret);
+        }
 
         ImageRef image = readImage();
         String region = readRegion(image);
@@ -114,10 +118,10 @@ public final class ConfigReader {
         if (!problems.isEmpty()) {
             throw new PipeException.Configuration(sorted(problems));
         }
-        AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
-                sessionToken.map(Secret::of));
+        Optional<AwsCredentials> credentials = key.map(k -> new AwsCredentials(Secret.of(k), Secret.of(secret.get()),
+                sessionToken.map(Secret::of)));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
-                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds)), List.copyOf(warnings),
+                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), access.settings()), List.copyOf(warnings),
                 List.copyOf(notes));
     }
 
@@ -158,7 +162,7 @@ public final class ConfigReader {
      */
     private boolean hasStrayCharacter(Variable variable, String name, String value) {
         boolean credential = variable == Variable.AWS_KEY || variable == Variable.AWS_SECRET
-                || variable == Variable.AWS_SESSION_TOKEN;
+                || variable == Variable.AWS_SESSION_TOKEN || variable == Variable.BITBUCKET_STEP_OIDC_TOKEN;
         for (int i = 0; i < value.length(); ) {
             int c = value.codePointAt(i);
             i += Character.charCount(c);

@@ -11,7 +11,7 @@ import org.ecrpushpipe.context.BuildContext;
 /**
  * Everything the pipe was asked to do, read and checked once from the environment by {@link ConfigReader}.
  *
- * @param credentials  the AWS key pair
+ * @param credentials  the AWS key pair; empty when the step authenticates with OIDC alone
  * @param region       the AWS region of the registry
  * @param image        the ECR repository
  * @param tags         tags to push, in the order given, without duplicates; never empty
@@ -22,11 +22,12 @@ import org.ecrpushpipe.context.BuildContext;
  * @param debug        whether debug lines and stack traces are shown
  * @param retries      push attempts after the first, for transient failures (RETRIES)
  * @param retryMaxWait the longest wait between two push attempts (RETRY_MAX_SECONDS)
+ * @param access       OIDC and the role to assume, beyond the key pair
  */
-public record PipeConfig(AwsCredentials credentials, String region, ImageRef image, List<Tag> tags,
+public record PipeConfig(Optional<AwsCredentials> credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
                          Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
-                         int retries, Duration retryMaxWait) {
+                         int retries, Duration retryMaxWait, CredentialSettings access) {
 
     public PipeConfig {
         tags = List.copyOf(tags);
@@ -35,9 +36,12 @@ public record PipeConfig(AwsCredentials credentials, String region, ImageRef ima
     /** Every secret value in this configuration, for the console to mask. */
     public List<String> secretValues() {
         List<String> values = new ArrayList<>();
-        values.add(credentials.accessKeyId().reveal());
-        values.add(credentials.secretAccessKey().reveal());
-        credentials.sessionToken().ifPresent(t -> values.add(t.reveal()));
+        credentials.ifPresent(keys -> {
+            values.add(keys.accessKeyId().reveal());
+            values.add(keys.secretAccessKey().reveal());
+            keys.sessionToken().ifPresent(t -> values.add(t.reveal()));
+        });
+        access.webIdentity().ifPresent(w -> values.add(w.token().reveal()));
         return values;
     }
 }

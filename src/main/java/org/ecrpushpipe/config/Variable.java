@@ -8,10 +8,10 @@ import java.util.List;
  * {@code --help}, {@code pipe.yml} and README's variables table say the same; a test keeps them in step.
  */
 public enum Variable {
-    AWS_KEY(List.of("AWS_ACCESS_KEY_ID"), Need.REQUIRED_MAY_COME_FROM_CONTEXT, true, null,
-            "AWS access key id of the IAM user that pushes."),
-    AWS_SECRET(List.of("AWS_SECRET_ACCESS_KEY"), Need.REQUIRED_MAY_COME_FROM_CONTEXT, true, null,
-            "AWS secret access key of that user."),
+    AWS_KEY(List.of("AWS_ACCESS_KEY_ID"), Need.OPTIONAL, true, null,
+            "AWS access key id of the IAM user that pushes. Required unless the step authenticates with OIDC (AWS_OIDC_ROLE_ARN and oidc: true)."),
+    AWS_SECRET(List.of("AWS_SECRET_ACCESS_KEY"), Need.OPTIONAL, true, null,
+            "AWS secret access key of that user. Required with AWS_KEY."),
     AWS_SESSION_TOKEN(List.of(), Need.OPTIONAL, true, null,
             "Session token, when the key pair is temporary."),
     AWS_REGION(List.of("AWS_DEFAULT_REGION"), Need.OPTIONAL, false, "the region in IMAGE",
@@ -28,6 +28,16 @@ public enum Variable {
             "Push attempts after the first, for failures that look transient (5xx, dropped connections, throttling); 0 to 10. The Docker engine also retries each layer itself, for about 50 s, within every attempt."),
     RETRY_MAX_SECONDS(List.of(), Need.OPTIONAL, false, "30",
             "Longest wait between two push attempts, in seconds; 1 to 300. The waits are random, up to 2, 4, 8… s (capped exponential backoff with full jitter)."),
+    AWS_OIDC_ROLE_ARN(List.of(), Need.OPTIONAL, false, null,
+            "IAM role to assume with the step's OpenID Connect token (the step needs oidc: true); no keys are needed then, and when the token is present it wins over keys."),
+    BITBUCKET_STEP_OIDC_TOKEN(List.of(), Need.OPTIONAL, true, "set by Bitbucket when the step has oidc: true",
+            "The step's OpenID Connect token, exchanged with STS AssumeRoleWithWebIdentity for AWS_OIDC_ROLE_ARN. Never set it by hand."),
+    AWS_ROLE_ARN(List.of(), Need.OPTIONAL, false, null,
+            "IAM role to assume (STS AssumeRole) with the keys or the OIDC session, e.g. to push into another account's repository (IMAGE then names that account)."),
+    AWS_ROLE_EXTERNAL_ID(List.of(), Need.OPTIONAL, false, null,
+            "External id the role's trust policy asks for (sts:ExternalId)."),
+    AWS_ROLE_SESSION_NAME(List.of(), Need.OPTIONAL, false, "bitbucket-<BITBUCKET_BUILD_NUMBER>",
+            "Session name of the assumed role, shown in CloudTrail: 2 to 64 letters, digits and _+=,.@-."),
     DEBUG(List.of(), Need.OPTIONAL, false, "false",
             "true: print debug lines and stack traces. Secrets are never printed."),
     NO_COLOR(List.of(), Need.OPTIONAL, false, "unset",
@@ -39,7 +49,7 @@ public enum Variable {
     AWS_ENDPOINT_URL_ECR(List.of(), Need.OPTIONAL, false, "AWS_ENDPOINT_URL",
             "Endpoint for the ECR API only."),
     AWS_ENDPOINT_URL_STS(List.of(), Need.OPTIONAL, false, "AWS_ENDPOINT_URL",
-            "Endpoint for the STS API only; the pipe makes no STS call yet (OIDC is planned).");
+            "Endpoint for the STS API only (OIDC and AWS_ROLE_ARN call STS).");
 
     /** Whether the user must set a variable. */
     public enum Need {

@@ -312,4 +312,54 @@ public final class Failures {
     public static PipeException interrupted(String doing, Throwable origin) {
         return new PipeException.Cancelled("Interrupted while " + doing + ".", "", origin);
     }
+
+    // ---- credentials: OIDC, assumed roles (issue 11) -----------------------------------------------------------
+
+    private static final String OIDC_PROVIDER_HINT = "the role's account needs the IAM identity provider"
+            + " https://api.bitbucket.org/2.0/workspaces/<workspace>/pipelines-config/identity/oidc with the audience"
+            + " ari:cloud:bitbucket::workspace/<workspace-uuid> (README, Authentication)";
+
+    /** The log line that names the method that authenticated, in Bitbucket's official pipes' words. */
+    public static String authenticatingWithOidc() {
+        return "Authenticating with a OpenID Connect (OIDC) Web Identity Provider.";
+    }
+
+    public static String authenticatingWithKeys() {
+        return "Using default authentication with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
+    }
+
+    public static String assumingRole(String roleArn, String sessionName) {
+        return "Assuming the role " + roleArn + " (session " + sessionName + ").";
+    }
+
+    public static PipeException oidcTokenRefused(String roleArn, String detail, Throwable origin) {
+        return new PipeException.Authentication("STS refused the step's OIDC token for " + roleArn + ": " + detail,
+                OIDC_PROVIDER_HINT, origin);
+    }
+
+    public static PipeException oidcTokenExpired(String detail, Throwable origin) {
+        return new PipeException.Authentication("The step's OIDC token has expired: " + detail,
+                "run the step again: Bitbucket issues a fresh token for every step run", origin);
+    }
+
+    public static PipeException roleTrustRefuses(String action, String roleArn, String detail, Throwable origin) {
+        return new PipeException.Authentication("STS refused " + action + " on " + roleArn + ": " + detail,
+                action.equals("sts:AssumeRoleWithWebIdentity")
+                        ? "the role's trust policy must allow sts:AssumeRoleWithWebIdentity for the Bitbucket"
+                                + " identity provider (README, Authentication); " + OIDC_PROVIDER_HINT
+                        : "the role's trust policy must allow sts:AssumeRole for the source user or role (and name"
+                                + " AWS_ROLE_EXTERNAL_ID when it asks for sts:ExternalId), and the source's IAM policy"
+                                + " must allow sts:AssumeRole on the role", origin);
+    }
+
+    public static PipeException stsFailed(String action, String code, String detail, Throwable origin) {
+        return new PipeException.Authentication("STS refused " + action + " (" + code + "): " + detail,
+                DEBUG_HINT, origin);
+    }
+
+    public static PipeException stsUnreachable(String detail, Optional<String> endpointOverride, Throwable origin) {
+        return new PipeException.Authentication("The STS API could not be reached: " + detail,
+                endpointOverride.map(e -> "check AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL (" + e + ")")
+                        .orElse("check the step's network access to AWS, then run the step again"), origin);
+    }
 }
