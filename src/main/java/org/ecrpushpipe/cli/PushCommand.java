@@ -19,8 +19,10 @@ import org.ecrpushpipe.publish.PublishRequest;
 import org.ecrpushpipe.publish.PublishResult;
 import org.ecrpushpipe.publish.Publisher;
 import org.ecrpushpipe.publish.RetryPolicy;
+import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.ecr.EcrRegistry;
 import org.ecrpushpipe.registry.ecr.EcrSettings;
+import org.ecrpushpipe.registry.v2.V2Registry;
 
 import picocli.CommandLine.Command;
 
@@ -62,6 +64,11 @@ public class PushCommand implements Callable<Integer> {
             loaded.notes().forEach(console::info);
             PipeConfig config = loaded.config();
             config.secretValues().forEach(console::addSecret);
+            if (config.access().otherRegistry().isPresent()) {
+                var other = config.access().otherRegistry().get();
+                console.info(Failures.usingRegistryCredentials(other.host()));
+                return publish(config, new V2Registry(other.host(), other.username(), other.password()));
+            }
             CredentialPlan plan = CredentialPlan.of(config);
             try (AwsSession aws = new AwsSession(plan, config.region(), config.stsEndpoint(), console::addSecret)) {
                 return publish(config, plan, aws);
@@ -82,8 +89,14 @@ public class PushCommand implements Callable<Integer> {
                 config.image().registry().map(ImageRef.EcrRegistryHost::variant)
                         .orElse(ImageRef.EndpointVariant.STANDARD),
                 config.ecrEndpoint());
-        try (EcrRegistry registry = new EcrRegistry(settings);
-             DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
+        try (EcrRegistry registry = new EcrRegistry(settings)) {
+            return publish(config, registry);
+        }
+    }
+
+    /** Builds, pushes and verifies through {@code registry}. */
+    private Integer publish(PipeConfig config, ContainerRegistry registry) throws Exception {
+        try (DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
             PublishResult result = new Publisher(registry, engine, new ConsoleEvents(console),
                     new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
                     run::sleep, System::nanoTime, PushCommand::inBackground, run)

@@ -39,6 +39,8 @@ public final class ConfigReader {
     private final List<String> notes = new ArrayList<>();
     /** Variables whose value holds a stray character: that one problem says all there is to say about them. */
     private final Set<Variable> strayCharacters = EnumSet.noneOf(Variable.class);
+    /** The host of IMAGE when it is a registry other than ECR (REGISTRY_USERNAME set); null for ECR. */
+    private String otherRegistryHost;
 
     /**
      * The configuration read, warnings the user should see, and notes on defaults taken (neither ever containing
@@ -94,14 +96,14 @@ public final class ConfigReader {
         Optional<String> key = value(Variable.AWS_KEY);
         Optional<String> secret = value(Variable.AWS_SECRET);
         Optional<String> sessionToken = value(Variable.AWS_SESSION_TOKEN);
+        ImageRef image = readImage();
         CredentialVariables.Read access = new CredentialVariables(this::value, this::problem, warnings::add)
-                .read(key.isPresent() || secret.isPresent(), Optional.ofNullable(trimmed("BITBUCKET_BUILD_NUMBER")));
-        if (access.keysRequired() || key.isPresent() || secret.isPresent()) {
+                .read(key.isPresent() || secret.isPresent(), Optional.ofNullable(trimmed("BITBUCKET_BUILD_NUMBER")),
+                        Optional.ofNullable(otherRegistryHost));
+        if (access.keysRequired() || (otherRegistryHost == null && (key.isPresent() || secret.isPresent()))) {
             requirePresent(Variable.AWS_KEY, key);
             requirePresent(Variable.AWS_SECRET, secret);
         }
-
-        ImageRef image = readImage();
         String region = readRegion(image);
         List<Tag> tags = readTags();
         Path context = readContext();
@@ -118,8 +120,8 @@ public final class ConfigReader {
         if (!problems.isEmpty()) {
             throw new PipeException.Configuration(sorted(problems));
         }
-        Optional<AwsCredentials> credentials = key.map(k -> new AwsCredentials(Secret.of(k), Secret.of(secret.get()),
-                sessionToken.map(Secret::of)));
+        Optional<AwsCredentials> credentials = secret.isEmpty() ? Optional.empty()
+                : key.map(k -> new AwsCredentials(Secret.of(k), Secret.of(secret.get()), sessionToken.map(Secret::of)));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
                 ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), access.settings()), List.copyOf(warnings),
                 List.copyOf(notes));
@@ -162,7 +164,8 @@ public final class ConfigReader {
      */
     private boolean hasStrayCharacter(Variable variable, String name, String value) {
         boolean credential = variable == Variable.AWS_KEY || variable == Variable.AWS_SECRET
-                || variable == Variable.AWS_SESSION_TOKEN || variable == Variable.BITBUCKET_STEP_OIDC_TOKEN;
+                || variable == Variable.AWS_SESSION_TOKEN || variable == Variable.BITBUCKET_STEP_OIDC_TOKEN
+                || variable == Variable.REGISTRY_PASSWORD;
         for (int i = 0; i < value.length(); ) {
             int c = value.codePointAt(i);
             i += Character.charCount(c);
@@ -244,6 +247,12 @@ public final class ConfigReader {
             return null;
         }
         try {
+            Optional<String> otherHost = ImageRef.nonEcrHost(image.get());
+            if (otherHost.isPresent() && (value(Variable.REGISTRY_USERNAME).isPresent()
+                    || value(Variable.REGISTRY_PASSWORD).isPresent())) {
+                otherRegistryHost = otherHost.get();
+                return ImageRef.parseOnOtherRegistry(image.get());
+            }
             return ImageRef.parse(image.get());
         } catch (IllegalArgumentException e) {
             problem(Variable.IMAGE, e.getMessage());
@@ -252,6 +261,9 @@ public final class ConfigReader {
     }
 
     private String readRegion(ImageRef image) {
+        if (otherRegistryHost != null) {
+            return null; // no AWS call: no region
+        }
         Optional<String> region = value(Variable.AWS_REGION);
         if (region.isPresent() && !ImageRef.REGION.matcher(region.get()).matches()) {
             problem(Variable.AWS_REGION, nameSet(Variable.AWS_REGION) + " is '" + region.get()

@@ -41,10 +41,39 @@ final class CredentialVariables {
      * @param buildNumber Bitbucket's BITBUCKET_BUILD_NUMBER, for the default session name
      * @return the settings, and whether the key pair is required
      */
-    Read read(boolean keysGiven, Optional<String> buildNumber) {
+    Read read(boolean keysGiven, Optional<String> buildNumber, Optional<String> otherHost) {
+        Optional<String> username = value.apply(Variable.REGISTRY_USERNAME);
+        Optional<String> password = value.apply(Variable.REGISTRY_PASSWORD);
+        if (otherHost.isPresent()) {
+            if (username.isEmpty()) {
+                problem.accept(Variable.REGISTRY_USERNAME, "required field when IMAGE is on " + otherHost.get()
+                        + ", not on ECR");
+            }
+            if (password.isEmpty()) {
+                problem.accept(Variable.REGISTRY_PASSWORD, "required field when IMAGE is on " + otherHost.get()
+                        + ", not on ECR");
+            }
+            if (keysGiven) {
+                warning.accept("AWS_KEY is set, but IMAGE is on " + otherHost.get() + ", not on ECR: the AWS keys are"
+                        + " not used (REGISTRY_USERNAME and REGISTRY_PASSWORD log in).");
+            }
+            Optional<CredentialSettings.OtherRegistry> other = username.isPresent() && password.isPresent()
+                    ? Optional.of(new CredentialSettings.OtherRegistry(otherHost.get(), username.get(),
+                            Secret.of(password.get())))
+                    : Optional.empty();
+            return new Read(new CredentialSettings(Optional.empty(), Optional.empty(), other), false);
+        }
+        if (password.isPresent() && username.isEmpty()) {
+            problem.accept(Variable.REGISTRY_PASSWORD, "REGISTRY_PASSWORD is set without REGISTRY_USERNAME; both are"
+                    + " for a registry other than ECR (IMAGE on its host): set REGISTRY_USERNAME too, or remove it");
+        } else if (username.isPresent()) {
+            warning.accept("REGISTRY_USERNAME is set, but IMAGE is on ECR: it is not used (ECR logs in with AWS"
+                    + " credentials).");
+        }
         Optional<String> oidcRole = roleArn(Variable.AWS_OIDC_ROLE_ARN);
         Optional<String> token = value.apply(Variable.BITBUCKET_STEP_OIDC_TOKEN);
-        if (token.isPresent() && !JWT.matcher(token.get()).matches()) {
+        boolean tokenMalformed = token.isPresent() && !JWT.matcher(token.get()).matches();
+        if (tokenMalformed) {
             if (oidcRole.isPresent()) {
                 problem.accept(Variable.BITBUCKET_STEP_OIDC_TOKEN, "BITBUCKET_STEP_OIDC_TOKEN is not an OpenID Connect"
                         + " token (a JSON Web Token: three base64url parts joined by dots; value not shown); Bitbucket"
@@ -80,7 +109,7 @@ final class CredentialVariables {
                         + " step. Using AWS_KEY and AWS_SECRET instead.");
             } else {
                 keysRequired = false;
-                if (oidcRole.isPresent()) {
+                if (oidcRole.isPresent() && !tokenMalformed) {
                     problem.accept(Variable.BITBUCKET_STEP_OIDC_TOKEN, "missing: AWS_OIDC_ROLE_ARN is set, but the"
                             + " step has no OIDC token and no AWS_KEY / AWS_SECRET are set; add 'oidc: true' to the"
                             + " step in bitbucket-pipelines.yml (or give keys)");
@@ -89,7 +118,7 @@ final class CredentialVariables {
         }
         Optional<CredentialSettings.AssumeRole> assumeRole = roleArn.map(arn ->
                 new CredentialSettings.AssumeRole(arn, externalId, sessionName));
-        return new Read(new CredentialSettings(webIdentity, assumeRole), keysRequired);
+        return new Read(new CredentialSettings(webIdentity, assumeRole, Optional.empty()), keysRequired);
     }
 
     /** The settings read, and whether AWS_KEY and AWS_SECRET must be set. */

@@ -42,6 +42,12 @@ public record PipeConfig(Optional<AwsCredentials> credentials, String region, Im
             keys.sessionToken().ifPresent(t -> values.add(t.reveal()));
         });
         access.webIdentity().ifPresent(w -> values.add(w.token().reveal()));
+        access.otherRegistry().ifPresent(r -> {
+            values.add(r.password().reveal());
+            // what the engine and the registry's API carry in an Authorization header
+            values.add(java.util.Base64.getEncoder().encodeToString((r.username() + ":" + r.password().reveal())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        });
         return values;
     }
 }

@@ -362,4 +362,26 @@ public final class Failures {
                 endpointOverride.map(e -> "check AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL (" + e + ")")
                         .orElse("check the step's network access to AWS, then run the step again"), origin);
     }
+
+    // ---- credentials: other registries (issue 11) --------------------------------------------------------------
+
+    public static String usingRegistryCredentials(String host) {
+        return "Using REGISTRY_USERNAME and REGISTRY_PASSWORD for " + host + " (not ECR: no AWS call).";
+    }
+
+    public static PipeException otherRegistryCredentialsRefused(String host, String detail) {
+        return new PipeException.Authentication("The registry " + host + " refused REGISTRY_USERNAME and"
+                + " REGISTRY_PASSWORD: " + detail,
+                "check both; for Docker Hub and GHCR use an access token as REGISTRY_PASSWORD, with push rights", null);
+    }
+
+    public static PipeException otherRegistryRefused(String host, String doing, int status, String detail) {
+        return new PipeException.Push("The registry " + host + " failed " + doing + " (HTTP " + status + "): "
+                + detail, DEBUG_HINT, null);
+    }
+
+    public static PipeException otherRegistryUnreachable(String host, String detail, Throwable origin) {
+        return new PipeException.Push("The registry " + host + " could not be reached: " + detail,
+                "check the host and port in IMAGE, and the step's network access to it", origin);
+    }
 }

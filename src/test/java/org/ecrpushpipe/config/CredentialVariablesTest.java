@@ -106,6 +106,7 @@ class CredentialVariablesTest {
         assertTrue(problems.get(0).message().contains("a user cannot be assumed"));
         assertFalse(problems.toString().contains("secret-but-not-a-jwt"));
         List<Problem> token = problems(env("AWS_OIDC_ROLE_ARN", ROLE, "BITBUCKET_STEP_OIDC_TOKEN", "a.b"));
+        assertEquals(1, token.size(), "a malformed token is that one problem, not also a missing one: " + token);
         assertEquals("BITBUCKET_STEP_OIDC_TOKEN", token.get(0).variable());
         assertTrue(token.get(0).message().contains("not an OpenID Connect token"), token.toString());
         assertFalse(token.toString().contains("a.b'"));
@@ -128,5 +129,33 @@ class CredentialVariablesTest {
         PipeConfig config = read(env("AWS_KEY", "AKIAEXAMPLE", "AWS_SECRET", "secret/value",
                 "AWS_ROLE_ARN", ROLE)).config();
         assertEquals("bitbucket-pipe", config.access().assumeRole().orElseThrow().sessionName());
+    }
+
+    @Test
+    void anotherRegistryNeedsItsOwnCredentialsAndNoAwsOnes() {
+        ConfigReader.Result result = read(env("IMAGE", "registry.example.com:5000/team/app",
+                "REGISTRY_USERNAME", "ci", "REGISTRY_PASSWORD", "p4ssw0rd-of-the-registry", "AWS_KEY", "AKIAEXAMPLE"));
+        PipeConfig config = result.config();
+        assertEquals(Optional.empty(), config.credentials());
+        assertEquals(null, config.region());
+        assertEquals("team/app", config.image().repository());
+        assertEquals(Optional.empty(), config.image().registry());
+        CredentialSettings.OtherRegistry other = config.access().otherRegistry().orElseThrow();
+        assertEquals("registry.example.com:5000", other.host());
+        assertTrue(config.secretValues().contains("p4ssw0rd-of-the-registry"), "the password is masked");
+        assertTrue(result.warnings().get(0).startsWith("AWS_KEY is set, but IMAGE is on registry.example.com:5000"),
+                result.warnings().toString());
+    }
+
+    @Test
+    void anotherRegistryWithoutItsCredentialsOrAPasswordAloneAreProblems() {
+        List<Problem> noUser = problems(env("IMAGE", "ghcr.io/org/app", "REGISTRY_PASSWORD", "token-of-ghcr"));
+        assertEquals(List.of("REGISTRY_USERNAME"), noUser.stream().map(Problem::variable).toList(), noUser.toString());
+        List<Problem> none = problems(env("IMAGE", "ghcr.io/org/app", "AWS_KEY", "AKIAEXAMPLE", "AWS_SECRET", "s"));
+        assertEquals("IMAGE", none.get(0).variable());
+        assertTrue(none.get(0).message().contains("set REGISTRY_USERNAME and REGISTRY_PASSWORD"), none.toString());
+        List<Problem> alone = problems(env("AWS_KEY", "AKIAEXAMPLE", "AWS_SECRET", "s", "REGISTRY_PASSWORD", "pw-1"));
+        assertEquals(List.of("REGISTRY_PASSWORD"), alone.stream().map(Problem::variable).toList());
+        assertFalse(alone.toString().contains("pw-1"));
     }
 }

@@ -71,7 +71,7 @@ class BadInputTableIT {
     private static final Pattern STACK_TRACE = Pattern.compile("\tat |\\bat [\\w$.]+\\(|Caused by:|\\.java:\\d+\\)"
             + "|\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error)\\b|\\b[A-Z]\\w*(?:Exception|Error):");
     private static final List<String> SECRET_VARIABLES = List.of("AWS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET",
-            "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "BITBUCKET_STEP_OIDC_TOKEN");
+            "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "BITBUCKET_STEP_OIDC_TOKEN", "REGISTRY_PASSWORD");
 
     private final EcrBed bed;
     /** Where every row's clone lies: world-readable, so that rows can run the pipe as nobody. */
@@ -401,7 +401,8 @@ class BadInputTableIT {
                         .config("AWS_OIDC_ROLE_ARN", "not an IAM role ARN"),
                 row("AWS_OIDC_ROLE_ARN set, no OIDC token, no keys",
                         r -> r.remove("AWS_KEY").remove("AWS_SECRET").set("AWS_OIDC_ROLE_ARN", OIDC_ROLE))
-                        .config("BITBUCKET_STEP_OIDC_TOKEN", "the step has no OIDC token").hint("oidc: true"),
+                        .config("BITBUCKET_STEP_OIDC_TOKEN", "the step has no OIDC token and no AWS_KEY / AWS_SECRET"
+                                + " are set; add 'oidc: true' to the step"),
                 row("BITBUCKET_STEP_OIDC_TOKEN not a JWT", r -> r.oidc(OIDC_ROLE)
                         .set("BITBUCKET_STEP_OIDC_TOKEN", "not-a-json-web-token-of-the-bad-input-table"))
                         .config("BITBUCKET_STEP_OIDC_TOKEN", "is not an OpenID Connect token"),
@@ -438,7 +439,16 @@ class BadInputTableIT {
                 }).fails(3, "STS refused sts:AssumeRole on").hint("AWS_ROLE_EXTERNAL_ID"),
                 row("AWS_ROLE_SESSION_NAME too long for STS",
                         r -> r.set("AWS_ROLE_ARN", ROLE_WITH_EXTERNAL_ID).set("AWS_ROLE_SESSION_NAME", "s".repeat(65)))
-                        .config("AWS_ROLE_SESSION_NAME", "STS allows 2 to 64"));
+                        .config("AWS_ROLE_SESSION_NAME", "STS allows 2 to 64"),
+                row("REGISTRY_PASSWORD without REGISTRY_USERNAME",
+                        r -> r.set("REGISTRY_PASSWORD", "PasswordWithoutAUserOfTheBadInputTable"))
+                        .config("REGISTRY_PASSWORD", "REGISTRY_PASSWORD is set without REGISTRY_USERNAME"),
+                row("IMAGE on another registry, its password wrong, AWS keys given (unused)",
+                        r -> r.set("IMAGE", r.bed().registry().host() + "/" + r.repository())
+                                .set("REGISTRY_USERNAME", r.bed().registry().username())
+                                .set("REGISTRY_PASSWORD", "WrongPasswordOfTheBadInputTable01"))
+                        .fails(3, "refused REGISTRY_USERNAME and REGISTRY_PASSWORD")
+                        .hint("access token"));
     }
 
     /** The role the table's OIDC rows name; the stand-in lets web identities assume it. */
