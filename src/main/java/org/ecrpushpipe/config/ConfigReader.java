@@ -39,6 +39,8 @@ public final class ConfigReader {
     private final List<String> notes = new ArrayList<>();
     /** Variables whose value holds a stray character: that one problem says all there is to say about them. */
     private final Set<Variable> strayCharacters = EnumSet.noneOf(Variable.class);
+    /** The host of IMAGE when it is a registry other than ECR (REGISTRY_USERNAME set); null for ECR. */
+    private String otherRegistryHost;
 
     /**
      * The configuration read, warnings the user should see, and notes on defaults taken (neither ever containing
@@ -94,10 +96,14 @@ public final class ConfigReader {
         Optional<String> key = value(Variable.AWS_KEY);
         Optional<String> secret = value(Variable.AWS_SECRET);
         Optional<String> sessionToken = value(Variable.AWS_SESSION_TOKEN);
-        requirePresent(Variable.AWS_KEY, key);
-        requirePresent(Variable.AWS_SECRET, secret);
-
         ImageRef image = readImage();
+        CredentialVariables.Read access = new CredentialVariables(this::value, this::problem, warnings::add)
+                .read(key.isPresent() || secret.isPresent(), Optional.ofNullable(trimmed("BITBUCKET_BUILD_NUMBER")),
+                        Optional.ofNullable(otherRegistryHost));
+        if (access.keysRequired() || (otherRegistryHost == null && (key.isPresent() || secret.isPresent()))) {
+            requirePresent(Variable.AWS_KEY, key);
+            requirePresent(Variable.AWS_SECRET, secret);
+        }
         String region = readRegion(image);
         List<Tag> tags = readTags();
         ReleaseVariables releaseVariables = new ReleaseVariables(this::value, this::trimmed, this::problem,
@@ -123,15 +129,26 @@ public final class ConfigReader {
         int retryMaxSeconds = readWholeNumber(Variable.RETRY_MAX_SECONDS, 1, 300);
         RepositorySettings repository = RepositoryVariables.read(this::value, this::problem, workingDirectory);
         CacheSettings cache = new CacheVariables(this::value, this::trimmed, this::problem, workingDirectory).read();
+        if (otherRegistryHost != null) {
+            // what only ECR's API can do: another registry creates a repository on its first push, and has no
+            // lifecycle policies, regions or server-side tagging through the pipe
+            for (Variable ecrOnly : List.of(Variable.CREATE_REPOSITORY, Variable.LIFECYCLE_POLICY,
+                    Variable.MIRROR_REGIONS, Variable.SOURCE_TAG, Variable.SOURCE_DIGEST)) {
+                if (value(ecrOnly).isPresent()) {
+                    problem(ecrOnly, "works with Amazon ECR only, but IMAGE is on " + otherRegistryHost
+                            + ", another registry; remove " + ecrOnly.name() + " from this step");
+                }
+            }
+        }
 
         if (!problems.isEmpty()) {
             throw new PipeException.Configuration(sorted(problems));
         }
-        AwsCredentials credentials = new AwsCredentials(Secret.of(key.get()), Secret.of(secret.get()),
-                sessionToken.map(Secret::of));
+        Optional<AwsCredentials> credentials = secret.isEmpty() ? Optional.empty()
+                : key.map(k -> new AwsCredentials(Secret.of(k), Secret.of(secret.get()), sessionToken.map(Secret::of)));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
                 ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), release, repository,
-                buildSettings, cache), List.copyOf(warnings),
+                buildSettings, cache, access.settings()), List.copyOf(warnings),
                 List.copyOf(notes));
     }
 
@@ -172,7 +189,8 @@ public final class ConfigReader {
      */
     private boolean hasStrayCharacter(Variable variable, String name, String value) {
         boolean credential = variable == Variable.AWS_KEY || variable == Variable.AWS_SECRET
-                || variable == Variable.AWS_SESSION_TOKEN;
+                || variable == Variable.AWS_SESSION_TOKEN || variable == Variable.BITBUCKET_STEP_OIDC_TOKEN
+                || variable == Variable.REGISTRY_PASSWORD;
         for (int i = 0; i < value.length(); ) {
             int c = value.codePointAt(i);
             i += Character.charCount(c);
@@ -255,6 +273,12 @@ public final class ConfigReader {
             return null;
         }
         try {
+            Optional<String> otherHost = ImageRef.nonEcrHost(image.get());
+            if (otherHost.isPresent() && (value(Variable.REGISTRY_USERNAME).isPresent()
+                    || value(Variable.REGISTRY_PASSWORD).isPresent())) {
+                otherRegistryHost = otherHost.get();
+                return ImageRef.parseOnOtherRegistry(image.get());
+            }
             return ImageRef.parse(image.get());
         } catch (IllegalArgumentException e) {
             problem(Variable.IMAGE, e.getMessage());
@@ -263,6 +287,9 @@ public final class ConfigReader {
     }
 
     private String readRegion(ImageRef image) {
+        if (otherRegistryHost != null) {
+            return null; // no AWS call: no region
+        }
         Optional<String> region = value(Variable.AWS_REGION);
         if (region.isPresent() && !ImageRef.REGION.matcher(region.get()).matches()) {
             problem(Variable.AWS_REGION, nameSet(Variable.AWS_REGION) + " is '" + region.get()

@@ -57,6 +57,46 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
         return new ImageRef(registry, name);
     }
 
+    /**
+     * The host IMAGE names when it is a registry other than ECR ({@code registry.example.com},
+     * {@code 127.0.0.1:5000}); empty for an ECR host, ECR Public, or a bare name.
+     */
+    public static Optional<String> nonEcrHost(String image) {
+        String value = image.trim();
+        if (value.contains("://")) {
+            return Optional.empty();
+        }
+        int slash = value.indexOf('/');
+        String first = slash < 0 ? value : value.substring(0, slash);
+        boolean hasHost = slash > 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"));
+        if (!hasHost) {
+            return Optional.empty();
+        }
+        String lower = first.toLowerCase(java.util.Locale.ROOT);
+        boolean ecr = lower.equals("public.ecr.aws") || lower.matches("\\d+\\.dkr[.-]ecr.*")
+                || lower.endsWith(".amazonaws.com") || lower.endsWith(".amazonaws.com.cn") || lower.endsWith(".on.aws");
+        return ecr ? Optional.empty() : Optional.of(lower);
+    }
+
+    /**
+     * Parses IMAGE on a registry other than ECR ({@link #nonEcrHost} is present): the repository name alone, as
+     * the registry's login names the host. Same rules for tags, digests and the name as for ECR.
+     */
+    public static ImageRef parseOnOtherRegistry(String image) {
+        String value = image.trim();
+        if (value.contains("@")) {
+            throw new IllegalArgumentException("'" + value + "' holds a digest; IMAGE names the repository only");
+        }
+        String name = value.substring(value.indexOf('/') + 1);
+        int colon = name.lastIndexOf(':');
+        if (colon >= 0) {
+            throw new IllegalArgumentException("'" + value + "' holds the tag '" + name.substring(colon + 1)
+                    + "'; IMAGE names the repository only, put tags in TAGS");
+        }
+        checkName(name);
+        return new ImageRef(Optional.empty(), name);
+    }
+
     private static EcrRegistryHost parseHost(String host) {
         String lower = host.toLowerCase(java.util.Locale.ROOT);
         if (lower.equals("public.ecr.aws")) {
@@ -88,7 +128,8 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
         }
         throw new IllegalArgumentException("'" + host + "' is not an ECR registry host; expected "
                 + "<account>.dkr.ecr.<region>.amazonaws.com/<name>, or just the repository name (a name whose"
-                + " first part holds a '.' must be given as a full URI, as docker reads it as a host)");
+                + " first part holds a '.' must be given as a full URI, as docker reads it as a host); to push to another"
+                + " registry, set REGISTRY_USERNAME and REGISTRY_PASSWORD");
     }
 
     private static void checkName(String name) {

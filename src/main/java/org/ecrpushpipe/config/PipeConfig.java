@@ -11,7 +11,7 @@ import org.ecrpushpipe.context.BuildContext;
 /**
  * Everything the pipe was asked to do, read and checked once from the environment by {@link ConfigReader}.
  *
- * @param credentials  the AWS key pair
+ * @param credentials  the AWS key pair; empty when the step authenticates with OIDC alone
  * @param region       the AWS region of the registry
  * @param image        the ECR repository
  * @param tags         tags to push, in the order given, without duplicates; never empty
@@ -28,12 +28,14 @@ import org.ecrpushpipe.context.BuildContext;
  * @param repository   what to do to the repository before building: create it, keep its lifecycle policy
  * @param buildSettings build options, or the local image to push instead of building (issue 10)
  * @param cache        the registry layer cache and where results go (CACHE, CACHE_FROM, OUTPUT_FILE)
+ * @param access       OIDC and the role to assume, beyond the key pair
  */
-public record PipeConfig(AwsCredentials credentials, String region, ImageRef image, List<Tag> tags,
+public record PipeConfig(Optional<AwsCredentials> credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
                          Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
                          int retries, Duration retryMaxWait, ReleaseSettings release,
-                         RepositorySettings repository, BuildSettings buildSettings, CacheSettings cache) {
+                         RepositorySettings repository, BuildSettings buildSettings, CacheSettings cache,
+                         CredentialSettings access) {
 
     public PipeConfig {
         tags = List.copyOf(tags);
@@ -42,9 +44,18 @@ public record PipeConfig(AwsCredentials credentials, String region, ImageRef ima
     /** Every secret value in this configuration, for the console to mask. */
     public List<String> secretValues() {
         List<String> values = new ArrayList<>();
-        values.add(credentials.accessKeyId().reveal());
-        values.add(credentials.secretAccessKey().reveal());
-        credentials.sessionToken().ifPresent(t -> values.add(t.reveal()));
+        credentials.ifPresent(keys -> {
+            values.add(keys.accessKeyId().reveal());
+            values.add(keys.secretAccessKey().reveal());
+            keys.sessionToken().ifPresent(t -> values.add(t.reveal()));
+        });
+        access.webIdentity().ifPresent(w -> values.add(w.token().reveal()));
+        access.otherRegistry().ifPresent(r -> {
+            values.add(r.password().reveal());
+            // what the engine and the registry's API carry in an Authorization header
+            values.add(java.util.Base64.getEncoder().encodeToString((r.username() + ":" + r.password().reveal())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        });
         return values;
     }
 }

@@ -8,10 +8,10 @@ import java.util.List;
  * {@code --help}, {@code pipe.yml} and README's variables table say the same; a test keeps them in step.
  */
 public enum Variable {
-    AWS_KEY(List.of("AWS_ACCESS_KEY_ID"), Need.REQUIRED_MAY_COME_FROM_CONTEXT, true, null,
-            "AWS access key id of the IAM user that pushes."),
-    AWS_SECRET(List.of("AWS_SECRET_ACCESS_KEY"), Need.REQUIRED_MAY_COME_FROM_CONTEXT, true, null,
-            "AWS secret access key of that user."),
+    AWS_KEY(List.of("AWS_ACCESS_KEY_ID"), Need.OPTIONAL, true, null,
+            "AWS access key id of the IAM user that pushes. Required unless the step authenticates with OIDC (AWS_OIDC_ROLE_ARN and oidc: true)."),
+    AWS_SECRET(List.of("AWS_SECRET_ACCESS_KEY"), Need.OPTIONAL, true, null,
+            "AWS secret access key of that user. Required with AWS_KEY."),
     AWS_SESSION_TOKEN(List.of(), Need.OPTIONAL, true, null,
             "Session token, when the key pair is temporary."),
     AWS_REGION(List.of("AWS_DEFAULT_REGION"), Need.OPTIONAL, false, "the region in IMAGE",
@@ -68,6 +68,20 @@ public enum Variable {
             "More cache source images, space separated or as a YAML list: a repository of the same ECR registry (team/base:main) or its full URI. Images of other registries are skipped with a warning (the pipe has no login for them)."),
     OUTPUT_FILE(List.of(), Need.OPTIONAL, false, null,
             "File to write the results to (IMAGE_URI, IMAGE_DIGEST, IMAGE_TAGS), relative to the clone: JSON when the name ends in .json, else KEY=value lines. Results also go to $BITBUCKET_PIPE_SHARED_STORAGE_DIR/ecr-push-pipe/ when Bitbucket sets it."),
+    AWS_OIDC_ROLE_ARN(List.of(), Need.OPTIONAL, false, null,
+            "IAM role to assume with the step's OpenID Connect token (the step needs oidc: true); no keys are needed then, and when the token is present it wins over keys."),
+    BITBUCKET_STEP_OIDC_TOKEN(List.of(), Need.OPTIONAL, true, "set by Bitbucket when the step has oidc: true",
+            "The step's OpenID Connect token, exchanged with STS AssumeRoleWithWebIdentity for AWS_OIDC_ROLE_ARN. Never set it by hand."),
+    AWS_ROLE_ARN(List.of(), Need.OPTIONAL, false, null,
+            "IAM role to assume (STS AssumeRole) with the keys or the OIDC session, e.g. to push into another account's repository (IMAGE then names that account)."),
+    AWS_ROLE_EXTERNAL_ID(List.of(), Need.OPTIONAL, false, null,
+            "External id the role's trust policy asks for (sts:ExternalId)."),
+    AWS_ROLE_SESSION_NAME(List.of(), Need.OPTIONAL, false, "bitbucket-<BITBUCKET_BUILD_NUMBER>",
+            "Session name of the assumed role, shown in CloudTrail: 2 to 64 letters, digits and _+=,.@-."),
+    REGISTRY_USERNAME(List.of(), Need.OPTIONAL, false, null,
+            "User for a registry other than ECR (IMAGE on its host, e.g. registry.example.com/team/app); no AWS call is made then."),
+    REGISTRY_PASSWORD(List.of(), Need.OPTIONAL, true, null,
+            "Password or access token of REGISTRY_USERNAME."),
     DEBUG(List.of(), Need.OPTIONAL, false, "false",
             "true: print debug lines and stack traces. Secrets are never printed."),
     NO_COLOR(List.of(), Need.OPTIONAL, false, "unset",
@@ -79,7 +93,7 @@ public enum Variable {
     AWS_ENDPOINT_URL_ECR(List.of(), Need.OPTIONAL, false, "AWS_ENDPOINT_URL",
             "Endpoint for the ECR API only."),
     AWS_ENDPOINT_URL_STS(List.of(), Need.OPTIONAL, false, "AWS_ENDPOINT_URL",
-            "Endpoint for the STS API only; the pipe makes no STS call yet (OIDC is planned).");
+            "Endpoint for the STS API only (OIDC and AWS_ROLE_ARN call STS).");
 
     /** Whether the user must set a variable. */
     public enum Need {

@@ -418,4 +418,76 @@ public final class Failures {
         return new PipeException.Configuration(List.of(new PipeException.Configuration.Problem("OUTPUT_FILE",
                 "the image was pushed, but the results could not be written to '" + file + "' (" + reason + ")")));
     }
+
+    // ---- credentials: OIDC, assumed roles (issue 11) -----------------------------------------------------------
+
+    private static final String OIDC_PROVIDER_HINT = "the role's account needs the IAM identity provider"
+            + " https://api.bitbucket.org/2.0/workspaces/<workspace>/pipelines-config/identity/oidc with the audience"
+            + " ari:cloud:bitbucket::workspace/<workspace-uuid> (README, Authentication)";
+
+    /** The log line that names the method that authenticated, in Bitbucket's official pipes' words. */
+    public static String authenticatingWithOidc() {
+        return "Authenticating with a OpenID Connect (OIDC) Web Identity Provider.";
+    }
+
+    public static String authenticatingWithKeys() {
+        return "Using default authentication with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
+    }
+
+    public static String assumingRole(String roleArn, String sessionName) {
+        return "Assuming the role " + roleArn + " (session " + sessionName + ").";
+    }
+
+    public static PipeException oidcTokenRefused(String roleArn, String detail, Throwable origin) {
+        return new PipeException.Authentication("STS refused the step's OIDC token for " + roleArn + ": " + detail,
+                OIDC_PROVIDER_HINT, origin);
+    }
+
+    public static PipeException oidcTokenExpired(String detail, Throwable origin) {
+        return new PipeException.Authentication("The step's OIDC token has expired: " + detail,
+                "run the step again: Bitbucket issues a fresh token for every step run", origin);
+    }
+
+    public static PipeException roleTrustRefuses(String action, String roleArn, String detail, Throwable origin) {
+        return new PipeException.Authentication("STS refused " + action + " on " + roleArn + ": " + detail,
+                action.equals("sts:AssumeRoleWithWebIdentity")
+                        ? "the role's trust policy must allow sts:AssumeRoleWithWebIdentity for the Bitbucket"
+                                + " identity provider (README, Authentication); " + OIDC_PROVIDER_HINT
+                        : "the role's trust policy must allow sts:AssumeRole for the source user or role (and name"
+                                + " AWS_ROLE_EXTERNAL_ID when it asks for sts:ExternalId), and the source's IAM policy"
+                                + " must allow sts:AssumeRole on the role", origin);
+    }
+
+    public static PipeException stsFailed(String action, String code, String detail, Throwable origin) {
+        return new PipeException.Authentication("STS refused " + action + " (" + code + "): " + detail,
+                DEBUG_HINT, origin);
+    }
+
+    public static PipeException stsUnreachable(String detail, Optional<String> endpointOverride, Throwable origin) {
+        return new PipeException.Authentication("The STS API could not be reached: " + detail,
+                endpointOverride.map(e -> "check AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL (" + e + ")")
+                        .orElse("check the step's network access to AWS, then run the step again"), origin);
+    }
+
+    // ---- credentials: other registries (issue 11) --------------------------------------------------------------
+
+    public static String usingRegistryCredentials(String host) {
+        return "Using REGISTRY_USERNAME and REGISTRY_PASSWORD for " + host + " (not ECR: no AWS call).";
+    }
+
+    public static PipeException otherRegistryCredentialsRefused(String host, String detail) {
+        return new PipeException.Authentication("The registry " + host + " refused REGISTRY_USERNAME and"
+                + " REGISTRY_PASSWORD: " + detail,
+                "check both; for Docker Hub and GHCR use an access token as REGISTRY_PASSWORD, with push rights", null);
+    }
+
+    public static PipeException otherRegistryRefused(String host, String doing, int status, String detail) {
+        return new PipeException.Push("The registry " + host + " failed " + doing + " (HTTP " + status + "): "
+                + detail, DEBUG_HINT, null);
+    }
+
+    public static PipeException otherRegistryUnreachable(String host, String detail, Throwable origin) {
+        return new PipeException.Push("The registry " + host + " could not be reached: " + detail,
+                "check the host and port in IMAGE, and the step's network access to it", origin);
+    }
 }

@@ -90,7 +90,9 @@ public final class Publisher {
 
     public PublishResult publish(PublishRequest request) {
         events.info("Using the Docker engine at " + engine.address() + ".");
-        events.info("Logging in to Amazon ECR in " + request.region() + ".");
+        // no region: a registry other than ECR (IMAGE on its own host)
+        events.info(request.region() == null ? "Logging in to the registry."
+                : "Logging in to Amazon ECR in " + request.region() + ".");
         String repositoryName = request.image().repository();
         region = request.region();
 

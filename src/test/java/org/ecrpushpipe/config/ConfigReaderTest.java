@@ -62,8 +62,8 @@ class ConfigReaderTest {
         assertEquals(work.toRealPath(), config.build().directory());
         assertEquals("Dockerfile", config.build().dockerfile());
         assertEquals("unix:///var/run/docker.sock", config.dockerHost());
-        assertEquals("AKIAEXAMPLE", config.credentials().accessKeyId().reveal());
-        assertEquals(Optional.empty(), config.credentials().sessionToken());
+        assertEquals("AKIAEXAMPLE", config.credentials().orElseThrow().accessKeyId().reveal());
+        assertEquals(Optional.empty(), config.credentials().orElseThrow().sessionToken());
         assertFalse(config.debug());
     }
 
@@ -84,8 +84,8 @@ class ConfigReaderTest {
     void standardAwsNamesAreAliases() {
         PipeConfig config = read(env("AWS_ACCESS_KEY_ID", "AKIAALIAS", "AWS_SECRET_ACCESS_KEY", "s",
                 "AWS_SESSION_TOKEN", "tok", "IMAGE_NAME", "repo", "AWS_DEFAULT_REGION", "eu-west-1")).config();
-        assertEquals("AKIAALIAS", config.credentials().accessKeyId().reveal());
-        assertEquals("tok", config.credentials().sessionToken().orElseThrow().reveal());
+        assertEquals("AKIAALIAS", config.credentials().orElseThrow().accessKeyId().reveal());
+        assertEquals("tok", config.credentials().orElseThrow().sessionToken().orElseThrow().reveal());
         assertEquals("eu-west-1", config.region());
         assertEquals("repo", config.image().repository());
     }
@@ -93,7 +93,7 @@ class ConfigReaderTest {
     @Test
     void firstListedNameWinsAndWarnsWithoutShowingValues() {
         ConfigReader.Result result = read(valid("AWS_ACCESS_KEY_ID", "AKIAOTHER", "AWS_SECRET_ACCESS_KEY", "secret/value"));
-        assertEquals("AKIAEXAMPLE", result.config().credentials().accessKeyId().reveal());
+        assertEquals("AKIAEXAMPLE", result.config().credentials().orElseThrow().accessKeyId().reveal());
         assertEquals(List.of("Both AWS_KEY and AWS_ACCESS_KEY_ID are set and differ; using AWS_KEY."), result.warnings());
     }
 

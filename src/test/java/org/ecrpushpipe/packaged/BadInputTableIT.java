@@ -76,7 +76,7 @@ class BadInputTableIT {
             + " \"sinceImagePushed\", \"countUnit\": \"days\", \"countNumber\": 14}, \"action\": {\"type\":"
             + " \"expire\"}}]}";
     private static final List<String> SECRET_VARIABLES = List.of("AWS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET",
-            "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
+            "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "BITBUCKET_STEP_OIDC_TOKEN", "REGISTRY_PASSWORD");
 
     private final EcrBed bed;
     /** Where every row's clone lies: world-readable, so that rows can run the pipe as nobody. */
@@ -523,8 +523,71 @@ class BadInputTableIT {
                         .config("MIRROR_REGIONS", "'cn-north-1' is in another AWS partition"),
                 row("MIRROR_REGIONS list with an item missing",
                         r -> r.set("MIRROR_REGIONS_COUNT", "2").set("MIRROR_REGIONS_0", "eu-west-1"))
-                        .config("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but 1 of its items is not set"));
+                        .config("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but 1 of its items is not set"),
+                // credentials: OIDC and assumed roles (issue 11)
+                row("AWS_OIDC_ROLE_ARN not a role ARN", r -> r.oidc("arn:aws:iam::123456789012:user/ci"))
+                        .config("AWS_OIDC_ROLE_ARN", "not an IAM role ARN"),
+                row("AWS_OIDC_ROLE_ARN set, no OIDC token, no keys",
+                        r -> r.remove("AWS_KEY").remove("AWS_SECRET").set("AWS_OIDC_ROLE_ARN", OIDC_ROLE))
+                        .config("BITBUCKET_STEP_OIDC_TOKEN", "the step has no OIDC token and no AWS_KEY / AWS_SECRET"
+                                + " are set; add 'oidc: true' to the step"),
+                row("BITBUCKET_STEP_OIDC_TOKEN not a JWT", r -> r.oidc(OIDC_ROLE)
+                        .set("BITBUCKET_STEP_OIDC_TOKEN", "not-a-json-web-token-of-the-bad-input-table"))
+                        .config("BITBUCKET_STEP_OIDC_TOKEN", "is not an OpenID Connect token"),
+                row("BITBUCKET_STEP_OIDC_TOKEN a JWT that STS does not trust", r -> r.oidc(OIDC_ROLE)
+                        .set("BITBUCKET_STEP_OIDC_TOKEN", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiYWQtaW5wdXQifQ.c2lnbmF0dXJl"))
+                        .fails(3, "STS refused the step's OIDC token").hint("identity provider"),
+                row("BITBUCKET_STEP_OIDC_TOKEN expired", r -> r.oidc(OIDC_ROLE)
+                        .set("BITBUCKET_STEP_OIDC_TOKEN", r.bed().standIn().issueExpiredWebIdentityToken("bad-input")))
+                        .fails(3, "The step's OIDC token has expired"),
+                row("AWS_OIDC_ROLE_ARN a role whose trust policy refuses the token",
+                        r -> r.oidc("arn:aws:iam::123456789012:role/not-trusting-bitbucket"))
+                        .fails(3, "STS refused sts:AssumeRoleWithWebIdentity").hint("trust policy"),
+                row("keys and OIDC both set: OIDC wins (its token refused here, though the keys work)",
+                        r -> r.oidc(OIDC_ROLE).set("AWS_KEY", EcrBed.ACCESS_KEY).set("AWS_SECRET", r.bed().secretKey())
+                                .set("BITBUCKET_STEP_OIDC_TOKEN", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJrZXlzIn0.c2lnbmF0dXJl"))
+                        .fails(3, "STS refused the step's OIDC token")
+                        .warning("Both AWS_OIDC_ROLE_ARN (with the step's OIDC token) and AWS_KEY are set; using OIDC,"
+                                + " as Bitbucket's official pipes do: a short-lived session beats a stored key."
+                                + " Remove the keys from the step."),
+                row("AWS_OIDC_ROLE_ARN without the step's token: keys used, and they are wrong",
+                        r -> r.set("AWS_OIDC_ROLE_ARN", OIDC_ROLE).set("AWS_KEY", "AKIABADINPUTUNKNOWN4"))
+                        .fails(3, "AWS does not recognise the access key")
+                        .warning("AWS_OIDC_ROLE_ARN is set, but the step has no OIDC token: add 'oidc: true' to the"
+                                + " step. Using AWS_KEY and AWS_SECRET instead."),
+                row("AWS_ROLE_ARN malformed", r -> r.set("AWS_ROLE_ARN", "role/pusher"))
+                        .config("AWS_ROLE_ARN", "not an IAM role ARN"),
+                row("AWS_ROLE_ARN a role whose trust policy refuses the user",
+                        r -> r.set("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/not-trusting-ci"))
+                        .fails(3, "STS refused sts:AssumeRole on").hint("trust policy"),
+                row("AWS_ROLE_EXTERNAL_ID not the one the role's trust policy asks for", r -> {
+                    r.bed().standIn().trustRole(ROLE_WITH_EXTERNAL_ID, r.bed().standIn().userArn("ci"),
+                            Optional.of("the-right-external-id"));
+                    r.set("AWS_ROLE_ARN", ROLE_WITH_EXTERNAL_ID).set("AWS_ROLE_EXTERNAL_ID", "a-wrong-external-id");
+                }).fails(3, "STS refused sts:AssumeRole on").hint("AWS_ROLE_EXTERNAL_ID"),
+                row("AWS_ROLE_SESSION_NAME too long for STS",
+                        r -> r.set("AWS_ROLE_ARN", ROLE_WITH_EXTERNAL_ID).set("AWS_ROLE_SESSION_NAME", "s".repeat(65)))
+                        .config("AWS_ROLE_SESSION_NAME", "STS allows 2 to 64"),
+                row("REGISTRY_PASSWORD without REGISTRY_USERNAME",
+                        r -> r.set("REGISTRY_PASSWORD", "PasswordWithoutAUserOfTheBadInputTable"))
+                        .config("REGISTRY_PASSWORD", "REGISTRY_PASSWORD is set without REGISTRY_USERNAME"),
+                row("IMAGE on another registry, its password wrong, AWS keys given (unused)",
+                        r -> r.set("IMAGE", r.bed().registry().host() + "/" + r.repository())
+                                .set("REGISTRY_USERNAME", r.bed().registry().username())
+                                .set("REGISTRY_PASSWORD", "WrongPasswordOfTheBadInputTable01"))
+                        .fails(3, "refused REGISTRY_USERNAME and REGISTRY_PASSWORD")
+                        .hint("access token"),
+                row("MIRROR_REGIONS with an IMAGE on another registry",
+                        r -> r.set("IMAGE", r.bed().registry().host() + "/" + r.repository())
+                                .set("REGISTRY_USERNAME", r.bed().registry().username())
+                                .set("REGISTRY_PASSWORD", r.bed().registry().password())
+                                .set("MIRROR_REGIONS", "eu-west-1"))
+                        .config("MIRROR_REGIONS", "works with Amazon ECR only, but IMAGE is on"));
     }
+
+    /** The role the table's OIDC rows name; the stand-in lets web identities assume it. */
+    private static final String OIDC_ROLE = "arn:aws:iam::123456789012:role/bad-input-oidc";
+    private static final String ROLE_WITH_EXTERNAL_ID = "arn:aws:iam::123456789012:role/bad-input-external-id";
 
     // ---------------------------------------------------------------------------------------------------------
     // Running a row
@@ -667,6 +730,7 @@ class BadInputTableIT {
             secrets.add(password);
             secrets.add(Base64.getEncoder().encodeToString(("AWS:" + password).getBytes(StandardCharsets.UTF_8)));
         }
+        secrets.addAll(bed.standIn().issuedSessionSecrets());
         secrets.removeIf(s -> s.length() < 8);
         return secrets;
     }
@@ -808,6 +872,13 @@ class BadInputTableIT {
         Setup remove(String name) {
             env.remove(name);
             return this;
+        }
+
+        /** OIDC in place of the keys: the role, and a token the stand-in issued; the table's OIDC role is trusted. */
+        Setup oidc(String roleArn) {
+            bed().standIn().allowRole(OIDC_ROLE);
+            return remove("AWS_KEY").remove("AWS_SECRET").set("AWS_OIDC_ROLE_ARN", roleArn)
+                    .set("BITBUCKET_STEP_OIDC_TOKEN", bed().standIn().issueWebIdentityToken("bad-input"));
         }
 
         Setup file(String path, String content) throws IOException {

@@ -123,7 +123,7 @@ class SameNameOnOneEngineTest {
         List<String> warnings = new ArrayList<>();
         List<PushedTag> reported = new ArrayList<>();
         try (DockerJavaEngine real = new DockerJavaEngine(bed.dockerHost());
-             EcrRegistry registry = new EcrRegistry(new EcrSettings(config.region(), config.credentials(),
+             EcrRegistry registry = new EcrRegistry(new EcrSettings(config.region(), config.credentials().orElseThrow(),
                      Optional.empty(), ImageRef.EndpointVariant.STANDARD, config.ecrEndpoint()))) {
             Digest theirImage = real.build(new BuildRequest(ConfigReader.read(env, theirs).config().build()), l -> { }, new Cancellation());
             PublishResult result = new Publisher(registry, new OtherRunTagsFirst(real, theirImage), new PublishEvents() {

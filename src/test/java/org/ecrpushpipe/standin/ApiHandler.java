@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The API's HTTP side: one endpoint for ECR (AWS JSON 1.1, SigV4-signed) and STS (Query protocol, unsigned
- * AssumeRoleWithWebIdentity), told apart by content type. It injects API faults, verifies signatures, logs every
+ * The API's HTTP side: one endpoint for ECR (AWS JSON 1.1, SigV4-signed) and STS (Query protocol: unsigned
+ * AssumeRoleWithWebIdentity, SigV4-signed AssumeRole), told apart by content type. It injects API faults, verifies signatures, logs every
  * call and writes ECR's and STS's error shapes.
  */
 final class ApiHandler implements HttpHandler {
@@ -23,13 +23,18 @@ final class ApiHandler implements HttpHandler {
     private final EcrControlPlane ecr;
     private final StsService sts;
     private final SigV4Verifier verifier;
+    private final StsAssumeRole assumeRole;
+    private final SigV4Verifier stsVerifier;
     private final Faults faults;
     private final RequestLog log;
 
-    ApiHandler(EcrControlPlane ecr, StsService sts, SigV4Verifier verifier, Faults faults, RequestLog log) {
+    ApiHandler(EcrControlPlane ecr, StsService sts, SigV4Verifier verifier, StsAssumeRole assumeRole,
+               SigV4Verifier stsVerifier, Faults faults, RequestLog log) {
         this.ecr = ecr;
         this.sts = sts;
         this.verifier = verifier;
+        this.assumeRole = assumeRole;
+        this.stsVerifier = stsVerifier;
         this.faults = faults;
         this.log = log;
     }
@@ -40,7 +45,7 @@ final class ApiHandler implements HttpHandler {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
             if (contentType.startsWith("application/x-www-form-urlencoded")) {
-                handleSts(exchange, form(new String(body, StandardCharsets.UTF_8)));
+                handleSts(exchange, form(new String(body, StandardCharsets.UTF_8)), body);
             } else {
                 handleEcr(exchange, body);
             }
@@ -126,7 +131,7 @@ final class ApiHandler implements HttpHandler {
         // A dropped connection: closing the exchange before any response closes the socket.
     }
 
-    private void handleSts(HttpExchange exchange, Map<String, String> form) throws IOException {
+    private void handleSts(HttpExchange exchange, Map<String, String> form, byte[] body) throws IOException {
         String action = form.getOrDefault("Action", "");
         Optional<Fault> fault = faults.take(exchange.getRequestMethod(), action);
         try {
@@ -141,6 +146,19 @@ final class ApiHandler implements HttpHandler {
                 } else {
                     throw new StsService.StsError("Throttling", "Rate exceeded", 400);
                 }
+            }
+            if ("AssumeRole".equals(action)) {
+                var verdict = stsVerifier.verify(new SigV4Verifier.Request(exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
+                        exchange.getRequestHeaders(), body));
+                if (verdict instanceof SigV4Verifier.Rejected rejected) {
+                    throw StsAssumeRole.signatureRefused(rejected.code(), rejected.message());
+                }
+                AccessKey caller = ((SigV4Verifier.Accepted) verdict).key();
+                byte[] xml = assumeRole.assumeRole(form, caller).getBytes(StandardCharsets.UTF_8);
+                log.record(new ApiCall(action, caller.accessKeyId(), ApiCall.OK));
+                send(exchange, 200, "text/xml", xml);
+                return;
             }
             if (!"AssumeRoleWithWebIdentity".equals(action)) {
                 throw new StsService.StsError("InvalidAction",

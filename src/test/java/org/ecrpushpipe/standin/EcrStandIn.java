@@ -49,6 +49,7 @@ public final class EcrStandIn implements AutoCloseable {
     private final WebIdentityTokens webIdentityTokens = new WebIdentityTokens();
     private final RepositoryCatalog catalog;
     private final StsService sts;
+    private final StsAssumeRole assumeRole;
     private final Faults faults = new Faults();
     private final List<String> registryRequests;
     private final Faults apiFaults = new Faults();
@@ -70,6 +71,7 @@ public final class EcrStandIn implements AutoCloseable {
         this.authorizationTokens = new AuthorizationTokens(clock, b.tokenLifetime);
         this.catalog = new RepositoryCatalog(accountId);
         this.sts = new StsService(webIdentityTokens, identities, clock);
+        this.assumeRole = new StsAssumeRole(sts);
         RegistryClient registry = this.registryClient = new RegistryClient(URI.create(Objects.requireNonNull(b.registryUrl,
                 "the real registry behind the stand-in: call registry(url, username, password)")),
                 b.registryUsername, b.registryPassword);
@@ -118,7 +120,8 @@ public final class EcrStandIn implements AutoCloseable {
         facadeThreads = threads("ecr-stand-in-registry");
         api.setExecutor(apiThreads);
         facade.setExecutor(facadeThreads);
-        apiHandler = new ApiHandler(ecr, sts, verifier, apiFaults, requests);
+        apiHandler = new ApiHandler(ecr, sts, verifier, assumeRole,
+                new SigV4Verifier("sts", region, clock, identities::find), apiFaults, requests);
         api.createContext("/", apiHandler);
         RegistryFacade registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
                 region, clock, new CreateOnPush(catalog, templates, clock));
@@ -237,6 +240,43 @@ public final class EcrStandIn implements AutoCloseable {
     /** Lets web identities assume this role ({@code arn:aws:iam::<account>:role/<name>}). */
     public void allowRole(String roleArn) {
         sts.allowRole(roleArn);
+    }
+
+    /** A web identity token that expired an hour ago: STS answers it with ExpiredTokenException. */
+    public String issueExpiredWebIdentityToken(String subject) {
+        return webIdentityTokens.issue(subject, clock.instant().minus(Duration.ofHours(2)));
+    }
+
+    /**
+     * Lets {@code principalArn} (an IAM user of this stand-in, or a role whose sessions then qualify) assume
+     * {@code roleArn} with STS AssumeRole, with {@code externalId} when the role's trust policy asks for one.
+     */
+    public void trustRole(String roleArn, String principalArn, java.util.Optional<String> externalId) {
+        assumeRole.trust(roleArn, principalArn, externalId);
+    }
+
+    /** The IAM user ARN behind {@link #addAccessKey(String, String)}'s keys. */
+    public String userArn(String userName) {
+        return "arn:aws:iam::" + accountId + ":user/" + userName;
+    }
+
+    /**
+     * Test mode: STS sessions issued from now on last this long, whatever they ask for (STS's minimum is 15
+     * minutes), so that a build can outlast one; null restores STS's rule.
+     */
+    public void stsSessionLifetime(Duration lifetime) {
+        sts.sessionLifetime(lifetime);
+    }
+
+    /** The access key ids of every STS session issued, oldest first (ids only; secrets stay inside). */
+    public List<String> issuedSessionKeyIds() {
+        return sts.issuedSessions().stream().map(AccessKey::accessKeyId).toList();
+    }
+
+    /** The secrets and session tokens of every STS session issued, so tests can check that none was shown. */
+    public List<String> issuedSessionSecrets() {
+        return sts.issuedSessions().stream().flatMap(k -> java.util.stream.Stream.of(k.secretKey(), k.sessionToken()))
+                .toList();
     }
 
     /** Every registry password GetAuthorizationToken has issued, so tests can check that none was shown. */

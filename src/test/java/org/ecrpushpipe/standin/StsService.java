@@ -2,6 +2,7 @@ package org.ecrpushpipe.standin;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -38,6 +39,8 @@ final class StsService {
     private final Clock clock;
     private final Set<String> allowedRoles = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
+    private final java.util.List<AccessKey> issuedSessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Duration sessionLifetime;
 
     StsService(WebIdentityTokens tokens, Identities identities, Clock clock) {
         this.tokens = tokens;
@@ -101,12 +104,12 @@ final class StsService {
             throw new StsError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403);
         }
 
-        String accessKeyId = "ASIA" + randomText(16);
-        String secret = Base64.getEncoder().encodeToString(bytes(30));
-        String sessionToken = "IQoJb3JpZ2luX2VjE" + Base64.getEncoder().encodeToString(bytes(180));
-        Instant expiration = now.plusSeconds(duration).truncatedTo(ChronoUnit.SECONDS);
-        String assumedRoleArn = "arn:aws:sts::" + role.group(1) + ":assumed-role/" + role.group(2) + "/" + sessionName;
-        identities.add(new AccessKey(accessKeyId, secret, sessionToken, expiration, assumedRoleArn));
+        Session session = issue(role.group(1), role.group(2), sessionName, duration);
+        String assumedRoleArn = session.assumedRoleArn();
+        String accessKeyId = session.key().accessKeyId();
+        String secret = session.key().secretKey();
+        String sessionToken = session.key().sessionToken();
+        Instant expiration = session.key().expiration();
 
         return """
                 <AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
@@ -115,7 +118,7 @@ final class StsService {
                     <Audience>%s</Audience>
                     <AssumedRoleUser>
                       <Arn>%s</Arn>
-                      <AssumedRoleId>AROA%s:%s</AssumedRoleId>
+                      <AssumedRoleId>%s</AssumedRoleId>
                     </AssumedRoleUser>
                     <Credentials>
                       <AccessKeyId>%s</AccessKeyId>
@@ -129,9 +132,43 @@ final class StsService {
                     <RequestId>%s</RequestId>
                   </ResponseMetadata>
                 </AssumeRoleWithWebIdentityResponse>
-                """.formatted(xml(claims.subject()), xml(claims.audience()), xml(assumedRoleArn), randomText(17),
-                xml(sessionName), accessKeyId, xml(secret), xml(sessionToken), expiration, xml(claims.issuer()),
+                """.formatted(xml(claims.subject()), xml(claims.audience()), xml(assumedRoleArn), xml(session.assumedRoleId()),
+                accessKeyId, xml(secret), xml(sessionToken), expiration, xml(claims.issuer()),
                 UUID.randomUUID());
+    }
+
+    /** Session credentials just issued and accepted by the API, for the role's response. */
+    record Session(AccessKey key, String assumedRoleArn, String assumedRoleId) {
+    }
+
+    /**
+     * Issues session credentials for a role and registers them with the API: they last {@code durationSeconds},
+     * or the test's {@link #sessionLifetime} when one is set.
+     */
+    Session issue(String account, String roleName, String sessionName, int durationSeconds) {
+        String accessKeyId = "ASIA" + randomText(16);
+        String secret = Base64.getEncoder().encodeToString(bytes(30));
+        String sessionToken = "IQoJb3JpZ2luX2VjE" + Base64.getEncoder().encodeToString(bytes(180));
+        Duration lifetime = sessionLifetime != null ? sessionLifetime : Duration.ofSeconds(durationSeconds);
+        Instant expiration = clock.instant().plus(lifetime).truncatedTo(ChronoUnit.SECONDS);
+        String assumedRoleArn = "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName;
+        AccessKey key = new AccessKey(accessKeyId, secret, sessionToken, expiration, assumedRoleArn);
+        identities.add(key);
+        issuedSessions.add(key);
+        return new Session(key, assumedRoleArn, "AROA" + randomText(17) + ":" + sessionName);
+    }
+
+    /**
+     * A test mode: sessions last this long whatever DurationSeconds asks (STS's own minimum is 15 minutes), so that
+     * a test build can outlast them. Null: STS's rule.
+     */
+    void sessionLifetime(Duration lifetime) {
+        this.sessionLifetime = lifetime;
+    }
+
+    /** Every session issued so far, oldest first. */
+    java.util.List<AccessKey> issuedSessions() {
+        return java.util.List.copyOf(issuedSessions);
     }
 
     static String errorXml(String code, String message, int status) {

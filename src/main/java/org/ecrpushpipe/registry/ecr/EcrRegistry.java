@@ -24,10 +24,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -61,8 +57,8 @@ import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsExceptio
 import software.amazon.awssdk.services.ecr.model.TagStatus;
 
 /**
- * {@link ContainerRegistry} on Amazon ECR through the AWS SDK for Java v2 (sync, url-connection client). The only
- * code that imports the SDK; every SDK failure is translated here into a {@link PipeException}.
+ * {@link ContainerRegistry} on Amazon ECR through the AWS SDK for Java v2 (sync, url-connection client). Besides {@code aws} (the
+ * credentials), the only code that imports the SDK; every SDK failure is translated here into a {@link PipeException}.
  */
 public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     private static final List<String> ACCEPTED_MANIFESTS = List.of(
@@ -101,7 +97,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         if (client == null) {
             EcrClientBuilder builder = EcrClient.builder()
                     .region(Region.of(settings.region()))
-                    .credentialsProvider(StaticCredentialsProvider.create(sdkCredentials(settings.credentials())))
+                    .credentialsProvider(settings.credentials())
                     .httpClient(UrlConnectionHttpClient.builder()
                             .connectionTimeout(CONNECT_TIMEOUT)
                             .socketTimeout(ATTEMPT_TIMEOUT)
@@ -121,14 +117,6 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
             client = builder.build();
         }
         return client;
-    }
-
-    private static AwsCredentials sdkCredentials(org.ecrpushpipe.config.AwsCredentials credentials) {
-        String key = credentials.accessKeyId().reveal();
-        String secret = credentials.secretAccessKey().reveal();
-        return credentials.sessionToken()
-                .<AwsCredentials>map(token -> AwsSessionCredentials.create(key, secret, token.reveal()))
-                .orElseGet(() -> AwsBasicCredentials.create(key, secret));
     }
 
     @Override
@@ -311,6 +299,11 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
             throw EcrErrors.translate(action, e.awsErrorDetails().errorCode(), e.awsErrorDetails().errorMessage(),
                     e.statusCode(), settings.endpointOverride().map(String::valueOf), e);
         } catch (SdkClientException e) {
+            // the credentials provider's own failure (STS refused a refresh), already worded
+            PipeException credentials = RootCause.find(e, PipeException.class);
+            if (credentials != null) {
+                throw credentials;
+            }
             throw Failures.ecrUnreachable(settings.region(), describe(e),
                     settings.endpointOverride().map(String::valueOf), e);
         } catch (SdkException e) {

@@ -1,0 +1,289 @@
+package org.ecrpushpipe.registry.v2;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.ecrpushpipe.config.Secret;
+import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.errors.Failures;
+import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.RootCause;
+import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.RegistryCredentials;
+import org.ecrpushpipe.registry.Repository;
+import org.ecrpushpipe.registry.TagAndDigest;
+import org.ecrpushpipe.registry.TaggedImage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * {@link ContainerRegistry} on any registry that speaks the Docker Registry HTTP API v2 (Docker Hub, GHCR, a
+ * self-hosted {@code registry}), through the JDK's HTTP client with the user's REGISTRY_USERNAME and
+ * REGISTRY_PASSWORD: Basic auth, or the Bearer token flow when the registry answers 401 with a
+ * {@code WWW-Authenticate: Bearer} challenge. No AWS call. Such registries create a repository on its first push,
+ * so {@link #repository} never says "missing": the check that matters is the verify after the push.
+ */
+public final class V2Registry implements ContainerRegistry {
+    private static final String ACCEPT = String.join(", ",
+            "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.index.v1+json");
+    private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String host;
+    private final String username;
+    private final Secret password;
+    private final URI base;
+    private final HttpClient http;
+    private volatile String authorization;
+
+    /**
+     * @param host the registry host as IMAGE names it ({@code registry.example.com}, {@code 127.0.0.1:5000});
+     *             loopback hosts are reached over plain HTTP, as the Docker engine does, others over HTTPS
+     */
+    public V2Registry(String host, String username, Secret password) {
+        this.host = host;
+        this.username = username;
+        this.password = password;
+        String name = host.replaceFirst(":\\d+$", "");
+        boolean loopback = name.equals("localhost") || name.startsWith("127.") || name.equals("[::1]");
+        this.base = URI.create((loopback ? "http://" : "https://") + host);
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.authorization = "Basic " + basic();
+    }
+
+    private String basic() {
+        return Base64.getEncoder().encodeToString((username + ":" + password.reveal()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The user's own credentials, for the engine's push; checked against the registry first. */
+    @Override
+    public RegistryCredentials login() {
+        HttpResponse<byte[]> answer = send("GET", "/v2/", null, null, "login");
+        if (answer.statusCode() != 200) {
+            throw refused("login", answer);
+        }
+        return new RegistryCredentials(host, username, password, Instant.now().plus(Duration.ofDays(365)));
+    }
+
+    /** A registry creates repositories on push: every name is there to push to. */
+    @Override
+    public Optional<Repository> repository(String name) {
+        return Optional.of(new Repository(name, host + "/" + name, "MUTABLE", List.of()));
+    }
+
+    @Override
+    public Optional<TaggedImage> image(String repository, Tag tag) {
+        return manifest(repository, tag.value()).map(Manifest::taggedImage);
+    }
+
+    @Override
+    public TagAndDigest images(String repository, Tag tag, Digest manifestDigest) {
+        return new TagAndDigest(image(repository, tag),
+                manifest(repository, manifestDigest.value()).map(Manifest::taggedImage));
+    }
+
+    /**
+     * Which of {@code tags} the repository holds, for the registry cache: one manifest HEAD each (a registry's own
+     * API has no batch read).
+     */
+    @Override
+    public Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
+        Map<Tag, TaggedImage> held = new java.util.LinkedHashMap<>();
+        for (Tag tag : tags) {
+            image(repository, tag).ifPresent(image -> held.put(tag, image));
+        }
+        return held;
+    }
+
+    // What follows is ECR's alone: the configuration refuses its variables for another registry, and a registry
+    // creates a repository on its first push, with no lifecycle policy, template, resource tags or archive.
+
+    @Override
+    public Optional<Repository> createRepository(String name, org.ecrpushpipe.config.RepositorySpec spec) {
+        throw new UnsupportedOperationException("a registry other than ECR creates a repository on its first push");
+    }
+
+    @Override
+    public Optional<String> lifecyclePolicy(String repository) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void putLifecyclePolicy(String repository, String policyText) {
+        throw new UnsupportedOperationException("lifecycle policies are ECR's");
+    }
+
+    @Override
+    public Optional<org.ecrpushpipe.registry.CreationTemplate> creationTemplateFor(String repository) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Map<String, String> resourceTags(String repository) {
+        return Map.of();
+    }
+
+    @Override
+    public Map<Tag, Digest> archivedTags(String repository) {
+        return Map.of();
+    }
+
+    @Override
+    public TaggedImage addTag(String repository, Digest manifestDigest, Tag tag) {
+        Manifest manifest = manifest(repository, manifestDigest.value()).orElseThrow(
+                () -> Failures.imageGone(manifestDigest.value(), host + "/" + repository + ":" + tag));
+        HttpResponse<byte[]> answer = send("PUT", "/v2/" + repository + "/manifests/" + tag.value(),
+                manifest.mediaType(), manifest.body(), "putting the manifest");
+        if (answer.statusCode() != 201 && answer.statusCode() != 200) {
+            throw refused("putting the manifest for " + tag.value(), answer);
+        }
+        return image(repository, tag).orElseThrow(() -> Failures.tagGone(host + "/" + repository + ":" + tag,
+                manifestDigest.value()));
+    }
+
+    /** A manifest as the registry holds it. */
+    private record Manifest(String digest, String mediaType, byte[] body) {
+        TaggedImage taggedImage() {
+            Optional<Digest> config = Optional.empty();
+            try {
+                JsonNode node = JSON.readTree(body).path("config").path("digest");
+                if (node.isTextual()) {
+                    config = Optional.of(Digest.of(node.asText()));
+                }
+            } catch (IOException e) {
+                // not JSON: a manifest without a config (the caller treats it as another image)
+            }
+            return new TaggedImage(Digest.of(digest), config);
+        }
+    }
+
+    private Optional<Manifest> manifest(String repository, String reference) {
+        HttpResponse<byte[]> answer = send("GET", "/v2/" + repository + "/manifests/" + reference, null, null,
+                "reading " + repository + ":" + reference);
+        if (answer.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (answer.statusCode() != 200) {
+            throw refused("reading the manifest of " + repository + ":" + reference, answer);
+        }
+        String digest = answer.headers().firstValue("Docker-Content-Digest").orElseGet(() -> sha256(answer.body()));
+        String type = answer.headers().firstValue("Content-Type").orElse(
+                "application/vnd.docker.distribution.manifest.v2+json");
+        return Optional.of(new Manifest(digest, type, answer.body()));
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends one request; on a Bearer challenge gets a token for it (with the user's credentials) and sends again. */
+    private HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body, String doing) {
+        HttpResponse<byte[]> answer = sendOnce(method, path, contentType, body, doing);
+        Optional<String> challenge = answer.headers().firstValue("WWW-Authenticate");
+        if (answer.statusCode() == 401 && challenge.isPresent()
+                && challenge.get().toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+            authorization = "Bearer " + token(challenge.get(), doing);
+            answer = sendOnce(method, path, contentType, body, doing);
+        }
+        return answer;
+    }
+
+    private HttpResponse<byte[]> sendOnce(String method, String path, String contentType, byte[] body, String doing) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                .header("Authorization", authorization).header("Accept", ACCEPT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return exchange(request.build(), doing);
+    }
+
+    /** The Bearer token flow: the realm hands out a token for the service and scope, given the user's Basic login. */
+    private String token(String challenge, String doing) {
+        Map<String, String> params = new java.util.HashMap<>();
+        Matcher m = CHALLENGE_PARAM.matcher(challenge);
+        while (m.find()) {
+            params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
+        }
+        String realm = params.get("realm");
+        if (realm == null) {
+            throw Failures.otherRegistryRefused(host, doing, 401, "a Bearer challenge without a realm");
+        }
+        StringBuilder query = new StringBuilder();
+        for (String name : List.of("service", "scope")) {
+            if (params.containsKey(name)) {
+                query.append(query.isEmpty() ? "?" : "&").append(name).append('=')
+                        .append(URLEncoder.encode(params.get(name), StandardCharsets.UTF_8));
+            }
+        }
+        HttpResponse<byte[]> answer = exchange(HttpRequest.newBuilder(URI.create(realm + query)).timeout(TIMEOUT)
+                .header("Authorization", "Basic " + basic()).GET().build(), doing);
+        if (answer.statusCode() != 200) {
+            throw refused(doing, answer);
+        }
+        try {
+            JsonNode json = JSON.readTree(answer.body());
+            String token = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText();
+            if (token.isEmpty()) {
+                throw Failures.otherRegistryRefused(host, doing, 200, "the token service answered without a token");
+            }
+            return token;
+        } catch (IOException e) {
+            throw Failures.otherRegistryRefused(host, doing, 200, "the token service's answer is not JSON");
+        }
+    }
+
+    private HttpResponse<byte[]> exchange(HttpRequest request, String doing) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw Failures.otherRegistryUnreachable(host, RootCause.message(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Failures.interrupted(doing, e);
+        }
+    }
+
+    private PipeException refused(String doing, HttpResponse<byte[]> answer) {
+        // the registry's own error text (errors[0].message), never a header that may echo credentials
+        String detail = "HTTP " + answer.statusCode();
+        try {
+            JsonNode errors = JSON.readTree(answer.body()).path("errors");
+            if (errors.isArray() && !errors.isEmpty()) {
+                detail = errors.get(0).path("code").asText() + ": " + errors.get(0).path("message").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: the status says enough
+        }
+        return answer.statusCode() == 401 || answer.statusCode() == 403
+                ? Failures.otherRegistryCredentialsRefused(host, detail)
+                : Failures.otherRegistryRefused(host, doing, answer.statusCode(), detail);
+    }
+}

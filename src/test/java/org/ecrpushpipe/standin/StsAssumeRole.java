@@ -1,0 +1,126 @@
+package org.ecrpushpipe.standin;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * STS's AssumeRole: SigV4-signed by the source credentials (a user's key, or a session such as the OIDC role's),
+ * checked against each role's trust (which principals may assume it, and the external id it asks for), answered
+ * with session credentials that the ECR API then accepts (access key, secret, and X-Amz-Security-Token). Refusals
+ * are STS's: {@code AccessDenied} (403) in STS's wording, {@code ValidationError} for malformed parameters.
+ */
+final class StsAssumeRole {
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws:iam::(\\d{12}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]+)");
+    private static final Pattern ASSUMED_ROLE = Pattern.compile("arn:aws:sts::(\\d{12}):assumed-role/([^/]+)/.*");
+    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
+
+    /** A role's trust policy, reduced to what the pipe meets: who may assume it, and the external id required. */
+    private record Trust(String principalArn, Optional<String> externalId) {
+    }
+
+    private final StsService sts;
+    private final Map<String, Trust> trusts = new ConcurrentHashMap<>();
+
+    StsAssumeRole(StsService sts) {
+        this.sts = sts;
+    }
+
+    /**
+     * Lets {@code principalArn} (an IAM user, or a role: its sessions then qualify) assume {@code roleArn}, with
+     * {@code externalId} when the trust policy asks for one.
+     */
+    void trust(String roleArn, String principalArn, Optional<String> externalId) {
+        if (!ROLE_ARN.matcher(roleArn).matches()) {
+            throw new IllegalArgumentException("not a role ARN: " + roleArn);
+        }
+        trusts.put(roleArn, new Trust(principalArn, externalId));
+    }
+
+    /** Handles one AssumeRole request already verified as signed by {@code caller}; returns the response XML. */
+    String assumeRole(Map<String, String> form, AccessKey caller) {
+        String roleArn = form.getOrDefault("RoleArn", "");
+        String sessionName = form.getOrDefault("RoleSessionName", "");
+        if (roleArn.isEmpty() || sessionName.isEmpty()) {
+            String member = roleArn.isEmpty() ? "roleArn" : "roleSessionName";
+            throw validation("Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
+        }
+        Matcher role = ROLE_ARN.matcher(roleArn);
+        if (!role.matches()) {
+            throw validation("Value '" + roleArn + "' at 'roleArn' failed to satisfy constraint: Member must have "
+                    + "length greater than or equal to 20");
+        }
+        if (!SESSION_NAME.matcher(sessionName).matches()) {
+            throw validation("Value '" + sessionName + "' at 'roleSessionName' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+        }
+        int duration = 3600;
+        if (form.containsKey("DurationSeconds")) {
+            duration = Integer.parseInt(form.get("DurationSeconds"));
+        }
+        Trust trust = trusts.get(roleArn);
+        Optional<String> externalId = Optional.ofNullable(form.get("ExternalId"));
+        if (trust == null || !trusted(trust.principalArn(), caller.principalArn())
+                || (trust.externalId().isPresent() && !trust.externalId().equals(externalId))) {
+            throw new StsService.StsError("AccessDenied", "User: " + caller.principalArn()
+                    + " is not authorized to perform: sts:AssumeRole on resource: " + roleArn, 403);
+        }
+        StsService.Session session = sts.issue(role.group(1), role.group(2), sessionName, duration);
+        return """
+                <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+                  <AssumeRoleResult>
+                    <AssumedRoleUser>
+                      <AssumedRoleId>%s</AssumedRoleId>
+                      <Arn>%s</Arn>
+                    </AssumedRoleUser>
+                    <Credentials>
+                      <AccessKeyId>%s</AccessKeyId>
+                      <SecretAccessKey>%s</SecretAccessKey>
+                      <SessionToken>%s</SessionToken>
+                      <Expiration>%s</Expiration>
+                    </Credentials>
+                  </AssumeRoleResult>
+                  <ResponseMetadata>
+                    <RequestId>%s</RequestId>
+                  </ResponseMetadata>
+                </AssumeRoleResponse>
+                """.formatted(StsService.xml(session.assumedRoleId()), StsService.xml(session.assumedRoleArn()),
+                session.key().accessKeyId(), StsService.xml(session.key().secretKey()),
+                StsService.xml(session.key().sessionToken()), session.key().expiration(), UUID.randomUUID());
+    }
+
+    /** Whether the trusted principal covers the caller: the same user, or a session of the trusted role. */
+    private static boolean trusted(String trustedArn, String callerArn) {
+        if (trustedArn.equals(callerArn)) {
+            return true;
+        }
+        Matcher session = ASSUMED_ROLE.matcher(callerArn);
+        Matcher trustedRole = ROLE_ARN.matcher(trustedArn);
+        return session.matches() && trustedRole.matches() && session.group(1).equals(trustedRole.group(1))
+                && session.group(2).equals(trustedRole.group(2));
+    }
+
+    /**
+     * STS's answers to a request whose signature the verifier refused (the verifier words ECR's codes; STS's Query
+     * protocol names them differently).
+     */
+    static StsService.StsError signatureRefused(String ecrCode, String message) {
+        return switch (ecrCode) {
+            case "UnrecognizedClientException" -> new StsService.StsError("InvalidClientTokenId",
+                    "The security token included in the request is invalid.", 403);
+            case "ExpiredTokenException" -> new StsService.StsError("ExpiredToken",
+                    "The security token included in the request is expired", 400);
+            case "MissingAuthenticationTokenException" -> new StsService.StsError("MissingAuthenticationToken",
+                    "Request is missing Authentication Token", 403);
+            case "InvalidSignatureException" -> new StsService.StsError("SignatureDoesNotMatch", message, 403);
+            default -> new StsService.StsError(ecrCode.replace("Exception", ""), message, 400);
+        };
+    }
+
+    private static StsService.StsError validation(String detail) {
+        return new StsService.StsError("ValidationError", "1 validation error detected: " + detail, 400);
+    }
+}
