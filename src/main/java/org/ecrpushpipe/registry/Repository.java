@@ -13,10 +13,17 @@ import org.ecrpushpipe.config.Tag;
  * @param tagMutability    ECR's setting: MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION
  * @param exclusionFilters the wildcard filters ({@code *} matches any run of characters) of the *_WITH_EXCLUSION
  *                         settings: tags they match take the opposite mutability
+ * @param arn              the repository's ARN, as ECR names it, for messages naming the resource
  */
-public record Repository(String name, String uri, String tagMutability, List<String> exclusionFilters) {
+public record Repository(String name, String uri, String tagMutability, List<String> exclusionFilters,
+                         java.util.Optional<String> arn) {
     public Repository {
         exclusionFilters = List.copyOf(exclusionFilters);
+    }
+
+    /** A repository whose ARN is not known. */
+    public Repository(String name, String uri, String tagMutability, List<String> exclusionFilters) {
+        this(name, uri, tagMutability, exclusionFilters, java.util.Optional.empty());
     }
 
     /** Whether ECR refuses to move {@code tag} once it exists, under this repository's settings. */

@@ -25,8 +25,13 @@ final class ApiHandler implements HttpHandler {
     private final SigV4Verifier verifier;
     private final Faults faults;
     private final RequestLog log;
+    private final StrictMode strict;
+    private final Identities identities;
 
-    ApiHandler(EcrControlPlane ecr, StsService sts, SigV4Verifier verifier, Faults faults, RequestLog log) {
+    ApiHandler(EcrControlPlane ecr, StsService sts, SigV4Verifier verifier, Faults faults, RequestLog log,
+               StrictMode strict, Identities identities) {
+        this.strict = strict;
+        this.identities = identities;
         this.ecr = ecr;
         this.sts = sts;
         this.verifier = verifier;
@@ -74,6 +79,10 @@ final class ApiHandler implements HttpHandler {
             } catch (IOException e) {
                 throw new EcrError("SerializationException", "Malformed JSON request body");
             }
+            String principal = accessKeyId == null ? "anonymous" : identities.find(accessKeyId).map(AccessKey::principalArn).orElse("anonymous");
+            strict.denyApiCall(principal, operation, request).ifPresent(denial -> {
+                throw new EcrError("AccessDeniedException", denial);
+            });
             byte[] response = EcrJson.MAPPER.writeValueAsBytes(ecr.handle(operation, new Params(request)));
             log.record(new ApiCall(operation, accessKeyId, ApiCall.OK));
             send(exchange, 200, JSON_TYPE, response);

@@ -55,11 +55,13 @@ public final class EcrStandIn implements AutoCloseable {
     private final RequestLog requests = new RequestLog();
     private final java.util.Set<String> registryHostHeaders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String proxyEndpoint;
+    private final StrictMode strict;
 
     private EcrStandIn(Builder b) throws IOException {
         this.accountId = b.accountId;
         this.region = b.region;
         this.clock = b.clock;
+        this.strict = new StrictMode(accountId, region);
         this.authorizationTokens = new AuthorizationTokens(clock, b.tokenLifetime);
         this.catalog = new RepositoryCatalog(accountId);
         this.sts = new StsService(webIdentityTokens, identities, clock);
@@ -108,9 +110,9 @@ public final class EcrStandIn implements AutoCloseable {
         facadeThreads = threads("ecr-stand-in-registry");
         api.setExecutor(apiThreads);
         facade.setExecutor(facadeThreads);
-        api.createContext("/", new ApiHandler(ecr, sts, verifier, apiFaults, requests));
+        api.createContext("/", new ApiHandler(ecr, sts, verifier, apiFaults, requests, strict, identities));
         RegistryFacade registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
-                region, clock);
+                region, clock, strict);
         this.registryRequests = registryFacade.requests();
         com.sun.net.httpserver.HttpHandler recordingFacade = exchange -> {
             String host = exchange.getRequestHeaders().getFirst("Host");
@@ -199,6 +201,20 @@ public final class EcrStandIn implements AutoCloseable {
 
     public String region() {
         return region;
+    }
+
+    /**
+     * Strict mode: from now on every ECR call and registry request must be allowed by this identity-based policy
+     * (see {@link IdentityPolicy} for the subset evaluated), else it is denied in ECR's words; registry denials
+     * name {@code registryPrincipal}.
+     */
+    public void enforcePolicy(String policyJson, String registryPrincipal) {
+        strict.load(IdentityPolicy.parse(policyJson), registryPrincipal);
+    }
+
+    /** Leaves strict mode: everything is allowed again. */
+    public void stopEnforcingPolicy() {
+        strict.off();
     }
 
     /** Accepts this long-term key for the IAM user {@code arn:aws:iam::<account>:user/ci}. */

@@ -40,12 +40,14 @@ final class RegistryFacade implements HttpHandler {
     private final String accountId;
     private final String realm;
     private final Clock clock;
+    private final StrictMode strict;
     /** Every request the facade received, as "METHOD path", for tests that count uploads. */
     private final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RegistryFacade(RepositoryCatalog catalog, AuthorizationTokens tokens, RegistryClient registry, Faults faults,
-                   String accountId, String region, Clock clock) {
+                   String accountId, String region, Clock clock, StrictMode strict) {
         this.clock = clock;
+        this.strict = strict;
         this.catalog = catalog;
         this.tokens = tokens;
         this.registry = registry;
@@ -102,6 +104,11 @@ final class RegistryFacade implements HttpHandler {
             if (repository.isEmpty()) {
                 sendError(exchange, 404, "NAME_UNKNOWN", "The repository with name '" + name
                         + "' does not exist in the registry with id '" + accountId + "'");
+                return;
+            }
+            Optional<String> denial = strict.denyRegistryRequest(method, name, m.group(2), m.group(3));
+            if (denial.isPresent()) {
+                sendError(exchange, 403, "DENIED", denial.get());
                 return;
             }
             if (m.group(2).equals("manifests") && method.equals("PUT")) {

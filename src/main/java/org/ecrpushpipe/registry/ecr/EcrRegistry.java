@@ -149,7 +149,8 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
             return call("ecr:DescribeRepositories", () -> client().describeRepositories(request.build()))
                     .repositories().stream().findFirst()
                     .map(r -> new Repository(r.repositoryName(), r.repositoryUri(), r.imageTagMutabilityAsString(),
-                            r.imageTagMutabilityExclusionFilters().stream().map(f -> f.filter()).toList()));
+                            r.imageTagMutabilityExclusionFilters().stream().map(f -> f.filter()).toList(),
+                            Optional.ofNullable(r.repositoryArn())));
         } catch (RepositoryNotFoundException e) {
             return Optional.empty();
         }
