@@ -11,7 +11,7 @@ import org.ecrpushpipe.testbed.SecretScanner;
 /**
  * Runs the pipe through another launcher as a Bitbucket step with {@code oidc: true} would (a recognisable
  * {@code BITBUCKET_STEP_OIDC_TOKEN} in the context), optionally with {@code DEBUG=true} whatever the scenario set,
- * and fails the run when its output holds any secret: the variables' secret values, the OIDC token, the bed's
+ * and fails the run when its output, or a file it wrote in the clone or {@code ~/.docker}, holds any secret: the variables' secret values, the OIDC token, the bed's
  * key, and every ECR password the stand-in issued with its {@code base64(AWS:…)}. A new kind of secret is one
  * line in {@link #scanner}.
  */
@@ -36,8 +36,12 @@ final class SecretScanningLauncher implements Launcher {
         if (debug) {
             env.putIfAbsent("DEBUG", "true");
         }
+        java.time.Instant start = java.time.Instant.now();
         PipeRun run = inner.run(env, lists, clone, args);
-        scanner(env).assertNoneIn(name() + " run's output", run.output());
+        SecretScanner scanner = scanner(env);
+        scanner.assertNoneIn(name() + " run's output", run.output());
+        // what the run may have written: the clone, and a docker login's config under HOME
+        scanner.assertNoneInFilesUnder(start, clone, Path.of(System.getProperty("user.home"), ".docker"));
         return run;
     }
 
