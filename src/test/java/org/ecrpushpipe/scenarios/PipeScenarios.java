@@ -410,4 +410,15 @@ public abstract class PipeScenarios {
             assertTrue(run.output().contains("\n" + variable + "\n"), variable + " in " + run.output());
         }
     }
+
+    @Test
+    void policyPrintsTheIamPolicyWithoutCredentials() throws Exception {
+        Launcher.PipeRun run = pipe().run(Map.of("IMAGE", EcrBed.ECR_REGISTRY_HOST + "/e2e/policy", "NO_COLOR", "1"),
+                Map.of(), work, "policy");
+        assertEquals(0, run.exitCode(), run.output());
+        var policy = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.output());
+        assertEquals("2012-10-17", policy.get("Version").asText(), run.output());
+        assertEquals("arn:aws:ecr:" + EcrBed.REGION + ":" + EcrBed.ACCOUNT_ID + ":repository/e2e/policy",
+                policy.get("Statement").get(1).get("Resource").get(0).asText(), run.output());
+    }
 }
