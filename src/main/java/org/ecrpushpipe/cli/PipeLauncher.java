@@ -44,13 +44,14 @@ public final class PipeLauncher {
         OTHER_SECRETS.forEach(name -> console.addSecret(trim(env.get(name))));
 
         CommandLine commandLine = new CommandLine(new PushCommand(env, workingDirectory, console, run));
+        commandLine.addSubcommand("policy", new PolicyCommand(env, console));
         commandLine.setOut(console.writer());
         commandLine.setErr(console.writer());
         commandLine.getCommandSpec().usageMessage().footer(variablesHelp());
         commandLine.setParameterExceptionHandler((error, arguments) -> new ErrorReporter(console).report(
                 new PipeException.Configuration(List.of(new PipeException.Configuration.Problem("arguments",
-                        error.getMessage() + "; the pipe takes no arguments but --help and --version,"
-                                + " it is configured with variables")))));
+                        error.getMessage() + "; the pipe takes no arguments but --help, --version and"
+                                + " the policy subcommand, it is configured with variables")))));
         return commandLine.execute(args);
     }
 

@@ -82,6 +82,26 @@ public final class ConfigReader {
         }
     }
 
+    /** The repository a configuration names: IMAGE and the region, as the pipe reads them. */
+    public record Target(ImageRef image, String region) {
+    }
+
+    /**
+     * Reads only IMAGE and AWS_REGION, by the same rules as {@link #read}: for what needs the repository but no
+     * credentials nor build context (the {@code policy} subcommand).
+     *
+     * @throws PipeException.Configuration with the problems of these two variables
+     */
+    public static Target readTarget(Map<String, String> env) {
+        ConfigReader reader = new ConfigReader(env, Path.of(""));
+        ImageRef image = reader.readImage();
+        String region = reader.readRegion(image);
+        if (!reader.problems.isEmpty()) {
+            throw new PipeException.Configuration(sorted(reader.problems));
+        }
+        return new Target(image, region);
+    }
+
     /** Whether DEBUG asks for debug output; lenient, so it can be known before the rest is valid. */
     public static boolean debugRequested(Map<String, String> env) {
         return "true".equalsIgnoreCase(Optional.ofNullable(env.get(Variable.DEBUG.name())).orElse("").trim());

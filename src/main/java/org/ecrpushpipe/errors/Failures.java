@@ -141,11 +141,6 @@ public final class Failures {
                 "issue fresh temporary credentials (AWS_KEY, AWS_SECRET and AWS_SESSION_TOKEN together)", origin);
     }
 
-    public static PipeException policyDenies(String action, String detail, Throwable origin) {
-        return new PipeException.Authentication("The IAM policy does not allow " + action + ": " + detail,
-                "allow " + action + " for this user or role in its IAM policy", origin);
-    }
-
     public static PipeException repositoryPolicyDenies(String action, String detail, Throwable origin) {
         return new PipeException.Authentication("The repository's policy does not allow " + action
                 + " for this principal: " + detail,
@@ -228,7 +223,8 @@ public final class Failures {
 
     /** A push that failed for good, after {@code attempts} attempts. */
     public static PipeException pushFailed(PushProblem problem, String reference, String registryHost, String detail,
-                                           Optional<String> deniedAction, int attempts) {
+                                           Optional<String> deniedAction, Optional<String> deniedResource,
+                                           int attempts) {
         return switch (problem) {
             case LOGIN_EXPIRED -> new PipeException.Authentication("The registry " + registryHost
                     + " said the login expired again, right after a fresh one, pushing " + reference + ": " + detail,
@@ -236,10 +232,8 @@ public final class Failures {
             case LOGIN_REFUSED -> new PipeException.Authentication("The registry " + registryHost
                     + " refused the login for " + reference + ": " + detail,
                     "the login is for another registry: check the account and region in IMAGE", null);
-            case DENIED -> deniedAction.<PipeException>map(action -> new PipeException.Authentication("Pushing "
-                            + reference + " was denied: the IAM policy lacks " + action,
-                            "allow " + action + " on the repository in the IAM policy of the pushing user or role",
-                            null))
+            case DENIED -> deniedAction.<PipeException>map(action -> missingPermission(action, deniedResource,
+                            detail, null))
                     .orElseGet(() -> new PipeException.Authentication("Pushing " + reference + " was denied: "
                             + detail, "allow the ECR push actions on the repository in the IAM policy of the pushing"
                             + " user or role", null));
@@ -489,5 +483,20 @@ public final class Failures {
     public static PipeException otherRegistryUnreachable(String host, String detail, Throwable origin) {
         return new PipeException.Push("The registry " + host + " could not be reached: " + detail,
                 "check the host and port in IMAGE, and the step's network access to it", origin);
+    }
+
+    // ---- IAM policy (the policy subcommand and its proof) -------------------------------------------------------
+
+    /**
+     * The IAM policy lacks one action. {@code action} is {@code ecr:X}, or {@code ecr:X on <resource>} when the
+     * denial named the resource; {@code resource} is given when known separately.
+     */
+    public static PipeException missingPermission(String action, Optional<String> resource, String detail,
+                                                  Throwable origin) {
+        String what = action + resource.map(r -> " on " + r).orElse("");
+        return new PipeException.Authentication("Missing permission " + what + ": the IAM policy of the user or"
+                + " role does not allow it (AWS said: " + detail + ")",
+                "allow it in that IAM policy; the pipe's policy subcommand prints the whole policy these variables"
+                        + " need (docker run … -e IMAGE … org/ecr-push-pipe policy)", origin);
     }
 }

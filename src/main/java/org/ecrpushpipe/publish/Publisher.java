@@ -429,7 +429,8 @@ public final class Publisher {
             }
             if (!failure.problem().isTransient() || !retryPolicy.mayRetryAfter(attempt)) {
                 throw Failures.pushFailed(failure.problem(), reference.toString(), reference.registryHost(),
-                        failure.detail(), failure.deniedAction(), attempt);
+                        failure.detail(), failure.deniedAction(), failure.deniedResource().or(repository::arn),
+                        attempt);
             }
             Duration wait = retryPolicy.waitAfter(attempt);
             events.warning("Push of " + reference + " failed (" + failure.detail() + "); retrying in "

@@ -16,16 +16,31 @@ import org.ecrpushpipe.config.Tag;
  * @param scanOnPush       whether ECR scans each image pushed
  * @param encryption       AES256, KMS or KMS_DSSE
  * @param kmsKey           the KMS key ARN of a KMS-encrypted repository, when ECR names one
+ * @param arn              the repository's ARN, as ECR names it, for messages naming the resource
  */
 public record Repository(String name, String uri, String tagMutability, List<String> exclusionFilters,
-                         boolean scanOnPush, String encryption, java.util.Optional<String> kmsKey) {
+                         boolean scanOnPush, String encryption, java.util.Optional<String> kmsKey,
+                         java.util.Optional<String> arn) {
     public Repository {
         exclusionFilters = List.copyOf(exclusionFilters);
     }
 
-    /** A repository with ECR's default scanning and encryption. */
+    /** A repository with ECR's default scanning and encryption, whose ARN is not known. */
     public Repository(String name, String uri, String tagMutability, List<String> exclusionFilters) {
-        this(name, uri, tagMutability, exclusionFilters, false, "AES256", java.util.Optional.empty());
+        this(name, uri, tagMutability, exclusionFilters, false, "AES256", java.util.Optional.empty(),
+                java.util.Optional.empty());
+    }
+
+    /** A repository whose ARN is not known. */
+    public Repository(String name, String uri, String tagMutability, List<String> exclusionFilters,
+                      boolean scanOnPush, String encryption, java.util.Optional<String> kmsKey) {
+        this(name, uri, tagMutability, exclusionFilters, scanOnPush, encryption, kmsKey, java.util.Optional.empty());
+    }
+
+    /** A repository with ECR's default scanning and encryption. */
+    public Repository(String name, String uri, String tagMutability, List<String> exclusionFilters,
+                      java.util.Optional<String> arn) {
+        this(name, uri, tagMutability, exclusionFilters, false, "AES256", java.util.Optional.empty(), arn);
     }
 
     /** Whether ECR refuses to move {@code tag} once it exists, under this repository's settings. */

@@ -44,8 +44,21 @@ public abstract class PipeScenarios {
     /** How this class runs the pipe. */
     protected abstract Launcher launcher();
 
+    /**
+     * Whether every run also has DEBUG=true: the in-process layer proves that debug output shows no secret in
+     * every scenario, at no extra run; the packaged layers prove the output without DEBUG (no stack traces).
+     */
+    protected boolean debugAlways() {
+        return false;
+    }
+
+    /** {@link #launcher()}, scanning every run's output for secrets (see {@link SecretScanningLauncher}). */
+    private Launcher pipe() {
+        return new SecretScanningLauncher(launcher(), bed, debugAlways());
+    }
+
     private Launcher.PipeRun run(Map<String, String> env, Path dir, String... args) {
-        return launcher().run(env, Map.of(), dir, args);
+        return pipe().run(env, Map.of(), dir, args);
     }
 
     private Path context(String name, String... lines) {
@@ -68,6 +81,9 @@ public abstract class PipeScenarios {
     }
 
     private void assertNoStackTrace(Launcher.PipeRun run) {
+        if (debugAlways()) {
+            return; // DEBUG=true shows stack traces by design; the packaged layers check their absence
+        }
         assertFalse(run.output().contains("\tat "), run.output());
         assertFalse(run.output().contains("Exception:"), run.output());
     }
@@ -372,7 +388,7 @@ public abstract class PipeScenarios {
     void tagsGivenAsAYamlListArriveSplitAndArePushed() {
         bed.standIn().createRepository("e2e/list");
         Path dir = context("list");
-        Launcher.PipeRun run = launcher().run(bed.pipeEnv("e2e/list"), Map.of("TAGS", List.of("1.2.3", "latest", "build-7")), dir);
+        Launcher.PipeRun run = pipe().run(bed.pipeEnv("e2e/list"), Map.of("TAGS", List.of("1.2.3", "latest", "build-7")), dir);
         assertEquals(0, run.exitCode(), run.output());
         assertEquals(List.of("1.2.3", "build-7", "latest"), run.lines().stream().map(PUSHED::matcher)
                 .filter(Matcher::matches).map(m -> m.group(2)).toList());
@@ -394,7 +410,7 @@ public abstract class PipeScenarios {
 
     @Test
     void argumentsAreAConfigurationError() {
-        Launcher.PipeRun run = launcher().run(Map.of("NO_COLOR", "1"), Map.of(), work, "--push");
+        Launcher.PipeRun run = pipe().run(Map.of("NO_COLOR", "1"), Map.of(), work, "--push");
         assertEquals(2, run.exitCode(), run.output());
         assertEquals("✖ Validation errors:", run.failureLine());
         assertTrue(run.output().contains("- Unknown option: '--push'; the pipe takes no arguments"), run.output());
@@ -402,7 +418,7 @@ public abstract class PipeScenarios {
 
     @Test
     void helpListsTheVariablesExitCodesAndAnExample() {
-        Launcher.PipeRun run = launcher().run(Map.of(), Map.of(), work, "--help");
+        Launcher.PipeRun run = pipe().run(Map.of(), Map.of(), work, "--help");
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("AWS_KEY | AWS_ACCESS_KEY_ID"), run.output());
         assertTrue(run.output().contains("IMAGE | IMAGE_NAME"), run.output());
@@ -415,17 +431,28 @@ public abstract class PipeScenarios {
         assertTrue(run.output().contains("\n  6  the push failed: the repository is missing, ECR or the registry refused or\n"
                 + "     could not be reached"), "continuation lines are indented: " + run.output());
         assertTrue(run.output().contains("\nExample (the pipe's image run by hand"), run.output());
-        Launcher.PipeRun version = launcher().run(Map.of(), Map.of(), work, "--version");
+        Launcher.PipeRun version = pipe().run(Map.of(), Map.of(), work, "--version");
         assertTrue(version.output().matches("ecr-push-pipe \\d+\\.\\d+\\.\\d+\\n"), "a release version: " + version.output());
     }
 
     @Test
     void configurationProblemsAreAllListedAtOnce() throws Exception {
         java.nio.file.Files.createDirectories(work.resolve("empty"));
-        Launcher.PipeRun run = launcher().run(Map.of("TAGS", "bad/tag", "NO_COLOR", "1"), Map.of(), work.resolve("empty"));
+        Launcher.PipeRun run = pipe().run(Map.of("TAGS", "bad/tag", "NO_COLOR", "1"), Map.of(), work.resolve("empty"));
         assertEquals(2, run.exitCode(), run.output());
         for (String variable : new String[] {"AWS_KEY:", "AWS_SECRET:", "IMAGE:", "TAGS:", "DOCKERFILE:"}) {
             assertTrue(run.output().contains("\n" + variable + "\n"), variable + " in " + run.output());
         }
+    }
+
+    @Test
+    void policyPrintsTheIamPolicyWithoutCredentials() throws Exception {
+        Launcher.PipeRun run = pipe().run(Map.of("IMAGE", EcrBed.ECR_REGISTRY_HOST + "/e2e/policy", "NO_COLOR", "1"),
+                Map.of(), work, "policy");
+        assertEquals(0, run.exitCode(), run.output());
+        var policy = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.output());
+        assertEquals("2012-10-17", policy.get("Version").asText(), run.output());
+        assertEquals("arn:aws:ecr:" + EcrBed.REGION + ":" + EcrBed.ACCOUNT_ID + ":repository/e2e/policy",
+                policy.get("Statement").get(1).get("Resource").get(0).asText(), run.output());
     }
 }

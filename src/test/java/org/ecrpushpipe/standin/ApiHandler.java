@@ -27,9 +27,13 @@ final class ApiHandler implements HttpHandler {
     private final SigV4Verifier stsVerifier;
     private final Faults faults;
     private final RequestLog log;
+    private final StrictMode strict;
+    private final Identities identities;
 
     ApiHandler(EcrControlPlane ecr, StsService sts, SigV4Verifier verifier, StsAssumeRole assumeRole,
-               SigV4Verifier stsVerifier, Faults faults, RequestLog log) {
+               SigV4Verifier stsVerifier, Faults faults, RequestLog log, StrictMode strict, Identities identities) {
+        this.strict = strict;
+        this.identities = identities;
         this.ecr = ecr;
         this.sts = sts;
         this.verifier = verifier;
@@ -79,8 +83,11 @@ final class ApiHandler implements HttpHandler {
             } catch (IOException e) {
                 throw new EcrError("SerializationException", "Malformed JSON request body");
             }
-            byte[] response = EcrJson.MAPPER.writeValueAsBytes(ecr.handle(operation, new Params(request),
-                    ((SigV4Verifier.Accepted) verdict).key().principalArn()));
+            String principal = ((SigV4Verifier.Accepted) verdict).key().principalArn();
+            strict.denyApiCall(principal, operation, request).ifPresent(denial -> {
+                throw new EcrError("AccessDeniedException", denial);
+            });
+            byte[] response = EcrJson.MAPPER.writeValueAsBytes(ecr.handle(operation, new Params(request), principal));
             log.record(new ApiCall(operation, accessKeyId, ApiCall.OK));
             send(exchange, 200, JSON_TYPE, response);
         } catch (EcrError e) {

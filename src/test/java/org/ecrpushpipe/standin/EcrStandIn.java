@@ -63,11 +63,13 @@ public final class EcrStandIn implements AutoCloseable {
     private final EcrJson json;
     private final CreationTemplates templates;
     private final Denials denials;
+    private final StrictMode strict;
 
     private EcrStandIn(Builder b) throws IOException {
         this.accountId = b.accountId;
         this.region = b.region;
         this.clock = b.clock;
+        this.strict = new StrictMode(accountId, region);
         this.authorizationTokens = new AuthorizationTokens(clock, b.tokenLifetime);
         this.catalog = new RepositoryCatalog(accountId);
         this.sts = new StsService(webIdentityTokens, identities, clock);
@@ -121,10 +123,10 @@ public final class EcrStandIn implements AutoCloseable {
         api.setExecutor(apiThreads);
         facade.setExecutor(facadeThreads);
         apiHandler = new ApiHandler(ecr, sts, verifier, assumeRole,
-                new SigV4Verifier("sts", region, clock, identities::find), apiFaults, requests);
+                new SigV4Verifier("sts", region, clock, identities::find), apiFaults, requests, strict, identities);
         api.createContext("/", apiHandler);
         RegistryFacade registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
-                region, clock, new CreateOnPush(catalog, templates, clock));
+                region, clock, new CreateOnPush(catalog, templates, clock), strict);
         this.registryRequests = registryFacade.requests();
         com.sun.net.httpserver.HttpHandler recordingFacade = exchange -> {
             String host = exchange.getRequestHeaders().getFirst("Host");
@@ -213,6 +215,20 @@ public final class EcrStandIn implements AutoCloseable {
 
     public String region() {
         return region;
+    }
+
+    /**
+     * Strict mode: from now on every ECR call and registry request must be allowed by this identity-based policy
+     * (see {@link IdentityPolicy} for the subset evaluated), else it is denied in ECR's words; registry denials
+     * name {@code registryPrincipal}.
+     */
+    public void enforcePolicy(String policyJson, String registryPrincipal) {
+        strict.load(IdentityPolicy.parse(policyJson), registryPrincipal);
+    }
+
+    /** Leaves strict mode: everything is allowed again. */
+    public void stopEnforcingPolicy() {
+        strict.off();
     }
 
     /** Accepts this long-term key for the IAM user {@code arn:aws:iam::<account>:user/ci}. */

@@ -42,15 +42,17 @@ final class RegistryFacade implements HttpHandler {
     private final Clock clock;
     /** Where blob downloads are redirected to, as ECR redirects them to its S3 layer bucket. */
     private final LayerBucket layerBucket;
+    private final StrictMode strict;
     /** Every request the facade received, as "METHOD path", for tests that count uploads. */
     private final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final CreateOnPush createOnPush;
 
     RegistryFacade(RepositoryCatalog catalog, AuthorizationTokens tokens, RegistryClient registry, Faults faults,
-                   String accountId, String region, Clock clock, CreateOnPush createOnPush) {
+                   String accountId, String region, Clock clock, CreateOnPush createOnPush, StrictMode strict) {
         this.createOnPush = createOnPush;
         this.clock = clock;
+        this.strict = strict;
         this.catalog = catalog;
         this.tokens = tokens;
         this.registry = registry;
@@ -115,6 +117,11 @@ final class RegistryFacade implements HttpHandler {
             if (repository.isEmpty()) {
                 sendError(exchange, 404, "NAME_UNKNOWN", "The repository with name '" + name
                         + "' does not exist in the registry with id '" + accountId + "'");
+                return;
+            }
+            Optional<String> denial = strict.denyRegistryRequest(method, name, m.group(2), m.group(3));
+            if (denial.isPresent()) {
+                sendError(exchange, 403, "DENIED", denial.get());
                 return;
             }
             if (m.group(2).equals("manifests") && method.equals("PUT")) {

@@ -14,7 +14,11 @@ import org.ecrpushpipe.errors.PushProblem;
  * is known here and nowhere else.
  */
 final class PushErrors {
-    private static final Pattern IAM_ACTION = Pattern.compile("not authorized to perform: (\\S+)");
+    /** ECR's denial names the action, and the resource ("… on resource: <arn> because …"). */
+    private static final Pattern IAM_ACTION = Pattern.compile(
+            "not authorized to perform: (\\S+)(?: on resource: (\\S+))?");
+    private static final Pattern BODILESS_403 = Pattern.compile(
+            "error parsing HTTP 403 response body: unexpected end of JSON input: \"\"");
     private static final Pattern TRANSIENT = Pattern.compile(
             "(?i)\\bEOF\\b|connection reset|broken pipe|tls handshake timeout|i/o timeout|timeout exceeded"
                     + "|toomanyrequests|rate exceeded|unexpected http status: 5\\d\\d|\\b50[0234]\\b"
@@ -41,7 +45,13 @@ final class PushErrors {
         }
         Matcher action = IAM_ACTION.matcher(message);
         if (lower.contains("denied") && action.find()) {
-            return new PushOutcome.Failed(PushProblem.DENIED, message, Optional.of(action.group(1)));
+            return new PushOutcome.Failed(PushProblem.DENIED, message, Optional.of(action.group(1)),
+                    Optional.ofNullable(action.group(2)));
+        }
+        if (BODILESS_403.matcher(message).find()) {
+            // ECR answers a HEAD its policy does not allow with 403 and, as for any HEAD, no body, so the engine
+            // cannot read the reason. The only HEAD a push makes is the layer check, ecr:BatchCheckLayerAvailability.
+            return new PushOutcome.Failed(PushProblem.DENIED, message, Optional.of("ecr:BatchCheckLayerAvailability"));
         }
         if (lower.contains("no basic auth credentials") || lower.contains("unauthorized")
                 || lower.contains("authentication required")) {

@@ -26,12 +26,28 @@ final class EcrErrors {
             case "ExpiredTokenException", "ExpiredToken" -> Failures.sessionExpired(detail, origin);
             case "AccessDeniedException", "AccessDenied" -> detail.contains("resource-based policy")
                     ? Failures.repositoryPolicyDenies(action, detail, origin)
-                    : Failures.policyDenies(action, detail, origin);
+                    : Failures.missingPermission(deniedAction(detail).orElse(action), deniedResource(detail),
+                            detail, origin);
             case "ThrottlingException" -> Failures.throttled(action, detail, origin);
             case "LimitExceededException" -> Failures.quotaFull(detail, origin);
             case "KmsException" -> Failures.kmsFailed(detail, origin);
             case "InvalidParameterException" -> Failures.ecrRefusedParameter(action, detail, origin);
             default -> Failures.ecrFailed(action, code, status, detail, origin);
         };
+    }
+
+    private static final java.util.regex.Pattern DENIED = java.util.regex.Pattern.compile(
+            "not authorized to perform: (\\S+) on resource: (\\S+)");
+
+    /** The action an AccessDenied message names (ECR's own wording, ecr-wire.md). */
+    private static java.util.Optional<String> deniedAction(String detail) {
+        java.util.regex.Matcher m = DENIED.matcher(detail);
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
+    /** The resource an AccessDenied message names. */
+    private static java.util.Optional<String> deniedResource(String detail) {
+        java.util.regex.Matcher m = DENIED.matcher(detail);
+        return m.find() ? java.util.Optional.of(m.group(2)) : java.util.Optional.empty();
     }
 }

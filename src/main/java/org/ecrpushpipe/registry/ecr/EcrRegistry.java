@@ -326,7 +326,8 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
                 r.imageScanningConfiguration() != null && Boolean.TRUE.equals(
                         r.imageScanningConfiguration().scanOnPush()),
                 encryption == null ? "AES256" : encryption.encryptionTypeAsString(),
-                Optional.ofNullable(encryption == null ? null : encryption.kmsKey()));
+                Optional.ofNullable(encryption == null ? null : encryption.kmsKey()),
+                Optional.ofNullable(r.repositoryArn()));
     }
 
     @Override

@@ -44,6 +44,17 @@ class EngineErrorsTest {
                 + "123456789012:repository/app because no identity-based policy allows the ecr:InitiateLayerUpload action");
         assertEquals(PushProblem.DENIED, failed.problem());
         assertEquals(Optional.of("ecr:InitiateLayerUpload"), failed.deniedAction());
+        assertEquals(Optional.of("arn:aws:ecr:ap-southeast-1:123456789012:repository/app"), failed.deniedResource());
+    }
+
+    /** ECR's 403 to a HEAD has no body: the engine cannot read it, and the only HEAD of a push is the layer check. */
+    @org.junit.jupiter.api.Test
+    void aBodiless403IsTheLayerCheckDenied() {
+        PushOutcome.Failed failed = PushErrors.classify("error parsing HTTP 403 response body: unexpected end of"
+                + " JSON input: \"\"");
+        assertEquals(PushProblem.DENIED, failed.problem());
+        assertEquals(Optional.of("ecr:BatchCheckLayerAvailability"), failed.deniedAction());
+        assertEquals(Optional.empty(), failed.deniedResource());
     }
 
     @ParameterizedTest

@@ -1,0 +1,62 @@
+package org.ecrpushpipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.ecrpushpipe.policy.IamPolicy;
+import org.ecrpushpipe.policy.PolicyInputs;
+import org.junit.jupiter.api.Test;
+
+/** The {@code policy} subcommand: the same variables as a run, no credentials, only the JSON on success. */
+class PolicyCommandTest {
+    private record Run(int code, String output) {
+    }
+
+    private static Run run(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = PipeLauncher.launch(args, env, Path.of(""), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aFullUriNamesAccountRegionAndPartitionWithoutCredentials() {
+        Run run = run(Map.of("IMAGE", "210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn/team/app"), "policy");
+        assertEquals(0, run.code(), run.output());
+        assertEquals(IamPolicy.of(PolicyInputs.base("210987654321", "team/app", "cn-north-1")).toJson() + "\n",
+                run.output());
+        assertTrue(run.output().contains("arn:aws-cn:ecr:cn-north-1:210987654321:repository/team/app"));
+    }
+
+    @Test
+    void aBareNameTakesTheRegionFromAwsRegionAndLeavesTheAccountOpen() {
+        Run run = run(Map.of("IMAGE", "my-service", "AWS_DEFAULT_REGION", "us-gov-west-1"), "policy");
+        assertEquals(0, run.code(), run.output());
+        assertTrue(run.output().contains("\"arn:aws-us-gov:ecr:us-gov-west-1:*:repository/my-service\""),
+                run.output());
+    }
+
+    @Test
+    void theRepositoryVariablesAreCheckedAsForARun() {
+        Run run = run(Map.of("IMAGE", "my-service", "NO_COLOR", "1"), "policy");
+        assertEquals(2, run.code(), run.output());
+        assertTrue(run.output().contains("AWS_REGION:"), run.output());
+        assertTrue(run.output().contains("required field when IMAGE is a bare repository name"), run.output());
+        Run none = run(Map.of("NO_COLOR", "1"), "policy");
+        assertEquals(2, none.code(), none.output());
+        assertTrue(none.output().contains("IMAGE:"), none.output());
+    }
+
+    @Test
+    void helpNamesTheSubcommand() {
+        Run run = run(Map.of(), "--help");
+        assertEquals(0, run.code(), run.output());
+        assertTrue(run.output().contains("policy"), run.output());
+        assertTrue(run.output().contains("Print the least-privilege IAM policy"), run.output());
+    }
+}

@@ -1,0 +1,224 @@
+package org.ecrpushpipe.scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+
+import org.ecrpushpipe.cli.PipeLauncher;
+import org.ecrpushpipe.testbed.EcrBed;
+import org.ecrpushpipe.testbed.EcrBedExtension;
+import org.ecrpushpipe.testbed.SecretScanner;
+import org.ecrpushpipe.testbed.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The proof of the {@code policy} subcommand: with the stand-in in strict mode, each feature's scenario passes
+ * with exactly the policy the pipe printed for its variables, and fails with the "Missing permission" line and
+ * exit code 3 when any single action is taken out of it. A feature adds its scenario as one row of
+ * {@link #SCENARIOS}.
+ */
+@ExtendWith(EcrBedExtension.class)
+class LeastPrivilegeTest {
+    /** The IAM user the bed's key belongs to. */
+    private static final String PRINCIPAL = "arn:aws:iam::" + EcrBed.ACCOUNT_ID + ":user/ci";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    /**
+     * One configuration whose policy is proved.
+     *
+     * @param variables the variables beyond the bed's own (credentials, IMAGE, endpoints)
+     * @param prepare   what the account holds before the run (the repository, when the pipe does not create it)
+     */
+    record PolicyScenario(String name, Map<String, String> variables, BiConsumer<EcrBed, String> prepare) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static final List<PolicyScenario> SCENARIOS = List.of(
+            new PolicyScenario("push two tags to an existing repository", Map.of("TAGS", "1.0.0 latest"),
+                    (bed, repository) -> bed.standIn().createRepository(repository)));
+
+    @TempDir
+    Path work;
+
+    private final EcrBed bed;
+
+    LeastPrivilegeTest(EcrBed bed) {
+        this.bed = bed;
+    }
+
+    /** The variables of a scenario pushing to {@code repository}, as the step would set them. */
+    private static Map<String, String> variables(PolicyScenario scenario, String repository) {
+        Map<String, String> env = new HashMap<>(scenario.variables());
+        env.put("IMAGE", EcrBed.ECR_REGISTRY_HOST + "/" + repository);
+        return env;
+    }
+
+    /** {@code policy} run in-process with only the scenario's variables: no credentials, no engine, no endpoint. */
+    private static String printedPolicy(PolicyScenario scenario, String repository) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = PipeLauncher.launch(new String[] {"policy"}, variables(scenario, repository), Path.of(""),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String output = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, output);
+        return output;
+    }
+
+    private static List<String> actions(String policy) {
+        List<String> actions = new ArrayList<>();
+        try {
+            for (JsonNode statement : JSON.readTree(policy).get("Statement")) {
+                statement.get("Action").forEach(a -> actions.add(a.asText()));
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the policy is not JSON: " + policy, e);
+        }
+        return actions;
+    }
+
+    /** The printed policy with one action taken out (and a statement left empty dropped). */
+    private static String without(String policy, String action) {
+        try {
+            var document = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(policy);
+            var kept = JSON.createArrayNode();
+            for (JsonNode statement : document.get("Statement")) {
+                var actions = JSON.createArrayNode();
+                statement.get("Action").forEach(a -> {
+                    if (!a.asText().equals(action)) {
+                        actions.add(a);
+                    }
+                });
+                if (!actions.isEmpty()) {
+                    kept.add(((com.fasterxml.jackson.databind.node.ObjectNode) statement.deepCopy())
+                            .set("Action", actions));
+                }
+            }
+            document.set("Statement", kept);
+            return JSON.writeValueAsString(document);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Stream<PolicyScenario> scenarios() {
+        return SCENARIOS.stream();
+    }
+
+    /** Every (scenario, action of its printed policy). */
+    static Stream<Arguments> scenarioActions() {
+        return SCENARIOS.stream().flatMap(scenario -> actions(printedPolicy(scenario, "lp/any")).stream()
+                .map(action -> Arguments.of(scenario, action)));
+    }
+
+    private Launcher.PipeRun runUnder(String policy, PolicyScenario scenario, String repository,
+                                      Map<String, String> extra) {
+        Map<String, String> env = bed.pipeEnv(bed.repositoryUri(repository));
+        env.putAll(variables(scenario, repository));
+        env.put("IMAGE", bed.repositoryUri(repository));
+        env.putAll(extra);
+        Path context = TestImages.busybox(work.resolve("ctx-" + RUNS.incrementAndGet())).uniqueFile().write();
+        bed.standIn().enforcePolicy(policy, PRINCIPAL);
+        try {
+            return new InProcessLauncher().run(env, Map.of(), context);
+        } finally {
+            bed.standIn().stopEnforcingPolicy();
+        }
+    }
+
+    private static String repositoryFor(String label) {
+        return "lp/" + label.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-|-$", "") + "-" + RUNS.incrementAndGet();
+    }
+
+    @Test
+    void theBedsRepositoryUriIsTheOneThePolicyNames() {
+        assertEquals(EcrBed.ECR_REGISTRY_HOST + "/lp/x", bed.repositoryUri("lp/x"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void passesWithExactlyThePrintedPolicy(PolicyScenario scenario) {
+        String repository = repositoryFor(scenario.name());
+        scenario.prepare().accept(bed, repository);
+        String policy = printedPolicy(scenario, repository);
+        bed.standIn().requests().clear();
+        Launcher.PipeRun run = runUnder(policy, scenario, repository, Map.of());
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(bed.standIn().requests().all().stream().noneMatch(c -> c.outcome().equals("AccessDeniedException")),
+                "no call was denied");
+    }
+
+    @ParameterizedTest(name = "{0} without {1}")
+    @MethodSource("scenarioActions")
+    void failsClearlyWithoutAnyOneAction(PolicyScenario scenario, String action) {
+        String repository = repositoryFor(scenario.name() + " " + action);
+        scenario.prepare().accept(bed, repository);
+        String policy = without(printedPolicy(scenario, repository), action);
+        Launcher.PipeRun run = runUnder(policy, scenario, repository, Map.of());
+        assertEquals(3, run.exitCode(), run.output());
+        String resource = action.equals("ecr:GetAuthorizationToken") ? "*"
+                : "arn:aws:ecr:" + EcrBed.REGION + ":" + EcrBed.ACCOUNT_ID + ":repository/" + repository;
+        assertTrue(run.failureLine().startsWith("✖ Missing permission " + action + " on " + resource + ": "),
+                run.output());
+        assertFalse(run.output().contains("\tat "), "no stack trace: " + run.output());
+    }
+
+    /**
+     * Secret hygiene with DEBUG=true: session credentials, an OIDC token in the step's context, and the ECR
+     * passwords the stand-in issued are nowhere in the output, in the files written during the run, or in the
+     * image's configuration and history.
+     */
+    @Test
+    void debugRunsShowNoSecretAnywhere() throws Exception {
+        String repository = repositoryFor("debug secrets");
+        bed.standIn().createRepository(repository);
+        String keyId = "ASIAECRPIPEDEBUG0001";
+        String secret = "debugSecretKey/" + java.util.UUID.randomUUID();
+        String sessionToken = "debugSessionToken+" + java.util.UUID.randomUUID();
+        String oidcToken = "eyJoidcTokenForTheDebugRun." + java.util.UUID.randomUUID();
+        bed.standIn().addSessionCredentials(keyId, secret, sessionToken, Instant.now().plusSeconds(3600));
+        Instant start = Instant.now();
+        PolicyScenario scenario = SCENARIOS.get(0);
+        Launcher.PipeRun run = runUnder(printedPolicy(scenario, repository), scenario, repository, Map.of(
+                "DEBUG", "true", "AWS_KEY", keyId, "AWS_SECRET", secret, "AWS_SESSION_TOKEN", sessionToken,
+                "BITBUCKET_STEP_OIDC_TOKEN", oidcToken));
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("Enabling debug mode."), run.output());
+
+        SecretScanner scanner = new SecretScanner()
+                .secret("AWS secret", secret)
+                .secret("session token", sessionToken)
+                .secret("OIDC token", oidcToken)
+                .secret("the bed's AWS secret", bed.secretKey())
+                .registryPasswords(bed.standIn().issuedRegistryPasswords());
+        assertTrue(scanner.size() >= 6, "an ECR password was issued and is looked for");
+        scanner.assertNoneIn("the run's output", run.output());
+        scanner.assertNoneInFilesUnder(start, work, Path.of(System.getProperty("user.home")),
+                Path.of(System.getProperty("java.io.tmpdir")));
+        scanner.assertNoneInImage(bed.dockerHost(), bed.repositoryUri(repository) + ":1.0.0");
+    }
+}

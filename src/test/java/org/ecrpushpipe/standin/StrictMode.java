@@ -1,0 +1,83 @@
+package org.ecrpushpipe.standin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The stand-in's strict mode: while a policy is loaded, every ECR call and registry request is authorized against
+ * it, and what it does not allow is denied in ECR's words. Off (everything allowed) until {@link #load}.
+ */
+final class StrictMode {
+    private record Loaded(IdentityPolicy policy, String registryPrincipal) {
+    }
+
+    private final String accountId;
+    private final String region;
+    private volatile Loaded loaded;
+
+    StrictMode(String accountId, String region) {
+        this.accountId = accountId;
+        this.region = region;
+    }
+
+    /**
+     * @param registryPrincipal the principal named in the registry's denials (the registry's Basic login does not
+     *                          say which key asked for the password)
+     */
+    void load(IdentityPolicy policy, String registryPrincipal) {
+        loaded = new Loaded(policy, registryPrincipal);
+    }
+
+    void off() {
+        loaded = null;
+    }
+
+    String repositoryArn(String name) {
+        String partition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+        return "arn:" + partition + ":ecr:" + region + ":" + accountId + ":repository/" + name;
+    }
+
+    /** The denial of an ECR API call, or empty when it is allowed (or no policy is loaded). */
+    Optional<String> denyApiCall(String principalArn, String operation, JsonNode request) {
+        Loaded now = loaded;
+        if (now == null) {
+            return Optional.empty();
+        }
+        String action = "ecr:" + operation;
+        for (String resource : resources(operation, request)) {
+            Optional<String> denial = now.policy().denial(principalArn, action, resource);
+            if (denial.isPresent()) {
+                return denial;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The resources ECR authorizes an API call on. */
+    private List<String> resources(String operation, JsonNode request) {
+        if (operation.equals("GetAuthorizationToken") || operation.equals("DescribeRepositoryCreationTemplates")) {
+            return List.of("*");
+        }
+        if (request.hasNonNull("resourceArn")) {
+            return List.of(request.get("resourceArn").asText());
+        }
+        if (request.hasNonNull("repositoryName")) {
+            return List.of(repositoryArn(request.get("repositoryName").asText()));
+        }
+        List<String> arns = new ArrayList<>();
+        request.path("repositoryNames").forEach(n -> arns.add(repositoryArn(n.asText())));
+        return arns.isEmpty() ? List.of(repositoryArn("*")) : arns;
+    }
+
+    /** The denial of a registry request on a repository, or empty when it is allowed. */
+    Optional<String> denyRegistryRequest(String method, String repository, String kind, String rest) {
+        Loaded now = loaded;
+        if (now == null) {
+            return Optional.empty();
+        }
+        return IdentityPolicy.registryAction(method, kind, rest)
+                .flatMap(action -> now.policy().denial(now.registryPrincipal(), action, repositoryArn(repository)));
+    }
+}
