@@ -112,6 +112,10 @@ class DocumentationTest {
                 JsonNode change = json.readTree(file.toFile());
                 assertTrue(Set.of("major", "minor", "patch").contains(change.get("type").asText()), file.toString());
                 assertTrue(change.get("description").asText().length() > 10, file.toString());
+                String unreleased = changelog.substring(changelog.indexOf("\n## Unreleased\n"),
+                        changelog.indexOf("\n## " + version + "\n"));
+                assertTrue(unreleased.contains("- " + change.get("type").asText() + ": "
+                        + change.get("description").asText() + "\n"), "CHANGELOG's Unreleased section has " + file);
             }
         }
     }
