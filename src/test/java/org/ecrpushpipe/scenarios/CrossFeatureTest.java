@@ -27,7 +27,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Issue 9's and issue 10's features together, on the bed with three regions of one account ({@link EcrRegionsBed}):
  * repositories created in the mirror regions with CREATE_REPOSITORY's settings and the lifecycle policy, a mirror
- * region without the repository, and LOCAL_IMAGE mirrored. Every test reads each region's stand-in and real registry before and after.
+ * region without the repository, LOCAL_IMAGE mirrored, promotion of an archived image (in the image's own region
+ * and in a mirror region), and promotion with CREATE_REPOSITORY or LIFECYCLE_POLICY. Every test reads each region's stand-in and real registry before and after.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossFeatureTest {
@@ -155,6 +156,7 @@ class CrossFeatureTest {
         assertEquals("✖ The repository 'cross/missing-two' does not exist in the mirror regions eu-west-1,"
                 + " us-east-1; nothing was built or pushed.", run.failureLine());
         assertEquals(1, linesStarting(run, "✖"), run.output());
+        assertTrue(run.output().contains("or set CREATE_REPOSITORY: true to let the pipe create it"), run.output());
         assertFalse(run.output().contains("Step 1/"), "nothing built: " + run.output());
         for (String region : ALL_REGIONS) {
             assertEquals(Optional.empty(), bed.manifestDigest(region, repository, "1.0"), "nothing in " + region);
@@ -185,5 +187,123 @@ class CrossFeatureTest {
             assertTrue(run.output().contains("✔ Region " + region + ": 123456789012.dkr.ecr." + region
                     + ".amazonaws.com/" + repository + " holds " + digest + " as 2.0, latest."), run.output());
         }
+    }
+
+    @Test
+    void promotingAnArchivedImageSaysItMustBeRestoredFirst() {
+        String repository = "cross/archived";
+        bed.createRepository(repository, "MUTABLE", List.of(HOME));
+        Path clone = context("archived");
+        Map<String, String> push = bed.pipeEnv(bed.repositoryUri(repository));
+        push.put("TAGS", "build-9");
+        assertEquals(0, run(push, clone).exitCode());
+        String archived = bed.standIn(HOME).archive(repository, "build-9");
+        assertTrue(bed.standIn(HOME).isArchived(repository, archived), "before: archived");
+        String uri = bed.repositoryUri(repository);
+
+        for (Map.Entry<String, String> source : Map.of("SOURCE_TAG", "build-9", "SOURCE_DIGEST", archived)
+                .entrySet()) {
+            Map<String, String> env = bed.pipeEnv(uri);
+            env.put(source.getKey(), source.getValue());
+            env.put("TAGS", "9.0");
+            Launcher.PipeRun run = run(env, work);
+            assertEquals(6, run.exitCode(), run.output());
+            assertEquals("✖ The image to promote, " + source.getKey() + " '" + source.getValue() + "' (" + archived
+                    + ") of " + uri + ", is archived (ECR's archive storage class) and must be restored first; no"
+                    + " tag was added.", run.failureLine());
+            assertTrue(run.output().contains("UpdateImageStorageClass to STANDARD"), run.output());
+            assertTrue(run.output().contains("push the same image again"), run.output());
+            assertFalse(run.output().contains("is not in"), run.output());
+            assertEquals(Optional.empty(), bed.manifestDigest(HOME, repository, "9.0"), "no tag added");
+            assertTrue(bed.standIn(HOME).isArchived(repository, archived), "still archived");
+        }
+
+        // pushing the same image again restores it; then the promotion succeeds
+        assertEquals(0, run(push, clone).exitCode());
+        assertFalse(bed.standIn(HOME).isArchived(repository, archived), "restored");
+        Map<String, String> env = bed.pipeEnv(uri);
+        env.put("SOURCE_TAG", "build-9");
+        env.put("TAGS", "9.0");
+        Launcher.PipeRun promoted = run(env, work);
+        assertEquals(0, promoted.exitCode(), promoted.output());
+        assertEquals(Optional.of(archived), bed.manifestDigest(HOME, repository, "9.0"));
+    }
+
+    @Test
+    void aPromotionMirroredIntoARegionWhereTheImageIsArchivedSaysSoAndARunAfterTheRestoreCompletesIt() {
+        String repository = "cross/archived-mirror";
+        bed.createRepository(repository, "MUTABLE", List.of(HOME, "eu-west-1"));
+        Path clone = context("archived-mirror");
+        Map<String, String> push = bed.pipeEnv(bed.repositoryUri(repository));
+        push.put("TAGS", "build-4");
+        push.put("MIRROR_REGIONS", "eu-west-1");
+        assertEquals(0, run(push, clone).exitCode());
+        String digest = sameDigestEverywhereBut(repository, "build-4", "us-east-1");
+        assertEquals(digest, bed.standIn("eu-west-1").archive(repository, "build-4"));
+
+        Map<String, String> env = bed.pipeEnv(bed.repositoryUri(repository));
+        env.putAll(Map.of("SOURCE_TAG", "build-4", "TAGS", "4.0", "MIRROR_REGIONS", "eu-west-1"));
+        Launcher.PipeRun failed = run(env, work);
+        assertEquals(6, failed.exitCode(), failed.output());
+        assertEquals("✖ The mirror region eu-west-1 holds the image " + digest + " of 123456789012.dkr.ecr.eu-west-1"
+                + ".amazonaws.com/" + repository + " archived (ECR's archive storage class): it must be restored"
+                + " there first to be promoted.", failed.failureLine());
+        assertEquals(Optional.of(digest), bed.manifestDigest(HOME, repository, "4.0"), "the own region is done");
+        assertEquals(Optional.empty(), bed.manifestDigest("eu-west-1", repository, "4.0"), "nothing tagged there");
+
+        // the push again (the same image) restores it in the mirror region; the promotion again completes it
+        assertEquals(0, run(push, clone).exitCode());
+        assertFalse(bed.standIn("eu-west-1").isArchived(repository, digest), "restored");
+        Launcher.PipeRun again = run(env, work);
+        assertEquals(0, again.exitCode(), again.output());
+        assertEquals(Optional.of(digest), bed.manifestDigest("eu-west-1", repository, "4.0"));
+    }
+
+    /** The digest {@code tag} names in every region but one, the same in each. */
+    private String sameDigestEverywhereBut(String repository, String tag, String without) {
+        String digest = bed.manifestDigest(HOME, repository, tag).orElseThrow();
+        ALL_REGIONS.stream().filter(r -> !r.equals(without)).forEach(r ->
+                assertEquals(Optional.of(digest), bed.manifestDigest(r, repository, tag), tag + " in " + r));
+        return digest;
+    }
+
+    @Test
+    void promotionWithCreateRepositoryIsAConfigurationProblemAndTheLifecyclePolicyStillApplies() throws IOException {
+        String repository = "cross/promote-shaped";
+        bed.createRepository(repository, "MUTABLE", List.of(HOME, "eu-west-1"));
+        Map<String, String> push = bed.pipeEnv(bed.repositoryUri(repository));
+        push.put("TAGS", "build-3");
+        push.put("MIRROR_REGIONS", "eu-west-1");
+        assertEquals(0, run(push, context("promote-shaped")).exitCode());
+        String digest = bed.manifestDigest(HOME, repository, "build-3").orElseThrow();
+        Path clone = Files.createDirectories(work.resolve("promote-clone"));
+        Files.writeString(clone.resolve("lifecycle.json"), POLICY);
+
+        Map<String, String> env = bed.pipeEnv(bed.repositoryUri(repository));
+        env.putAll(Map.of("SOURCE_TAG", "build-3", "TAGS", "3.0", "MIRROR_REGIONS", "eu-west-1",
+                "CREATE_REPOSITORY", "true", "IMAGE_TAG_MUTABILITY", "IMMUTABLE"));
+        ALL_REGIONS.forEach(r -> bed.standIn(r).requests().clear());
+        Launcher.PipeRun refused = run(env, clone);
+        assertEquals(2, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("SOURCE_TAG:\n- set together with CREATE_REPOSITORY: true, but SOURCE_TAG"
+                + " promotes an image already in the repository"), refused.output());
+        assertEquals(1, linesStarting(refused, "✖"), refused.output());
+        for (String region : ALL_REGIONS) {
+            assertEquals(List.of(), bed.standIn(region).requests().operations(), "nothing asked of " + region);
+            assertEquals(Optional.empty(), bed.manifestDigest(region, repository, "3.0"), region);
+        }
+
+        env.remove("CREATE_REPOSITORY");
+        env.remove("IMAGE_TAG_MUTABILITY");
+        env.put("LIFECYCLE_POLICY", "lifecycle.json");
+        List.of(HOME, "eu-west-1").forEach(r -> assertEquals(null, bed.standIn(r).lifecyclePolicy(repository), r));
+        Launcher.PipeRun promoted = run(env, clone);
+        assertEquals(0, promoted.exitCode(), promoted.output());
+        for (String region : List.of(HOME, "eu-west-1")) {
+            assertEquals(POLICY, bed.standIn(region).lifecyclePolicy(repository), "the policy in " + region);
+            assertEquals(Optional.of(digest), bed.manifestDigest(region, repository, "3.0"), region);
+        }
+        assertEquals(2, linesStarting(promoted, "INFO: Set the lifecycle policy of 'cross/promote-shaped'"),
+                promoted.output());
     }
 }
