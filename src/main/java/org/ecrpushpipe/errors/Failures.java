@@ -355,7 +355,7 @@ public final class Failures {
         return new PipeException.Push("The repository '" + repository + "' does not exist in the mirror region"
                 + (one ? " " : "s ") + String.join(", ", regions) + "; nothing was built or pushed.",
                 "create '" + repository + "' in " + (one ? "that region" : "each of those regions")
-                        + " (the same name), or set CREATE_REPOSITORY: true to let the pipe create it, or remove "
+                        + " (the same name), or let a build create it (CREATE_REPOSITORY: true), or remove "
                         + (one ? "it" : "them") + " from MIRROR_REGIONS", null);
     }
 

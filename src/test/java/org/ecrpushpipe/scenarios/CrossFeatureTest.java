@@ -156,7 +156,7 @@ class CrossFeatureTest {
         assertEquals("✖ The repository 'cross/missing-two' does not exist in the mirror regions eu-west-1,"
                 + " us-east-1; nothing was built or pushed.", run.failureLine());
         assertEquals(1, linesStarting(run, "✖"), run.output());
-        assertTrue(run.output().contains("or set CREATE_REPOSITORY: true to let the pipe create it"), run.output());
+        assertTrue(run.output().contains("or let a build create it (CREATE_REPOSITORY: true)"), run.output());
         assertFalse(run.output().contains("Step 1/"), "nothing built: " + run.output());
         for (String region : ALL_REGIONS) {
             assertEquals(Optional.empty(), bed.manifestDigest(region, repository, "1.0"), "nothing in " + region);
