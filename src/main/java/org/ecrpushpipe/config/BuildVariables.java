@@ -42,7 +42,10 @@ final class BuildVariables {
         if (localImage.isPresent()) {
             List<String> conflicting = BUILD_ONLY.stream().map(Variable::name)
                     .filter(n -> set(n).isPresent() || set(n + "_COUNT").isPresent()).toList();
-            if (!conflicting.isEmpty()) {
+            // with SOURCE_TAG or SOURCE_DIGEST, the promotion's one problem already names them all, LOCAL_IMAGE too
+            boolean promotion = set(Variable.SOURCE_TAG.name()).isPresent()
+                    || set(Variable.SOURCE_DIGEST.name()).isPresent();
+            if (!conflicting.isEmpty() && !promotion) {
                 problems.accept(Variable.LOCAL_IMAGE, "LOCAL_IMAGE pushes an image already built, so "
                         + String.join(", ", conflicting) + (conflicting.size() == 1 ? " has" : " have")
                         + " nothing to build; remove " + (conflicting.size() == 1 ? "it" : "them")

@@ -80,6 +80,12 @@ final class ReleaseVariables {
                         + String.join(" and ", build) + " from this step, or " + source.name() + " to build");
             }
         }
+        if (promotionAsked && value.apply(Variable.CREATE_REPOSITORY).filter("true"::equalsIgnoreCase).isPresent()) {
+            // the image to promote must already be in the repository: there is nothing to create
+            problem.accept(source, "set together with CREATE_REPOSITORY: true, but " + source.name() + " promotes an"
+                    + " image already in the repository, so the repository must exist; remove CREATE_REPOSITORY and"
+                    + " its settings from this step (LIFECYCLE_POLICY still applies to the repository)");
+        }
         return new ReleaseSettings(sourceTag, digest, readMirrorRegions(region));
     }
 

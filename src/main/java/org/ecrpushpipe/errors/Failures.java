@@ -321,6 +321,19 @@ public final class Failures {
                         + variable + ")")));
     }
 
+    /**
+     * The image to promote is in ECR's archive storage class: it cannot be read, so not tagged, until it is restored
+     * (issue 9). A problem of the registry's state rather than of the step: exit 6, before anything is tagged.
+     */
+    public static PipeException promotionSourceArchived(String variable, String source, String repositoryUri,
+                                                        String digest) {
+        return new PipeException.Push("The image to promote, " + variable + " '" + source + "' (" + digest + ") of "
+                + repositoryUri + ", is archived (ECR's archive storage class) and must be restored first; no tag"
+                + " was added.", "restore it with ECR's UpdateImageStorageClass to STANDARD (aws ecr"
+                + " update-image-storage-class --target-storage-class STANDARD) and wait until it is ACTIVE, or push"
+                + " the same image again; then promote again", null);
+    }
+
     /** Immutable tags that already name another image than the one being promoted; no tag was added. */
     public static PipeException promotionTagsHeld(List<String> tagsWithDigests, String repositoryUri, String digest) {
         boolean one = tagsWithDigests.size() == 1;
@@ -336,7 +349,8 @@ public final class Failures {
         return new PipeException.Push("The repository '" + repository + "' does not exist in the mirror region"
                 + (one ? " " : "s ") + String.join(", ", regions) + "; nothing was built or pushed.",
                 "create '" + repository + "' in " + (one ? "that region" : "each of those regions")
-                        + " (the same name), or remove " + (one ? "it" : "them") + " from MIRROR_REGIONS", null);
+                        + " (the same name), or let a build create it (CREATE_REPOSITORY: true), or remove "
+                        + (one ? "it" : "them") + " from MIRROR_REGIONS", null);
     }
 
     /** The engine's push to a mirror region gave another digest than the push to the image's own region. */
@@ -357,6 +371,15 @@ public final class Failures {
                 + repositoryUri + " to promote: promotion uploads no layers.",
                 "push the image with MIRROR_REGIONS including " + region + " first (a re-run of the step that built"
                         + " it mirrors it), then promote again", null);
+    }
+
+    /** A promotion with MIRROR_REGIONS into a region that holds the image archived: it cannot be read there. */
+    public static PipeException mirrorImageArchived(String region, String repositoryUri, String digest) {
+        return new PipeException.Push("The mirror region " + region + " holds the image " + digest + " of "
+                + repositoryUri + " archived (ECR's archive storage class): it must be restored there first to be"
+                + " promoted.", "restore it in " + region + " with ECR's UpdateImageStorageClass to STANDARD and wait"
+                + " until it is ACTIVE, or push the same image again with MIRROR_REGIONS including " + region
+                + "; then promote again (the regions already done stay done)", null);
     }
 
     // ---- shaping the repository (issue 9) ----------------------------------------------------------------------

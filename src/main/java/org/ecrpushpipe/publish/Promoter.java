@@ -3,7 +3,9 @@ package org.ecrpushpipe.publish;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import org.ecrpushpipe.config.ImageRef;
@@ -11,6 +13,7 @@ import org.ecrpushpipe.config.ReleaseSettings;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.errors.Failures;
+import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.ImageReference;
@@ -58,19 +61,38 @@ public final class Promoter {
         if (source.sourceTag().isPresent()) {
             Tag tag = source.sourceTag().get();
             sourceName = uri + ":" + tag;
-            found = registry.image(name, tag).orElseThrow(() -> Failures.promotionSourceMissing("SOURCE_TAG",
-                    tag.value(), uri));
+            found = registry.image(name, tag).orElseThrow(() -> sourceNotThere(name, "SOURCE_TAG", tag.value(), uri,
+                    archived -> Optional.ofNullable(archived.get(tag))));
         } else {
             String digest = source.sourceDigest().orElseThrow();
             sourceName = uri + "@" + digest;
             TagAndDigest held = registry.images(name, request.tags().get(0), Digest.of(digest));
-            found = held.digest().orElseThrow(() -> Failures.promotionSourceMissing("SOURCE_DIGEST", digest, uri));
+            found = held.digest().orElseThrow(() -> sourceNotThere(name, "SOURCE_DIGEST", digest, uri,
+                    archived -> archived.values().stream().filter(d -> d.value().equals(digest)).findFirst()));
         }
+        // a promotion keeps the lifecycle policy as a push does (CREATE_REPOSITORY does not go with a promotion)
+        new RepositoryPreparer(events).keepLifecyclePolicy(registry, name, request.repository());
         Digest digest = found.manifestDigest();
         events.info("Promoting " + sourceName + (source.sourceTag().isPresent() ? " (" + digest + ")" : "") + ".");
         List<PushedTag> tagged = addTags(registry, repository, host, digest, request.tags());
         return new PublishResult(uri, found.imageId().orElse(digest), tagged, Duration.ZERO,
                 Duration.ofNanos(nanoTime.getAsLong() - start));
+    }
+
+    /**
+     * Why the image to promote cannot be read: it is in ECR's archive storage class (BatchGetImage does not return an
+     * archived image), or it is not in the repository. A principal not allowed ecr:DescribeImages is told the latter.
+     */
+    private PipeException sourceNotThere(String name, String variable, String source, String uri,
+                                         Function<Map<Tag, Digest>, Optional<Digest>> archivedSource) {
+        Optional<Digest> archived = Optional.empty();
+        try {
+            archived = archivedSource.apply(registry.archivedTags(name));
+        } catch (PipeException.Authentication e) {
+            events.debug("Not looking for archived images: " + e.getMessage());
+        }
+        return archived.map(d -> Failures.promotionSourceArchived(variable, source, uri, d.value()))
+                .orElseGet(() -> Failures.promotionSourceMissing(variable, source, uri));
     }
 
     /** The registry host of a repository, from ECR's repositoryUri ({@code <host>/<name>}). */

@@ -162,9 +162,23 @@ public final class RegionMirror {
         Repository repository = preparedIn(region).repository();
         TagAndDigest held = registry.images(repositoryName, tags.get(0), digest);
         if (held.digest().isEmpty()) {
-            throw Failures.mirrorLacksImage(region, repository.uri(), digest.value());
+            throw archivedIn(registry, digest) ? Failures.mirrorImageArchived(region, repository.uri(), digest.value())
+                    : Failures.mirrorLacksImage(region, repository.uri(), digest.value());
         }
         return promoter.addTags(registry, repository, Promoter.hostOf(repository), digest, tags);
+    }
+
+    /**
+     * Whether the region holds the image in ECR's archive storage class (BatchGetImage does not return it); a
+     * principal not allowed ecr:DescribeImages is told the region lacks it.
+     */
+    private boolean archivedIn(ContainerRegistry registry, Digest digest) {
+        try {
+            return registry.archivedTags(repositoryName).containsValue(digest);
+        } catch (PipeException.Authentication e) {
+            events.debug("Not looking for archived images: " + e.getMessage());
+            return false;
+        }
     }
 
     /** The repository's URI in a region that failed: the home URI with the region's name in its host. */

@@ -207,6 +207,11 @@ public final class RepositoryPreparer {
         return held.map(h -> h.equals(given) || h.endsWith(":key/" + given)).orElse(false);
     }
 
+    /** The lifecycle policy of an existing repository as given (a promotion: nothing to create, nothing pushed). */
+    void keepLifecyclePolicy(ContainerRegistry registry, String name, RepositorySettings settings) {
+        settings.lifecyclePolicy().ifPresent(policy -> keepLifecyclePolicy(registry, name, policy));
+    }
+
     private void keepLifecyclePolicy(ContainerRegistry registry, String name, LifecyclePolicy policy) {
         Optional<String> held = registry.lifecyclePolicy(name);
         if (held.isPresent() && policy.sameAs(held.get())) {

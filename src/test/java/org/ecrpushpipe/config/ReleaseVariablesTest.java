@@ -70,6 +70,22 @@ class ReleaseVariablesTest {
                 + " promotes an image already in the repository and builds nothing; remove DOCKERFILE and"
                 + " BUILD_CONTEXT from this step, or SOURCE_TAG to build")),
                 problems(env("SOURCE_TAG", "a", "DOCKERFILE", "Dockerfile", "BUILD_CONTEXT", ".")));
+        // one cause, one problem: LOCAL_IMAGE's own objection to the build variables is not repeated
+        assertEquals(List.of(new Problem("SOURCE_TAG", "set together with BUILD_ARGS and LOCAL_IMAGE: SOURCE_TAG"
+                + " promotes an image already in the repository and builds nothing; remove BUILD_ARGS and"
+                + " LOCAL_IMAGE from this step, or SOURCE_TAG to build")),
+                problems(env("SOURCE_TAG", "a", "LOCAL_IMAGE", "my-app", "BUILD_ARGS", "A=1")));
+    }
+
+    @Test
+    void aPromotionDoesNotCreateTheRepository() {
+        assertEquals(List.of(new Problem("SOURCE_DIGEST", "set together with CREATE_REPOSITORY: true, but"
+                + " SOURCE_DIGEST promotes an image already in the repository, so the repository must exist; remove"
+                + " CREATE_REPOSITORY and its settings from this step (LIFECYCLE_POLICY still applies to the"
+                + " repository)")), problems(env("SOURCE_DIGEST", DIGEST, "CREATE_REPOSITORY", "TRUE",
+                "IMAGE_TAG_MUTABILITY", "IMMUTABLE")));
+        assertTrue(read(env("SOURCE_TAG", "a", "CREATE_REPOSITORY", "false")).config().release().promotes(),
+                "CREATE_REPOSITORY: false goes with a promotion");
     }
 
     @Test

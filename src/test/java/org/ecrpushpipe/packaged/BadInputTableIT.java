@@ -510,9 +510,13 @@ class BadInputTableIT {
                 row("SOURCE_DIGEST with BUILD_CONTEXT",
                         r -> r.set("SOURCE_DIGEST", "sha256:" + "0".repeat(64)).set("BUILD_CONTEXT", "."))
                         .config("SOURCE_DIGEST", "set together with BUILD_CONTEXT"),
-                row("SOURCE_TAG with LOCAL_IMAGE",
-                        r -> r.set("SOURCE_TAG", "build-42").set("LOCAL_IMAGE", "my-app"))
-                        .config("SOURCE_TAG", "set together with LOCAL_IMAGE: SOURCE_TAG promotes"),
+                row("SOURCE_TAG with LOCAL_IMAGE and BUILD_ARGS",
+                        r -> r.set("SOURCE_TAG", "build-42").set("LOCAL_IMAGE", "my-app").set("BUILD_ARGS", "A=1"))
+                        .config("SOURCE_TAG", "set together with BUILD_ARGS and LOCAL_IMAGE: SOURCE_TAG promotes"),
+                row("SOURCE_DIGEST with CREATE_REPOSITORY", r -> r.set("SOURCE_DIGEST", "sha256:" + "0".repeat(64))
+                        .set("CREATE_REPOSITORY", "true").set("IMAGE_TAG_MUTABILITY", "IMMUTABLE"))
+                        .config("SOURCE_DIGEST", "set together with CREATE_REPOSITORY: true, but SOURCE_DIGEST promotes"
+                                + " an image already in the repository"),
                 row("SOURCE_TAG not in the repository", r -> r.set("SOURCE_TAG", "never-pushed"))
                         .config("SOURCE_TAG", "'never-pushed' is not in"),
                 row("MIRROR_REGIONS not a region name", r -> r.set("MIRROR_REGIONS", "eu-west-1 Ireland"))
