@@ -389,7 +389,7 @@ class BadInputTableIT {
                     r.bed().standIn().deny("CreateRepository");
                     r.onClose(() -> r.bed().standIn().allow("CreateRepository"));
                     r.set("IMAGE", r.bed().repositoryUri("bad/create-denied")).set("CREATE_REPOSITORY", "true");
-                }).fails(3, "The IAM policy does not allow ecr:CreateRepository").hint("ecr:CreateRepository"),
+                }).fails(3, "Missing permission ecr:CreateRepository on arn:aws:ecr:").hint("policy subcommand"),
                 row("CREATE_REPOSITORY with a KMS key KMS cannot find", r -> r.set("IMAGE",
                         r.bed().repositoryUri("bad/create-kms")).set("CREATE_REPOSITORY", "true")
                         .set("ENCRYPTION", "KMS").set("KMS_KEY", "alias/never-created"))

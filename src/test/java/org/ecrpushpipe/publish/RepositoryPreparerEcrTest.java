@@ -290,8 +290,9 @@ class RepositoryPreparerEcrTest {
         standIn.deny("CreateRepository");
         PipeException e = assertThrows(PipeException.Authentication.class,
                 () -> prepare("prep/denied", create(RepositorySpec.DEFAULTS)));
-        assertTrue(e.getMessage().startsWith("The IAM policy does not allow ecr:CreateRepository: User: "
-                + "arn:aws:iam::123456789012:user/ci is not authorized"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Missing permission ecr:CreateRepository on arn:aws:ecr:"), e.getMessage());
+        assertTrue(e.getMessage().contains("User: arn:aws:iam::123456789012:user/ci is not authorized"),
+                e.getMessage());
         assertEquals(3, e.exitCode().code());
         assertFalse(standIn.hasRepository("prep/denied"));
     }

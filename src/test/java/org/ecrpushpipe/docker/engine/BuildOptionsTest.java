@@ -44,8 +44,8 @@ class BuildOptionsTest {
                 Optional.of("release"), Map.of(), false, false, org.ecrpushpipe.docker.BuildCache.NONE);
         BuildRequest stage = request.withCache(new org.ecrpushpipe.docker.BuildCache(List.of("cache-src"),
                 Optional.of("builder")));
-        assertEquals("&buildargs={\"V\":\"1\"}&target=builder", BuildOptions.query(stage));
-        assertEquals("&buildargs={\"V\":\"1\"}&target=release", BuildOptions.query(request));
+        assertEquals("&buildargs={\"V\":\"1\"}&target=builder", decoded(stage));
+        assertEquals("&buildargs={\"V\":\"1\"}&target=release", decoded(request));
     }
 
     @Test
