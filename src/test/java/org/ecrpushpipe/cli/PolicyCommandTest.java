@@ -28,7 +28,8 @@ class PolicyCommandTest {
     void aFullUriNamesAccountRegionAndPartitionWithoutCredentials() {
         Run run = run(Map.of("IMAGE", "210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn/team/app"), "policy");
         assertEquals(0, run.code(), run.output());
-        assertEquals(IamPolicy.of(PolicyInputs.base("210987654321", "team/app", "cn-north-1")).toJson() + "\n",
+        assertEquals(IamPolicy.of(PolicyInputs.base("210987654321", "team/app", "cn-north-1").withCachePull())
+                        .toJson() + "\n", // the registry cache is on by default
                 run.output());
         assertTrue(run.output().contains("arn:aws-cn:ecr:cn-north-1:210987654321:repository/team/app"));
     }

@@ -101,8 +101,11 @@ class IamPolicyTest {
     }
 
     @Test
-    void promotionNeedsNoMoreThanThePushAlreadyHas() {
-        assertEquals(IamPolicy.of(BASE), IamPolicy.of(BASE.withPromotion()));
+    void promotionInItsOwnRegionNeedsNoLoginAndNoUpload() {
+        IamPolicy policy = IamPolicy.of(BASE.withPromotion());
+        assertEquals(List.of("ecr:BatchGetImage", "ecr:DescribeRepositories", "ecr:PutImage"), policy.actions());
+        assertEquals(List.of("EcrPushToRepository"), policy.statements().stream().map(IamPolicy.Statement::sid)
+                .toList(), "re-tagging goes through the API: no registry login");
     }
 
     @Test

@@ -52,6 +52,12 @@ final class StrictMode {
                 return denial;
             }
         }
+        if (operation.equals("CreateRepository") && !request.path("tags").isEmpty()) {
+            // tags given on creation: ECR also authorizes ecr:TagResource on the new repository (ECR user guide,
+            // "Using Tag-Based Access Control")
+            return now.policy().denial(principalArn, "ecr:TagResource", repositoryArn(request.path("repositoryName")
+                    .asText()));
+        }
         return Optional.empty();
     }
 
