@@ -34,6 +34,7 @@ public record IamPolicy(List<Statement> statements) {
             "ecr:CompleteLayerUpload", "ecr:PutImage");
     static final List<String> CACHE_PULL = List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
             "ecr:BatchCheckLayerAvailability");
+    static final List<String> CACHE_FROM_PULL = List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer");
     static final List<String> PROMOTION = List.of("ecr:BatchGetImage", "ecr:PutImage");
     /** A promotion checks the repository like a push, then reads the source manifest and puts it under each tag. */
     static final List<String> PROMOTION_CHECK = List.of("ecr:DescribeRepositories");
@@ -101,6 +102,12 @@ public record IamPolicy(List<Statement> statements) {
                 .map(region -> repositoryArn(inputs.partition(), region, inputs.account(), inputs.repository()))
                 .toList();
         statements.add(new Statement("EcrPushToRepository", sorted(repositoryActions), repositories, List.of()));
+        if (inputs.cachePull() && !inputs.cacheFrom().isEmpty()) {
+            // CACHE_FROM: the pipe asks which tags are there (BatchGetImage), the engine pulls them
+            statements.add(new Statement("EcrPullCacheFrom", CACHE_FROM_PULL, inputs.cacheFrom().stream()
+                    .map(r -> repositoryArn(inputs.partition(), inputs.regions().get(0), inputs.account(), r))
+                    .toList(), List.of()));
+        }
 
         inputs.kmsKey().ifPresent(key -> statements.add(new Statement("KmsForEcrEncryption", KMS, List.of(key),
                 inputs.regions().stream().map(region -> "ecr." + region + ".amazonaws.com"
