@@ -41,14 +41,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @ExtendWith(EcrBedExtension.class)
 class LeastPrivilegeTest {
     /** The IAM user the bed's key belongs to. */
-    private static final String PRINCIPAL = "arn:aws:iam::" + EcrBed.ACCOUNT_ID + ":user/ci";
+    static final String PRINCIPAL = "arn:aws:iam::" + EcrBed.ACCOUNT_ID + ":user/ci";
+    /** The role of the AWS_ROLE_ARN row, which the bed's user may assume. */
+    private static final String ROLE = "arn:aws:iam::" + EcrBed.ACCOUNT_ID + ":role/lp-pusher";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     /**
      * One configuration whose policy is proved.
      *
-     * @param variables the variables beyond the bed's own (credentials, IMAGE, endpoints)
+     * @param variables the variables beyond the bed's own (credentials, IMAGE, endpoints); {@code {repository}}
+     *                  stands for the scenario's repository
      * @param prepare   what the account and the engine hold before the run (the repository, when the pipe does not
      *                  create it; an image to promote or to pull), set up with the policy not enforced
      * @param degraded  the actions the policy lists whose loss the pipe survives by design: action → the line the
@@ -113,6 +116,21 @@ class LeastPrivilegeTest {
                         test.pushWithoutPolicy(repository, "latest");
                         test.bed.docker().removeImageCmd(test.bed.repositoryUri(repository) + ":latest").exec();
                     }, Map.of("ecr:GetDownloadUrlForLayer", "WARNING: Registry cache: could not pull ")),
+            new PolicyScenario("pull a CACHE_FROM image of another repository", Map.of("TAGS", "1.0.0",
+                    "CACHE_FROM", "{repository}-base:main"),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        test.bed.standIn().createRepository(repository + "-base");
+                        test.pushWithoutPolicy(repository + "-base", "main");
+                        test.bed.docker().removeImageCmd(test.bed.repositoryUri(repository + "-base") + ":main")
+                                .exec();
+                    }, Map.of("ecr:GetDownloadUrlForLayer", "WARNING: Registry cache: could not pull ")),
+            new PolicyScenario("assume AWS_ROLE_ARN with the keys and push as the role", Map.of("TAGS", "1.0.0",
+                    "AWS_ROLE_ARN", ROLE),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        test.bed.standIn().trustRole(ROLE, PRINCIPAL, java.util.Optional.empty());
+                    }, NOTHING_TO_PULL),
             new PolicyScenario("push a LOCAL_IMAGE without building", Map.of("TAGS", "1.0.0",
                     "LOCAL_IMAGE", "lp-local:ci"),
                     (test, repository) -> {
@@ -138,7 +156,8 @@ class LeastPrivilegeTest {
 
     /** The variables of a scenario pushing to {@code repository}, as the step would set them. */
     private static Map<String, String> variables(PolicyScenario scenario, String repository) {
-        Map<String, String> env = new HashMap<>(scenario.variables());
+        Map<String, String> env = new HashMap<>();
+        scenario.variables().forEach((name, value) -> env.put(name, value.replace("{repository}", repository)));
         env.put("IMAGE", EcrBed.ECR_REGISTRY_HOST + "/" + repository);
         return env;
     }
@@ -153,7 +172,7 @@ class LeastPrivilegeTest {
         return output;
     }
 
-    private static List<String> actions(String policy) {
+    static List<String> actions(String policy) {
         List<String> actions = new ArrayList<>();
         try {
             for (JsonNode statement : JSON.readTree(policy).get("Statement")) {
@@ -166,7 +185,7 @@ class LeastPrivilegeTest {
     }
 
     /** The printed policy with one action taken out (and a statement left empty dropped). */
-    private static String without(String policy, String action) {
+    static String without(String policy, String action) {
         try {
             var document = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(policy);
             var kept = JSON.createArrayNode();
@@ -184,6 +203,28 @@ class LeastPrivilegeTest {
             }
             document.set("Statement", kept);
             return JSON.writeValueAsString(document);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Where the printed statements go with AWS_ROLE_ARN (README, Prerequisites): {@code AssumeRoles} on the
+     * pipeline's user, every other statement on the role, whose session makes the ECR calls.
+     */
+    static Map<String, String> byIdentity(String policy, String role) {
+        try {
+            var user = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(policy);
+            var roles = user.deepCopy();
+            var userStatements = JSON.createArrayNode();
+            var roleStatements = JSON.createArrayNode();
+            for (JsonNode statement : user.get("Statement")) {
+                (statement.path("Sid").asText().equals("AssumeRoles") ? userStatements : roleStatements)
+                        .add(statement);
+            }
+            user.set("Statement", userStatements);
+            roles.set("Statement", roleStatements);
+            return Map.of(PRINCIPAL, JSON.writeValueAsString(user), role, JSON.writeValueAsString(roles));
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
@@ -207,7 +248,12 @@ class LeastPrivilegeTest {
         env.putAll(extra);
         Path context = TestImages.busybox(work.resolve("ctx-" + RUNS.incrementAndGet())).uniqueFile()
                 .file("lifecycle.json", LIFECYCLE).write();
-        bed.standIn().enforcePolicy(policy, PRINCIPAL);
+        String role = env.get("AWS_ROLE_ARN");
+        if (role == null) {
+            bed.standIn().enforcePolicy(policy, PRINCIPAL);
+        } else {
+            bed.standIn().enforcePolicies(byIdentity(policy, role), role);
+        }
         try {
             return new InProcessLauncher().run(env, Map.of(), context);
         } finally {
@@ -285,6 +331,12 @@ class LeastPrivilegeTest {
             return;
         }
         assertEquals(3, run.exitCode(), run.output());
+        if (action.equals("sts:AssumeRole")) { // STS does not say whether the trust or the user's policy refused
+            assertTrue(run.failureLine().startsWith("✖ STS refused sts:AssumeRole on " + ROLE + ": User: "
+                    + PRINCIPAL + " is not authorized to perform: sts:AssumeRole on resource: " + ROLE),
+                    run.output());
+            return;
+        }
         String resource = action.equals("ecr:GetAuthorizationToken") ? "*"
                 : "arn:aws:ecr:" + EcrBed.REGION + ":" + EcrBed.ACCOUNT_ID + ":repository/" + repository;
         assertTrue(run.failureLine().startsWith("✖ Missing permission " + action + " on " + resource + ": "),
