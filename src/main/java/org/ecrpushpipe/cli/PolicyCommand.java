@@ -41,6 +41,7 @@ public class PolicyCommand implements Callable<Integer> {
             inputs = inputs.withPromotion();
         } else if (!set(env, Variable.LOCAL_IMAGE) && !"false".equalsIgnoreCase(value(env, Variable.CACHE))) {
             inputs = inputs.withCachePull(); // the registry cache is on by default, for a build
+            inputs = inputs.withCacheFrom(cacheFromRepositories(env, target));
         }
         if ("true".equalsIgnoreCase(value(env, Variable.CREATE_REPOSITORY))) {
             // a missing repository: a creation template may create it on push, else the pipe creates it
@@ -62,6 +63,28 @@ public class PolicyCommand implements Callable<Integer> {
             inputs = inputs.withRoles(List.of(value(env, Variable.AWS_ROLE_ARN)));
         }
         return inputs;
+    }
+
+    /**
+     * The repositories CACHE_FROM names in the image's own registry (a bare name, or the same ECR host): the
+     * images in other registries are skipped by the run, so need nothing.
+     */
+    private static List<String> cacheFromRepositories(Map<String, String> env, ConfigReader.Target target) {
+        String ownHost = target.image().registry().map(r -> r.host()).orElse(null);
+        List<String> repositories = new java.util.ArrayList<>();
+        for (String item : list(env, Variable.CACHE_FROM)) {
+            String reference = item.replaceFirst("@.*$", "");
+            int slash = reference.indexOf('/');
+            String first = slash < 0 ? "" : reference.substring(0, slash);
+            boolean hasHost = first.contains(".") || first.contains(":") || first.equals("localhost");
+            if (hasHost && !first.equals(ownHost)) {
+                continue;
+            }
+            String path = hasHost ? reference.substring(slash + 1) : reference;
+            int colon = path.lastIndexOf(':');
+            repositories.add(colon < 0 ? path : path.substring(0, colon));
+        }
+        return repositories;
     }
 
     private static String value(Map<String, String> env, Variable variable) {

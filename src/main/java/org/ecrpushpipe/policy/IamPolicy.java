@@ -34,7 +34,10 @@ public record IamPolicy(List<Statement> statements) {
             "ecr:CompleteLayerUpload", "ecr:PutImage");
     static final List<String> CACHE_PULL = List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
             "ecr:BatchCheckLayerAvailability");
+    static final List<String> CACHE_FROM_PULL = List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer");
     static final List<String> PROMOTION = List.of("ecr:BatchGetImage", "ecr:PutImage");
+    /** A promotion checks the repository like a push, then reads the source manifest and puts it under each tag. */
+    static final List<String> PROMOTION_CHECK = List.of("ecr:DescribeRepositories");
     static final List<String> CREATE = List.of("ecr:CreateRepository");
     static final List<String> TAG = List.of("ecr:TagResource");
     static final List<String> LIFECYCLE = List.of("ecr:GetLifecyclePolicy", "ecr:PutLifecyclePolicy");
@@ -68,7 +71,11 @@ public record IamPolicy(List<Statement> statements) {
     /** The policy {@code inputs} need and nothing more. */
     public static IamPolicy of(PolicyInputs inputs) {
         List<Statement> statements = new ArrayList<>();
-        statements.add(new Statement("EcrLogin", LOGIN, List.of("*"), List.of()));
+        // a promotion to the image's own region re-tags through the API: no registry login, no upload
+        boolean apiOnly = inputs.promotion() && inputs.regions().size() == 1;
+        if (!apiOnly) {
+            statements.add(new Statement("EcrLogin", LOGIN, List.of("*"), List.of()));
+        }
 
         if (inputs.creationTemplates()) {
             // A registry-level read: the templates belong to the registry, not to a repository.
@@ -84,7 +91,7 @@ public record IamPolicy(List<Statement> statements) {
         if (inputs.lifecyclePolicy()) {
             repositoryActions.addAll(LIFECYCLE);
         }
-        repositoryActions.addAll(PUSH);
+        repositoryActions.addAll(apiOnly ? PROMOTION_CHECK : PUSH);
         if (inputs.cachePull()) {
             repositoryActions.addAll(CACHE_PULL);
         }
@@ -95,6 +102,12 @@ public record IamPolicy(List<Statement> statements) {
                 .map(region -> repositoryArn(inputs.partition(), region, inputs.account(), inputs.repository()))
                 .toList();
         statements.add(new Statement("EcrPushToRepository", sorted(repositoryActions), repositories, List.of()));
+        if (inputs.cachePull() && !inputs.cacheFrom().isEmpty()) {
+            // CACHE_FROM: the pipe asks which tags are there (BatchGetImage), the engine pulls them
+            statements.add(new Statement("EcrPullCacheFrom", CACHE_FROM_PULL, inputs.cacheFrom().stream()
+                    .map(r -> repositoryArn(inputs.partition(), inputs.regions().get(0), inputs.account(), r))
+                    .toList(), List.of()));
+        }
 
         inputs.kmsKey().ifPresent(key -> statements.add(new Statement("KmsForEcrEncryption", KMS, List.of(key),
                 inputs.regions().stream().map(region -> "ecr." + region + ".amazonaws.com"

@@ -21,11 +21,12 @@ import java.util.Optional;
  * @param promotion          SOURCE_TAG / SOURCE_DIGEST: an image is re-tagged through the API
  * @param cachePull          the registry cache is pulled from the repository
  * @param roleArns           roles assumed in turn ({@code sts:AssumeRole} on each)
+ * @param cacheFrom          the other repositories of the image's registry the registry cache pulls from (CACHE_FROM)
  */
 public record PolicyInputs(String partition, String account, String repository, List<String> regions,
                            boolean createRepository, boolean repositoryTags, Optional<String> kmsKey,
                            boolean lifecyclePolicy, boolean creationTemplates, boolean promotion, boolean cachePull,
-                           List<String> roleArns) {
+                           List<String> roleArns, List<String> cacheFrom) {
 
     public PolicyInputs {
         Objects.requireNonNull(partition);
@@ -37,12 +38,13 @@ public record PolicyInputs(String partition, String account, String repository, 
         }
         Objects.requireNonNull(kmsKey);
         roleArns = List.copyOf(roleArns);
+        cacheFrom = List.copyOf(cacheFrom);
     }
 
     /** The base flow: log in, check the repository, push, verify; no feature switched on. */
     public static PolicyInputs base(String account, String repository, String region) {
         return new PolicyInputs(partitionOf(region), account, repository, List.of(region), false, false,
-                Optional.empty(), false, false, false, false, List.of());
+                Optional.empty(), false, false, false, false, List.of(), List.of());
     }
 
     /** The ARN partition a region belongs to. */
@@ -58,43 +60,50 @@ public record PolicyInputs(String partition, String account, String repository, 
 
     public PolicyInputs withCreateRepository(boolean tags) {
         return new PolicyInputs(partition, account, repository, regions, true, tags, kmsKey, lifecyclePolicy,
-                creationTemplates, promotion, cachePull, roleArns);
+                creationTemplates, promotion, cachePull, roleArns, cacheFrom);
     }
 
     public PolicyInputs withKmsKey(String keyArn) {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags,
-                Optional.of(keyArn), lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns);
+                Optional.of(keyArn), lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom);
     }
 
     public PolicyInputs withLifecyclePolicy() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                true, creationTemplates, promotion, cachePull, roleArns);
+                true, creationTemplates, promotion, cachePull, roleArns, cacheFrom);
     }
 
     public PolicyInputs withCreationTemplates() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, true, promotion, cachePull, roleArns);
+                lifecyclePolicy, true, promotion, cachePull, roleArns, cacheFrom);
     }
 
     public PolicyInputs withPromotion() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, true, cachePull, roleArns);
+                lifecyclePolicy, creationTemplates, true, cachePull, roleArns, cacheFrom);
     }
 
     public PolicyInputs withCachePull() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, true, roleArns);
+                lifecyclePolicy, creationTemplates, promotion, true, roleArns, cacheFrom);
     }
 
     public PolicyInputs withMirrorRegions(List<String> mirrors) {
         List<String> all = new java.util.ArrayList<>(regions.subList(0, 1));
         mirrors.stream().filter(r -> !all.contains(r)).forEach(all::add);
         return new PolicyInputs(partition, account, repository, all, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns);
+                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom);
     }
 
     public PolicyInputs withRoles(List<String> arns) {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, cachePull, arns);
+                lifecyclePolicy, creationTemplates, promotion, cachePull, arns, cacheFrom);
+    }
+
+    /** The registry cache also pulls from these other repositories of the image's registry. */
+    public PolicyInputs withCacheFrom(List<String> repositories) {
+        List<String> others = repositories.stream().filter(r -> !r.equals(repository)).distinct().toList();
+        return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
+                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, others);
     }
 }

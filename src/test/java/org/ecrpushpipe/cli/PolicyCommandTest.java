@@ -1,12 +1,14 @@
 package org.ecrpushpipe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.ecrpushpipe.policy.IamPolicy;
@@ -28,9 +30,23 @@ class PolicyCommandTest {
     void aFullUriNamesAccountRegionAndPartitionWithoutCredentials() {
         Run run = run(Map.of("IMAGE", "210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn/team/app"), "policy");
         assertEquals(0, run.code(), run.output());
-        assertEquals(IamPolicy.of(PolicyInputs.base("210987654321", "team/app", "cn-north-1")).toJson() + "\n",
+        assertEquals(IamPolicy.of(PolicyInputs.base("210987654321", "team/app", "cn-north-1").withCachePull())
+                        .toJson() + "\n", // the registry cache is on by default
                 run.output());
         assertTrue(run.output().contains("arn:aws-cn:ecr:cn-north-1:210987654321:repository/team/app"));
+    }
+
+    @Test
+    void cacheFromNamesTheRepositoriesOfTheImagesRegistryOnly() {
+        String host = "210987654321.dkr.ecr.eu-west-1.amazonaws.com";
+        Run run = run(Map.of("IMAGE", host + "/team/app", "CACHE_FROM", "team/base:main " + host
+                + "/team/tools:1 quay.io/someone/else:1 team/app:old"), "policy");
+        assertEquals(0, run.code(), run.output());
+        assertEquals(IamPolicy.of(PolicyInputs.base("210987654321", "team/app", "eu-west-1").withCachePull()
+                .withCacheFrom(List.of("team/base", "team/tools"))).toJson() + "\n", run.output());
+        Run off = run(Map.of("IMAGE", host + "/team/app", "CACHE_FROM", "team/base:main", "CACHE", "false"),
+                "policy");
+        assertFalse(off.output().contains("team/base"), off.output());
     }
 
     @Test

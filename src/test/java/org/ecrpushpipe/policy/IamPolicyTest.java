@@ -101,8 +101,26 @@ class IamPolicyTest {
     }
 
     @Test
-    void promotionNeedsNoMoreThanThePushAlreadyHas() {
-        assertEquals(IamPolicy.of(BASE), IamPolicy.of(BASE.withPromotion()));
+    void cacheFromRepositoriesArePulledFromButNotPushedTo() {
+        IamPolicy policy = IamPolicy.of(BASE.withCachePull().withCacheFrom(List.of("team/base", "team/base",
+                BASE.repository())));
+        IamPolicy.Statement pull = policy.statementWith("ecr:GetDownloadUrlForLayer").orElseThrow();
+        assertEquals("EcrPushToRepository", pull.sid(), "the image's own repository first");
+        IamPolicy.Statement cacheFrom = policy.statements().get(policy.statements().size() - 1);
+        assertEquals("EcrPullCacheFrom", cacheFrom.sid());
+        assertEquals(List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), cacheFrom.actions());
+        assertEquals(List.of(IamPolicy.repositoryArn(BASE.partition(), BASE.regions().get(0), BASE.account(),
+                "team/base")), cacheFrom.resources(), "each other repository once, the image's own not again");
+        assertEquals(IamPolicy.of(BASE), IamPolicy.of(BASE.withCacheFrom(List.of("team/base"))),
+                "nothing without the cache pull");
+    }
+
+    @Test
+    void promotionInItsOwnRegionNeedsNoLoginAndNoUpload() {
+        IamPolicy policy = IamPolicy.of(BASE.withPromotion());
+        assertEquals(List.of("ecr:BatchGetImage", "ecr:DescribeRepositories", "ecr:PutImage"), policy.actions());
+        assertEquals(List.of("EcrPushToRepository"), policy.statements().stream().map(IamPolicy.Statement::sid)
+                .toList(), "re-tagging goes through the API: no registry login");
     }
 
     @Test

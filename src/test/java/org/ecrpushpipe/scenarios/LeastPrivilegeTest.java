@@ -14,13 +14,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 import org.ecrpushpipe.cli.PipeLauncher;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
 import org.ecrpushpipe.testbed.SecretScanner;
+import org.ecrpushpipe.testbed.TestBuild;
 import org.ecrpushpipe.testbed.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,26 +41,123 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @ExtendWith(EcrBedExtension.class)
 class LeastPrivilegeTest {
     /** The IAM user the bed's key belongs to. */
-    private static final String PRINCIPAL = "arn:aws:iam::" + EcrBed.ACCOUNT_ID + ":user/ci";
+    static final String PRINCIPAL = "arn:aws:iam::" + EcrBed.ACCOUNT_ID + ":user/ci";
+    /** The role of the AWS_ROLE_ARN row, which the bed's user may assume. */
+    private static final String ROLE = "arn:aws:iam::" + EcrBed.ACCOUNT_ID + ":role/lp-pusher";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     /**
      * One configuration whose policy is proved.
      *
-     * @param variables the variables beyond the bed's own (credentials, IMAGE, endpoints)
-     * @param prepare   what the account holds before the run (the repository, when the pipe does not create it)
+     * @param variables the variables beyond the bed's own (credentials, IMAGE, endpoints); {@code {repository}}
+     *                  stands for the scenario's repository
+     * @param prepare   what the account and the engine hold before the run (the repository, when the pipe does not
+     *                  create it; an image to promote or to pull), set up with the policy not enforced
+     * @param degraded  the actions the policy lists whose loss the pipe survives by design: action → the line the
+     *                  run then prints (it exits 0 instead of 3)
      */
-    record PolicyScenario(String name, Map<String, String> variables, BiConsumer<EcrBed, String> prepare) {
+    record PolicyScenario(String name, Map<String, String> variables, Preparation prepare,
+                          Map<String, String> degraded) {
         @Override
         public String toString() {
             return name;
         }
     }
 
+    /** What a scenario sets up before the run under the policy. */
+    @FunctionalInterface
+    interface Preparation {
+        void prepare(LeastPrivilegeTest test, String repository) throws Exception;
+    }
+
+    /**
+     * Calls the pipe makes although no printed policy lists them, because it goes on without them by design: the
+     * denied call → the debug line the run prints instead. ecr:DescribeImages only looks for archived images to
+     * say that a push restores them; ecr:ListTagsForResource only compares REPOSITORY_TAGS with an existing
+     * repository's.
+     */
+    static final Map<String, String> UNLISTED = Map.of(
+            "DescribeImages", "DEBUG: Not looking for archived images: Missing permission ecr:DescribeImages on ",
+            "ListTagsForResource", "DEBUG: Not comparing REPOSITORY_TAGS: Missing permission"
+                    + " ecr:ListTagsForResource on ");
+
+    /** With the cache on and no previous image, nothing is pulled: the cache's own action is proved by its row. */
+    private static final Map<String, String> NOTHING_TO_PULL = Map.of("ecr:GetDownloadUrlForLayer",
+            "INFO: Registry cache: no previous image in the registry");
+
+    /**
+     * The creation's actions are in the policy of CREATE_REPOSITORY, for the run that finds the repository missing;
+     * a run that finds it makes none of those calls.
+     */
+    private static final String EXISTS = "INFO: Pushed 1 tag of ";
+
+    private static final Map<String, String> DEBUG = Map.of("DEBUG", "true");
+
+    private static final String LIFECYCLE = """
+            {"rules": [{"rulePriority": 1, "description": "Expire untagged images after 14 days",
+              "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
+                            "countNumber": 14},
+              "action": {"type": "expire"}}]}
+            """;
+
     static final List<PolicyScenario> SCENARIOS = List.of(
             new PolicyScenario("push two tags to an existing repository", Map.of("TAGS", "1.0.0 latest"),
-                    (bed, repository) -> bed.standIn().createRepository(repository)));
+                    (test, repository) -> test.bed.standIn().createRepository(repository), NOTHING_TO_PULL),
+            new PolicyScenario("create the repository with tags", Map.of("TAGS", "1.0.0",
+                    "CREATE_REPOSITORY", "true", "REPOSITORY_TAGS", "team=payments env=test"),
+                    (test, repository) -> { }, merged(NOTHING_TO_PULL, Map.of(
+                            "ecr:DescribeRepositoryCreationTemplates",
+                            "DEBUG: Not looking for repository creation templates: Missing permission"
+                                    + " ecr:DescribeRepositoryCreationTemplates on *"))),
+            new PolicyScenario("CREATE_REPOSITORY with tags when the repository exists", Map.of("TAGS", "1.0.0",
+                    "CREATE_REPOSITORY", "true", "REPOSITORY_TAGS", "team=payments"),
+                    (test, repository) -> test.bed.standIn().createRepository(repository), merged(NOTHING_TO_PULL,
+                    Map.of("ecr:CreateRepository", EXISTS, "ecr:TagResource", EXISTS,
+                            "ecr:DescribeRepositoryCreationTemplates", EXISTS))),
+            new PolicyScenario("set the lifecycle policy", Map.of("TAGS", "1.0.0",
+                    "LIFECYCLE_POLICY", "lifecycle.json"),
+                    (test, repository) -> test.bed.standIn().createRepository(repository), NOTHING_TO_PULL),
+            new PolicyScenario("promote a tested image with SOURCE_TAG", Map.of("SOURCE_TAG", "build-1",
+                    "TAGS", "1.0.0 latest"),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        test.pushWithoutPolicy(repository, "build-1");
+                    }, Map.of()),
+            new PolicyScenario("pull the previous image into the registry cache", Map.of("TAGS", "latest"),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        test.pushWithoutPolicy(repository, "latest");
+                        test.bed.docker().removeImageCmd(test.bed.repositoryUri(repository) + ":latest").exec();
+                    }, Map.of("ecr:GetDownloadUrlForLayer", "WARNING: Registry cache: could not pull ")),
+            new PolicyScenario("pull a CACHE_FROM image of another repository", Map.of("TAGS", "1.0.0",
+                    "CACHE_FROM", "{repository}-base:main"),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        test.bed.standIn().createRepository(repository + "-base");
+                        test.pushWithoutPolicy(repository + "-base", "main");
+                        test.bed.docker().removeImageCmd(test.bed.repositoryUri(repository + "-base") + ":main")
+                                .exec();
+                    }, Map.of("ecr:GetDownloadUrlForLayer", "WARNING: Registry cache: could not pull ")),
+            new PolicyScenario("assume AWS_ROLE_ARN with the keys and push as the role", Map.of("TAGS", "1.0.0",
+                    "AWS_ROLE_ARN", ROLE),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        test.bed.standIn().trustRole(ROLE, PRINCIPAL, java.util.Optional.empty());
+                    }, NOTHING_TO_PULL),
+            new PolicyScenario("push a LOCAL_IMAGE without building", Map.of("TAGS", "1.0.0",
+                    "LOCAL_IMAGE", "lp-local:ci"),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        TestBuild.run(test.bed.docker(), TestImages.busybox(test.work.resolve("local-"
+                                + RUNS.incrementAndGet())).uniqueFile().write(), "lp-local:ci");
+                    }, Map.of()));
+
+    private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> all = new HashMap<>(a);
+        all.putAll(b);
+        return Map.copyOf(all);
+    }
 
     @TempDir
     Path work;
@@ -73,7 +170,8 @@ class LeastPrivilegeTest {
 
     /** The variables of a scenario pushing to {@code repository}, as the step would set them. */
     private static Map<String, String> variables(PolicyScenario scenario, String repository) {
-        Map<String, String> env = new HashMap<>(scenario.variables());
+        Map<String, String> env = new HashMap<>();
+        scenario.variables().forEach((name, value) -> env.put(name, value.replace("{repository}", repository)));
         env.put("IMAGE", EcrBed.ECR_REGISTRY_HOST + "/" + repository);
         return env;
     }
@@ -88,7 +186,7 @@ class LeastPrivilegeTest {
         return output;
     }
 
-    private static List<String> actions(String policy) {
+    static List<String> actions(String policy) {
         List<String> actions = new ArrayList<>();
         try {
             for (JsonNode statement : JSON.readTree(policy).get("Statement")) {
@@ -101,7 +199,7 @@ class LeastPrivilegeTest {
     }
 
     /** The printed policy with one action taken out (and a statement left empty dropped). */
-    private static String without(String policy, String action) {
+    static String without(String policy, String action) {
         try {
             var document = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(policy);
             var kept = JSON.createArrayNode();
@@ -124,6 +222,28 @@ class LeastPrivilegeTest {
         }
     }
 
+    /**
+     * Where the printed statements go with AWS_ROLE_ARN (README, Prerequisites): {@code AssumeRoles} on the
+     * pipeline's user, every other statement on the role, whose session makes the ECR calls.
+     */
+    static Map<String, String> byIdentity(String policy, String role) {
+        try {
+            var user = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(policy);
+            var roles = user.deepCopy();
+            var userStatements = JSON.createArrayNode();
+            var roleStatements = JSON.createArrayNode();
+            for (JsonNode statement : user.get("Statement")) {
+                (statement.path("Sid").asText().equals("AssumeRoles") ? userStatements : roleStatements)
+                        .add(statement);
+            }
+            user.set("Statement", userStatements);
+            roles.set("Statement", roleStatements);
+            return Map.of(PRINCIPAL, JSON.writeValueAsString(user), role, JSON.writeValueAsString(roles));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static Stream<PolicyScenario> scenarios() {
         return SCENARIOS.stream();
     }
@@ -140,13 +260,35 @@ class LeastPrivilegeTest {
         env.putAll(variables(scenario, repository));
         env.put("IMAGE", bed.repositoryUri(repository));
         env.putAll(extra);
-        Path context = TestImages.busybox(work.resolve("ctx-" + RUNS.incrementAndGet())).uniqueFile().write();
-        bed.standIn().enforcePolicy(policy, PRINCIPAL);
+        Path context = TestImages.busybox(work.resolve("ctx-" + RUNS.incrementAndGet())).uniqueFile()
+                .file("lifecycle.json", LIFECYCLE).write();
+        String role = env.get("AWS_ROLE_ARN");
+        if (role == null) {
+            bed.standIn().enforcePolicy(policy, PRINCIPAL);
+        } else {
+            bed.standIn().enforcePolicies(byIdentity(policy, role), role);
+        }
         try {
             return new InProcessLauncher().run(env, Map.of(), context);
         } finally {
             bed.standIn().stopEnforcingPolicy();
         }
+    }
+
+    /** Pushes an image to {@code repository} under {@code tag}, with everything allowed (a scenario's setup). */
+    private void pushWithoutPolicy(String repository, String tag) {
+        Map<String, String> env = bed.pipeEnv(bed.repositoryUri(repository));
+        env.put("TAGS", tag);
+        env.put("CACHE", "false");
+        Path context = TestImages.busybox(work.resolve("setup-" + RUNS.incrementAndGet())).uniqueFile().write();
+        Launcher.PipeRun run = new InProcessLauncher().run(env, Map.of(), context);
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    /** The operations the stand-in denied, each once, in order. */
+    private List<String> deniedOperations() {
+        return bed.standIn().requests().all().stream().filter(c -> c.outcome().equals("AccessDeniedException"))
+                .map(c -> c.operation()).distinct().toList();
     }
 
     private static String repositoryFor(String label) {
@@ -161,25 +303,56 @@ class LeastPrivilegeTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
-    void passesWithExactlyThePrintedPolicy(PolicyScenario scenario) {
+    void passesWithExactlyThePrintedPolicy(PolicyScenario scenario) throws Exception {
         String repository = repositoryFor(scenario.name());
-        scenario.prepare().accept(bed, repository);
+        scenario.prepare().prepare(this, repository);
         String policy = printedPolicy(scenario, repository);
         bed.standIn().requests().clear();
-        Launcher.PipeRun run = runUnder(policy, scenario, repository, Map.of());
+        Launcher.PipeRun run = runUnder(policy, scenario, repository, DEBUG);
         assertEquals(0, run.exitCode(), run.output());
-        assertTrue(bed.standIn().requests().all().stream().noneMatch(c -> c.outcome().equals("AccessDeniedException")),
-                "no call was denied");
+        List<String> denied = deniedOperations();
+        assertTrue(UNLISTED.keySet().containsAll(denied), "only calls left out by design were denied: " + denied);
+        denied.forEach(operation -> assertTrue(run.output().contains(UNLISTED.get(operation)), run.output()));
+    }
+
+    /** The calls no policy lists are made, denied, and the run goes on: they are not needed. */
+    @Test
+    void theCallsLeftOutOfThePolicyAreDeniedAndNotNeeded() throws Exception {
+        PolicyScenario scenario = SCENARIOS.get(0);
+        String repository = repositoryFor("unlisted");
+        scenario.prepare().prepare(this, repository);
+        String policy = printedPolicy(scenario, repository);
+        UNLISTED.keySet().forEach(operation -> assertFalse(actions(policy).contains("ecr:" + operation), policy));
+        bed.standIn().requests().clear();
+        Launcher.PipeRun run = runUnder(policy, scenario, repository, DEBUG);
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals(List.of("DescribeImages"), deniedOperations());
+        assertTrue(run.output().contains(UNLISTED.get("DescribeImages")), run.output());
+        SCENARIOS.forEach(each -> UNLISTED.keySet().forEach(operation -> assertFalse(
+                actions(printedPolicy(each, repository)).contains("ecr:" + operation), each.name())));
     }
 
     @ParameterizedTest(name = "{0} without {1}")
     @MethodSource("scenarioActions")
-    void failsClearlyWithoutAnyOneAction(PolicyScenario scenario, String action) {
+    void failsClearlyWithoutAnyOneAction(PolicyScenario scenario, String action) throws Exception {
         String repository = repositoryFor(scenario.name() + " " + action);
-        scenario.prepare().accept(bed, repository);
+        scenario.prepare().prepare(this, repository);
         String policy = without(printedPolicy(scenario, repository), action);
-        Launcher.PipeRun run = runUnder(policy, scenario, repository, Map.of());
+        String degraded = scenario.degraded().get(action);
+        // the lines of the calls the pipe goes on without are debug lines; a failure shows no stack trace without
+        Launcher.PipeRun run = runUnder(policy, scenario, repository, degraded != null ? DEBUG : Map.of());
+        if (degraded != null) {
+            assertEquals(0, run.exitCode(), "optional by design: " + run.output());
+            assertTrue(run.output().contains(degraded), run.output());
+            return;
+        }
         assertEquals(3, run.exitCode(), run.output());
+        if (action.equals("sts:AssumeRole")) { // STS does not say whether the trust or the user's policy refused
+            assertTrue(run.failureLine().startsWith("✖ STS refused sts:AssumeRole on " + ROLE + ": User: "
+                    + PRINCIPAL + " is not authorized to perform: sts:AssumeRole on resource: " + ROLE),
+                    run.output());
+            return;
+        }
         String resource = action.equals("ecr:GetAuthorizationToken") ? "*"
                 : "arn:aws:ecr:" + EcrBed.REGION + ":" + EcrBed.ACCOUNT_ID + ":repository/" + repository;
         assertTrue(run.failureLine().startsWith("✖ Missing permission " + action + " on " + resource + ": "),

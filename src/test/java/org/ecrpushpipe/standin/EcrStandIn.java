@@ -73,7 +73,7 @@ public final class EcrStandIn implements AutoCloseable {
         this.authorizationTokens = new AuthorizationTokens(clock, b.tokenLifetime);
         this.catalog = new RepositoryCatalog(accountId);
         this.sts = new StsService(webIdentityTokens, identities, clock);
-        this.assumeRole = new StsAssumeRole(sts);
+        this.assumeRole = new StsAssumeRole(sts, strict);
         RegistryClient registry = this.registryClient = new RegistryClient(URI.create(Objects.requireNonNull(b.registryUrl,
                 "the real registry behind the stand-in: call registry(url, username, password)")),
                 b.registryUsername, b.registryPassword);
@@ -224,6 +224,17 @@ public final class EcrStandIn implements AutoCloseable {
      */
     public void enforcePolicy(String policyJson, String registryPrincipal) {
         strict.load(IdentityPolicy.parse(policyJson), registryPrincipal);
+    }
+
+    /**
+     * Strict mode with a policy per identity (IAM user or role ARN → policy JSON; a role's policy applies to its
+     * sessions, and STS AssumeRole also needs the caller's sts:AssumeRole): any other principal is allowed nothing.
+     * Registry requests are authorized with the policy of {@code registryPrincipal}.
+     */
+    public void enforcePolicies(java.util.Map<String, String> policyByPrincipal, String registryPrincipal) {
+        java.util.Map<String, IdentityPolicy> parsed = new java.util.HashMap<>();
+        policyByPrincipal.forEach((principal, json) -> parsed.put(principal, IdentityPolicy.parse(json)));
+        strict.load(parsed, registryPrincipal);
     }
 
     /** Leaves strict mode: everything is allowed again. */

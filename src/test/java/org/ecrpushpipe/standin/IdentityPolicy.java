@@ -19,6 +19,9 @@ public final class IdentityPolicy {
     private record Statement(List<Pattern> actions, List<Pattern> resources) {
     }
 
+    /** The policy of an identity without any: it allows nothing. */
+    static final IdentityPolicy NOTHING = new IdentityPolicy(List.of());
+
     private final List<Statement> statements;
 
     private IdentityPolicy(List<Statement> statements) {

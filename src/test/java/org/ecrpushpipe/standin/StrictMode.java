@@ -3,15 +3,34 @@ package org.ecrpushpipe.standin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The stand-in's strict mode: while a policy is loaded, every ECR call and registry request is authorized against
  * it, and what it does not allow is denied in ECR's words. Off (everything allowed) until {@link #load}.
  */
 final class StrictMode {
-    private record Loaded(IdentityPolicy policy, String registryPrincipal) {
+    /**
+     * @param policy      the policy of every principal without one of its own
+     * @param byPrincipal policies of their own: an IAM user or role ARN (a role's policy applies to its sessions)
+     */
+    private record Loaded(IdentityPolicy policy, String registryPrincipal, Map<String, IdentityPolicy> byPrincipal) {
+        /** The identity policy of a caller: its own, its role's for an assumed-role session, else the shared one. */
+        IdentityPolicy of(String principalArn) {
+            if (byPrincipal.isEmpty()) {
+                return policy;
+            }
+            Matcher session = ASSUMED_ROLE.matcher(principalArn);
+            String identity = session.matches()
+                    ? "arn:aws:iam::" + session.group(1) + ":role/" + session.group(2) : principalArn;
+            return byPrincipal.getOrDefault(identity, policy);
+        }
     }
+
+    private static final Pattern ASSUMED_ROLE = Pattern.compile("arn:aws:sts::(\\d{12}):assumed-role/([^/]+)/.*");
 
     private final String accountId;
     private final String region;
@@ -27,7 +46,21 @@ final class StrictMode {
      *                          say which key asked for the password)
      */
     void load(IdentityPolicy policy, String registryPrincipal) {
-        loaded = new Loaded(policy, registryPrincipal);
+        loaded = new Loaded(policy, registryPrincipal, Map.of());
+    }
+
+    /**
+     * A policy per identity (an IAM user or role ARN); any other principal is allowed nothing. Registry requests
+     * are authorized with the policy of {@code registryPrincipal} (or of its role, for a session).
+     */
+    void load(Map<String, IdentityPolicy> byPrincipal, String registryPrincipal) {
+        loaded = new Loaded(IdentityPolicy.NOTHING, registryPrincipal, Map.copyOf(byPrincipal));
+    }
+
+    /** The denial of an STS call by {@code callerArn} (e.g. sts:AssumeRole on a role), or empty when allowed. */
+    Optional<String> denyStsCall(String callerArn, String action, String resource) {
+        Loaded now = loaded;
+        return now == null ? Optional.empty() : now.of(callerArn).denial(callerArn, action, resource);
     }
 
     void off() {
@@ -47,10 +80,16 @@ final class StrictMode {
         }
         String action = "ecr:" + operation;
         for (String resource : resources(operation, request)) {
-            Optional<String> denial = now.policy().denial(principalArn, action, resource);
+            Optional<String> denial = now.of(principalArn).denial(principalArn, action, resource);
             if (denial.isPresent()) {
                 return denial;
             }
+        }
+        if (operation.equals("CreateRepository") && !request.path("tags").isEmpty()) {
+            // tags given on creation: ECR also authorizes ecr:TagResource on the new repository (ECR user guide,
+            // "Using Tag-Based Access Control")
+            return now.of(principalArn).denial(principalArn, "ecr:TagResource", repositoryArn(request.path("repositoryName")
+                    .asText()));
         }
         return Optional.empty();
     }
@@ -78,6 +117,7 @@ final class StrictMode {
             return Optional.empty();
         }
         return IdentityPolicy.registryAction(method, kind, rest)
-                .flatMap(action -> now.policy().denial(now.registryPrincipal(), action, repositoryArn(repository)));
+                .flatMap(action -> now.of(now.registryPrincipal()).denial(now.registryPrincipal(), action,
+                        repositoryArn(repository)));
     }
 }

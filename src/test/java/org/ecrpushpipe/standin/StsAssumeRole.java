@@ -25,8 +25,11 @@ final class StsAssumeRole {
     private final StsService sts;
     private final Map<String, Trust> trusts = new ConcurrentHashMap<>();
 
-    StsAssumeRole(StsService sts) {
+    private final StrictMode strict;
+
+    StsAssumeRole(StsService sts, StrictMode strict) {
         this.sts = sts;
+        this.strict = strict;
     }
 
     /**
@@ -61,6 +64,10 @@ final class StsAssumeRole {
         if (form.containsKey("DurationSeconds")) {
             duration = Integer.parseInt(form.get("DurationSeconds"));
         }
+        // in strict mode, the caller's own identity policy must allow sts:AssumeRole on the role too
+        strict.denyStsCall(caller.principalArn(), "sts:AssumeRole", roleArn).ifPresent(denial -> {
+            throw new StsService.StsError("AccessDenied", denial, 403);
+        });
         Trust trust = trusts.get(roleArn);
         Optional<String> externalId = Optional.ofNullable(form.get("ExternalId"));
         if (trust == null || !trusted(trust.principalArn(), caller.principalArn())
