@@ -130,11 +130,16 @@ public final class Publisher {
         // Registry cache (a build only): the pulls need the login, so with the cache on the build waits for the ECR
         // side.
         ImageSource.Build toBuild = request.source() instanceof ImageSource.Build b ? b : null;
-        boolean cacheOn = toBuild != null && request.cache().mode().pulls();
-        List<String> stages = toBuild != null && request.cache().mode() == CacheSettings.CacheMode.STAGES
+        boolean wantsCache = toBuild != null && request.cache().mode().pulls();
+        boolean cachesStages = toBuild != null && request.cache().mode() == CacheSettings.CacheMode.STAGES;
+        // a re-run on the same engine builds from the image it holds at once, without waiting for ECR
+        Optional<Digest> held = wantsCache && !cachesStages ? engineHoldsATag(request) : Optional.empty();
+        boolean cacheOn = wantsCache && held.isEmpty();
+        List<String> stages = cachesStages
                 ? DockerfileStages.intermediate(toBuild.context().directory().resolve(toBuild.context().dockerfile()))
                 : List.of();
-        List<String> cacheSources = List.of();
+        // an image the engine pulled has no local build cache: it serves only as a cache source, as when pulled
+        List<String> cacheSources = held.map(d -> List.of(d.value())).orElse(List.of());
         if (cacheOn) {
             awaitEcrSide(ecrSide);
             cacheSources = new RegistryCache(registry, engine, events).pull(CacheSources.choose(request.cache(),
@@ -252,6 +257,28 @@ public final class Publisher {
         events.debug("Labels: " + String.join(", ", labels.keySet()) + ".");
         return new BuildRequest(build.context(), options.buildArgs(), options.target(), labels, options.noCache(),
                 options.pull(), cache);
+    }
+
+    /**
+     * The image the engine already holds under a tag being pushed, if any: a re-run on the same engine. That image
+     * is the cache source, so the build need not wait for the ECR side to name cache images (the overlap of login
+     * and build is kept), and nothing is pulled. Known only when IMAGE names its host.
+     */
+    private Optional<Digest> engineHoldsATag(PublishRequest request) {
+        if (request.image().registry().isEmpty()) {
+            return Optional.empty();
+        }
+        String host = request.image().registry().get().host();
+        for (Tag tag : request.tags()) {
+            ImageReference reference = new ImageReference(host, request.image().repository(), tag);
+            Optional<Digest> held = engine.imageId(reference.toString());
+            if (held.isPresent()) {
+                events.info("Registry cache: not needed, the engine already holds " + reference + " (" + held.get()
+                        + "); building with it as the cache image.");
+                return held;
+            }
+        }
+        return Optional.empty();
     }
 
     /** The image LOCAL_IMAGE names, as the engine holds it; nothing is built. */

@@ -146,6 +146,20 @@ class RegistryCacheScenariosTest {
         assertFalse(bed.standIn().registryRequests().stream().anyMatch(r -> r.startsWith("GET ")
                 && r.contains("/manifests/")), "no pull: " + bed.standIn().registryRequests());
         assertEquals(digest, digest(third, "build-3"));
+
+        // the same tag again on the same engine (a no-change re-run): the engine's own cache serves, so the build
+        // does not wait for ECR to name cache images, and nothing is asked of the registry for the cache (known when
+        // IMAGE names its host, so before any login)
+        env.put("IMAGE", bed.repositoryUri(repository));
+        bed.standIn().registryRequests().clear();
+        Launcher.PipeRun fourth = run(env, dir);
+        assertEquals(0, fourth.exitCode(), fourth.output());
+        assertTrue(fourth.output().contains("INFO: Registry cache: not needed, the engine already holds "
+                + bed.registryHost() + "/" + repository + ":build-3 (sha256:"), fourth.output());
+        assertFalse(fourth.output().contains("build steps taken from the cache"), fourth.output());
+        assertFalse(bed.standIn().registryRequests().stream().anyMatch(r -> r.startsWith("GET ")
+                && r.contains("/manifests/")), "no pull: " + bed.standIn().registryRequests());
+        assertEquals(digest, digest(fourth, "build-3"));
         removeEverythingBuiltBy(second, repository);
     }
 
