@@ -8,7 +8,7 @@ public enum ExitCode {
     SUCCESS(0, "the image was built, pushed and verified for every tag"),
     UNEXPECTED(1, "an unexpected error (a bug): rerun with DEBUG=true and report it"),
     CONFIGURATION(2, "a variable is missing or invalid, or a file cannot be read"),
-    AUTHENTICATION(3, "AWS refused the credentials or the IAM policy denies an ECR action"),
+    AUTHENTICATION(3, "AWS or the registry refused the credentials, or the IAM policy denies an ECR action"),
     DOCKER_ENGINE(4, "the Docker engine cannot be reached, or failed outside the build itself"),
     BUILD(5, "the image build failed"),
     PUSH(6, "the push failed: the repository is missing, ECR or the registry refused or could not be reached,"

@@ -222,21 +222,26 @@ public final class Failures {
     // ---- pushing and verifying ---------------------------------------------------------------------------------
 
     /** A push that failed for good, after {@code attempts} attempts. */
-    public static PipeException pushFailed(PushProblem problem, String reference, String registryHost, String detail,
-                                           Optional<String> deniedAction, Optional<String> deniedResource,
-                                           int attempts) {
+    public static PipeException pushFailed(PushProblem problem, String reference, String registryHost, boolean ecr,
+                                           String detail, Optional<String> deniedAction,
+                                           Optional<String> deniedResource, int attempts) {
         return switch (problem) {
             case LOGIN_EXPIRED -> new PipeException.Authentication("The registry " + registryHost
                     + " said the login expired again, right after a fresh one, pushing " + reference + ": " + detail,
-                    "ECR's logins last 12 hours: check that the step's clock is right, and run the step again", null);
+                    ecr ? "ECR's logins last 12 hours: check that the step's clock is right, and run the step again"
+                            : "check that the step's clock is right and that the registry's token service works, and"
+                            + " run the step again", null);
             case LOGIN_REFUSED -> new PipeException.Authentication("The registry " + registryHost
                     + " refused the login for " + reference + ": " + detail,
-                    "the login is for another registry: check the account and region in IMAGE", null);
+                    ecr ? "the login is for another registry: check the account and region in IMAGE"
+                            : "check REGISTRY_USERNAME and REGISTRY_PASSWORD: the registry did not accept them for"
+                            + " pushing", null);
             case DENIED -> deniedAction.<PipeException>map(action -> missingPermission(action, deniedResource,
                             detail, null))
                     .orElseGet(() -> new PipeException.Authentication("Pushing " + reference + " was denied: "
-                            + detail, "allow the ECR push actions on the repository in the IAM policy of the pushing"
-                            + " user or role", null));
+                            + detail, ecr ? "allow the ECR push actions on the repository in the IAM policy of the"
+                            + " pushing user or role" : "give REGISTRY_USERNAME write (push) access to the repository"
+                            + " in the registry", null));
             case DENIED_BY_REPOSITORY_POLICY -> new PipeException.Authentication("Pushing " + reference
                     + " was denied: " + detail,
                     "cross-account push: the repository policy in the repository's account must allow this principal",

@@ -455,8 +455,9 @@ public final class Publisher {
                 }
             }
             if (!failure.problem().isTransient() || !retryPolicy.mayRetryAfter(attempt)) {
+                // no region: a registry other than ECR, whose hints speak of REGISTRY_USERNAME, not IAM
                 throw Failures.pushFailed(failure.problem(), reference.toString(), reference.registryHost(),
-                        failure.detail(), failure.deniedAction(), failure.deniedResource().or(repository::arn),
+                        region != null, failure.detail(), failure.deniedAction(), failure.deniedResource().or(repository::arn),
                         attempt);
             }
             Duration wait = retryPolicy.waitAfter(attempt);
