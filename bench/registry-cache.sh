@@ -3,13 +3,16 @@
 # start FROM, as a fresh Bitbucket step holds nothing but what it pulls) whose previous image is in the registry,
 # with the cache (CACHE=true, or CACHE=stages for a two-stage Dockerfile) against without it (CACHE=false).
 #
-#   bash bench/registry-cache.sh [RUNS]     # default 5; about 15 minutes on 2 cores
+#   bash bench/registry-cache.sh [RUNS]     # default 5; about 20 minutes on 2 cores
 #
 # 1. The seed's Apache image (examples/apache, FROM the bed's Debian base): a first run pushes it with the cache
 #    on; then RUNS rounds, interleaved, each on an engine cleaned down to the base: the pipe with CACHE=false and
 #    with CACHE=true, each pushing a new tag, the Dockerfile unchanged.
-# 2. A two-stage Dockerfile (a builder stage that installs a package with apt-get and makes a file, a final stage
-#    that copies it): the same with CACHE=stages against CACHE=false.
+# 2. Two two-stage Dockerfiles, the same with CACHE=stages against CACHE=false: a light one (the builder installs
+#    python3-minimal and writes a file) and a compiling one (the builder installs a C toolchain, gcc and libc6-dev,
+#    as a builder stage installs its build dependencies, and compiles a program; the final stage copies the
+#    binary). With the classic builder a cached run must pull the builder's cache image, so the gain depends on
+#    how much work the builder does against how large it is.
 #
 # Each run is the packaged jar (`java -jar`, the machine's Java) in the build context, timed from start to exit,
 # against the bed (private engine, real registry, ECR stand-in at the real ECR host name). The apt-get lines reach
@@ -38,7 +41,7 @@ bed_start_engine
 jar="$root/target/quarkus-app/quarkus-run.jar"
 java="$(command -v java)"
 cp="$(bash test/bed-classpath.sh)"
-bed_start_standin apache-off apache-on stages-off stages-on
+bed_start_standin apache-off apache-on stages-off stages-on compiled-off compiled-on
 registry="${IMAGE%%/*}"
 base="$(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" org.ecrpushpipe.testbed.BedMain debian-base)"
 
@@ -67,6 +70,35 @@ RUN mkdir /out && python3 -c "import sys, platform; print('built with Python', s
 FROM $base
 COPY --from=builder /out /srv/app
 CMD ["cat", "/srv/app/about.txt"]
+EOF
+compiled="$work/compiled"
+mkdir -p "$compiled"
+cat >"$compiled/Dockerfile" <<EOF
+FROM $base AS builder
+RUN apt-get update && apt-get -y install --no-install-recommends gcc libc6-dev
+COPY wc.c /src/wc.c
+RUN mkdir /out && gcc -O2 -Wall -Werror -static -o /out/wc /src/wc.c
+FROM $base
+COPY --from=builder /out/wc /usr/local/bin/wc-lines
+ENTRYPOINT ["/usr/local/bin/wc-lines"]
+EOF
+cat >"$compiled/wc.c" <<'EOF'
+/* Counts the lines, words and bytes of standard input. */
+#include <ctype.h>
+#include <stdio.h>
+
+int main(void) {
+    long lines = 0, words = 0, bytes = 0;
+    int c, in_word = 0;
+    while ((c = getchar()) != EOF) {
+        bytes++;
+        if (c == '\n') lines++;
+        if (isspace(c)) in_word = 0;
+        else if (!in_word) { in_word = 1; words++; }
+    }
+    printf("%ld %ld %ld\n", lines, words, bytes);
+    return 0;
+}
 EOF
 
 # Leaves the engine holding only the base (and its parent chain): every other tag goes, with the classic builder's
@@ -125,6 +157,7 @@ started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
 load_before="$(loadavg)"
 measure apache "$apache" apache-off apache-on true
 measure stages "$stages" stages-off stages-on stages
+measure compiled "$compiled" compiled-off compiled-on stages
 load_after="$(loadavg)"
 
 commit="$(git rev-parse --short HEAD)"
@@ -136,16 +169,21 @@ out="bench/results/$(date -u +%F)-registry-cache-$commit.md"
     "$commit" "$dirty" "$started_at" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$load_before" "$load_after"
   printf '`bash bench/registry-cache.sh %d`: medians (min–max) of %d runs each, interleaved (the order swapped every round); every run on an engine cleaned down to the Debian base (`%s`), the previous image in the registry; wall time of `java -jar` from start to exit (login, cache pulls, build, push, verify).\n\n' "$runs" "$runs" "$base"
   printf '| image | CACHE=false | with the cache | ratio | target | load at the start |\n|---|---|---|---|---|---|\n'
-  for section in apache stages; do
+  for section in apache stages compiled; do
     read -ra off <<<"${TIMES[$section-off]}"; read -ra on <<<"${TIMES[$section-on]}"
     m_off="$(median "${off[@]}")" m_on="$(median "${on[@]}")"
     r="$(ratio "$m_off" "$m_on")"
     met="$(awk -v r="$r" 'BEGIN { print (r >= 5 ? "≥ 5× met" : "≥ 5× **missed**") }')"
-    label="the seed's Apache image (CACHE=true)"; [[ $section == stages ]] && label="two-stage Dockerfile (CACHE=stages)"
+    case $section in
+      apache) label="the seed's Apache image (CACHE=true)" ;;
+      stages) label="two-stage, light builder: python3-minimal (CACHE=stages)" ;;
+      compiled) label="two-stage, compiling builder: gcc + libc6-dev, a C program (CACHE=stages)" ;;
+    esac
     printf '| %s | %.1f s (%s ms) | %.1f s (%s ms) | %s× | %s | %s |\n' "$label" "$(awk -v v="$m_off" 'BEGIN{print v/1000}')" \
       "$(minmax "${off[@]}")" "$(awk -v v="$m_on" 'BEGIN{print v/1000}')" "$(minmax "${on[@]}")" "$r" "$met" "${LOAD[$section]}"
   done
-  printf '\nThe last cached run of each said: apache — %s; stages — %s.\n\n' "${HITS[apache-on]}" "${HITS[stages-on]}"
+  printf '\nThe last cached run of each said: apache — %s; light two-stage — %s; compiling two-stage — %s.\n\n' \
+    "${HITS[apache-on]}" "${HITS[stages-on]}" "${HITS[compiled-on]}"
   printf 'Not counted: pulling the Debian base itself, which a real step pays in both variants alike (here it is local).\n'
   printf 'With CACHE=false every run executes the apt-get lines again against Debian'"'"'s mirror, so its figure moves with the mirror and the network.\n'
 } >"$out"
