@@ -44,6 +44,8 @@ class LeastPrivilegeTest {
     static final String PRINCIPAL = "arn:aws:iam::" + EcrBed.ACCOUNT_ID + ":user/ci";
     /** The role of the AWS_ROLE_ARN row, which the bed's user may assume. */
     private static final String ROLE = "arn:aws:iam::" + EcrBed.ACCOUNT_ID + ":role/lp-pusher";
+    /** The role of the OIDC row, which the step's web identity token may assume. */
+    private static final String OIDC_ROLE = "arn:aws:iam::" + EcrBed.ACCOUNT_ID + ":role/lp-bitbucket-oidc";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger RUNS = new AtomicInteger();
 
@@ -158,6 +160,12 @@ class LeastPrivilegeTest {
             new PolicyScenario("push the stages of a two-stage Dockerfile with CACHE=stages", Map.of("TAGS", "1.0.0",
                     "CACHE", "stages", "DOCKERFILE", "Stages.Dockerfile"),
                     (test, repository) -> test.bed.standIn().createRepository(repository), NOTHING_TO_PULL),
+            new PolicyScenario("push with the OIDC role's session, no keys", Map.of("TAGS", "1.0.0",
+                    "AWS_OIDC_ROLE_ARN", OIDC_ROLE),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        test.bed.standIn().allowRole(OIDC_ROLE);
+                    }, NOTHING_TO_PULL),
             new PolicyScenario("push a LOCAL_IMAGE without building", Map.of("TAGS", "1.0.0",
                     "LOCAL_IMAGE", "lp-local:ci"),
                     (test, repository) -> {
@@ -276,7 +284,15 @@ class LeastPrivilegeTest {
         Path context = TestImages.busybox(work.resolve("ctx-" + RUNS.incrementAndGet())).uniqueFile()
                 .file("lifecycle.json", LIFECYCLE).file("Stages.Dockerfile", STAGES).write();
         String role = env.get("AWS_ROLE_ARN");
-        if (role == null) {
+        String oidcRole = env.get("AWS_OIDC_ROLE_ARN");
+        if (oidcRole != null) {
+            // a step with oidc: true and no keys: the printed policy goes on the role the token is exchanged for
+            env.remove("AWS_KEY");
+            env.remove("AWS_SECRET");
+            env.put("BITBUCKET_STEP_OIDC_TOKEN", bed.standIn().issueWebIdentityToken("{repo-uuid}:{step-uuid}"));
+            env.put("BITBUCKET_BUILD_NUMBER", "7");
+            bed.standIn().enforcePolicies(Map.of(oidcRole, policy), oidcRole);
+        } else if (role == null) {
             bed.standIn().enforcePolicy(policy, PRINCIPAL);
         } else {
             bed.standIn().enforcePolicies(byIdentity(policy, role), role);
