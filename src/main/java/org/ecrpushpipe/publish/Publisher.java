@@ -457,8 +457,8 @@ public final class Publisher {
             if (!failure.problem().isTransient() || !retryPolicy.mayRetryAfter(attempt)) {
                 // no region: a registry other than ECR, whose hints speak of REGISTRY_USERNAME, not IAM
                 throw Failures.pushFailed(failure.problem(), reference.toString(), reference.registryHost(),
-                        region != null, failure.detail(), failure.deniedAction(), failure.deniedResource().or(repository::arn),
-                        attempt);
+                        region != null, failure.detail(), failure.deniedAction(),
+                        failure.deniedResource().or(repository::arn), attempt);
             }
             Duration wait = retryPolicy.waitAfter(attempt);
             events.warning("Push of " + reference + " failed (" + failure.detail() + "); retrying in "
