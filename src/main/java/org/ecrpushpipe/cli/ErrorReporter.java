@@ -1,5 +1,6 @@
 package org.ecrpushpipe.cli;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ final class ErrorReporter {
             console.failure(configuration.getMessage(), null);
             Map<String, List<String>> byVariable = new LinkedHashMap<>();
             configuration.problems().forEach(p ->
-                    byVariable.computeIfAbsent(p.variable(), k -> new java.util.ArrayList<>()).add(p.message()));
+                    byVariable.computeIfAbsent(p.variable(), k -> new ArrayList<>()).add(p.message()));
             byVariable.forEach((variable, messages) -> {
                 console.failureDetail(variable + ":");
                 messages.forEach(m -> console.failureDetail("- " + m));

@@ -1,11 +1,12 @@
 package org.ecrpushpipe.cli;
 
+import java.text.MessageFormat;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.logging.Handler;
-import java.util.logging.LogManager;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -33,7 +34,7 @@ final class LibraryLogging implements AutoCloseable {
                 String message = record.getMessage();
                 try {
                     if (record.getParameters() != null && message != null) {
-                        message = java.text.MessageFormat.format(message, record.getParameters());
+                        message = MessageFormat.format(message, record.getParameters());
                     }
                 } catch (IllegalArgumentException e) {
                     // keep the unformatted message

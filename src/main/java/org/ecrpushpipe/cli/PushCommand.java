@@ -1,13 +1,13 @@
 package org.ecrpushpipe.cli;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 
 import org.ecrpushpipe.aws.AwsSession;
 import org.ecrpushpipe.config.ConfigReader;
+import org.ecrpushpipe.config.CredentialSettings;
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.console.Console;
@@ -15,29 +15,25 @@ import org.ecrpushpipe.credentials.CredentialPlan;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.errors.ExitCode;
-import org.ecrpushpipe.config.ReleaseSettings;
-import org.ecrpushpipe.publish.Promoter;
-import org.ecrpushpipe.publish.ImageSource;
-import org.ecrpushpipe.errors.Failures;
-import org.ecrpushpipe.publish.PublishRequest;
-import org.ecrpushpipe.publish.PublishResult;
+import org.ecrpushpipe.publish.Ports;
+import org.ecrpushpipe.publish.PublishPlan;
 import org.ecrpushpipe.publish.Publisher;
-import org.ecrpushpipe.publish.RegionMirror;
 import org.ecrpushpipe.publish.RetryPolicy;
-import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.publish.RunContext;
+import org.ecrpushpipe.registry.EcrRepositories;
 import org.ecrpushpipe.registry.RegistriesByRegion;
+import org.ecrpushpipe.registry.Registry;
 import org.ecrpushpipe.registry.ecr.EcrRegistries;
 import org.ecrpushpipe.registry.ecr.EcrRegistry;
-import org.ecrpushpipe.results.ImageResults;
-import org.ecrpushpipe.results.ResultFiles;
 import org.ecrpushpipe.registry.ecr.EcrSettings;
 import org.ecrpushpipe.registry.v2.V2Registry;
+import org.ecrpushpipe.results.ResultFiles;
 
 import picocli.CommandLine.Command;
 
 /**
- * The pipe's only command: read the variables, then build the image in the working directory and push it to
- * ECR. Thin: it wires the adapters to the use case and leaves failures to the {@link ErrorReporter}.
+ * The pipe's only command: read the variables, then build the image in the working directory and push it. Thin: it
+ * wires the adapters to the use case ({@link Publisher}) and leaves failures to the {@link ErrorReporter}.
  */
 @jakarta.enterprise.inject.Vetoed
 @Command(name = "ecr-push-pipe", mixinStandardHelpOptions = true, versionProvider = PipeVersion.class,
@@ -58,15 +54,9 @@ public class PushCommand implements Callable<Integer> {
 
     /** Runs a task on a daemon thread of its own, so a failed run never waits for it to exit. */
     private static void inBackground(Runnable task) {
-        Thread thread = new Thread(task, "ecr-side");
+        Thread thread = new Thread(task, "registry-side");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    /** What to publish: LOCAL_IMAGE as it is, else a build of the context with the build options. */
-    private static ImageSource source(PipeConfig config) {
-        return config.buildSettings().localImage().<ImageSource>map(ImageSource.LocalImage::new)
-                .orElseGet(() -> new ImageSource.Build(config.build(), config.buildSettings()));
     }
 
     @Override
@@ -79,74 +69,47 @@ public class PushCommand implements Callable<Integer> {
             loaded.notes().forEach(console::info);
             PipeConfig config = loaded.config();
             config.secretValues().forEach(console::addSecret);
-            if (config.access().otherRegistry().isPresent()) {
-                var other = config.access().otherRegistry().get();
-                console.info(Failures.usingRegistryCredentials(other.host()));
-                return publish(config, new V2Registry(other.host(), other.username(), other.password()), region -> {
+            Optional<CredentialSettings.OtherRegistry> other = config.access().otherRegistry();
+            if (other.isPresent()) {
+                console.info("Using REGISTRY_USERNAME and REGISTRY_PASSWORD for " + other.get().host()
+                        + " (not ECR: no AWS call).");
+                return publish(config, new V2Registry(other.get().host(), other.get().username(),
+                        other.get().password()), Optional.empty(), region -> {
                     throw new IllegalStateException("a registry other than ECR has no regions to mirror to");
                 });
             }
             CredentialPlan plan = CredentialPlan.of(config);
             try (AwsSession aws = new AwsSession(plan, config.region(), config.stsEndpoint(), console::addSecret)) {
-                return publish(config, plan, aws);
+                plan.announcement().forEach(console::info);
+                aws.authenticate();
+                return publishToEcr(config, aws);
             }
         } catch (Throwable failure) {
             return new ErrorReporter(console).report(failure);
         }
     }
 
-    /** Authenticates with AWS, then builds (or promotes), pushes, mirrors and verifies. */
-    private Integer publish(PipeConfig config, CredentialPlan plan, AwsSession aws) throws Exception {
-        console.info(plan.method() == CredentialPlan.Method.OIDC ? Failures.authenticatingWithOidc()
-                : Failures.authenticatingWithKeys());
-        plan.assumeRole().ifPresent(r -> console.info(Failures.assumingRole(r.roleArn(), r.sessionName())));
-        aws.authenticate();
-        EcrSettings settings = new EcrSettings(config.region(), aws.provider(),
-                config.image().accountId(),
+    /** Publishes through the image's ECR registry, with the region's and the other regions' SDK clients. */
+    private Integer publishToEcr(PipeConfig config, AwsSession aws) {
+        EcrSettings settings = new EcrSettings(config.region(), aws.provider(), config.image().accountId(),
                 config.image().registry().map(ImageRef.EcrRegistryHost::variant)
                         .orElse(ImageRef.EndpointVariant.STANDARD),
                 config.ecrEndpoint());
         try (EcrRegistries otherRegions = new EcrRegistries(settings);
              EcrRegistry registry = new EcrRegistry(settings)) {
-            return publish(config, registry, otherRegions);
+            return publish(config, registry, Optional.of(registry), otherRegions);
         }
     }
 
-    /**
-     * Builds (or promotes), pushes and verifies through {@code registry}, then mirrors into the other regions'
-     * registries, and writes the results.
-     */
-    private Integer publish(PipeConfig config, ContainerRegistry registry, RegistriesByRegion otherRegions)
-            throws Exception {
+    private Integer publish(PipeConfig config, Registry registry, Optional<EcrRepositories> repositories,
+                            RegistriesByRegion otherRegions) {
         try (DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
-            ConsoleEvents events = new ConsoleEvents(console);
-            RetryPolicy retryPolicy = new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random);
-            Function<ContainerRegistry, Publisher> publishers = in -> new Publisher(in, engine, events,
-                    retryPolicy, run::sleep, System::nanoTime, PushCommand::inBackground, run);
-            ReleaseSettings release = config.release();
-            Promoter promoter = new Promoter(registry, events, System::nanoTime, run);
-            RegionMirror mirror = new RegionMirror(otherRegions, release.mirrorRegions(),
-                    config.image().repository(), events, publishers, promoter);
-            PublishRequest request = new PublishRequest(config.image(), config.region(), config.tags(),
-                    source(config), config.repository(), config.cache());
-            mirror.prepare(config.repository(), config.image().registry().map(ImageRef.EcrRegistryHost::host),
-                    config.region());
-            PublishResult result = release.promotes() ? promoter.promote(request, release)
-                    : publishers.apply(registry).publish(request);
-            result = mirror.mirror(result, config.region(), config.tags(), release.promotes());
-            if (release.promotes()) {
-                console.info(String.format(Locale.ROOT, "Promoted %d tag%s of %s: %.1f s, nothing built.",
-                        result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
-                        result.push().toMillis() / 1000.0));
-            } else {
-                console.info(String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.",
-                        result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
-                        result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));
-            }
-            ResultFiles.Written written = ResultFiles.write(ImageResults.of(result), config.cache().outputFile(),
-                    config.cache().sharedStorageDir());
-            written.warnings().forEach(console::warning);
-            written.files().forEach(f -> console.info("Results written to " + f + "."));
+            Ports ports = new Ports(registry, repositories, otherRegions, engine, engine.classicBuilder(),
+                    new ResultFiles(config.cache().outputFile(), config.cache().sharedStorageDir()));
+            RunContext context = new RunContext(new ConsoleEvents(console),
+                    new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random), run::sleep,
+                    System::nanoTime, PushCommand::inBackground, run);
+            new Publisher(ports, context).run(PublishPlan.of(config));
             return ExitCode.SUCCESS.code();
         }
     }

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
+import org.ecrpushpipe.dockerfile.Dockerfile;
+
 /**
  * Reads the build options (BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL), LOCAL_IMAGE, and the commit the step runs
  * for into one {@link BuildSettings}, reporting problems to the caller. Build-argument values are never quoted in a
@@ -82,7 +84,7 @@ final class BuildVariables {
         String target = settings.target().get();
         List<String> stages;
         try {
-            stages = DockerfileStages.of(dockerfile);
+            stages = Dockerfile.read(dockerfile).stageNames();
         } catch (IOException e) {
             return; // the Dockerfile's own check has said why it cannot be read
         }

@@ -53,8 +53,7 @@ public record PipeConfig(Optional<AwsCredentials> credentials, String region, Im
         access.otherRegistry().ifPresent(r -> {
             values.add(r.password().reveal());
             // what the engine and the registry's API carry in an Authorization header
-            values.add(java.util.Base64.getEncoder().encodeToString((r.username() + ":" + r.password().reveal())
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            values.add(Secret.basicCredentials(r.username(), r.password()).reveal());
         });
         return values;
     }

@@ -1,5 +1,8 @@
 package org.ecrpushpipe.config;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -17,6 +20,15 @@ public final class Secret {
         return new Secret(value);
     }
 
+    /**
+     * {@code username:password} base64-encoded, as HTTP Basic authentication and a Docker config carry a login: a
+     * secret too, since it decodes to the password.
+     */
+    public static Secret basicCredentials(String username, Secret password) {
+        return new Secret(Base64.getEncoder().encodeToString((username + ":" + password.value)
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The secret itself; only adapters that hand it to a library call this. */
     public String reveal() {
         return value;
@@ -29,9 +41,8 @@ public final class Secret {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Secret other && java.security.MessageDigest.isEqual(
-                value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                other.value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return o instanceof Secret other && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
+                other.value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

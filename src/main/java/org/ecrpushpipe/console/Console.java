@@ -1,8 +1,12 @@
 package org.ecrpushpipe.console;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -39,8 +43,8 @@ public final class Console {
 
     /** Standard output as UTF-8, whatever {@code LANG} says. */
     public static PrintStream utf8Stdout() {
-        return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                java.nio.charset.StandardCharsets.UTF_8);
+        return new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+                StandardCharsets.UTF_8);
     }
 
     /** Never show {@code value}: every later line has it replaced by {@code ****}. */
@@ -103,7 +107,7 @@ public final class Console {
 
     /** A writer for help and version text, masked like every other line. */
     public PrintWriter writer() {
-        return new PrintWriter(new java.io.Writer() {
+        return new PrintWriter(new Writer() {
             private final StringBuilder pending = new StringBuilder();
 
             @Override

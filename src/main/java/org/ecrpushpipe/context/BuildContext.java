@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -385,7 +386,7 @@ public final class BuildContext {
         try {
             return name.chars().allMatch(c -> c < 0x80) && Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)
                     && Files.isSameFile(dir.resolve(name), child);
-        } catch (IOException | java.nio.file.InvalidPathException e) {
+        } catch (IOException | InvalidPathException e) {
             return false;
         }
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,7 +61,7 @@ final class IgnoreFile {
             if (i == data.length || data[i] == '\n') {
                 byte[] line = current.toByteArray();
                 if (line.length > 0 && line[line.length - 1] == '\r') {
-                    line = java.util.Arrays.copyOf(line, line.length - 1);
+                    line = Arrays.copyOf(line, line.length - 1);
                 }
                 lines.add(line);
                 current.reset();

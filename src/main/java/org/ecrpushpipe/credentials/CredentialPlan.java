@@ -1,5 +1,7 @@
 package org.ecrpushpipe.credentials;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.ecrpushpipe.config.AwsCredentials;
@@ -41,6 +43,20 @@ public record CredentialPlan(Method method, Optional<AwsCredentials> keys,
         return new CredentialPlan(Method.KEYS, Optional.of(config.credentials().orElseThrow(
                 () -> new IllegalStateException("neither keys nor an OIDC token; the reader lets no such config pass"))),
                 Optional.empty(), access.assumeRole());
+    }
+
+    /**
+     * What the run says before it authenticates, one line each: the method, in Bitbucket's official pipes' words,
+     * and the role it assumes.
+     */
+    public List<String> announcement() {
+        List<String> lines = new ArrayList<>();
+        lines.add(method == Method.OIDC
+                ? "Authenticating with a OpenID Connect (OIDC) Web Identity Provider."
+                : "Using default authentication with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.");
+        assumeRole.ifPresent(r -> lines.add("Assuming the role " + r.roleArn() + " (session " + r.sessionName()
+                + ")."));
+        return lines;
     }
 
     /** The role whose session finally signs the ECR calls; empty when the keys sign them themselves. */

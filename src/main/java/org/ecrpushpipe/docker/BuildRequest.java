@@ -1,5 +1,6 @@
 package org.ecrpushpipe.docker;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,7 @@ import org.ecrpushpipe.context.BuildContext;
 
 /**
  * What to build: a build context (its files, as docker build would send them, and the Dockerfile inside it), the
- * build's options, and the registry cache. Always built with the classic builder (no BuildKit, no buildx, no
- * --platform, nothing privileged), which Bitbucket's docker service allows, and with host networking.
+ * build's options, and the registry cache.
  *
  * @param context   the build context
  * @param buildArgs {@code --build-arg}s; one without a value is sent as docker sends a bare {@code KEY} whose
@@ -27,7 +27,7 @@ public record BuildRequest(BuildContext context, List<BuildArg> buildArgs, Optio
                            Map<String, String> labels, boolean noCache, boolean pull, BuildCache cache) {
     public BuildRequest {
         buildArgs = List.copyOf(buildArgs);
-        labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 
     /** A build of {@code context} with no option set. */

@@ -1,5 +1,6 @@
 package org.ecrpushpipe.docker;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +45,7 @@ public final class Cancellation {
     }
 
     /** Waits for {@code duration}, or less when cancelled meanwhile (then the caller sees {@link #isCancelled()}). */
-    public synchronized void sleep(java.time.Duration duration) throws InterruptedException {
+    public synchronized void sleep(Duration duration) throws InterruptedException {
         long deadline = System.nanoTime() + duration.toNanos();
         for (long left = duration.toNanos(); !cancelled && left > 0; left = deadline - System.nanoTime()) {
             wait(Math.max(1, left / 1_000_000));

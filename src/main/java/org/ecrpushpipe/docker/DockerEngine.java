@@ -1,5 +1,6 @@
 package org.ecrpushpipe.docker;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.ecrpushpipe.registry.Digest;
@@ -7,7 +8,8 @@ import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
 
 /**
- * The Docker engine of the pipeline step: the pipe builds, tags and pushes through it. Implementations classify
+ * The Docker engine of the pipeline step: the pipe tags, pushes and pulls through it (its builds go through an
+ * {@link ImageBuilder}). Implementations classify
  * their library's failures at this boundary: a failed push comes back as a {@link PushOutcome.Failed} with its
  * {@link org.ecrpushpipe.errors.PushProblem}, so the caller decides what to retry; other failures are thrown as the
  * {@link org.ecrpushpipe.errors.PipeException} that {@link org.ecrpushpipe.errors.Failures} words for their kind.
@@ -21,19 +23,10 @@ public interface DockerEngine extends AutoCloseable {
     void ping();
 
     /**
-     * Builds an image.
-     *
-     * @param output       receives the build's output, line by line
-     * @param cancellation stops the build (the engine is told, and abandons it) when cancelled
-     * @return the built image's full id ({@code sha256:…}), which is also its config digest in a registry
-     */
-    Digest build(BuildRequest request, Consumer<String> output, Cancellation cancellation);
-
-    /**
      * The full id ({@code sha256:…}) of an image the engine holds, by name, name:tag or id; empty when it holds
      * none of that name.
      */
-    java.util.Optional<Digest> imageId(String image);
+    Optional<Digest> imageId(String image);
 
     /** Points {@code reference} at an image. */
     void tag(Digest imageId, ImageReference reference);

@@ -1,8 +1,8 @@
 package org.ecrpushpipe.errors;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 
 /**
  * Every failure the pipe reports, worded once: the sentence that says what went wrong and the hint that says what
@@ -97,10 +97,21 @@ public final class Failures {
     // ---- the build ---------------------------------------------------------------------------------------------
 
     /**
-     * @param step the build's step that failed as the engine announced it ({@code Step 2/5 : RUN make}), if known
+     * A build that failed, as the builder classified it: a step's command that failed or was killed shows that
+     * step's last lines; anything else names the step, when known.
+     *
+     * @param step the build's step that failed as the builder names it ({@code Step 2/5 : RUN make}), if known
      */
     public static PipeException buildFailed(BuildProblem problem, String detail, Optional<String> step,
-                                            Throwable origin) {
+                                            List<String> lastLines) {
+        return problem == BuildProblem.STEP_FAILED || problem == BuildProblem.STEP_KILLED
+                ? stepFailed(problem, detail, step, lastLines, null)
+                : buildFailedAt(problem, detail, step, null);
+    }
+
+    /** A build that failed, naming the step it failed at, when known. */
+    private static PipeException buildFailedAt(BuildProblem problem, String detail, Optional<String> step,
+                                               Throwable origin) {
         PipeException failure = buildFailed(problem, detail, origin);
         return step.<PipeException>map(s -> new PipeException.Build("The image build failed at " + s + ": " + detail,
                 failure.hint(), origin)).orElse(failure);
@@ -222,9 +233,11 @@ public final class Failures {
     // ---- pushing and verifying ---------------------------------------------------------------------------------
 
     /** A push that failed for good, after {@code attempts} attempts. */
-    public static PipeException pushFailed(PushProblem problem, String reference, String registryHost, boolean ecr,
+    public static PipeException pushFailed(PushProblem problem, String reference, String registryHost,
+                                           RegistryKind kind,
                                            String detail, Optional<String> deniedAction,
                                            Optional<String> deniedResource, int attempts) {
+        boolean ecr = kind == RegistryKind.ECR;
         return switch (problem) {
             case LOGIN_EXPIRED -> new PipeException.Authentication("The registry " + registryHost
                     + " said the login expired again, right after a fresh one, pushing " + reference + ": " + detail,
@@ -313,7 +326,7 @@ public final class Failures {
         return new PipeException.Cancelled("Interrupted while " + doing + ".", "", origin);
     }
 
-    // ---- promotion and mirroring (issue 9: SOURCE_TAG, SOURCE_DIGEST, MIRROR_REGIONS) ---------------------------
+    // ---- promotion and mirroring ---------------------------
 
     /**
      * The image to promote is not in the repository: a configuration problem (exit 2), found after asking ECR but
@@ -328,7 +341,7 @@ public final class Failures {
 
     /**
      * The image to promote is in ECR's archive storage class: it cannot be read, so not tagged, until it is restored
-     * (issue 9). A problem of the registry's state rather than of the step: exit 6, before anything is tagged.
+     *. A problem of the registry's state rather than of the step: exit 6, before anything is tagged.
      */
     public static PipeException promotionSourceArchived(String variable, String source, String repositoryUri,
                                                         String digest) {
@@ -387,7 +400,7 @@ public final class Failures {
                 + "; then promote again (the regions already done stay done)", null);
     }
 
-    // ---- shaping the repository (issue 9) ----------------------------------------------------------------------
+    // ---- shaping the repository ----------------------------------------------------------------------
 
     /** What to check when ECR refuses a parameter, by the call it refused. */
     private static String refusedParameterHint(String action) {
@@ -399,19 +412,19 @@ public final class Failures {
         };
     }
 
-    // ---- build options and push-only (issue 10) ---------------------------------------------------------------
+    // ---- build options and push-only ---------------------------------------------------------------
 
     /**
      * A build step's command failed or was killed: the step, the engine's words (with the exit code), and the
      * step's last lines of output, shown before the {@code ✖} line under a line that says what they are.
      */
     public static PipeException stepFailed(BuildProblem problem, String detail, Optional<String> step,
-                                           java.util.List<String> lastLines, Throwable origin) {
-        PipeException failure = buildFailed(problem, detail, step, origin);
+                                           List<String> lastLines, Throwable origin) {
+        PipeException failure = buildFailedAt(problem, detail, step, origin);
         String hint = problem == BuildProblem.STEP_KILLED ? "the step was killed (exit code 137): the docker"
                 + " service most likely ran out of memory (the classic builder says only 'killed'); "
                 + MEMORY_HINT : failure.hint();
-        java.util.List<String> shown = new java.util.ArrayList<>();
+        List<String> shown = new ArrayList<>();
         if (!lastLines.isEmpty()) {
             shown.add("Last " + (lastLines.size() == 1 ? "line" : lastLines.size() + " lines") + " of output of "
                     + step.orElse("the failed step") + ":");
@@ -422,7 +435,7 @@ public final class Failures {
 
     /** LOCAL_IMAGE names no image the engine holds; nothing was pushed. */
     public static PipeException localImageMissing(String image, String address) {
-        return new PipeException.Configuration(java.util.List.of(new PipeException.Configuration.Problem(
+        return new PipeException.Configuration(List.of(new PipeException.Configuration.Problem(
                 "LOCAL_IMAGE", "'" + image + "' is not an image in the Docker engine at " + address + "; build it"
                 + " earlier in the same step (docker build -t " + image + " .), or check its name and tag")));
     }
@@ -441,24 +454,11 @@ public final class Failures {
                 "the image was pushed, but the results could not be written to '" + file + "' (" + reason + ")")));
     }
 
-    // ---- credentials: OIDC, assumed roles (issue 11) -----------------------------------------------------------
+    // ---- credentials: OIDC, assumed roles -----------------------------------------------------------
 
     private static final String OIDC_PROVIDER_HINT = "the role's account needs the IAM identity provider"
             + " https://api.bitbucket.org/2.0/workspaces/<workspace>/pipelines-config/identity/oidc with the audience"
             + " ari:cloud:bitbucket::workspace/<workspace-uuid> (README, Authentication)";
-
-    /** The log line that names the method that authenticated, in Bitbucket's official pipes' words. */
-    public static String authenticatingWithOidc() {
-        return "Authenticating with a OpenID Connect (OIDC) Web Identity Provider.";
-    }
-
-    public static String authenticatingWithKeys() {
-        return "Using default authentication with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
-    }
-
-    public static String assumingRole(String roleArn, String sessionName) {
-        return "Assuming the role " + roleArn + " (session " + sessionName + ").";
-    }
 
     public static PipeException oidcTokenRefused(String roleArn, String detail, Throwable origin) {
         return new PipeException.Authentication("STS refused the step's OIDC token for " + roleArn + ": " + detail,
@@ -491,11 +491,7 @@ public final class Failures {
                         .orElse("check the step's network access to AWS, then run the step again"), origin);
     }
 
-    // ---- credentials: other registries (issue 11) --------------------------------------------------------------
-
-    public static String usingRegistryCredentials(String host) {
-        return "Using REGISTRY_USERNAME and REGISTRY_PASSWORD for " + host + " (not ECR: no AWS call).";
-    }
+    // ---- credentials: other registries --------------------------------------------------------------
 
     public static PipeException otherRegistryCredentialsRefused(String host, String detail) {
         return new PipeException.Authentication("The registry " + host + " refused REGISTRY_USERNAME and"

@@ -1,5 +1,6 @@
 package org.ecrpushpipe.policy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -89,7 +90,7 @@ public record PolicyInputs(String partition, String account, String repository, 
     }
 
     public PolicyInputs withMirrorRegions(List<String> mirrors) {
-        List<String> all = new java.util.ArrayList<>(regions.subList(0, 1));
+        List<String> all = new ArrayList<>(regions.subList(0, 1));
         mirrors.stream().filter(r -> !all.contains(r)).forEach(all::add);
         return new PolicyInputs(partition, account, repository, all, createRepository, repositoryTags, kmsKey,
                 lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom);

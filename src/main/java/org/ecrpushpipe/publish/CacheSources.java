@@ -1,6 +1,7 @@
 package org.ecrpushpipe.publish;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,7 +56,7 @@ public record CacheSources(Map<String, List<ImageReference>> candidates, List<St
         Map<String, List<ImageReference>> byRepository = new LinkedHashMap<>();
         ordered.forEach(r -> byRepository.computeIfAbsent(r.repository(), k -> new ArrayList<>()).add(r));
         byRepository.replaceAll((k, v) -> List.copyOf(v));
-        return new CacheSources(java.util.Collections.unmodifiableMap(byRepository), List.copyOf(foreign));
+        return new CacheSources(Collections.unmodifiableMap(byRepository), List.copyOf(foreign));
     }
 
     /** The cache tag of a stage: {@code cache-<stage>}, cut to Docker's 128 characters. */

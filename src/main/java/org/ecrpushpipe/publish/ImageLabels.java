@@ -34,7 +34,7 @@ final class ImageLabels {
         }
         labels.put(PREFIX + "revision", commit.revision().get());
         commit.source().ifPresent(s -> labels.put(PREFIX + "source", s));
-        tags.stream().filter(t -> !Publisher.isMoving(t)).findFirst()
+        tags.stream().filter(t -> !PushStep.isMoving(t)).findFirst()
                 .ifPresent(t -> labels.put(PREFIX + "version", t.value()));
         commit.refName().ifPresent(r -> labels.put(PREFIX + "ref.name", r));
         labels.putAll(settings.labels());

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PullOutcome;
-import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.Registry;
 import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
@@ -21,11 +22,11 @@ import org.ecrpushpipe.registry.TaggedImage;
  * what will be used. A cache image that cannot be had is never a failure: the build just starts colder.
  */
 final class RegistryCache {
-    private final ContainerRegistry registry;
+    private final Registry registry;
     private final DockerEngine engine;
     private final PublishEvents events;
 
-    RegistryCache(ContainerRegistry registry, DockerEngine engine, PublishEvents events) {
+    RegistryCache(Registry registry, DockerEngine engine, PublishEvents events) {
         this.registry = registry;
         this.engine = engine;
         this.events = events;
@@ -59,7 +60,7 @@ final class RegistryCache {
         List<String> named = new ArrayList<>();
         for (Map.Entry<ImageReference, TaggedImage> entry : held.entrySet()) {
             ImageReference reference = entry.getKey();
-            java.util.Optional<Digest> imageId = entry.getValue().imageId();
+            Optional<Digest> imageId = entry.getValue().imageId();
             if (imageId.isPresent() && engine.holds(imageId.get())) {
                 events.info("Registry cache: " + reference + " is already in the engine (" + imageId.get() + ").");
                 if (!used.contains(imageId.get().value())) {

@@ -2,6 +2,7 @@ package org.ecrpushpipe.publish;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,13 +14,13 @@ import org.ecrpushpipe.config.RepositorySpec;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.PipeException;
-import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.EcrRepositories;
 import org.ecrpushpipe.registry.CreationTemplate;
 import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.Repository;
 
 /**
- * Makes the repository ready before anything is built (issue 9), in one registry (one region): finds it; when it
+ * Makes an ECR repository ready before anything is built, in one registry (one region): finds it; when it
  * is missing, creates it (CREATE_REPOSITORY) or leaves it to the account's repository creation template that ECR
  * applies on push, and otherwise fails as a missing repository; warns, one line per setting, where an existing
  * repository (or the template) differs from the settings given, and never changes it; keeps its lifecycle
@@ -48,7 +49,7 @@ public final class RepositoryPreparer {
      * @param registryHost the registry host, for the URI of a repository that does not exist yet
      * @param region       the region of {@code registry}, for messages
      */
-    public Prepared prepare(ContainerRegistry registry, String name, RepositorySettings settings,
+    public Prepared prepare(EcrRepositories registry, String name, RepositorySettings settings,
                             String registryHost, String region) {
         Optional<Repository> existing = registry.repository(name);
         Prepared prepared;
@@ -65,7 +66,7 @@ public final class RepositoryPreparer {
     }
 
     /** After the push: the lifecycle policy of a repository that ECR created on that push. */
-    public void afterPush(ContainerRegistry registry, Prepared prepared, RepositorySettings settings) {
+    public void afterPush(EcrRepositories registry, Prepared prepared, RepositorySettings settings) {
         if (prepared.createdOnPush().isPresent()) {
             settings.lifecyclePolicy().ifPresent(p -> keepLifecyclePolicy(registry, prepared.repository().name(), p));
         }
@@ -75,7 +76,7 @@ public final class RepositoryPreparer {
      * Says which of {@code tags} point at an image in ECR's archive storage class: pushing the same image again
      * restores it (ECR user guide, "Archiving an image"). A principal not allowed ecr:DescribeImages is not asked.
      */
-    public Map<Tag, Digest> sayArchived(ContainerRegistry registry, Prepared prepared, List<Tag> tags) {
+    public Map<Tag, Digest> sayArchived(EcrRepositories registry, Prepared prepared, List<Tag> tags) {
         if (!prepared.existedBefore()) {
             return Map.of();
         }
@@ -86,7 +87,7 @@ public final class RepositoryPreparer {
             events.debug("Not looking for archived images: " + e.getMessage());
             return Map.of();
         }
-        Map<Tag, Digest> ours = new java.util.LinkedHashMap<>();
+        Map<Tag, Digest> ours = new LinkedHashMap<>();
         for (Tag tag : tags) {
             Digest digest = archived.get(tag);
             if (digest != null) {
@@ -99,7 +100,7 @@ public final class RepositoryPreparer {
         return ours;
     }
 
-    private Prepared prepareMissing(ContainerRegistry registry, String name, RepositorySettings settings,
+    private Prepared prepareMissing(EcrRepositories registry, String name, RepositorySettings settings,
                                     String registryHost, String region) {
         Optional<CreationTemplate> template = Optional.empty();
         try {
@@ -144,7 +145,7 @@ public final class RepositoryPreparer {
         return new Prepared(other, Optional.empty(), false);
     }
 
-    private void warnWhereDifferent(ContainerRegistry registry, Repository repository, RepositorySettings settings) {
+    private void warnWhereDifferent(EcrRepositories registry, Repository repository, RepositorySettings settings) {
         List<String> lines = new ArrayList<>(differences(repository, settings, false));
         if (settings.given().contains(RepositorySetting.REPOSITORY_TAGS)) {
             try {
@@ -208,11 +209,11 @@ public final class RepositoryPreparer {
     }
 
     /** The lifecycle policy of an existing repository as given (a promotion: nothing to create, nothing pushed). */
-    void keepLifecyclePolicy(ContainerRegistry registry, String name, RepositorySettings settings) {
+    void keepLifecyclePolicy(EcrRepositories registry, String name, RepositorySettings settings) {
         settings.lifecyclePolicy().ifPresent(policy -> keepLifecyclePolicy(registry, name, policy));
     }
 
-    private void keepLifecyclePolicy(ContainerRegistry registry, String name, LifecyclePolicy policy) {
+    private void keepLifecyclePolicy(EcrRepositories registry, String name, LifecyclePolicy policy) {
         Optional<String> held = registry.lifecyclePolicy(name);
         if (held.isPresent() && policy.sameAs(held.get())) {
             events.info("The repository '" + name + "' already has the lifecycle policy of " + policy.file() + ".");

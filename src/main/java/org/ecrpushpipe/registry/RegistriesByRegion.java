@@ -7,6 +7,6 @@ package org.ecrpushpipe.registry;
 @FunctionalInterface
 public interface RegistriesByRegion {
 
-    /** The registry of the account in {@code region}; the same one for every call with that region. */
-    ContainerRegistry in(String region);
+    /** The account's ECR registry in {@code region}; the same one for every call with that region. */
+    RegionalEcr in(String region);
 }

@@ -1,12 +1,13 @@
 package org.ecrpushpipe.registry;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.ecrpushpipe.config.Tag;
 
 /**
- * An ECR repository as the registry describes it.
+ * A repository as the registry describes it (ECR's settings; another registry's repositories have ECR's defaults).
  *
  * @param name             the repository name
  * @param uri              the repository URI ({@code <registry host>/<name>})
@@ -19,28 +20,36 @@ import org.ecrpushpipe.config.Tag;
  * @param arn              the repository's ARN, as ECR names it, for messages naming the resource
  */
 public record Repository(String name, String uri, String tagMutability, List<String> exclusionFilters,
-                         boolean scanOnPush, String encryption, java.util.Optional<String> kmsKey,
-                         java.util.Optional<String> arn) {
+                         boolean scanOnPush, String encryption, Optional<String> kmsKey,
+                         Optional<String> arn) {
     public Repository {
         exclusionFilters = List.copyOf(exclusionFilters);
     }
 
     /** A repository with ECR's default scanning and encryption, whose ARN is not known. */
     public Repository(String name, String uri, String tagMutability, List<String> exclusionFilters) {
-        this(name, uri, tagMutability, exclusionFilters, false, "AES256", java.util.Optional.empty(),
-                java.util.Optional.empty());
+        this(name, uri, tagMutability, exclusionFilters, false, "AES256", Optional.empty(),
+                Optional.empty());
     }
 
     /** A repository whose ARN is not known. */
     public Repository(String name, String uri, String tagMutability, List<String> exclusionFilters,
-                      boolean scanOnPush, String encryption, java.util.Optional<String> kmsKey) {
-        this(name, uri, tagMutability, exclusionFilters, scanOnPush, encryption, kmsKey, java.util.Optional.empty());
+                      boolean scanOnPush, String encryption, Optional<String> kmsKey) {
+        this(name, uri, tagMutability, exclusionFilters, scanOnPush, encryption, kmsKey, Optional.empty());
     }
 
     /** A repository with ECR's default scanning and encryption. */
     public Repository(String name, String uri, String tagMutability, List<String> exclusionFilters,
-                      java.util.Optional<String> arn) {
-        this(name, uri, tagMutability, exclusionFilters, false, "AES256", java.util.Optional.empty(), arn);
+                      Optional<String> arn) {
+        this(name, uri, tagMutability, exclusionFilters, false, "AES256", Optional.empty(), arn);
+    }
+
+    /**
+     * A repository of a registry other than ECR: such registries create it on the first push, and never refuse to
+     * move a tag.
+     */
+    public static Repository createdOnPush(String registryHost, String name) {
+        return new Repository(name, registryHost + "/" + name, "MUTABLE", List.of());
     }
 
     /** Whether ECR refuses to move {@code tag} once it exists, under this repository's settings. */

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.ecrpushpipe.errors.Failures;
+import org.ecrpushpipe.publish.PublishResult;
+import org.ecrpushpipe.publish.ResultsOutput;
 
 /**
  * Writes the results where later steps read them: {@code results.env} and {@code results.json} in
@@ -18,11 +20,25 @@ import org.ecrpushpipe.errors.Failures;
  * {@code .json}, else dotenv). Each file is written whole to a temporary file beside it, then moved into place, so
  * a reader never sees half a file.
  */
-public final class ResultFiles {
+public final class ResultFiles implements ResultsOutput {
     /** The pipe's directory in the shared pipe storage. */
     public static final String SHARED_DIRECTORY = "ecr-push-pipe";
 
-    private ResultFiles() {
+    private final Optional<Path> outputFile;
+    private final Optional<Path> sharedStorage;
+
+    /**
+     * @param outputFile    OUTPUT_FILE, resolved against the clone
+     * @param sharedStorage {@code BITBUCKET_PIPE_SHARED_STORAGE_DIR}, when Bitbucket set it
+     */
+    public ResultFiles(Optional<Path> outputFile, Optional<Path> sharedStorage) {
+        this.outputFile = outputFile;
+        this.sharedStorage = sharedStorage;
+    }
+
+    @Override
+    public Written write(PublishResult result) {
+        return write(ImageResults.of(result), outputFile, sharedStorage);
     }
 
     /**
@@ -54,10 +70,6 @@ public final class ResultFiles {
             }
         }
         return new Written(List.copyOf(files), List.copyOf(warnings));
-    }
-
-    /** The files written, and why any other could not be. */
-    public record Written(List<Path> files, List<String> warnings) {
     }
 
     private static Path atomically(Path target, String text) throws IOException {

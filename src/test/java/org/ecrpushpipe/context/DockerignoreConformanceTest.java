@@ -27,6 +27,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
+import org.ecrpushpipe.testbed.Builds;
 import org.ecrpushpipe.testbed.DockerEngineExtension;
 import org.ecrpushpipe.testbed.TestImages;
 import org.junit.jupiter.api.AfterAll;
@@ -210,7 +211,7 @@ class DockerignoreConformanceTest {
         images.add(cli.imageId());
 
         List<String> output = new ArrayList<>();
-        String pipeImage = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add, new Cancellation()).value();
+        String pipeImage = Builds.imageId(engine.classicBuilder(), new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add).value();
         images.add(pipeImage);
         if (!pipeImage.equals(cli.imageId())) {
             fail("the pipe's build did not reuse docker build's cache: the contexts differ.\n docker build /ctx: "
@@ -223,7 +224,7 @@ class DockerignoreConformanceTest {
     void theExcludedSecretIsNotInThePipesImage() throws Exception {
         Case c = cases().findFirst().orElseThrow();
         Path dir = context(c);
-        String image = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), l -> { }, new Cancellation()).value();
+        String image = Builds.imageId(engine.classicBuilder(), new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), l -> { }).value();
         images.add(image);
         Map<String, String> files = listing(image);
         assertFalse(files.containsKey("ctx/secret.env"), files.toString());
@@ -242,7 +243,7 @@ class DockerignoreConformanceTest {
         assertEquals(0, cli.exitCode(), cli.output());
         images.add(cli.imageId());
         List<String> output = new ArrayList<>();
-        String pipeImage = engine.build(new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add, new Cancellation()).value();
+        String pipeImage = Builds.imageId(engine.classicBuilder(), new BuildRequest(BuildContext.scan(dir.toRealPath(), "Dockerfile")), output::add).value();
         images.add(pipeImage);
         assertEquals(cli.imageId(), pipeImage, String.join("\n", output));
         long steps = output.stream().filter(l -> l.startsWith("Step ") && !l.contains(" : FROM ")).count();

@@ -16,7 +16,7 @@ class PushFailureHintsTest {
     @EnumSource(value = PushProblem.class, names = {"LOGIN_EXPIRED", "LOGIN_REFUSED", "DENIED"})
     void anotherRegistrysRefusalSpeaksOfItsOwnLogin(PushProblem problem) {
         PipeException other = Failures.pushFailed(problem, "registry.example.com/team/app:1.0",
-                "registry.example.com", false, "unauthorized", Optional.empty(), Optional.empty(), 1);
+                "registry.example.com", RegistryKind.OTHER, "unauthorized", Optional.empty(), Optional.empty(), 1);
         assertFalse(other.hint().contains("ECR"), other.hint());
         assertFalse(other.hint().contains("IAM"), other.hint());
         assertFalse(other.hint().contains("region"), other.hint());
@@ -26,7 +26,7 @@ class PushFailureHintsTest {
         }
 
         PipeException ecr = Failures.pushFailed(problem, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0",
-                "123456789012.dkr.ecr.eu-west-1.amazonaws.com", true, "unauthorized", Optional.empty(),
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com", RegistryKind.ECR, "unauthorized", Optional.empty(),
                 Optional.empty(), 1);
         assertFalse(ecr.hint().contains("REGISTRY_USERNAME"), ecr.hint());
     }

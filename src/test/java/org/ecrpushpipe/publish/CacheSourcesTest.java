@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import org.ecrpushpipe.config.CacheSettings;
 import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.dockerfile.Dockerfile;
 import org.ecrpushpipe.registry.ImageReference;
 import org.junit.jupiter.api.Test;
 
@@ -61,10 +62,10 @@ class CacheSourcesTest {
 
     @Test
     void namedIntermediateStagesOnly() {
-        assertEquals(List.of("deps", "builder"), DockerfileStages.intermediate(List.of(
+        assertEquals(List.of("deps", "builder"), Dockerfile.parse(List.of(
                 "# syntax comment", "from debian:bookworm as deps", "RUN apt-get update",
                 "FROM --platform=linux/amd64 deps \\", "  AS Builder", "FROM scratch", "COPY --from=builder / /",
-                "FROM scratch AS final")));
-        assertEquals(List.of(), DockerfileStages.intermediate(List.of("FROM scratch AS only")));
+                "FROM scratch AS final")).intermediateStages());
+        assertEquals(List.of(), Dockerfile.parse(List.of("FROM scratch AS only")).intermediateStages());
     }
 }

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,11 +16,14 @@ import java.util.Set;
 
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.ReleaseSettings;
-import org.ecrpushpipe.config.Secret;
+import org.ecrpushpipe.config.RepositorySpec;
 import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.errors.PipeException;
-import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.fakes.InMemoryRegistry;
+import org.ecrpushpipe.fakes.RecordingEvents;
+import org.ecrpushpipe.registry.RegionalEcr;
 import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
@@ -28,7 +32,7 @@ import org.ecrpushpipe.registry.TaggedImage;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Promoter} and {@link RegionMirror} (for promoted images) on in-memory registries: the decisions, without
+ * {@link PromoteStep} and {@link MirrorStep} (for promoted images) on in-memory registries: the decisions, without
  * the bed ({@code PromoteAndMirrorTest} runs them end to end).
  */
 class PromoterTest {
@@ -38,50 +42,29 @@ class PromoterTest {
     private static final String NAME = "team/app";
 
     private final List<String> events = new ArrayList<>();
-    private final PublishEvents recording = new PublishEvents() {
-        @Override
-        public void info(String message) {
-            events.add("info " + message);
+    private final RecordingEvents recording = new RecordingEvents(events);
+
+    /** A repository in memory: every image of the config {@link #CONFIG}; promotion asks nothing else of it. */
+    private static final class MemoryRegistry extends InMemoryRegistry {
+        MemoryRegistry(String region, String mutability) {
+            super("123456789012.dkr.ecr." + region + ".amazonaws.com");
+            this.mutability = mutability;
+        }
+
+        MemoryRegistry holding(Digest digest, String... tagNames) {
+            holding(digest, CONFIG, tagNames);
+            return this;
+        }
+
+        /** Tag → the manifest digest it names. */
+        Map<String, Digest> digests() {
+            Map<String, Digest> digests = new HashMap<>();
+            tags.forEach((tag, image) -> digests.put(tag, image.manifestDigest()));
+            return digests;
         }
 
         @Override
-        public void debug(String message) {
-        }
-
-        @Override
-        public void warning(String message) {
-            events.add("warning " + message);
-        }
-
-        @Override
-        public void buildOutput(String line) {
-        }
-
-        @Override
-        public void secret(String value) {
-        }
-
-        @Override
-        public void pushed(PushedTag tag) {
-            events.add("pushed " + tag.reference() + (tag.alreadyThere() ? " (already)" : ""));
-        }
-
-        @Override
-        public void region(RegionOutcome outcome) {
-            events.add("region " + outcome.line());
-        }
-    };
-
-    /** A repository in memory: tag → digest, the digests it holds, and what was added. */
-    private static final class MemoryRegistry implements ContainerRegistry {
-        final String host;
-        final String mutability;
-        final Map<String, Digest> tags = new HashMap<>();
-        final Set<Digest> images = new HashSet<>();
-        final List<String> added = new ArrayList<>();
-
-        @Override
-        public Optional<Repository> createRepository(String name, org.ecrpushpipe.config.RepositorySpec spec) {
+        public Optional<Repository> createRepository(String name, RepositorySpec spec) {
             throw new AssertionError("promotion creates no repository");
         }
 
@@ -96,78 +79,29 @@ class PromoterTest {
         }
 
         @Override
-        public Optional<org.ecrpushpipe.registry.CreationTemplate> creationTemplateFor(String repository) {
-            return Optional.empty();
-        }
-
-        @Override
         public Map<String, String> resourceTags(String repository) {
             throw new AssertionError("promotion reads no resource tags");
-        }
-
-        @Override
-        public Map<Tag, Digest> archivedTags(String repository) {
-            return Map.of();
         }
 
         @Override
         public Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
             throw new AssertionError("promotion pulls no cache images");
         }
-
-        MemoryRegistry(String region, String mutability) {
-            this.host = "123456789012.dkr.ecr." + region + ".amazonaws.com";
-            this.mutability = mutability;
-        }
-
-        MemoryRegistry holding(Digest digest, String... tagNames) {
-            images.add(digest);
-            for (String t : tagNames) {
-                tags.put(t, digest);
-            }
-            return this;
-        }
-
-        @Override
-        public RegistryCredentials login() {
-            return new RegistryCredentials(host, "AWS", Secret.of("pw"), Instant.EPOCH);
-        }
-
-        @Override
-        public Optional<Repository> repository(String name) {
-            return Optional.of(new Repository(name, host + "/" + name, mutability, List.of()));
-        }
-
-        @Override
-        public Optional<TaggedImage> image(String repository, Tag tag) {
-            return Optional.ofNullable(tags.get(tag.value())).map(d -> new TaggedImage(d, Optional.of(CONFIG)));
-        }
-
-        @Override
-        public TagAndDigest images(String repository, Tag tag, Digest manifestDigest) {
-            return new TagAndDigest(image(repository, tag), images.contains(manifestDigest)
-                    ? Optional.of(new TaggedImage(manifestDigest, Optional.of(CONFIG))) : Optional.empty());
-        }
-
-        @Override
-        public TaggedImage addTag(String repository, Digest manifestDigest, Tag tag) {
-            Digest held = tags.get(tag.value());
-            if (held != null && !held.equals(manifestDigest) && mutability.equals("IMMUTABLE")) {
-                return new TaggedImage(held, Optional.empty());
-            }
-            added.add(tag.value());
-            tags.put(tag.value(), manifestDigest);
-            return new TaggedImage(manifestDigest, Optional.of(CONFIG));
-        }
     }
 
-    private Promoter promoter(ContainerRegistry registry) {
-        return new Promoter(registry, recording, System::nanoTime, new Cancellation());
+    private RunContext context() {
+        return new RunContext(recording, new RetryPolicy(0, Duration.ofSeconds(1), () -> 0.5), d -> {
+            throw new AssertionError("promotion never waits");
+        }, System::nanoTime, Runnable::run, new Cancellation());
+    }
+
+    private PromoteStep promoter(MemoryRegistry registry) {
+        return new PromoteStep(registry, registry, context());
     }
 
     private static PublishRequest request(String... tags) {
         return new PublishRequest(ImageRef.parse("123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/" + NAME),
-                "ap-southeast-1", java.util.Arrays.stream(tags).map(Tag::new).toList(), (org.ecrpushpipe.context.BuildContext) null);
+                "ap-southeast-1", Arrays.stream(tags).map(Tag::new).toList(), (BuildContext) null);
     }
 
     private static ReleaseSettings sourceTag(String tag) {
@@ -179,7 +113,7 @@ class PromoterTest {
         MemoryRegistry registry = new MemoryRegistry("ap-southeast-1", "MUTABLE").holding(TESTED, "build-42");
         PublishResult result = promoter(registry).promote(request("latest", "1.4.0"), sourceTag("build-42"));
         assertEquals(List.of("1.4.0", "latest"), registry.added);
-        assertEquals(Map.of("build-42", TESTED, "1.4.0", TESTED, "latest", TESTED), registry.tags);
+        assertEquals(Map.of("build-42", TESTED, "1.4.0", TESTED, "latest", TESTED), registry.digests());
         assertEquals(CONFIG, result.imageId());
         assertEquals(List.of(TESTED, TESTED), result.tags().stream().map(PushedTag::digest).toList());
     }
@@ -223,20 +157,18 @@ class PromoterTest {
         Map<String, MemoryRegistry> regions = Map.of(
                 "us-east-1", new MemoryRegistry("us-east-1", "MUTABLE"),
                 "eu-west-1", new MemoryRegistry("eu-west-1", "MUTABLE").holding(TESTED, "build-42"));
-        Promoter promoter = promoter(home);
-        PublishResult promoted = promoter.promote(request("1.0"), sourceTag("build-42"));
-        RegionMirror mirror = new RegionMirror(regions::get, List.of("us-east-1", "eu-west-1"), NAME, recording,
-                r -> {
-                    throw new AssertionError("a promotion never pushes through the engine");
-                }, promoter);
+        PublishResult promoted = promoter(home).promote(request("1.0"), sourceTag("build-42"));
+        MirrorStep mirror = new MirrorStep(region -> new RegionalEcr(region, regions.get(region),
+                regions.get(region)), List.of("us-east-1", "eu-west-1"), NAME, null, context());
 
-        PipeException failure = assertThrows(PipeException.class,
-                () -> mirror.mirror(promoted, "ap-southeast-1", List.of(new Tag("1.0")), true));
+        MirrorStep.Mirrored mirrored = mirror.mirror(promoted, "ap-southeast-1", List.of(new Tag("1.0")), true,
+                MirrorStep.Prepared.none());
+        PipeException failure = assertThrows(PipeException.class, mirrored::orThrow);
 
         assertTrue(failure.getMessage().startsWith("The mirror region us-east-1 has no image " + TESTED),
                 failure.getMessage());
-        assertEquals(Map.of("build-42", TESTED, "1.0", TESTED), regions.get("eu-west-1").tags, "the next region done");
-        assertEquals(Map.of(), regions.get("us-east-1").tags);
+        assertEquals(Map.of("build-42", TESTED, "1.0", TESTED), regions.get("eu-west-1").digests(), "the next region done");
+        assertEquals(Map.of(), regions.get("us-east-1").digests());
         assertEquals(List.of(
                 "region Region ap-southeast-1: 123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/team/app holds "
                         + TESTED + " as 1.0.",
@@ -246,6 +178,6 @@ class PromoterTest {
                         + TESTED + " as 1.0."),
                 events.stream().filter(e -> e.startsWith("region ")).toList());
         assertEquals(List.of(RegionOutcome.Status.PUSHED, RegionOutcome.Status.FAILED, RegionOutcome.Status.PUSHED),
-                mirror.outcomes().stream().map(RegionOutcome::status).toList(), "kept for a results file");
+                mirrored.outcomes().stream().map(RegionOutcome::status).toList(), "kept for a results file");
     }
 }

@@ -20,23 +20,27 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.ecrpushpipe.config.ImageRef;
-import org.ecrpushpipe.config.Secret;
+import org.ecrpushpipe.config.RepositorySpec;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
+import org.ecrpushpipe.docker.BuildOutcome;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
+import org.ecrpushpipe.docker.ImageBuilder;
+import org.ecrpushpipe.docker.PullOutcome;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.errors.ExitCode;
 import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.errors.PushProblem;
-import org.ecrpushpipe.registry.ContainerRegistry;
 import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
 import org.ecrpushpipe.registry.TagAndDigest;
 import org.ecrpushpipe.registry.TaggedImage;
+import org.ecrpushpipe.fakes.InMemoryRegistry;
+import org.ecrpushpipe.fakes.RecordingEvents;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,14 +85,18 @@ class PublisherTest {
 
     private PublishResult publish(PublishRequest config) {
         long[] clock = {0};
-        return new Publisher(registry, engine, new RecordingEvents(events), retryPolicy, sleeps::add,
+        RunContext context = new RunContext(new RecordingEvents(events), retryPolicy, sleeps::add,
                 () -> clock[0] += 1_000_000_000L, task -> {
                     if (deferEcrSide) {
                         ecrSide = task;
                     } else {
                         task.run();
                     }
-                }, run).publish(config);
+                }, run);
+        Ports ports = new Ports(registry, Optional.of(registry), region -> {
+            throw new AssertionError("no other region");
+        }, engine, engine, ResultsOutput.NONE);
+        return new Publisher(ports, context).publish(config);
     }
 
     @Test
@@ -268,7 +276,7 @@ class PublisherTest {
 
     @Test
     void anEngineThatKeepsPushingAnotherImageFailsClearly() {
-        for (int i = 0; i < Publisher.SAME_NAME_ATTEMPTS; i++) {
+        for (int i = 0; i < PushStep.SAME_NAME_ATTEMPTS; i++) {
             registry.pushedImages.add(OTHER);
         }
         PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("race")));
@@ -334,7 +342,7 @@ class PublisherTest {
     @Test
     void pushOrderKeepsFixedTagsInTheOrderGiven() {
         assertEquals(List.of("b", "a", "latest"),
-                Publisher.pushOrder(List.of(new Tag("latest"), new Tag("b"), new Tag("a"))).stream()
+                PushStep.pushOrder(List.of(new Tag("latest"), new Tag("b"), new Tag("a"))).stream()
                         .map(Tag::value).toList());
     }
 
@@ -384,71 +392,19 @@ class PublisherTest {
         }
     }
 
-    private static final class RecordingEvents implements PublishEvents {
-        private final List<String> events;
-
-        RecordingEvents(List<String> events) {
-            this.events = events;
-        }
-
-        @Override
-        public void info(String message) {
-            events.add("info " + message);
-        }
-
-        @Override
-        public void debug(String message) {
-            events.add("debug " + message);
-        }
-
-        @Override
-        public void warning(String message) {
-            events.add("warning " + message);
-        }
-
-        @Override
-        public void buildOutput(String line) {
-            events.add("build " + line);
-        }
-
-        @Override
-        public void secret(String value) {
-            events.add("secret " + value);
-        }
-
-        @Override
-        public void pushed(PushedTag tag) {
-            events.add("pushed " + tag.reference() + " " + tag.digest());
-        }
-    }
-
-    private static final class FakeRegistry implements ContainerRegistry {
-        boolean repositoryExists = true;
-        String mutability = "MUTABLE";
+    private static final class FakeRegistry extends InMemoryRegistry {
         Digest heldDigest = DIGEST;
-        final Map<String, TaggedImage> existing = new HashMap<>();
+        final Map<String, TaggedImage> existing = tags;
         /** Image ids of what successive pushes sent, when not this build's image. */
         final Deque<Digest> pushedImages = new ArrayDeque<>();
         Consumer<Tag> afterPush = tag -> { };
         Digest lastPushedImage = IMAGE;
-        int logins;
         final List<String> verified = new ArrayList<>();
+        final List<String> taggedInRegistry = new ArrayList<>();
 
-        @Override
-        public RegistryCredentials login() {
-            logins++;
-            return new RegistryCredentials(HOST, "AWS", Secret.of("pw-" + logins), Instant.EPOCH);
-        }
-
-        @Override
-        public Optional<Repository> repository(String name) {
-            return repositoryExists ? Optional.of(new Repository(name, HOST + "/" + name, mutability, List.of("dev-*")))
-                    : Optional.empty();
-        }
-
-        @Override
-        public Optional<TaggedImage> image(String repository, Tag tag) {
-            return Optional.ofNullable(existing.get(tag.value()));
+        FakeRegistry() {
+            super(HOST);
+            exclusionFilters = List.of("dev-*");
         }
 
         @Override
@@ -458,15 +414,6 @@ class PublisherTest {
             Optional<TaggedImage> byDigest = manifestDigest.equals(heldDigest)
                     ? Optional.of(new TaggedImage(manifestDigest, Optional.of(lastPushedImage))) : Optional.empty();
             return new TagAndDigest(byTag, byDigest);
-        }
-
-        final List<String> taggedInRegistry = new ArrayList<>();
-
-        @Override
-        public Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
-            Map<Tag, TaggedImage> held = new java.util.LinkedHashMap<>();
-            tags.stream().filter(t -> existing.containsKey(t.value())).forEach(t -> held.put(t, existing.get(t.value())));
-            return held;
         }
 
         @Override
@@ -482,7 +429,7 @@ class PublisherTest {
         }
 
         @Override
-        public Optional<Repository> createRepository(String name, org.ecrpushpipe.config.RepositorySpec spec) {
+        public Optional<Repository> createRepository(String name, RepositorySpec spec) {
             throw new AssertionError("no repository is created without CREATE_REPOSITORY");
         }
 
@@ -497,18 +444,8 @@ class PublisherTest {
         }
 
         @Override
-        public Optional<org.ecrpushpipe.registry.CreationTemplate> creationTemplateFor(String repository) {
-            return Optional.empty();
-        }
-
-        @Override
         public Map<String, String> resourceTags(String repository) {
             throw new AssertionError("no resource tags are read without REPOSITORY_TAGS");
-        }
-
-        @Override
-        public Map<Tag, Digest> archivedTags(String repository) {
-            return Map.of();
         }
 
         /** A push went through: the tag now holds {@code heldDigest} (or, when null, nothing). */
@@ -523,7 +460,7 @@ class PublisherTest {
         }
     }
 
-    private final class FakeEngine implements DockerEngine {
+    private final class FakeEngine implements DockerEngine, ImageBuilder {
         boolean built;
         final Map<String, Digest> tags = new HashMap<>();
         final List<String> pushed = new ArrayList<>();
@@ -538,10 +475,10 @@ class PublisherTest {
         BuildRequest lastBuild;
 
         @Override
-        public org.ecrpushpipe.docker.PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
+        public PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
                                                        Consumer<String> progress, Cancellation cancellation) {
             pulled.add(reference.toString());
-            return new org.ecrpushpipe.docker.PullOutcome.Pulled();
+            return new PullOutcome.Pulled();
         }
 
         @Override
@@ -559,11 +496,12 @@ class PublisherTest {
         }
 
         @Override
-        public Digest build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
+        public BuildOutcome build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
             built = true;
+            lastBuild = request;
             this.cancellation = cancellation;
             duringBuild.accept(output);
-            return IMAGE;
+            return new BuildOutcome.Built(IMAGE, 0, 0);
         }
 
         @Override

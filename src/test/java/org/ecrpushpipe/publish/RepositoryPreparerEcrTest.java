@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +34,7 @@ import org.ecrpushpipe.standin.EcrStandIn;
 import org.ecrpushpipe.standin.Fault;
 import org.ecrpushpipe.testbed.RegistryExtension;
 import org.ecrpushpipe.testbed.RegistryProcess;
+import org.ecrpushpipe.fakes.RecordingEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +59,21 @@ class RepositoryPreparerEcrTest {
 
     private final RegistryProcess registry;
     private EcrStandIn standIn;
-    private final List<String> said = Collections.synchronizedList(new ArrayList<>());
+    private final RecordingEvents events = new RecordingEvents(Collections.synchronizedList(new ArrayList<>()));
+    /** What was said, as the console shows it ({@code INFO: …}, {@code WARNING: …}). */
+    private final List<String> said = new AbstractList<>() {
+        @Override
+        public String get(int index) {
+            String line = events.lines().get(index);
+            int space = line.indexOf(' ');
+            return line.substring(0, space).toUpperCase(Locale.ROOT) + ": " + line.substring(space + 1);
+        }
+
+        @Override
+        public int size() {
+            return events.lines().size();
+        }
+    };
 
     RepositoryPreparerEcrTest(RegistryProcess registry) {
         this.registry = registry;
@@ -80,34 +97,7 @@ class RepositoryPreparerEcrTest {
     }
 
     private RepositoryPreparer preparer() {
-        return new RepositoryPreparer(new PublishEvents() {
-            @Override
-            public void info(String message) {
-                said.add("INFO: " + message);
-            }
-
-            @Override
-            public void debug(String message) {
-                said.add("DEBUG: " + message);
-            }
-
-            @Override
-            public void warning(String message) {
-                said.add("WARNING: " + message);
-            }
-
-            @Override
-            public void buildOutput(String line) {
-            }
-
-            @Override
-            public void secret(String value) {
-            }
-
-            @Override
-            public void pushed(PushedTag tag) {
-            }
-        });
+        return new RepositoryPreparer(events);
     }
 
     private RepositoryPreparer.Prepared prepare(String name, RepositorySettings settings) {

@@ -18,6 +18,7 @@ import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
+import org.ecrpushpipe.docker.PullOutcome;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.registry.Digest;
@@ -25,6 +26,8 @@ import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.ecr.EcrRegistry;
 import org.ecrpushpipe.registry.ecr.EcrSettings;
+import org.ecrpushpipe.fakes.RecordingEvents;
+import org.ecrpushpipe.testbed.Builds;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
 import org.ecrpushpipe.testbed.TestImages;
@@ -66,7 +69,7 @@ class SameNameOnOneEngineTest {
         }
 
         @Override
-        public org.ecrpushpipe.docker.PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
+        public PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
                                                        Consumer<String> progress, Cancellation cancellation) {
             return real.pull(reference, credentials, progress, cancellation);
         }
@@ -82,12 +85,7 @@ class SameNameOnOneEngineTest {
         }
 
         @Override
-        public Digest build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
-            return real.build(request, output, cancellation);
-        }
-
-        @Override
-        public java.util.Optional<Digest> imageId(String image) {
+        public Optional<Digest> imageId(String image) {
             return real.imageId(image);
         }
 
@@ -120,47 +118,30 @@ class SameNameOnOneEngineTest {
         Path theirs = TestImages.busybox(work.resolve("theirs")).uniqueFile().write();
         PipeConfig config = ConfigReader.read(env, mine).config();
 
-        List<String> warnings = new ArrayList<>();
-        List<PushedTag> reported = new ArrayList<>();
         try (DockerJavaEngine real = new DockerJavaEngine(bed.dockerHost());
              EcrRegistry registry = new EcrRegistry(new EcrSettings(config.region(), config.credentials().orElseThrow(),
                      Optional.empty(), ImageRef.EndpointVariant.STANDARD, config.ecrEndpoint()))) {
-            Digest theirImage = real.build(new BuildRequest(ConfigReader.read(env, theirs).config().build()), l -> { }, new Cancellation());
-            PublishResult result = new Publisher(registry, new OtherRunTagsFirst(real, theirImage), new PublishEvents() {
-                @Override
-                public void info(String message) {
-                }
-
-                @Override
-                public void debug(String message) {
-                }
-
-                @Override
-                public void warning(String message) {
-                    warnings.add(message);
-                }
-
-                @Override
-                public void buildOutput(String line) {
-                }
-
-                @Override
-                public void secret(String value) {
-                }
-
-                @Override
-                public void pushed(PushedTag tag) {
-                    reported.add(tag);
-                }
-            }, new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random),
-                    d -> Thread.sleep(d.toMillis()), System::nanoTime, Runnable::run, new Cancellation())
-                    .publish(new PublishRequest(config.image(), config.region(), config.tags(), config.build()));
+            Digest theirImage = Builds.imageId(real.classicBuilder(),
+                    new BuildRequest(ConfigReader.read(env, theirs).config().build()), l -> { });
+            RecordingEvents events = new RecordingEvents();
+            RunContext context = new RunContext(events, new RetryPolicy(config.retries(), config.retryMaxWait(),
+                    Math::random), d -> Thread.sleep(d.toMillis()), System::nanoTime, Runnable::run,
+                    new Cancellation());
+            Ports ports = new Ports(registry, Optional.of(registry), region -> {
+                throw new AssertionError("no other region");
+            }, new OtherRunTagsFirst(real, theirImage), real.classicBuilder(), ResultsOutput.NONE);
+            PublishResult result = new Publisher(ports, context).publish(new PublishRequest(config.image(),
+                    config.region(), config.tags(), config.build()));
+            List<String> warnings = events.of("warning");
+            List<PushedTag> reported = result.tags();
 
             assertFalse(result.imageId().equals(theirImage), "two different images");
             assertEquals(1, warnings.size(), warnings.toString());
             assertTrue(warnings.get(0).startsWith("The engine pushed another image (" + theirImage + ") as "
                     + bed.registryHost() + "/race/app:race"), warnings.toString());
             assertEquals(1, reported.size());
+            assertEquals(List.of(reported.get(0).reference() + " " + reported.get(0).digest()), events.of("pushed"),
+                    "the tag reported pushed is the tag in the result");
             Digest digest = reported.get(0).digest();
             assertEquals(Optional.of(digest.value()), bed.manifestDigest("race/app", "race"), "the tag holds what was reported");
             assertEquals(Optional.of(result.imageId()), registry.images("race/app", new Tag("race"), digest).digest()

@@ -1,6 +1,7 @@
 package org.ecrpushpipe.docker.engine;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +21,7 @@ final class BuildErrors {
      * @param step the step the error came in ({@code Step 1/3 : FROM …}): a registry error while a FROM step runs is
      *             the base image that could not be pulled, whatever words the registry used
      */
-    static BuildProblem classify(String message, java.util.Optional<String> step) {
+    static BuildProblem classify(String message, Optional<String> step) {
         BuildProblem problem = classify(message);
         boolean fromStep = step.filter(s -> s.matches("(?i)Step \\d+/\\d+ : FROM\\b.*")).isPresent();
         return problem == BuildProblem.OTHER && fromStep ? BuildProblem.BASE_IMAGE : problem;

@@ -1,5 +1,9 @@
 package org.ecrpushpipe.registry.ecr;
 
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.PipeException;
 
@@ -12,7 +16,7 @@ final class EcrErrors {
      * @param endpoint the endpoint override in use, if any: an answer without an error code means it is not ECR
      */
     static PipeException translate(String action, String code, String message, int status,
-                                   java.util.Optional<String> endpoint, Throwable origin) {
+                                   Optional<String> endpoint, Throwable origin) {
         String detail = message == null ? String.valueOf(code) : message.strip();
         if (code == null || code.isBlank()) {
             return Failures.notEcr(action, status, detail, endpoint, origin);
@@ -36,18 +40,18 @@ final class EcrErrors {
         };
     }
 
-    private static final java.util.regex.Pattern DENIED = java.util.regex.Pattern.compile(
+    private static final Pattern DENIED = Pattern.compile(
             "not authorized to perform: (\\S+) on resource: (\\S+)");
 
     /** The action an AccessDenied message names (ECR's own wording, ecr-wire.md). */
-    private static java.util.Optional<String> deniedAction(String detail) {
-        java.util.regex.Matcher m = DENIED.matcher(detail);
-        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    private static Optional<String> deniedAction(String detail) {
+        Matcher m = DENIED.matcher(detail);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** The resource an AccessDenied message names. */
-    private static java.util.Optional<String> deniedResource(String detail) {
-        java.util.regex.Matcher m = DENIED.matcher(detail);
-        return m.find() ? java.util.Optional.of(m.group(2)) : java.util.Optional.empty();
+    private static Optional<String> deniedResource(String detail) {
+        Matcher m = DENIED.matcher(detail);
+        return m.find() ? Optional.of(m.group(2)) : Optional.empty();
     }
 }

@@ -3,7 +3,7 @@ package org.ecrpushpipe.registry.ecr;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.RegionalEcr;
 import org.ecrpushpipe.registry.RegistriesByRegion;
 
 /**
@@ -21,9 +21,10 @@ public final class EcrRegistries implements RegistriesByRegion, AutoCloseable {
     }
 
     @Override
-    public synchronized ContainerRegistry in(String region) {
-        return registries.computeIfAbsent(region, r -> new EcrRegistry(new EcrSettings(r, home.credentials(),
-                home.registryId(), home.variant(), home.endpointOverride())));
+    public synchronized RegionalEcr in(String region) {
+        EcrRegistry registry = registries.computeIfAbsent(region, r -> new EcrRegistry(new EcrSettings(r,
+                home.credentials(), home.registryId(), home.variant(), home.endpointOverride())));
+        return new RegionalEcr(region, registry, registry);
     }
 
     @Override

@@ -1,20 +1,30 @@
 package org.ecrpushpipe.registry.ecr;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.ecrpushpipe.config.ImageRef.EndpointVariant;
+import org.ecrpushpipe.config.RepositorySpec;
 import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.errors.RootCause;
-import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.CreationTemplate;
 import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.EcrRepositories;
+import org.ecrpushpipe.registry.Registry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
 import org.ecrpushpipe.registry.TagAndDigest;
@@ -57,10 +67,10 @@ import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsExceptio
 import software.amazon.awssdk.services.ecr.model.TagStatus;
 
 /**
- * {@link ContainerRegistry} on Amazon ECR through the AWS SDK for Java v2 (sync, url-connection client). Besides {@code aws} (the
+ * {@link Registry} and {@link EcrRepositories} on Amazon ECR through the AWS SDK for Java v2 (sync, url-connection client). Besides {@code aws} (the
  * credentials), the only code that imports the SDK; every SDK failure is translated here into a {@link PipeException}.
  */
-public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
+public final class EcrRegistry implements Registry, EcrRepositories, AutoCloseable {
     private static final List<String> ACCEPTED_MANIFESTS = List.of(
             "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.index.v1+json");
@@ -82,7 +92,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
 
     private EcrClient client;
     /** Manifests read by digest during this run, for {@link #addTag}. */
-    private final java.util.Map<String, Image> manifests = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Image> manifests = new ConcurrentHashMap<>();
     private final EcrSettings settings;
 
     public EcrRegistry(EcrSettings settings) {
@@ -204,9 +214,9 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     @Override
-    public java.util.Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
+    public Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
         if (tags.isEmpty()) {
-            return java.util.Map.of();
+            return Map.of();
         }
         List<Image> found;
         try {
@@ -216,11 +226,11 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
             settings.registryId().ifPresent(request::registryId);
             found = call("ecr:BatchGetImage", () -> client().batchGetImage(request.build())).images();
         } catch (RepositoryNotFoundException e) {
-            return java.util.Map.of(); // a cache source in a repository that does not exist: nothing to pull
+            return Map.of(); // a cache source in a repository that does not exist: nothing to pull
         }
-        java.util.Map<String, TaggedImage> byTag = new java.util.HashMap<>();
+        Map<String, TaggedImage> byTag = new HashMap<>();
         found.forEach(i -> byTag.put(i.imageId().imageTag(), taggedImage(i)));
-        java.util.Map<Tag, TaggedImage> held = new java.util.LinkedHashMap<>();
+        Map<Tag, TaggedImage> held = new LinkedHashMap<>();
         tags.stream().filter(t -> byTag.containsKey(t.value())).forEach(t -> held.put(t, byTag.get(t.value())));
         return held;
     }
@@ -274,7 +284,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
                 return Optional.empty();
             }
             return Optional.empty();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Optional.empty();
         }
     }
@@ -317,8 +327,6 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         return RootCause.of(e) == e || e.getMessage() == null ? root : e.getMessage() + " (" + root + ")";
     }
 
-    // ---- shaping the repository (issue 9) ----------------------------------------------------------------------
-
     private static Repository repository(software.amazon.awssdk.services.ecr.model.Repository r) {
         var encryption = r.encryptionConfiguration();
         return new Repository(r.repositoryName(), r.repositoryUri(), r.imageTagMutabilityAsString(),
@@ -331,7 +339,7 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     @Override
-    public Optional<Repository> createRepository(String name, org.ecrpushpipe.config.RepositorySpec spec) {
+    public Optional<Repository> createRepository(String name, RepositorySpec spec) {
         CreateRepositoryRequest.Builder request = CreateRepositoryRequest.builder().repositoryName(name)
                 .imageTagMutability(spec.tagMutability())
                 .imageScanningConfiguration(ImageScanningConfiguration.builder().scanOnPush(spec.scanOnPush()).build())
@@ -384,22 +392,22 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
     }
 
     @Override
-    public Optional<org.ecrpushpipe.registry.CreationTemplate> creationTemplateFor(String repository) {
+    public Optional<CreationTemplate> creationTemplateFor(String repository) {
         // templates live in the caller's own registry: DescribeRepositoryCreationTemplates takes no registryId
-        List<org.ecrpushpipe.registry.CreationTemplate> templates = new java.util.ArrayList<>();
+        List<CreationTemplate> templates = new ArrayList<>();
         String next = null;
         do {
             DescribeRepositoryCreationTemplatesRequest request = DescribeRepositoryCreationTemplatesRequest.builder()
                     .nextToken(next).build();
             var page = call("ecr:DescribeRepositoryCreationTemplates",
                     () -> client().describeRepositoryCreationTemplates(request));
-            page.repositoryCreationTemplates().forEach(t -> templates.add(new org.ecrpushpipe.registry.CreationTemplate(
+            page.repositoryCreationTemplates().forEach(t -> templates.add(new CreationTemplate(
                     t.prefix(), t.imageTagMutabilityAsString(),
                     t.imageTagMutabilityExclusionFilters().stream().map(f -> f.filter()).toList(),
                     t.encryptionConfiguration() == null ? null : t.encryptionConfiguration().encryptionTypeAsString(),
                     Optional.ofNullable(t.encryptionConfiguration() == null ? null
                             : t.encryptionConfiguration().kmsKey()),
-                    t.resourceTags().stream().collect(java.util.stream.Collectors.toMap(
+                    t.resourceTags().stream().collect(Collectors.toMap(
                             software.amazon.awssdk.services.ecr.model.Tag::key,
                             x -> x.value() == null ? "" : x.value(), (a, b) -> b)),
                     Optional.ofNullable(t.lifecyclePolicy()).filter(p -> !p.isBlank()),
@@ -408,12 +416,12 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         } while (next != null);
         // ECR picks among the templates applied for this kind of creation: a more specific REPLICATION-only
         // template does not hide a CREATE_ON_PUSH one
-        return org.ecrpushpipe.registry.CreationTemplate.forRepository(repository, templates.stream()
-                .filter(org.ecrpushpipe.registry.CreationTemplate::createsOnPush).toList());
+        return CreationTemplate.forRepository(repository, templates.stream()
+                .filter(CreationTemplate::createsOnPush).toList());
     }
 
     @Override
-    public java.util.Map<String, String> resourceTags(String repository) {
+    public Map<String, String> resourceTags(String repository) {
         DescribeRepositoriesRequest.Builder describe = DescribeRepositoriesRequest.builder().repositoryNames(repository);
         settings.registryId().ifPresent(describe::registryId);
         String arn;
@@ -423,15 +431,15 @@ public final class EcrRegistry implements ContainerRegistry, AutoCloseable {
         } catch (RepositoryNotFoundException e) {
             throw repositoryGone(repository, e);
         }
-        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+        Map<String, String> tags = new LinkedHashMap<>();
         call("ecr:ListTagsForResource", () -> client().listTagsForResource(r -> r.resourceArn(arn))).tags()
                 .forEach(t -> tags.put(t.key(), t.value() == null ? "" : t.value()));
         return tags;
     }
 
     @Override
-    public java.util.Map<Tag, Digest> archivedTags(String repository) {
-        java.util.Map<Tag, Digest> archived = new java.util.LinkedHashMap<>();
+    public Map<Tag, Digest> archivedTags(String repository) {
+        Map<Tag, Digest> archived = new LinkedHashMap<>();
         String next = null;
         do {
             DescribeImagesRequest.Builder request = DescribeImagesRequest.builder().repositoryName(repository)

@@ -11,9 +11,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,10 +26,9 @@ import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.errors.RootCause;
-import org.ecrpushpipe.registry.ContainerRegistry;
+import org.ecrpushpipe.registry.Registry;
 import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.RegistryCredentials;
-import org.ecrpushpipe.registry.Repository;
 import org.ecrpushpipe.registry.TagAndDigest;
 import org.ecrpushpipe.registry.TaggedImage;
 
@@ -36,13 +36,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * {@link ContainerRegistry} on any registry that speaks the Docker Registry HTTP API v2 (Docker Hub, GHCR, a
+ * {@link Registry} on any registry that speaks the Docker Registry HTTP API v2 (Docker Hub, GHCR, a
  * self-hosted {@code registry}), through the JDK's HTTP client with the user's REGISTRY_USERNAME and
  * REGISTRY_PASSWORD: Basic auth, or the Bearer token flow when the registry answers 401 with a
  * {@code WWW-Authenticate: Bearer} challenge. No AWS call. Such registries create a repository on its first push,
- * so {@link #repository} never says "missing": the check that matters is the verify after the push.
+ * so nothing is checked before it: the check that matters is the verify after the push.
  */
-public final class V2Registry implements ContainerRegistry {
+public final class V2Registry implements Registry {
     private static final String ACCEPT = String.join(", ",
             "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.index.v1+json");
@@ -74,7 +74,7 @@ public final class V2Registry implements ContainerRegistry {
     }
 
     private String basic() {
-        return Base64.getEncoder().encodeToString((username + ":" + password.reveal()).getBytes(StandardCharsets.UTF_8));
+        return Secret.basicCredentials(username, password).reveal();
     }
 
     /** The user's own credentials, for the engine's push; checked against the registry first. */
@@ -85,12 +85,6 @@ public final class V2Registry implements ContainerRegistry {
             throw refused("login", answer);
         }
         return new RegistryCredentials(host, username, password, Instant.now().plus(Duration.ofDays(365)));
-    }
-
-    /** A registry creates repositories on push: every name is there to push to. */
-    @Override
-    public Optional<Repository> repository(String name) {
-        return Optional.of(new Repository(name, host + "/" + name, "MUTABLE", List.of()));
     }
 
     @Override
@@ -110,44 +104,11 @@ public final class V2Registry implements ContainerRegistry {
      */
     @Override
     public Map<Tag, TaggedImage> heldTags(String repository, List<Tag> tags) {
-        Map<Tag, TaggedImage> held = new java.util.LinkedHashMap<>();
+        Map<Tag, TaggedImage> held = new LinkedHashMap<>();
         for (Tag tag : tags) {
             image(repository, tag).ifPresent(image -> held.put(tag, image));
         }
         return held;
-    }
-
-    // What follows is ECR's alone: the configuration refuses its variables for another registry, and a registry
-    // creates a repository on its first push, with no lifecycle policy, template, resource tags or archive.
-
-    @Override
-    public Optional<Repository> createRepository(String name, org.ecrpushpipe.config.RepositorySpec spec) {
-        throw new UnsupportedOperationException("a registry other than ECR creates a repository on its first push");
-    }
-
-    @Override
-    public Optional<String> lifecyclePolicy(String repository) {
-        return Optional.empty();
-    }
-
-    @Override
-    public void putLifecyclePolicy(String repository, String policyText) {
-        throw new UnsupportedOperationException("lifecycle policies are ECR's");
-    }
-
-    @Override
-    public Optional<org.ecrpushpipe.registry.CreationTemplate> creationTemplateFor(String repository) {
-        return Optional.empty();
-    }
-
-    @Override
-    public Map<String, String> resourceTags(String repository) {
-        return Map.of();
-    }
-
-    @Override
-    public Map<Tag, Digest> archivedTags(String repository) {
-        return Map.of();
     }
 
     @Override
@@ -227,7 +188,7 @@ public final class V2Registry implements ContainerRegistry {
 
     /** The Bearer token flow: the realm hands out a token for the service and scope, given the user's Basic login. */
     private String token(String challenge, String doing) {
-        Map<String, String> params = new java.util.HashMap<>();
+        Map<String, String> params = new HashMap<>();
         Matcher m = CHALLENGE_PARAM.matcher(challenge);
         while (m.find()) {
             params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));

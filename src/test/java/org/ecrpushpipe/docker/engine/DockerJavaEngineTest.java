@@ -22,6 +22,7 @@ import org.ecrpushpipe.errors.PushProblem;
 import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.ImageReference;
 import org.ecrpushpipe.registry.RegistryCredentials;
+import org.ecrpushpipe.testbed.Builds;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
 import org.ecrpushpipe.testbed.TestImages;
@@ -61,7 +62,7 @@ class DockerJavaEngineTest {
             context.line(line);
         }
         Path dir = context.write();
-        return engine.build(request(dir), l -> { }, new Cancellation());
+        return Builds.imageId(engine.classicBuilder(), request(dir), l -> { });
     }
 
     static BuildRequest request(Path dir) {
@@ -76,7 +77,7 @@ class DockerJavaEngineTest {
     void buildStreamsWholeLinesAndReturnsTheImageId() {
         Path dir = TestImages.busybox(work.resolve("stream")).uniqueFile().line("RUN echo one && echo two").write();
         List<String> lines = new ArrayList<>();
-        String id = engine.build(request(dir), lines::add, new Cancellation()).value();
+        String id = Builds.imageId(engine.classicBuilder(), request(dir), lines::add).value();
         assertTrue(id.matches("sha256:[0-9a-f]{64}"), "the full id: " + id);
         assertEquals(id, bed.docker().inspectImageCmd(id).exec().getId());
         assertTrue(lines.contains("one") && lines.contains("two"), lines.toString());

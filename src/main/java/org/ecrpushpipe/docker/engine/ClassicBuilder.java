@@ -1,0 +1,137 @@
+package org.ecrpushpipe.docker.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.ecrpushpipe.context.BuildContext;
+import org.ecrpushpipe.docker.BuildCache;
+import org.ecrpushpipe.docker.BuildOutcome;
+import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.Cancellation;
+import org.ecrpushpipe.docker.ImageBuilder;
+import org.ecrpushpipe.errors.BuildProblem;
+import org.ecrpushpipe.errors.Failures;
+import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.RootCause;
+import org.ecrpushpipe.registry.Digest;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.github.dockerjava.transport.DockerHttpClient;
+
+/**
+ * The engine's classic builder ({@code POST /build?version=1}), which every engine has and Bitbucket's docker
+ * service allows: no BuildKit, no buildx, no {@code --platform}, nothing privileged. The context goes as the plain
+ * tar the pipe wrote, with the docker CLI's headers, so the engine's cache serves the pipe's build and the CLI's
+ * alike; the answer's {@code aux.ID} gives the image's full id without another request.
+ */
+final class ClassicBuilder implements ImageBuilder {
+    private static final String NO_REGISTRY_CONFIG = Base64.getEncoder().encodeToString(
+            "{}".getBytes(StandardCharsets.UTF_8));
+
+    private final EngineConnection engine;
+
+    ClassicBuilder(EngineConnection engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public BuildOutcome build(BuildRequest request, Consumer<String> output, Cancellation cancellation) {
+        ClassicProgress progress = new ClassicProgress(output);
+        EngineMessages messages = new EngineMessages(progress);
+        InputStream tar = request.context().openTar();
+        // cancelling ends the upload (the tar stream fails) or the answer (its connection closes); either way the
+        // engine sees the client go and abandons the build
+        cancellation.onCancel(() -> EngineConnection.closeQuietly(tar));
+        DockerHttpClient.Request call = EngineConnection.request("POST", path(request))
+                .putHeader("Content-Type", "application/x-tar")
+                // no registry credentials with the build (the CLI would send every login in its config file)
+                .putHeader("X-Registry-Config", NO_REGISTRY_CONFIG)
+                .body(tar)
+                .build();
+        try (DockerHttpClient.Response response = engine.execute(call)) {
+            cancellation.onCancel(() -> EngineConnection.closeQuietly(response));
+            if (response.getStatusCode() >= 400) {
+                return refused(response);
+            }
+            messages.read(response.getBody());
+        } catch (PipeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            messages.flush();
+            return broken(e, messages, progress, cancellation);
+        }
+        if (messages.error().isPresent()) {
+            return failed(messages.error().get(), progress);
+        }
+        return messages.imageId().<BuildOutcome>map(id -> new BuildOutcome.Built(Digest.of(id), progress.steps(),
+                progress.cachedSteps())).orElseThrow(() -> Failures.engineNamedNoImage(engine.address()));
+    }
+
+    private static String path(BuildRequest request) {
+        return "/build?version=1&networkmode=host&rm=1&forcerm=1&dockerfile="
+                + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8)
+                + BuildOptions.query(request) + cacheQuery(request.cache());
+    }
+
+    /** The answer broke off: the run was cancelled, the context could not be read, the build failed, or the engine went. */
+    private BuildOutcome broken(Exception e, EngineMessages messages, ClassicProgress progress,
+                                Cancellation cancellation) {
+        if (cancellation.isCancelled()) {
+            throw Failures.cancelled("building the image");
+        }
+        BuildContext.SendFailure context = RootCause.find(e, BuildContext.SendFailure.class);
+        if (context != null) {
+            throw new PipeException.Configuration(List.of(new PipeException.Configuration.Problem(
+                    "BUILD_CONTEXT", context.getMessage())));
+        }
+        if (messages.error().isPresent()) {
+            return failed(messages.error().get(), progress);
+        }
+        throw Failures.engineFailedDuringBuild(engine.address(), RootCause.message(e), e);
+    }
+
+    /**
+     * The build's cache parameter: {@code cachefrom}, a JSON array of image names (docker-java's
+     * {@code withCacheFrom}, the CLI's {@code --cache-from}).
+     */
+    private static String cacheQuery(BuildCache cache) {
+        if (cache.sources().isEmpty()) {
+            return "";
+        }
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
+            generator.writeStartArray();
+            for (String source : cache.sources()) {
+                generator.writeString(source);
+            }
+            generator.writeEndArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write the cache sources", e);
+        }
+        return "&cachefrom=" + URLEncoder.encode(json.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    }
+
+    /** A build's error, with the step it happened in and that step's last lines. */
+    private static BuildOutcome failed(String error, ClassicProgress progress) {
+        return new BuildOutcome.Failed(BuildErrors.classify(error, progress.step()), error, progress.step(),
+                progress.lastLines());
+    }
+
+    /** The engine refused the build request before building: its JSON message says why. */
+    private BuildOutcome refused(DockerHttpClient.Response response) {
+        String message = EngineConnection.message(response);
+        if (response.getStatusCode() >= 500) {
+            throw Failures.engineRefusedBuild(engine.address(), message);
+        }
+        BuildProblem problem = BuildErrors.classify(message);
+        return new BuildOutcome.Failed(problem == BuildProblem.OTHER ? BuildProblem.DOCKERFILE : problem, message,
+                Optional.empty(), List.of());
+    }
+}

@@ -1,0 +1,105 @@
+package org.ecrpushpipe.docker.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+import org.ecrpushpipe.registry.RegistryCredentials;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+
+/**
+ * The one connection to the engine's API that the engine's operations and its builders share: docker-java's zerodep
+ * transport (its HTTP client for unix sockets and TCP, with its own shaded httpclient5), the requests' shape, and
+ * how the engine words a refusal.
+ */
+final class EngineConnection implements Closeable {
+    private final String address;
+    private final DockerHttpClient http;
+
+    EngineConnection(String dockerHost) {
+        this.address = dockerHost;
+        this.http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(URI.create(dockerHost))
+                .maxConnections(16)
+                .connectionTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** The engine's address, for messages. */
+    String address() {
+        return address;
+    }
+
+    DockerHttpClient.Response execute(DockerHttpClient.Request request) {
+        return http.execute(request);
+    }
+
+    static DockerHttpClient.Request.Builder request(String method, String path) {
+        return DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.valueOf(method)).path(path);
+    }
+
+    /**
+     * Registry credentials as the engine takes them in {@code X-Registry-Auth}: JSON, base64url-encoded, as the CLI
+     * sends them.
+     */
+    static String registryAuth(RegistryCredentials credentials) {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
+            generator.writeStartObject();
+            generator.writeStringField("username", credentials.username());
+            generator.writeStringField("password", credentials.password().reveal());
+            generator.writeStringField("serveraddress", credentials.registryHost());
+            generator.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write the registry credentials header", e);
+        }
+        return Base64.getUrlEncoder().encodeToString(json.toByteArray());
+    }
+
+    /** The {@code message} of an engine's JSON error answer, or its text when it is not JSON. */
+    static String message(DockerHttpClient.Response response) {
+        String body;
+        try {
+            body = new String(response.getBody().readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return "HTTP " + response.getStatusCode();
+        }
+        try (JsonParser parser = EngineMessages.JSON.createParser(body)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    parser.nextToken();
+                    if (field.equals("message")) {
+                        return parser.getValueAsString().strip();
+                    }
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            // not JSON: the text itself
+        }
+        return body.isBlank() ? "HTTP " + response.getStatusCode() : body.strip();
+    }
+
+    static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException | RuntimeException e) {
+            // already closed, or the connection is gone: either way nothing more is read or sent
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(http);
+    }
+}

@@ -1,0 +1,97 @@
+package org.ecrpushpipe.publish;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.ecrpushpipe.config.CacheSettings;
+import org.ecrpushpipe.config.ImageRef;
+import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.context.BuildContext;
+import org.ecrpushpipe.docker.DockerEngine;
+import org.ecrpushpipe.dockerfile.Dockerfile;
+import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.ImageReference;
+import org.ecrpushpipe.registry.Registry;
+
+/**
+ * The registry cache of a build (CACHE, CACHE_FROM): which images its steps may be taken from, brought into the
+ * engine before it builds. A re-run on the same engine builds at once from the image the engine holds under a tag
+ * being pushed; otherwise the previous images are asked of the registry and pulled, which needs the login, so the
+ * build waits for the registry side then.
+ */
+final class CacheStep {
+    private final Registry registry;
+    private final Login login;
+    private final DockerEngine engine;
+    private final RunContext context;
+
+    CacheStep(Registry registry, Login login, DockerEngine engine, RunContext context) {
+        this.registry = registry;
+        this.login = login;
+        this.engine = engine;
+        this.context = context;
+    }
+
+    /**
+     * The cache a build takes its steps from.
+     *
+     * @param sources images the engine holds, by name or id, to take steps from
+     * @param stages  the Dockerfile's named intermediate stages, each pushed as its cache image (CACHE=stages)
+     * @param pulled  whether the sources were asked of the registry (the run then says how many steps hit)
+     */
+    record Cache(List<String> sources, List<String> stages, boolean pulled) {
+        static final Cache NONE = new Cache(List.of(), List.of(), false);
+    }
+
+    /** @param ready the registry side, waited for only when the registry must be asked */
+    Cache prepare(PublishRequest request, ImageSource.Build build, Supplier<PrepareStep.Ready> ready) {
+        CacheSettings settings = request.cache();
+        if (!settings.mode().pulls()) {
+            return Cache.NONE;
+        }
+        boolean stagesToo = settings.mode() == CacheSettings.CacheMode.STAGES;
+        Optional<Digest> held = stagesToo ? Optional.empty() : engineHoldsATag(request);
+        if (held.isPresent()) {
+            return new Cache(List.of(held.get().value()), List.of(), false);
+        }
+        List<String> stages = stagesToo ? intermediateStages(build.context()) : List.of();
+        String host = ready.get().host();
+        List<String> sources = new RegistryCache(registry, engine, context.events()).pull(CacheSources.choose(
+                settings, host, request.image().repository(), request.tags(), stages), login.current(),
+                context.cancellation());
+        context.stopIfCancelled("starting the build");
+        return new Cache(sources, stages, true);
+    }
+
+    /**
+     * The image the engine already holds under a tag being pushed, if any: a re-run on the same engine. That image
+     * is the cache source, so the build need not wait for the registry side to name cache images, and nothing is
+     * pulled. Known only when IMAGE names its host.
+     */
+    private Optional<Digest> engineHoldsATag(PublishRequest request) {
+        Optional<String> host = request.image().registry().map(ImageRef.EcrRegistryHost::host);
+        if (host.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Tag tag : request.tags()) {
+            ImageReference reference = new ImageReference(host.get(), request.image().repository(), tag);
+            Optional<Digest> held = engine.imageId(reference.toString());
+            if (held.isPresent()) {
+                context.events().info("Registry cache: not needed, the engine already holds " + reference + " ("
+                        + held.get() + "); building with it as the cache image.");
+                return held;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> intermediateStages(BuildContext context) {
+        try {
+            return Dockerfile.read(context.directory().resolve(context.dockerfile())).intermediateStages();
+        } catch (IOException e) {
+            return List.of(); // the build reports an unreadable Dockerfile in its own words
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.ecrpushpipe.publish;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.ecrpushpipe.config.PipeConfig;
+import org.ecrpushpipe.config.ReleaseSettings;
+import org.ecrpushpipe.errors.RegistryKind;
+
+/**
+ * What one run does, decided once from the configuration: publish into the image's own registry (build, or push
+ * an image the engine holds), or promote an image already there; then mirror into other regions. Steps that are not
+ * asked for are never built.
+ *
+ * @param request       what to publish in the image's own registry
+ * @param promotion     the image to promote instead of publishing one; empty to publish
+ * @param mirrorRegions the other regions of the account that get the same image
+ */
+public record PublishPlan(PublishRequest request, Optional<ReleaseSettings> promotion, List<String> mirrorRegions) {
+    public PublishPlan {
+        mirrorRegions = List.copyOf(mirrorRegions);
+    }
+
+    /** The plan of a configuration. */
+    public static PublishPlan of(PipeConfig config) {
+        RegistryKind kind = config.access().otherRegistry().isPresent() ? RegistryKind.OTHER : RegistryKind.ECR;
+        ImageSource source = config.buildSettings().localImage().<ImageSource>map(ImageSource.LocalImage::new)
+                .orElseGet(() -> new ImageSource.Build(config.build(), config.buildSettings()));
+        PublishRequest request = new PublishRequest(kind, config.image(), Optional.ofNullable(config.region()),
+                config.tags(), source, config.repository(), config.cache());
+        ReleaseSettings release = config.release();
+        return new PublishPlan(request, Optional.of(release).filter(ReleaseSettings::promotes),
+                release.mirrorRegions());
+    }
+}
