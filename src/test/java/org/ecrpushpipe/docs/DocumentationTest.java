@@ -119,4 +119,32 @@ class DocumentationTest {
             }
         }
     }
+
+    /**
+     * ARCHITECTURE.md names rooms and types as {@code package.Type} (and packages alone): each must exist, so the map
+     * stays true as the code moves.
+     */
+    @Test
+    void theArchitectureMapNamesOnlyWhatExists() throws Exception {
+        String map = Files.readString(Path.of("ARCHITECTURE.md"));
+        Path sources = Path.of("src/main/java/org/ecrpushpipe");
+        Matcher named = Pattern.compile("`([a-z]+(?:\\.[a-z]+)*)\\.([A-Z]\\w*)").matcher(map);
+        int checked = 0;
+        while (named.find()) {
+            Path type = sources.resolve(named.group(1).replace('.', '/')).resolve(named.group(2) + ".java");
+            assertTrue(Files.isRegularFile(type), "ARCHITECTURE.md names " + named.group(1) + "." + named.group(2)
+                    + ", which is not " + type);
+            checked++;
+        }
+        assertTrue(checked >= 10, "ARCHITECTURE.md names the main types: " + checked);
+        String drawing = map.substring(map.indexOf("```") + 3, map.indexOf("```", map.indexOf("```") + 3));
+        Matcher rooms = Pattern.compile("(?:──►|[├└]── ) *([a-z]+(?:\\.[a-z]+)?)[ ,]").matcher(drawing);
+        int drawn = 0;
+        while (rooms.find()) {
+            Path room = sources.resolve(rooms.group(1).replace('.', '/'));
+            assertTrue(Files.isDirectory(room), "ARCHITECTURE.md draws the room " + rooms.group(1) + ", not " + room);
+            drawn++;
+        }
+        assertTrue(drawn >= 8, "ARCHITECTURE.md draws the rooms: " + drawn);
+    }
 }
