@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -69,20 +72,36 @@ public final class SecretScanner {
             if (!Files.isDirectory(root)) {
                 continue;
             }
-            try (Stream<Path> files = Files.find(root, 12, (p, a) -> written(a, since))) {
-                files.forEach(file -> {
-                    try {
-                        String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-                        findIn(text).forEach(label -> found.add(label + " in " + file));
-                    } catch (IOException | SecurityException unreadable) {
-                        // another user's file, or one removed meanwhile
+            try {
+                Files.walkFileTree(root, Set.of(), 12, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                        if (written(attributes, since)) {
+                            scan(file, found);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        // removed while the walk went on (another process's temporary files), or not ours to read
+                        return FileVisitResult.CONTINUE;
                     }
                 });
-            } catch (IOException | UncheckedIOException e) {
+            } catch (IOException e) {
                 throw new AssertionError("could not walk " + root + ": " + e, e);
             }
         }
         assertEquals(List.of(), found, "secrets found on disk");
+    }
+
+    private void scan(Path file, List<String> found) {
+        try {
+            String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            findIn(text).forEach(label -> found.add(label + " in " + file));
+        } catch (IOException | SecurityException unreadable) {
+            // another user's file, or one removed meanwhile
+        }
     }
 
     private static boolean written(BasicFileAttributes attributes, Instant since) {
