@@ -20,24 +20,31 @@ import org.ecrpushpipe.context.BuildContext;
  * @param labels    {@code --label}s, in order
  * @param noCache   {@code --no-cache}
  * @param pull      {@code --pull}
+ * @param network   {@code --network}: {@code default} (the engine's), {@code host} or {@code none}
  * @param cache     images to take unchanged steps from, and the stage to stop at for a stage's cache image (it
  *                  stands over {@code target}); {@link BuildCache#NONE}: neither
+ * @param access    the images the Dockerfile pulls and the logins to pull them with
  */
 public record BuildRequest(BuildContext context, List<BuildArg> buildArgs, Optional<String> target,
-                           Map<String, String> labels, boolean noCache, boolean pull, BuildCache cache) {
+                           Map<String, String> labels, boolean noCache, boolean pull, String network,
+                           BuildCache cache, PullAccess access) {
     public BuildRequest {
         buildArgs = List.copyOf(buildArgs);
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 
-    /** A build of {@code context} with no option set. */
+    /** The network of a test bed's engine, which has no bridge: the host's. */
+    public static final String HOST_NETWORK = "host";
+
+    /** A build of {@code context} with no option set, on the host's network. */
     public BuildRequest(BuildContext context) {
-        this(context, List.of(), Optional.empty(), Map.of(), false, false, BuildCache.NONE);
+        this(context, List.of(), Optional.empty(), Map.of(), false, false, HOST_NETWORK, BuildCache.NONE,
+                PullAccess.NONE);
     }
 
     /** The same build with another cache (a stage's cache image: the same arguments, so its steps match). */
     public BuildRequest withCache(BuildCache other) {
-        return new BuildRequest(context, buildArgs, target, labels, noCache, pull, other);
+        return new BuildRequest(context, buildArgs, target, labels, noCache, pull, network, other, access);
     }
 
     /** The stage the build stops at: a stage's cache image, else TARGET. */

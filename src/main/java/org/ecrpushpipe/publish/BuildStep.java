@@ -12,6 +12,7 @@ import org.ecrpushpipe.docker.BuildOutcome;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.ImageBuilder;
+import org.ecrpushpipe.docker.PullAccess;
 import org.ecrpushpipe.errors.Failures;
 
 /**
@@ -43,7 +44,7 @@ final class BuildStep {
      */
     Built build(ImageSource.Build build, List<Tag> tags, List<String> cacheSources, Consumer<String> output,
                 Cancellation stop) {
-        BuildRequest request = request(build, tags, new BuildCache(cacheSources, Optional.empty()));
+        BuildRequest request = request(build, tags, new BuildCache(cacheSources, Optional.empty(), false));
         BuildOutcome outcome = builder.build(request, output, stop);
         if (outcome instanceof BuildOutcome.Failed failed) {
             throw Failures.buildFailed(failed.problem(), failed.detail(), failed.step(), failed.lastLines());
@@ -63,6 +64,6 @@ final class BuildStep {
         Map<String, String> labels = ImageLabels.of(options, tags);
         events.debug("Labels: " + String.join(", ", labels.keySet()) + ".");
         return new BuildRequest(build.context(), options.buildArgs(), options.target(), labels, options.noCache(),
-                options.pull(), cache);
+                options.pull(), BuildRequest.HOST_NETWORK, cache, PullAccess.NONE);
     }
 }

@@ -76,7 +76,7 @@ final class StageCacheStep {
                                         Consumer<String> output, Cancellation run) {
         String why;
         try {
-            BuildOutcome outcome = builder.build(build.withCache(new BuildCache(sources, Optional.of(stage))),
+            BuildOutcome outcome = builder.build(build.withCache(new BuildCache(sources, Optional.of(stage), build.cache().inline())),
                     output, run);
             if (outcome instanceof BuildOutcome.Built built) {
                 return Optional.of(built.imageId());

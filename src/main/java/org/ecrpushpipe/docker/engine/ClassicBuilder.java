@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -32,9 +31,6 @@ import com.github.dockerjava.transport.DockerHttpClient;
  * alike; the answer's {@code aux.ID} gives the image's full id without another request.
  */
 final class ClassicBuilder implements ImageBuilder {
-    private static final String NO_REGISTRY_CONFIG = Base64.getEncoder().encodeToString(
-            "{}".getBytes(StandardCharsets.UTF_8));
-
     private final EngineConnection engine;
 
     ClassicBuilder(EngineConnection engine) {
@@ -51,8 +47,8 @@ final class ClassicBuilder implements ImageBuilder {
         cancellation.onCancel(() -> EngineConnection.closeQuietly(tar));
         DockerHttpClient.Request call = EngineConnection.request("POST", path(request))
                 .putHeader("Content-Type", "application/x-tar")
-                // no registry credentials with the build (the CLI would send every login in its config file)
-                .putHeader("X-Registry-Config", NO_REGISTRY_CONFIG)
+                // the run's logins, for the engine's pulls of FROM images (the CLI sends every login of its config)
+                .putHeader("X-Registry-Config", EngineConnection.registryConfig(request.access().logins()))
                 .body(tar)
                 .build();
         try (DockerHttpClient.Response response = engine.execute(call)) {
@@ -75,7 +71,8 @@ final class ClassicBuilder implements ImageBuilder {
     }
 
     private static String path(BuildRequest request) {
-        return "/build?version=1&networkmode=host&rm=1&forcerm=1&dockerfile="
+        return "/build?version=1&networkmode=" + URLEncoder.encode(request.network(), StandardCharsets.UTF_8)
+                + "&rm=1&forcerm=1&dockerfile="
                 + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8)
                 + BuildOptions.query(request) + cacheQuery(request.cache());
     }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 import org.ecrpushpipe.registry.RegistryCredentials;
 
@@ -61,6 +62,28 @@ final class EngineConnection implements Closeable {
             generator.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("could not write the registry credentials header", e);
+        }
+        return Base64.getUrlEncoder().encodeToString(json.toByteArray());
+    }
+
+    /**
+     * Logins as a build takes them in {@code X-Registry-Config}: one entry per registry host, JSON, base64url-encoded,
+     * as the CLI sends the logins of its config file; {@code {}} for none.
+     */
+    static String registryConfig(List<RegistryCredentials> logins) {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
+            generator.writeStartObject();
+            for (RegistryCredentials login : logins) {
+                generator.writeObjectFieldStart(login.registryHost());
+                generator.writeStringField("username", login.username());
+                generator.writeStringField("password", login.password().reveal());
+                generator.writeStringField("serveraddress", login.registryHost());
+                generator.writeEndObject();
+            }
+            generator.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write the registry logins header", e);
         }
         return Base64.getUrlEncoder().encodeToString(json.toByteArray());
     }

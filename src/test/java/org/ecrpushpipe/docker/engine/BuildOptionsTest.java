@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.ecrpushpipe.config.BuildArg;
+import org.ecrpushpipe.docker.BuildCache;
 import org.ecrpushpipe.docker.BuildRequest;
+import org.ecrpushpipe.docker.PullAccess;
 import org.junit.jupiter.api.Test;
 
 /** The build API's query parameters for a request's options, as the docker CLI sends them. */
@@ -32,7 +34,7 @@ class BuildOptionsTest {
         labels.put("a", "x=\"y\"");
         BuildRequest request = new BuildRequest(null, List.of(new BuildArg("SET", Optional.of("v&1")),
                 new BuildArg("EMPTY", Optional.of("")), new BuildArg("UNSET", Optional.empty())),
-                Optional.of("release"), labels, true, true, org.ecrpushpipe.docker.BuildCache.NONE);
+                Optional.of("release"), labels, true, true, BuildRequest.HOST_NETWORK, BuildCache.NONE, PullAccess.NONE);
         assertEquals("&buildargs={\"SET\":\"v&1\",\"EMPTY\":\"\",\"UNSET\":null}"
                 + "&labels={\"b\":\"two words\",\"a\":\"x=\\\"y\\\"\"}&target=release&nocache=1&pull=1",
                 decoded(request));
@@ -41,9 +43,9 @@ class BuildOptionsTest {
     @Test
     void aStageCacheImageIsBuiltToItsStageWithTheSameArgumentsWhateverTarget() {
         BuildRequest request = new BuildRequest(null, List.of(new BuildArg("V", Optional.of("1"))),
-                Optional.of("release"), Map.of(), false, false, org.ecrpushpipe.docker.BuildCache.NONE);
-        BuildRequest stage = request.withCache(new org.ecrpushpipe.docker.BuildCache(List.of("cache-src"),
-                Optional.of("builder")));
+                Optional.of("release"), Map.of(), false, false, BuildRequest.HOST_NETWORK, BuildCache.NONE,
+                PullAccess.NONE);
+        BuildRequest stage = request.withCache(new BuildCache(List.of("cache-src"), Optional.of("builder"), false));
         assertEquals("&buildargs={\"V\":\"1\"}&target=builder", decoded(stage));
         assertEquals("&buildargs={\"V\":\"1\"}&target=release", decoded(request));
     }
