@@ -240,6 +240,7 @@ public final class BuildContext {
         private final List<String> warnings;
         private final List<ContextTar.Entry> entries = new ArrayList<>();
         private final Map<Long, String> seenInodes = new HashMap<>();
+        private final OwnerNames ownerNames = new OwnerNames();
         private final List<String> parentDirs = new ArrayList<>();
         private final List<MatchInfo> parentMatchInfo = new ArrayList<>();
 
@@ -272,7 +273,7 @@ public final class BuildContext {
             String rel = relative(root, path);
             Map<String, Object> attributes;
             try {
-                attributes = Files.readAttributes(path, "unix:mode,ino,nlink,size,lastModifiedTime,rdev",
+                attributes = Files.readAttributes(path, "unix:mode,ino,nlink,size,lastModifiedTime,rdev,uid,gid",
                         LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
                 warnings.add("cannot read '" + rel + "' (" + reason(e) + "); left out, as docker build does");
@@ -365,9 +366,11 @@ public final class BuildContext {
             long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
             long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
             boolean device = (type & 0060000) != 0; // moby's test, which also holds for directories and links
+            String[] owner = ownerNames.of(path, (Integer) attributes.get("uid"), (Integer) attributes.get("gid"));
             entries.add(new ContextTar.Entry(name, flag == ContextTar.TYPE_REG ? path : null, flag,
-                    mode & 07777, size, ((FileTime) attributes.get("lastModifiedTime")).toInstant().getEpochSecond(),
-                    link, device ? major : 0, device ? minor : 0));
+                    mode & (07777 | ContextTar.S_IFMT), size,
+                    ((FileTime) attributes.get("lastModifiedTime")).toInstant().getEpochSecond(),
+                    link, device ? major : 0, device ? minor : 0, owner[0], owner[1]));
         }
     }
 

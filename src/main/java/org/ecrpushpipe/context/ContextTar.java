@@ -14,12 +14,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A build context as a plain (uncompressed) tar stream, written the way the docker CLI's archiver writes it
- * (Go's {@code archive/tar} with moby's {@code FileInfoHeader}): a USTAR header when the entry fits one, else a PAX
- * extended header first; owner and group 0 with no names, mode = permission bits plus set-uid/set-gid/sticky,
- * modification time in whole seconds, no access or change times; hard links after the first as link entries; two
- * zero blocks at the end. The engine's build cache keys on these header fields, so matching them lets the pipe's
- * build reuse an earlier {@code docker build} of the same context.
+ * A build context as a plain (uncompressed) tar stream, written the way the docker CLI 20.10's archiver writes it
+ * (Go's {@code archive/tar} with moby 20.10's {@code FileInfoHeader}; the CLI Bitbucket's runtime v2 gives a step,
+ * whose {@code docker build} uses the classic builder): a USTAR header when the entry fits one, else a PAX extended
+ * header first; owner and group 0 with the names of the file's real owner and group ({@code uname},
+ * {@code gname}, looked up as Go looks them up), mode = permission bits plus set-uid/set-gid/sticky plus the file
+ * type bits (moby's {@code fillGo18FileTypeBits}), modification time in whole seconds, no access or change times;
+ * hard links after the first as link entries; two zero blocks at the end. The classic builder's cache keys on these
+ * header fields ({@code COPY}'s tarsum), so matching them lets the pipe's build reuse an earlier {@code docker build}
+ * of the same context; BuildKit keys on contents and modes alone. Newer CLIs (23 and later) leave out the type bits
+ * and the names, so a classic build by one of them is not reused.
  *
  * <p>It is read lazily: headers are made, and file contents read from disk, as the stream is consumed.
  */
@@ -52,13 +56,15 @@ final class ContextTar extends InputStream {
      * @param name    the path inside the context, slash-separated; directories end in {@code /}
      * @param source  the file whose contents follow the header (regular files only), else null
      * @param type    the tar type flag
-     * @param mode    permission bits and set-uid, set-gid, sticky ({@code 07777})
+     * @param mode    permission bits and set-uid, set-gid, sticky ({@code 07777}), and the file type bits
      * @param size    the content size (0 but for regular files)
      * @param mtime   the modification time, in seconds since the epoch
      * @param link    the link target (symbolic links) or first name (hard links), else empty
+     * @param uname   the owner's user name, empty when it has none
+     * @param gname   the owner's group name, empty when it has none
      */
     record Entry(String name, Path source, char type, int mode, long size, long mtime, String link,
-                 long devMajor, long devMinor) {
+                 long devMajor, long devMinor, String uname, String gname) {
     }
 
     private final Iterator<Entry> entries;
@@ -176,6 +182,12 @@ final class ContextTar extends InputStream {
             pax.put("mtime", Long.toString(entry.mtime()));
             ustar = false;
         }
+        for (String[] owner : new String[][] {{"uname", entry.uname()}, {"gname", entry.gname()}}) {
+            if (!isAscii(owner[1]) || owner[1].length() > 32) {
+                pax.put(owner[0], owner[1]);
+                ustar = false;
+            }
+        }
         if (ustar) {
             byte[] block = new byte[BLOCK];
             String prefix = "";
@@ -234,8 +246,8 @@ final class ContextTar extends InputStream {
         putString(block, 157, 100, toAscii(entry.link()));
         putString(block, 257, 6, "ustar\0");
         putString(block, 263, 2, "00");
-        putString(block, 265, 32, "");
-        putString(block, 297, 32, "");
+        putString(block, 265, 32, toAscii(entry.uname()));
+        putString(block, 297, 32, toAscii(entry.gname()));
         putOctal(block, 329, 8, entry.devMajor());
         putOctal(block, 337, 8, entry.devMinor());
     }

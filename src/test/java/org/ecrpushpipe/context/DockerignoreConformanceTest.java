@@ -28,6 +28,7 @@ import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.testbed.Builds;
+import org.ecrpushpipe.testbed.DebianDockerCli;
 import org.ecrpushpipe.testbed.DockerEngineExtension;
 import org.ecrpushpipe.testbed.TestImages;
 import org.junit.jupiter.api.AfterAll;
@@ -282,29 +283,13 @@ class DockerignoreConformanceTest {
     record Cli(int exitCode, String output, String imageId) {
     }
 
-    /** {@code docker build} with the classic builder, as the seed's step would run it. */
+    /**
+     * {@code docker build} with the classic builder, as the seed's step runs it on Bitbucket's runtime v2 (whose
+     * CLI is Debian's 20.10).
+     */
     private static Cli cliBuild(Path dir) throws IOException, InterruptedException {
-        Path iidFile = Files.createTempFile(work, "iid", ".txt");
-        ProcessBuilder builder = new ProcessBuilder("docker", "build", "--network", "host", "--iidfile",
-                iidFile.toString(), ".").directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().put("DOCKER_HOST", DockerEngineExtension.dockerHost());
-        builder.environment().put("DOCKER_BUILDKIT", "0");
-        builder.environment().put("DOCKER_CONFIG", Files.createTempDirectory(work, "docker-config").toString());
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("the docker CLI is missing: install Debian's docker.io"
-                    + " (test/run-tests.sh does); it is the oracle of this test", e);
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            fail("docker build did not finish: " + output);
-        }
-        // the CLI removes the file when the build fails
-        String id = Files.exists(iidFile) ? Files.readString(iidFile).strip() : "";
-        return new Cli(process.exitValue(), output, id);
+        DebianDockerCli.Build build = new DebianDockerCli(DockerEngineExtension.dockerHost(), work).build(false, dir, Map.of());
+        return new Cli(build.exitCode(), build.output(), build.imageId());
     }
 
     /** The files under /ctx of an image: path → type, mode, link target or content digest. */

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.ecrpushpipe.testbed.DebianDockerCli;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
 import org.ecrpushpipe.testbed.TestImages;
@@ -107,6 +108,35 @@ class RegistryCacheScenariosTest {
         assertFalse(uncached.output().contains("Registry cache:"), uncached.output());
         assertNotEquals(coldDigest, digest(uncached, "1.2"), "without the cache the step runs again: another image");
         removeEverythingBuiltBy(uncached, repository);
+    }
+
+    /**
+     * Given any cache source, the classic builder takes a step from its local cache only when that step's image is
+     * an ancestor of a cache source: a registry cache image alone would make a {@code docker build} of the same
+     * context earlier in the step count for nothing. With {@code latest} in the repository (so the registry cache has
+     * a source), the pipe's build of a context the docker CLI just built is that very image, every step from the
+     * cache — as with {@code CACHE: 'false'}.
+     */
+    @Test
+    void aLocalBuildEarlierInTheStepIsTheImagePushedWhileTheRegistryHoldsLatest() throws Exception {
+        String repository = "cache/local-first";
+        bed.standIn().createRepository(repository);
+        Map<String, String> env = bed.pipeEnv(repository);
+        env.put("TAGS", "latest");
+        Launcher.PipeRun other = run(env, singleStage("local-first-other"));
+        assertEquals(0, other.exitCode(), other.output());
+        removeEverythingBuiltBy(other, repository); // as on a step's fresh engine: latest is in the registry only
+
+        Path dir = singleStage("local-first");
+        DebianDockerCli.Build cli = new DebianDockerCli(bed.dockerHost(), work).build(false, dir, Map.of());
+        assertEquals(0, cli.exitCode(), cli.output());
+        env.put("TAGS", "2.0");
+        Launcher.PipeRun run = run(env, dir);
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("INFO: Registry cache: pulling " + bed.registryHost() + "/" + repository
+                + ":latest."), run.output());
+        assertEquals(cli.imageId(), built(run).group(1), "the image docker build made, not a rebuild: " + run.output());
+        assertTrue(run.output().contains("RUN date +%s%N > /built-at.txt\n ---> Using cache"), run.output());
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -31,6 +32,9 @@ import com.github.dockerjava.transport.DockerHttpClient;
  * alike; the answer's {@code aux.ID} gives the image's full id without another request.
  */
 final class ClassicBuilder implements ImageBuilder {
+    /** How many of the engine's own images, the newest first, go with a build's cache sources. */
+    static final int LOCAL_CACHE_IMAGES = 100;
+
     private final EngineConnection engine;
 
     ClassicBuilder(EngineConnection engine) {
@@ -70,11 +74,30 @@ final class ClassicBuilder implements ImageBuilder {
                 progress.cachedSteps())).orElseThrow(() -> Failures.engineNamedNoImage(engine.address()));
     }
 
-    private static String path(BuildRequest request) {
+    private String path(BuildRequest request) {
         return "/build?version=1&networkmode=" + URLEncoder.encode(request.network(), StandardCharsets.UTF_8)
                 + "&rm=1&forcerm=1&dockerfile="
                 + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8)
-                + BuildOptions.query(request) + cacheQuery(request.cache());
+                + BuildOptions.query(request) + cacheQuery(cacheSources(request.cache()));
+    }
+
+    /**
+     * The images the build may take steps from. Given any {@code cachefrom}, the classic builder takes a step from
+     * its local cache only when the step's image is an ancestor of one of those images, and once it restores a step
+     * from a source's history it keeps to that source alone (moby's {@code image/cache.ImageCache}): a registry
+     * cache image alone would hide an earlier local build of the same context (a {@code docker build} earlier in the
+     * step), and its steps would run again. So the images the engine holds go before the registry's — those built
+     * on it first, the newest first, so that the first step of a {@code FROM scratch} stage, which only a source's
+     * history can serve, is restored from the last local build — and the local cache serves as it does without
+     * {@code cachefrom}.
+     */
+    private List<String> cacheSources(BuildCache cache) {
+        if (cache.sources().isEmpty()) {
+            return List.of();
+        }
+        List<String> sources = new ArrayList<>(engine.imageIds(LOCAL_CACHE_IMAGES));
+        cache.sources().stream().filter(s -> !sources.contains(s)).forEach(sources::add);
+        return sources;
     }
 
     /** The answer broke off: the run was cancelled, the context could not be read, the build failed, or the engine went. */
@@ -98,14 +121,14 @@ final class ClassicBuilder implements ImageBuilder {
      * The build's cache parameter: {@code cachefrom}, a JSON array of image names (docker-java's
      * {@code withCacheFrom}, the CLI's {@code --cache-from}).
      */
-    private static String cacheQuery(BuildCache cache) {
-        if (cache.sources().isEmpty()) {
+    private static String cacheQuery(List<String> sources) {
+        if (sources.isEmpty()) {
             return "";
         }
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
             generator.writeStartArray();
-            for (String source : cache.sources()) {
+            for (String source : sources) {
                 generator.writeString(source);
             }
             generator.writeEndArray();

@@ -44,6 +44,22 @@ final class EngineConnection implements Closeable {
         return http.execute(request);
     }
 
+    /**
+     * The ids of the images the engine holds (those with a name, or none but no child: {@code docker images}), those
+     * built on it first, the newest first, at most {@code limit}; empty when the engine cannot list them (the caller
+     * then does without).
+     */
+    List<String> imageIds(int limit) {
+        try (DockerHttpClient.Response response = execute(request("GET", "/images/json").build())) {
+            if (response.getStatusCode() != 200) {
+                return List.of();
+            }
+            return EngineMessages.builtFirst(response.getBody(), limit);
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     static DockerHttpClient.Request.Builder request(String method, String path) {
         return DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.valueOf(method)).path(path);
     }

@@ -2,6 +2,9 @@ package org.ecrpushpipe.docker.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -134,6 +137,51 @@ final class EngineMessages {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The {@code Id}s of the engine's image list (a JSON array of objects with {@code Id}, {@code ParentId} and
+     * {@code Created}): images built on this engine (they have a parent) before pulled ones, the newest first within
+     * each, at most {@code limit}.
+     */
+    static List<String> builtFirst(InputStream body, int limit) throws IOException {
+        List<ListedImage> images = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                return List.of();
+            }
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                ListedImage image = ListedImage.read(parser);
+                if (image.id() != null) {
+                    images.add(image);
+                }
+            }
+        }
+        images.sort(Comparator.comparing(ListedImage::built).thenComparingLong(ListedImage::created).reversed());
+        return images.stream().limit(limit).map(ListedImage::id).toList();
+    }
+
+    /** One image of the engine's list: its id, whether it was built here (has a parent), and when it was made. */
+    private record ListedImage(String id, boolean built, long created) {
+        static ListedImage read(JsonParser parser) throws IOException {
+            String id = null;
+            boolean built = false;
+            long created = 0;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("Id") && value == JsonToken.VALUE_STRING) {
+                    id = parser.getValueAsString();
+                } else if (field.equals("ParentId") && value == JsonToken.VALUE_STRING) {
+                    built = !parser.getValueAsString().isEmpty();
+                } else if (field.equals("Created") && value == JsonToken.VALUE_NUMBER_INT) {
+                    created = parser.getLongValue();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return new ListedImage(id, built, created);
+        }
     }
 
     /** The built image's full id ({@code sha256:…}), once the engine has sent it. */

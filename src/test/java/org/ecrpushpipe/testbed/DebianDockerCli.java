@@ -1,0 +1,78 @@
+package org.ecrpushpipe.testbed;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The docker CLI of Debian's docker.io (the 20.10 client Bitbucket's runtime v2 mounts; not whatever {@code docker}
+ * comes first on the PATH) on the bed's engine: the oracle of what {@code docker build} does. Each call gets an empty
+ * config directory of its own, so no login of the machine's is used.
+ */
+public final class DebianDockerCli {
+    /** Debian's docker.io client; test/run-tests.sh installs it. */
+    public static final Path BINARY = Path.of("/usr/bin/docker");
+
+    private final String dockerHost;
+    private final Path work;
+
+    /** @param work a directory for the config directory and image id files */
+    public DebianDockerCli(String dockerHost, Path work) {
+        this.dockerHost = dockerHost;
+        this.work = work;
+    }
+
+    /** What a {@code docker build} ended with; {@code imageId} is empty when it failed. */
+    public record Build(int exitCode, String output, String imageId) {
+    }
+
+    /**
+     * {@code docker build --network host ARGS CONTEXT}, with BuildKit or the classic builder, in the context
+     * directory.
+     *
+     * @param env more environment (for a bare {@code --build-arg KEY})
+     */
+    public Build build(boolean buildKit, Path context, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        Path iidFile = Files.createTempFile(work, "iid", ".txt");
+        List<String> command = new ArrayList<>(List.of("build", "--network", "host", "--iidfile", iidFile.toString()));
+        command.addAll(List.of(args));
+        command.add(".");
+        Result result = run(context, buildKit, env, command);
+        // the CLI removes the file when the build fails
+        String id = Files.exists(iidFile) ? Files.readString(iidFile).strip() : "";
+        return new Build(result.exitCode(), result.output(), id);
+    }
+
+    /** What a command ended with. */
+    public record Result(int exitCode, String output) {
+    }
+
+    /** Any docker command, with the classic builder unless {@code buildKit}. */
+    public Result run(Path directory, boolean buildKit, Map<String, String> env, List<String> args)
+            throws IOException, InterruptedException {
+        if (!Files.isExecutable(BINARY)) {
+            throw new IllegalStateException(BINARY + " is missing: install Debian's docker.io (test/run-tests.sh"
+                    + " does); it is the oracle of this test");
+        }
+        List<String> command = new ArrayList<>(List.of(BINARY.toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        builder.environment().put("DOCKER_HOST", dockerHost);
+        builder.environment().put("DOCKER_BUILDKIT", buildKit ? "1" : "0");
+        builder.environment().put("DOCKER_CONFIG", Files.createTempDirectory(work, "docker-config").toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("docker " + String.join(" ", args) + " did not finish: " + output);
+        }
+        return new Result(process.exitValue(), output);
+    }
+}
