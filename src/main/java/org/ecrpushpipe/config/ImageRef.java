@@ -97,6 +97,29 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
         return new ImageRef(Optional.empty(), name);
     }
 
+    /** The AWS partition of a region, as far as its name tells: aws, aws-cn, aws-us-gov, aws-iso… */
+    public static String partition(String region) {
+        if (region.startsWith("cn-")) {
+            return "aws-cn";
+        }
+        if (region.startsWith("us-gov-")) {
+            return "aws-us-gov";
+        }
+        if (region.startsWith("us-iso")) {
+            return region.substring(0, region.indexOf('-', 3));
+        }
+        return "aws";
+    }
+
+    /** The ECR registry a host names ({@code <account>.dkr.ecr.<region>.amazonaws.com} and its variants), if any. */
+    public static Optional<EcrRegistryHost> ecrRegistryHost(String host) {
+        try {
+            return Optional.of(parseHost(host));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     private static EcrRegistryHost parseHost(String host) {
         String lower = host.toLowerCase(java.util.Locale.ROOT);
         if (lower.equals("public.ecr.aws")) {

@@ -133,6 +133,33 @@ public final class Failures {
         return new PipeException.Build("The image build failed: " + detail, hint, origin);
     }
 
+    /**
+     * An image the Dockerfile names could not be pulled: which registry it is in, and whether the run held a login
+     * for it, decide what would give access.
+     *
+     * @param loggedIn whether the pull went with the run's login to {@code registryHost}
+     */
+    public static PipeException baseImageUnavailable(String image, String registryHost, boolean loggedIn,
+                                                     RegistryKind kind, String detail, Optional<String> step) {
+        String hint;
+        if (loggedIn && kind == RegistryKind.ECR) {
+            hint = "the run's login to " + registryHost + " did not give " + image + ": check that it exists there,"
+                    + " and that the IAM policy allows ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on its"
+                    + " repository (the pipe's policy subcommand prints them)";
+        } else if (loggedIn) {
+            hint = "REGISTRY_USERNAME's login to " + registryHost + " did not give " + image + ": check that it"
+                    + " exists and that the user may pull it";
+        } else {
+            hint = image + " is in " + registryHost + ", a registry the pipe holds no login for (it logs in to"
+                    + " IMAGE's registry" + (kind == RegistryKind.ECR ? " and to the ECR registries of its AWS"
+                    + " partition" : "") + "): check the name, make the image public there, or copy it into "
+                    + (kind == RegistryKind.ECR ? "an ECR repository the step's AWS credentials can read"
+                    : "IMAGE's registry");
+        }
+        return new PipeException.Build("The image build failed" + step.map(s -> " at " + s).orElse("")
+                + ": could not pull " + image + " (" + detail + ")", hint, null);
+    }
+
     // ---- logging in and the repository -------------------------------------------------------------------------
 
     public static PipeException keyUnknown(String detail, Throwable origin) {

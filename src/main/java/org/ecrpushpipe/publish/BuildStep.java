@@ -13,7 +13,10 @@ import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.ImageBuilder;
 import org.ecrpushpipe.docker.PullAccess;
+import org.ecrpushpipe.errors.BuildProblem;
 import org.ecrpushpipe.errors.Failures;
+import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.errors.RegistryKind;
 
 /**
  * Builds the image with the request's options and the commit's OCI labels (the user's LABELS win), saying what it
@@ -22,10 +25,12 @@ import org.ecrpushpipe.errors.Failures;
 final class BuildStep {
     private final ImageBuilder builder;
     private final PublishEvents events;
+    private final RegistryKind kind;
 
-    BuildStep(ImageBuilder builder, PublishEvents events) {
+    BuildStep(ImageBuilder builder, PublishEvents events, RegistryKind kind) {
         this.builder = builder;
         this.events = events;
+        this.kind = kind;
     }
 
     /**
@@ -42,17 +47,49 @@ final class BuildStep {
      * @param stop   stops the build
      * @throws org.ecrpushpipe.errors.PipeException when the build fails
      */
-    Built build(ImageSource.Build build, List<Tag> tags, List<String> cacheSources, Consumer<String> output,
-                Cancellation stop) {
-        BuildRequest request = request(build, tags, new BuildCache(cacheSources, Optional.empty(), false));
+    Built build(ImageSource.Build build, List<Tag> tags, List<String> cacheSources, PullAccess access,
+                Consumer<String> output, Cancellation stop) {
+        BuildRequest request = request(build, tags, new BuildCache(cacheSources, Optional.empty(), false), access);
         BuildOutcome outcome = builder.build(request, output, stop);
         if (outcome instanceof BuildOutcome.Failed failed) {
-            throw Failures.buildFailed(failed.problem(), failed.detail(), failed.step(), failed.lastLines());
+            throw failure(failed, access);
         }
         return new Built((BuildOutcome.Built) outcome, request);
     }
 
-    private BuildRequest request(ImageSource.Build build, List<Tag> tags, BuildCache cache) {
+    /** The failure of a build; one that could not pull an image the Dockerfile names says what would give access. */
+    private PipeException failure(BuildOutcome.Failed failed, PullAccess access) {
+        Optional<String> image = failed.problem() == BuildProblem.BASE_IMAGE ? failedImage(failed, access)
+                : Optional.empty();
+        if (image.isEmpty()) {
+            return Failures.buildFailed(failed.problem(), failed.detail(), failed.step(), failed.lastLines());
+        }
+        String host = PullAccess.registryHost(image.get());
+        return Failures.baseImageUnavailable(image.get(), host, access.loginFor(image.get()).isPresent(), kind,
+                failed.detail(), failed.step());
+    }
+
+    /**
+     * The image whose pull failed: the one the failure names (the engine names it without its tag), else the only
+     * one of the registry the failure names.
+     */
+    private static Optional<String> failedImage(BuildOutcome.Failed failed, PullAccess access) {
+        Optional<String> named = access.images().stream().filter(i -> mentions(failed, i)).findFirst();
+        if (named.isPresent()) {
+            return named;
+        }
+        List<String> ofHost = access.images().stream()
+                .filter(i -> failed.detail().contains(PullAccess.registryHost(i))).toList();
+        return ofHost.size() == 1 ? Optional.of(ofHost.get(0)) : Optional.empty();
+    }
+
+    /** Whether the failure names the image (the engine names it without its tag, or with its registry). */
+    private static boolean mentions(BuildOutcome.Failed failed, String image) {
+        String repository = image.replaceFirst("@.*$", "").replaceFirst(":[^:/]+$", "");
+        return failed.detail().contains(repository) || failed.step().filter(s -> s.contains(repository)).isPresent();
+    }
+
+    private BuildRequest request(ImageSource.Build build, List<Tag> tags, BuildCache cache, PullAccess access) {
         BuildSettings options = build.settings();
         events.info("Building " + build.context().dockerfile() + " in " + build.context().directory()
                 + options.target().map(t -> ", stage " + t).orElse("") + ".");
@@ -64,6 +101,6 @@ final class BuildStep {
         Map<String, String> labels = ImageLabels.of(options, tags);
         events.debug("Labels: " + String.join(", ", labels.keySet()) + ".");
         return new BuildRequest(build.context(), options.buildArgs(), options.target(), labels, options.noCache(),
-                options.pull(), BuildRequest.HOST_NETWORK, cache, PullAccess.NONE);
+                options.pull(), BuildRequest.HOST_NETWORK, cache, access);
     }
 }

@@ -2,7 +2,6 @@ package org.ecrpushpipe.publish;
 
 import java.util.Optional;
 
-import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.registry.EcrRepositories;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
@@ -38,8 +37,7 @@ final class PrepareStep {
 
     Ready run(PublishRequest request) {
         RegistryCredentials credentials = login.renew();
-        String host = request.image().registry().map(ImageRef.EcrRegistryHost::host)
-                .orElse(credentials.registryHost());
+        String host = request.host().orElse(credentials.registryHost());
         String name = request.image().repository();
         if (repositories.isEmpty()) {
             return new Ready(new RepositoryPreparer.Prepared(Repository.createdOnPush(host, name), Optional.empty(),

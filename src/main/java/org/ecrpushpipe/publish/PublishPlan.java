@@ -3,6 +3,7 @@ package org.ecrpushpipe.publish;
 import java.util.List;
 import java.util.Optional;
 
+import org.ecrpushpipe.config.CredentialSettings;
 import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.config.ReleaseSettings;
 import org.ecrpushpipe.errors.RegistryKind;
@@ -26,7 +27,9 @@ public record PublishPlan(PublishRequest request, Optional<ReleaseSettings> prom
         RegistryKind kind = config.access().otherRegistry().isPresent() ? RegistryKind.OTHER : RegistryKind.ECR;
         ImageSource source = config.buildSettings().localImage().<ImageSource>map(ImageSource.LocalImage::new)
                 .orElseGet(() -> new ImageSource.Build(config.build(), config.buildSettings()));
-        PublishRequest request = new PublishRequest(kind, config.image(), Optional.ofNullable(config.region()),
+        Optional<String> host = config.access().otherRegistry().map(CredentialSettings.OtherRegistry::host)
+                .or(() -> PublishRequest.ecrHost(config.image()));
+        PublishRequest request = new PublishRequest(kind, host, config.image(), Optional.ofNullable(config.region()),
                 config.tags(), source, config.repository(), config.cache());
         ReleaseSettings release = config.release();
         return new PublishPlan(request, Optional.of(release).filter(ReleaseSettings::promotes),

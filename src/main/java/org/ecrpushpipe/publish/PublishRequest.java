@@ -17,6 +17,7 @@ import org.ecrpushpipe.errors.RegistryKind;
  * stay with the adapters that use them.
  *
  * @param kind       the kind of registry IMAGE names
+ * @param host       the registry host IMAGE names; empty for a bare ECR repository name, whose host ECR's login names
  * @param image      the repository, as IMAGE named it
  * @param region     the AWS region of an ECR registry, for messages; empty for another registry
  * @param tags       the tags to push, in the order given, never empty
@@ -24,7 +25,8 @@ import org.ecrpushpipe.errors.RegistryKind;
  * @param repository what to do to the repository first: create it when missing, keep its lifecycle policy
  * @param cache      the registry layer cache to use (CACHE, CACHE_FROM); only a build uses it
  */
-public record PublishRequest(RegistryKind kind, ImageRef image, Optional<String> region, List<Tag> tags,
+public record PublishRequest(RegistryKind kind, Optional<String> host, ImageRef image, Optional<String> region,
+                             List<Tag> tags,
                              ImageSource source, RepositorySettings repository, CacheSettings cache) {
     public PublishRequest {
         tags = List.copyOf(tags);
@@ -37,8 +39,8 @@ public record PublishRequest(RegistryKind kind, ImageRef image, Optional<String>
 
     /** A build of {@code build} with no option set, into an ECR repository, with this registry cache. */
     public PublishRequest(ImageRef image, String region, List<Tag> tags, BuildContext build, CacheSettings cache) {
-        this(RegistryKind.ECR, image, Optional.of(region), tags, new ImageSource.Build(build, BuildSettings.NONE),
-                RepositorySettings.NONE, cache);
+        this(RegistryKind.ECR, ecrHost(image), image, Optional.of(region), tags,
+                new ImageSource.Build(build, BuildSettings.NONE), RepositorySettings.NONE, cache);
     }
 
     /** A request to ECR that leaves the repository as it is (it must exist), without the registry cache. */
@@ -49,7 +51,13 @@ public record PublishRequest(RegistryKind kind, ImageRef image, Optional<String>
     /** A request to ECR without the registry cache. */
     public PublishRequest(ImageRef image, String region, List<Tag> tags, ImageSource source,
                           RepositorySettings repository) {
-        this(RegistryKind.ECR, image, Optional.of(region), tags, source, repository, CacheSettings.NONE);
+        this(RegistryKind.ECR, ecrHost(image), image, Optional.of(region), tags, source, repository,
+                CacheSettings.NONE);
+    }
+
+    /** The ECR registry host a repository URI names; empty for a bare name. */
+    static Optional<String> ecrHost(ImageRef image) {
+        return image.registry().map(ImageRef.EcrRegistryHost::host);
     }
 
     /** The build asked for; empty when an image already in the engine is pushed. */

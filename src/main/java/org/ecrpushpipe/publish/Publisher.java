@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.ReleaseSettings;
 import org.ecrpushpipe.docker.Cancellation;
+import org.ecrpushpipe.docker.PullAccess;
 import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.RegistryKind;
 import org.ecrpushpipe.registry.Digest;
@@ -163,11 +164,13 @@ public final class Publisher {
         Optional<ImageSource.Build> build = request.build();
         CacheStep.Cache cache = build.map(b -> new CacheStep(ports.registry(), login, ports.engine(), context)
                 .prepare(request, b, () -> await(registrySide))).orElse(CacheStep.Cache.NONE);
+        PullAccess access = build.map(b -> new PullAccessStep(login, ports.otherRegions(), ports.engine(), context)
+                .prepare(request, b, () -> await(registrySide))).orElse(PullAccess.NONE);
         long start = context.nanoTime().getAsLong();
         try {
             if (build.isPresent()) {
-                BuildStep.Built built = new BuildStep(ports.builder(), context.events()).build(build.get(),
-                        request.tags(), cache.sources(), output, stopBuild);
+                BuildStep.Built built = new BuildStep(ports.builder(), context.events(), request.kind()).build(
+                        build.get(), request.tags(), cache.sources(), access, output, stopBuild);
                 return new Image(built.outcome().imageId(), Optional.of(built), cache, context.since(start));
             }
             return new Image(localImage((ImageSource.LocalImage) request.source()), Optional.empty(), cache,
