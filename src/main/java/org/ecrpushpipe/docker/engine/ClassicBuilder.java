@@ -1,6 +1,5 @@
 package org.ecrpushpipe.docker.engine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -10,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.ecrpushpipe.context.BuildContext;
-import org.ecrpushpipe.docker.BuildCache;
 import org.ecrpushpipe.docker.BuildOutcome;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
@@ -21,7 +19,6 @@ import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.errors.RootCause;
 import org.ecrpushpipe.registry.Digest;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.github.dockerjava.transport.DockerHttpClient;
 
 /**
@@ -74,7 +71,7 @@ final class ClassicBuilder implements ImageBuilder {
         return "/build?version=1&networkmode=" + URLEncoder.encode(request.network(), StandardCharsets.UTF_8)
                 + "&rm=1&forcerm=1&dockerfile="
                 + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8)
-                + BuildOptions.query(request) + cacheQuery(request.cache());
+                + BuildOptions.query(request) + BuildOptions.cacheFrom(request.cache());
     }
 
     /** The answer broke off: the run was cancelled, the context could not be read, the build failed, or the engine went. */
@@ -92,27 +89,6 @@ final class ClassicBuilder implements ImageBuilder {
             return failed(messages.error().get(), progress);
         }
         throw Failures.engineFailedDuringBuild(engine.address(), RootCause.message(e), e);
-    }
-
-    /**
-     * The build's cache parameter: {@code cachefrom}, a JSON array of image names (docker-java's
-     * {@code withCacheFrom}, the CLI's {@code --cache-from}).
-     */
-    private static String cacheQuery(BuildCache cache) {
-        if (cache.sources().isEmpty()) {
-            return "";
-        }
-        ByteArrayOutputStream json = new ByteArrayOutputStream();
-        try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
-            generator.writeStartArray();
-            for (String source : cache.sources()) {
-                generator.writeString(source);
-            }
-            generator.writeEndArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not write the cache sources", e);
-        }
-        return "&cachefrom=" + URLEncoder.encode(json.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     }
 
     /** A build's error, with the step it happened in and that step's last lines. */
