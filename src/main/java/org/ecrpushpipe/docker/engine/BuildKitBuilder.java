@@ -137,10 +137,10 @@ final class BuildKitBuilder implements ImageBuilder {
         }
     }
 
-    /** The engine, for a syntax its frontend lacks: {@code (Docker 20.10.24, API 1.41, linux)}. */
+    /** The engine, for a syntax its frontend lacks: {@code (Docker 20.10.24+dfsg1)}. */
     private String engineNamed() {
         try {
-            return " (" + EngineVersions.read(engine) + ")";
+            return " (Docker " + EngineVersions.read(engine).version() + ")";
         } catch (RuntimeException e) {
             return "";
         }

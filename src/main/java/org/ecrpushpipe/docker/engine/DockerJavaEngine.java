@@ -210,11 +210,7 @@ public final class DockerJavaEngine implements DockerEngine {
 
     @Override
     public boolean holds(Digest imageId) {
-        try (DockerHttpClient.Response response = http.execute(EngineConnection.request("GET", "/images/" + imageId + "/json").build())) {
-            return response.getStatusCode() == 200;
-        } catch (RuntimeException e) {
-            return false; // then it is pulled, and a real problem with the engine shows there
-        }
+        return EnginePulls.holds(http, imageId.value());
     }
 
     @Override

@@ -205,7 +205,7 @@ class BuildKitBuilderTest {
             BuildOutcome.Failed failed = assertInstanceOf(BuildOutcome.Failed.class, outcome);
             assertEquals(BuildProblem.FRONTEND_TOO_OLD, failed.problem(), failed.detail());
             assertTrue(failed.detail().contains("unknown instruction"), failed.detail());
-            assertTrue(failed.detail().endsWith("(" + version + ")"), failed.detail());
+            assertTrue(failed.detail().endsWith(" (Docker " + version.version() + ")"), failed.detail());
         } else {
             assertInstanceOf(BuildOutcome.Built.class, outcome, String.join("\n", output));
         }
