@@ -109,7 +109,7 @@ public final class BuildContext {
 
     /** The paths that go, in the order they are sent (directories end in {@code /}). */
     public List<String> paths() {
-        return entries.stream().map(ContextTar.Entry::name).toList();
+        return ContextTar.plainFirst(entries).stream().map(ContextTar.Entry::name).toList();
     }
 
     /** The total size of the files' contents, in bytes. */

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -23,7 +24,8 @@ import java.util.TreeMap;
  * hard links after the first as link entries; two zero blocks at the end. The classic builder's cache keys on these
  * header fields ({@code COPY}'s tarsum), so matching them lets the pipe's build reuse an earlier {@code docker build}
  * of the same context; BuildKit keys on contents and modes alone. Newer CLIs (23 and later) leave out the type bits
- * and the names, so a classic build by one of them is not reused.
+ * and the names, so a classic build by one of them is not reused. One difference: a first entry that needs a PAX
+ * header changes places with a plain one (see {@link #plainFirst(List)}).
  *
  * <p>It is read lazily: headers are made, and file contents read from disk, as the stream is consumed.
  */
@@ -76,7 +78,49 @@ final class ContextTar extends InputStream {
     private volatile boolean closed;
 
     ContextTar(List<Entry> entries) {
-        this.entries = entries.iterator();
+        this.entries = plainFirst(entries).iterator();
+    }
+
+    /**
+     * The entries with a plain one first: one whose header is a single USTAR block. The engine's BuildKit builder,
+     * given the context as the body of its build request, takes the body for a tar only when a whole entry header
+     * fits in its first 1024 bytes (BuildKit's Dockerfile frontend, {@code isArchive}); an entry with a PAX header
+     * (a non-ASCII name, a long one) needs 1536, and the whole body would be read as the Dockerfile. So when the
+     * first entry needs one, the first plain entry is moved to the front, a top-level one if there is one. Both
+     * builders unpack the context before reading it, creating missing parent directories, and key their caches
+     * on each file's header and contents, never on the order of the entries; a hard link is never moved, as it
+     * must follow the file it links to. When every entry needs a PAX header the order stays.
+     */
+    static List<Entry> plainFirst(List<Entry> entries) {
+        if (entries.isEmpty() || plain(entries.get(0))) {
+            return entries;
+        }
+        int chosen = -1;
+        for (int i = 1; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            if (plain(entry)) {
+                if (!entry.name().replaceFirst("/$", "").contains("/")) {
+                    chosen = i;
+                    break;
+                }
+                chosen = chosen < 0 ? i : chosen;
+            }
+        }
+        if (chosen < 0) {
+            return entries;
+        }
+        List<Entry> reordered = new ArrayList<>(entries.size());
+        reordered.add(entries.get(chosen));
+        for (int i = 0; i < entries.size(); i++) {
+            if (i != chosen) {
+                reordered.add(entries.get(i));
+            }
+        }
+        return reordered;
+    }
+
+    private static boolean plain(Entry entry) {
+        return entry.type() != TYPE_LINK && header(entry).length == BLOCK;
     }
 
     @Override

@@ -19,8 +19,8 @@ public interface DockerEngine extends AutoCloseable {
     /** The engine's address, for messages. */
     String address();
 
-    /** Checks that the engine answers. */
-    void ping();
+    /** Checks that the engine answers, and returns what it says of itself (its version, API version, system). */
+    EngineVersion ping();
 
     /**
      * The full id ({@code sha256:…}) of an image the engine holds, by name, name:tag or id; empty when it holds

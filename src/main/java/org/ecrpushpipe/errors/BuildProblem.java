@@ -12,6 +12,22 @@ public enum BuildProblem {
     STEP_KILLED,
     /** A COPY or ADD source is not in the build context. */
     CONTEXT_FILE,
+    /**
+     * BuildKit: the Dockerfile uses syntax that a newer Dockerfile frontend knows but the one built into this engine
+     * does not (a here-document or {@code COPY --link} on Docker 20.10, whose BuildKit 0.8 reads Dockerfile syntax
+     * 1.2; Docker 23.0 brings 1.4). The failure's detail ends by naming the engine's version.
+     */
+    FRONTEND_TOO_OLD,
+    /**
+     * BuildKit: a step needs what only a client session gives ({@code RUN --mount=type=secret} or
+     * {@code type=ssh}), and the build has none (the engine says {@code no active sessions}).
+     */
+    SESSION_NEEDED,
+    /**
+     * BuildKit: the engine cannot give the build's steps the network asked for, e.g. its default network on an
+     * engine started without a bridge ({@code network bridge not found}); no step's command ran.
+     */
+    NETWORK_UNAVAILABLE,
     /** Anything else the build said. */
     OTHER
 }

@@ -128,6 +128,12 @@ public final class Failures {
                     + " of memory: " + MEMORY_HINT;
             case CONTEXT_FILE -> "the file must be in the build context (BUILD_CONTEXT) and not excluded by"
                     + " .dockerignore";
+            case FRONTEND_TOO_OLD -> "this Dockerfile syntax needs a newer Docker engine (here-documents and COPY"
+                    + " --link need Docker 23.0 or later), or rewrite those lines without it";
+            case SESSION_NEEDED -> "RUN --mount=type=secret and --mount=type=ssh need a build session, which this"
+                    + " build does not have; remove the mount from the Dockerfile";
+            case NETWORK_UNAVAILABLE -> "the Docker engine has no network of that kind for the build's steps;"
+                    + " build on the host's network instead";
             case OTHER -> "see the build output above; " + DEBUG_HINT;
         };
         return new PipeException.Build("The image build failed: " + detail, hint, origin);

@@ -27,6 +27,7 @@ import org.ecrpushpipe.docker.BuildOutcome;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
+import org.ecrpushpipe.docker.EngineVersion;
 import org.ecrpushpipe.docker.ImageBuilder;
 import org.ecrpushpipe.docker.PullOutcome;
 import org.ecrpushpipe.docker.PushOutcome;
@@ -492,7 +493,8 @@ class PublisherTest {
         }
 
         @Override
-        public void ping() {
+        public EngineVersion ping() {
+            return new EngineVersion("20.10.24", "1.41", "linux");
         }
 
         @Override

@@ -18,6 +18,7 @@ import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.BuildRequest;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
+import org.ecrpushpipe.docker.EngineVersion;
 import org.ecrpushpipe.docker.PullOutcome;
 import org.ecrpushpipe.docker.PushOutcome;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
@@ -80,8 +81,8 @@ class SameNameOnOneEngineTest {
         }
 
         @Override
-        public void ping() {
-            real.ping();
+        public EngineVersion ping() {
+            return real.ping();
         }
 
         @Override

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.ecrpushpipe.config.BuildArg;
+import org.ecrpushpipe.docker.BuildCache;
 import org.ecrpushpipe.docker.BuildRequest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -16,7 +18,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
  * A build's options as the engine's classic build API takes them ({@code POST /build}): {@code buildargs} and
  * {@code labels} as JSON objects, {@code target}, {@code nocache}, {@code pull} — the parameters the docker CLI and
  * docker-java's build command (buildArgs, target, labels, noCache, pull) send. A build argument without a value
- * goes as JSON {@code null}, as the CLI sends a bare {@code --build-arg KEY} whose variable is unset.
+ * goes as JSON {@code null}, as the CLI sends a bare {@code --build-arg KEY} whose variable is unset. BuildKit
+ * takes them the same way through the same API ({@code version=2}).
  */
 final class BuildOptions {
     private BuildOptions() {
@@ -24,10 +27,18 @@ final class BuildOptions {
 
     /** The query parameters for the request's options, each starting with {@code &}; empty when none is set. */
     static String query(BuildRequest request) {
+        return query(request, request.buildArgs()) + (request.pull() ? "&pull=1" : "");
+    }
+
+    /**
+     * The parameters every builder takes the same way ({@code buildargs} as given, {@code labels}, {@code target},
+     * {@code nocache}), each starting with {@code &}; {@code pull} is left to the builder.
+     */
+    static String query(BuildRequest request, List<BuildArg> buildArgs) {
         StringBuilder query = new StringBuilder();
-        if (!request.buildArgs().isEmpty()) {
+        if (!buildArgs.isEmpty()) {
             query.append("&buildargs=").append(encode(json(generator -> {
-                for (BuildArg arg : request.buildArgs()) {
+                for (BuildArg arg : buildArgs) {
                     if (arg.value().isPresent()) {
                         generator.writeStringField(arg.name(), arg.value().get());
                     } else {
@@ -47,10 +58,28 @@ final class BuildOptions {
         if (request.noCache()) {
             query.append("&nocache=1");
         }
-        if (request.pull()) {
-            query.append("&pull=1");
-        }
         return query.toString();
+    }
+
+    /**
+     * The build's cache parameter: {@code cachefrom}, a JSON array of image names (docker-java's
+     * {@code withCacheFrom}, the CLI's {@code --cache-from}); empty without sources.
+     */
+    static String cacheFrom(List<String> sources) {
+        if (sources.isEmpty()) {
+            return "";
+        }
+        String array = json(generator -> {
+            for (String source : sources) {
+                generator.writeString(source);
+            }
+        }, true);
+        return "&cachefrom=" + encode(array);
+    }
+
+    /** {@code &name=value}, the value URL-encoded. */
+    static String parameter(String name, String value) {
+        return "&" + name + "=" + encode(value);
     }
 
     @FunctionalInterface
@@ -59,11 +88,22 @@ final class BuildOptions {
     }
 
     private static String json(Fields fields) {
+        return json(fields, false);
+    }
+
+    /** A JSON object of the fields, or an array of the values. */
+    private static String json(Fields fields, boolean array) {
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
-            generator.writeStartObject();
-            fields.write(generator);
-            generator.writeEndObject();
+            if (array) {
+                generator.writeStartArray();
+                fields.write(generator);
+                generator.writeEndArray();
+            } else {
+                generator.writeStartObject();
+                fields.write(generator);
+                generator.writeEndObject();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

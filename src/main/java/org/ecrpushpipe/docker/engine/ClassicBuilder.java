@@ -1,6 +1,5 @@
 package org.ecrpushpipe.docker.engine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -22,7 +21,6 @@ import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.errors.RootCause;
 import org.ecrpushpipe.registry.Digest;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.github.dockerjava.transport.DockerHttpClient;
 
 /**
@@ -78,7 +76,7 @@ final class ClassicBuilder implements ImageBuilder {
         return "/build?version=1&networkmode=" + URLEncoder.encode(request.network(), StandardCharsets.UTF_8)
                 + "&rm=1&forcerm=1&dockerfile="
                 + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8)
-                + BuildOptions.query(request) + cacheQuery(cacheSources(request.cache()));
+                + BuildOptions.query(request) + BuildOptions.cacheFrom(cacheSources(request.cache()));
     }
 
     /**
@@ -115,27 +113,6 @@ final class ClassicBuilder implements ImageBuilder {
             return failed(messages.error().get(), progress);
         }
         throw Failures.engineFailedDuringBuild(engine.address(), RootCause.message(e), e);
-    }
-
-    /**
-     * The build's cache parameter: {@code cachefrom}, a JSON array of image names (docker-java's
-     * {@code withCacheFrom}, the CLI's {@code --cache-from}).
-     */
-    private static String cacheQuery(List<String> sources) {
-        if (sources.isEmpty()) {
-            return "";
-        }
-        ByteArrayOutputStream json = new ByteArrayOutputStream();
-        try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
-            generator.writeStartArray();
-            for (String source : sources) {
-                generator.writeString(source);
-            }
-            generator.writeEndArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not write the cache sources", e);
-        }
-        return "&cachefrom=" + URLEncoder.encode(json.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     }
 
     /** A build's error, with the step it happened in and that step's last lines. */

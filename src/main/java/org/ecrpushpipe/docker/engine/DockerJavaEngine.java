@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import org.ecrpushpipe.docker.BuilderKind;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.DockerEngine;
+import org.ecrpushpipe.docker.EngineVersion;
 import org.ecrpushpipe.docker.ImageBuilder;
 import org.ecrpushpipe.docker.PullOutcome;
 import org.ecrpushpipe.docker.PushOutcome;
@@ -51,6 +53,17 @@ public final class DockerJavaEngine implements DockerEngine {
         return new ClassicBuilder(http);
     }
 
+    /**
+     * One of the engine's builders, on the same connection. Whether the engine has BuildKit is the caller's to
+     * check first ({@link EngineVersion#buildsWithBuildKit()} of {@link #ping()}).
+     */
+    public ImageBuilder builder(BuilderKind kind) {
+        return switch (kind) {
+            case CLASSIC -> new ClassicBuilder(http);
+            case BUILDKIT -> new BuildKitBuilder(http);
+        };
+    }
+
     @Override
     public String address() {
         return http.address();
@@ -62,16 +75,13 @@ public final class DockerJavaEngine implements DockerEngine {
      */
     static final Duration PING_TIMEOUT = Duration.ofSeconds(20);
 
+    /** What the engine says of itself, read as the ping is (one request: {@code GET /version}). */
     @Override
-    public void ping() {
-        CompletableFuture<Void> ping = new CompletableFuture<>();
+    public EngineVersion ping() {
+        CompletableFuture<EngineVersion> ping = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
-            try (DockerHttpClient.Response response = http.execute(EngineConnection.request("GET", "/_ping").build())) {
-                if (response.getStatusCode() != 200) {
-                    throw new NotAnEngine("it answered /_ping with HTTP " + response.getStatusCode() + ": "
-                            + EngineConnection.message(response));
-                }
-                ping.complete(null);
+            try {
+                ping.complete(EngineVersions.read(http));
             } catch (RuntimeException e) {
                 ping.completeExceptionally(e);
             }
@@ -79,12 +89,12 @@ public final class DockerJavaEngine implements DockerEngine {
         thread.setDaemon(true); // one that never gets an answer must not keep the process alive
         thread.start();
         try {
-            ping.get(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return ping.get(PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw Failures.engineUnreachable(http.address(), "it accepted the connection but did not answer within "
                     + PING_TIMEOUT.toSeconds() + " s", new Failures.EngineAccess.Other(), null);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof NotAnEngine notAnEngine) {
+            if (e.getCause() instanceof EngineVersions.NotAnEngine notAnEngine) {
                 throw Failures.notAnEngine(http.address(), notAnEngine.getMessage());
             }
             throw Failures.engineUnreachable(http.address(), RootCause.message(e.getCause()), access(e.getCause()),
@@ -192,52 +202,19 @@ public final class DockerJavaEngine implements DockerEngine {
     }
 
     @Override
-    public PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
-                                                   Consumer<String> progress, Cancellation cancellation) {
-        String path = "/images/create?fromImage=" + URLEncoder.encode(reference.repositoryUri(), StandardCharsets.UTF_8)
-                + "&tag=" + URLEncoder.encode(reference.tag().value(), StandardCharsets.UTF_8);
-        EngineMessages messages = new EngineMessages(progress);
-        DockerHttpClient.Request call = EngineConnection.request("POST", path)
-                .putHeader("X-Registry-Auth", EngineConnection.registryAuth(credentials))
-                .build();
-        try (DockerHttpClient.Response response = http.execute(call)) {
-            cancellation.onCancel(() -> EngineConnection.closeQuietly(response));
-            if (response.getStatusCode() >= 400) {
-                return PullErrors.classify(response.getStatusCode(), EngineConnection.message(response));
-            }
-            messages.read(response.getBody());
-        } catch (IOException | RuntimeException e) {
-            if (cancellation.isCancelled()) {
-                throw Failures.cancelled("pulling " + reference);
-            }
-            return PullErrors.classify(0, messages.error().orElseGet(() -> RootCause.message(e)));
-        }
-        if (cancellation.isCancelled()) {
-            throw Failures.cancelled("pulling " + reference);
-        }
-        // like a push, a failed pull may still answer HTTP 200, with the failure only in the stream
-        return messages.error().map(error -> PullErrors.classify(0, error))
-                .orElseGet(PullOutcome.Pulled::new);
+    public PullOutcome pull(ImageReference reference, RegistryCredentials credentials, Consumer<String> progress,
+                            Cancellation cancellation) {
+        return EnginePulls.pull(http, reference.repositoryUri(), reference.tag().value(), Optional.of(credentials),
+                progress, cancellation);
     }
 
     @Override
     public boolean holds(Digest imageId) {
-        try (DockerHttpClient.Response response = http.execute(EngineConnection.request("GET", "/images/" + imageId + "/json").build())) {
-            return response.getStatusCode() == 200;
-        } catch (RuntimeException e) {
-            return false; // then it is pulled, and a real problem with the engine shows there
-        }
+        return EnginePulls.holds(http, imageId.value());
     }
 
     @Override
     public void close() {
         http.close();
-    }
-
-    /** Something answered the ping, but not as an engine does. */
-    private static final class NotAnEngine extends RuntimeException {
-        NotAnEngine(String message) {
-            super(message, null, false, false);
-        }
     }
 }

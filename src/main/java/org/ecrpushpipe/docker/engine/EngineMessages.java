@@ -3,9 +3,13 @@ package org.ecrpushpipe.docker.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,21 +23,33 @@ import com.fasterxml.jackson.core.JsonToken;
  * {@code stream} (build output chunks), {@code status} and {@code id} (pull and push progress),
  * {@code aux.ID} (the built image's full id), {@code aux.Digest} (the pushed manifest's digest) and
  * {@code errorDetail.message} / {@code error} (a failure, which for a push is reported only here: the HTTP status
- * stays 200). Read with Jackson's streaming parser; no object mapper is built for them.
+ * stays 200), and for a BuildKit build the {@code aux} of {@code moby.buildkit.trace} messages (its status). Read with Jackson's streaming parser; no object mapper is built for them.
  */
 final class EngineMessages {
     static final JsonFactory JSON = new JsonFactory();
+    /** The {@code id} of a message whose {@code aux} is a BuildKit status (a protobuf, base64-encoded). */
+    private static final String TRACE = "moby.buildkit.trace";
     /** How a push's last status line names the digest, for engines that send no {@code aux}. */
     private static final Pattern STATUS_DIGEST = Pattern.compile("digest: (sha256:[0-9a-f]{64})");
 
     private final LineAssembler lines;
+    private final Consumer<byte[]> traces;
     private String imageId;
     private String digest;
     private String error;
 
     /** @param output receives build output as whole lines, and status lines that are not progress bars */
     EngineMessages(Consumer<String> output) {
+        this(output, trace -> { });
+    }
+
+    /**
+     * @param traces receives the status of a BuildKit build: the bytes of each {@code moby.buildkit.trace}
+     *               message's {@code aux} (base64 in the message), in order
+     */
+    EngineMessages(Consumer<String> output, Consumer<byte[]> traces) {
         this.lines = new LineAssembler(output);
+        this.traces = traces;
     }
 
     /** Reads messages until the engine closes the stream. */
@@ -50,6 +66,7 @@ final class EngineMessages {
     private void message(JsonParser parser) throws IOException {
         String status = null;
         String id = null;
+        String auxText = null;
         boolean progress = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
@@ -58,18 +75,7 @@ final class EngineMessages {
                 case "stream" -> lines.accept(parser.getValueAsString());
                 case "status" -> status = parser.getValueAsString();
                 case "id" -> id = parser.getValueAsString();
-                case "progressDetail" -> {
-                    // an empty object on plain status lines; counters on progress-bar updates
-                    if (value == JsonToken.START_OBJECT) {
-                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                            progress = true;
-                            parser.nextToken();
-                            parser.skipChildren();
-                        }
-                    } else {
-                        parser.skipChildren();
-                    }
-                }
+                case "progressDetail" -> progress = hasCounters(parser, value);
                 case "error" -> {
                     if (error == null) {
                         error = parser.getValueAsString();
@@ -81,16 +87,45 @@ final class EngineMessages {
                         error = p.getValueAsString();
                     }
                 });
-                case "aux" -> readObject(parser, value, (name, p) -> {
-                    if (name.equals("ID") && p.currentToken() == JsonToken.VALUE_STRING) {
-                        imageId = p.getValueAsString();
-                    } else if (name.equals("Digest") && p.currentToken() == JsonToken.VALUE_STRING) {
-                        digest = p.getValueAsString();
-                    }
-                });
+                case "aux" -> auxText = value == JsonToken.VALUE_STRING ? parser.getValueAsString()
+                        : readAux(parser, value);
                 default -> parser.skipChildren();
             }
         }
+        if (auxText != null && TRACE.equals(id)) {
+            traces.accept(Base64.getDecoder().decode(auxText));
+        }
+        showStatus(status, id, progress);
+    }
+
+    /** A {@code progressDetail}: an empty object on plain status lines, counters on progress-bar updates. */
+    private static boolean hasCounters(JsonParser parser, JsonToken value) throws IOException {
+        boolean counters = false;
+        if (value == JsonToken.START_OBJECT) {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                counters = true;
+                parser.nextToken();
+                parser.skipChildren();
+            }
+        } else {
+            parser.skipChildren();
+        }
+        return counters;
+    }
+
+    /** An {@code aux} object: the built image's id, or the pushed manifest's digest. */
+    private String readAux(JsonParser parser, JsonToken value) throws IOException {
+        readObject(parser, value, (name, p) -> {
+            if (name.equals("ID") && p.currentToken() == JsonToken.VALUE_STRING) {
+                imageId = p.getValueAsString();
+            } else if (name.equals("Digest") && p.currentToken() == JsonToken.VALUE_STRING) {
+                digest = p.getValueAsString();
+            }
+        });
+        return null;
+    }
+
+    private void showStatus(String status, String id, boolean progress) {
         if (status != null && digest == null) {
             Matcher m = STATUS_DIGEST.matcher(status);
             if (m.find()) {
@@ -119,6 +154,25 @@ final class EngineMessages {
             reader.read(name, parser);
             parser.skipChildren();
         }
+    }
+
+    /** Top-level string fields of one JSON object, by name; the names it lacks are missing from the answer. */
+    static Map<String, String> fields(InputStream body, Set<String> names) throws IOException {
+        Map<String, String> found = new HashMap<>();
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return found;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (names.contains(field) && value == JsonToken.VALUE_STRING) {
+                    found.put(field, parser.getValueAsString());
+                }
+                parser.skipChildren();
+            }
+        }
+        return found;
     }
 
     /** A top-level string field of one JSON object (an engine's answer such as an image's inspection). */
