@@ -143,8 +143,8 @@ public class PushCommand implements Callable<Integer> {
                         result.tags().size(), result.tags().size() == 1 ? "" : "s", result.repositoryUri(),
                         result.build().toMillis() / 1000.0, result.push().toMillis() / 1000.0));
             }
-            ResultFiles.Written written = ResultFiles.write(ImageResults.of(result), config.cache().outputFile(),
-                    config.cache().sharedStorageDir());
+            ResultFiles.Written written = ResultFiles.write(ImageResults.of(result), config.results().outputFile(),
+                    config.results().sharedStorageDir());
             written.warnings().forEach(console::warning);
             written.files().forEach(f -> console.info("Results written to " + f + "."));
             return ExitCode.SUCCESS.code();

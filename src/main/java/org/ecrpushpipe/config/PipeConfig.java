@@ -1,8 +1,10 @@
 package org.ecrpushpipe.config;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,16 +28,17 @@ import org.ecrpushpipe.context.BuildContext;
  * @param release      promotion instead of a build (SOURCE_TAG, SOURCE_DIGEST), and the mirror regions
  *                     (MIRROR_REGIONS); {@link ReleaseSettings#NONE} to build and push to one region
  * @param repository   what to do to the repository before building: create it, keep its lifecycle policy
- * @param buildSettings build options, or the local image to push instead of building (issue 10)
- * @param cache        the registry layer cache and where results go (CACHE, CACHE_FROM, OUTPUT_FILE)
+ * @param buildSettings build options, or the local image to push instead of building
+ * @param cache        the registry layer cache (CACHE, CACHE_FROM)
  * @param access       OIDC and the role to assume, beyond the key pair
+ * @param results      where the results go (OUTPUT_FILE, Bitbucket's shared pipe storage)
  */
 public record PipeConfig(Optional<AwsCredentials> credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
                          Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
                          int retries, Duration retryMaxWait, ReleaseSettings release,
                          RepositorySettings repository, BuildSettings buildSettings, CacheSettings cache,
-                         CredentialSettings access) {
+                         CredentialSettings access, ResultSettings results) {
 
     public PipeConfig {
         tags = List.copyOf(tags);
@@ -53,8 +56,8 @@ public record PipeConfig(Optional<AwsCredentials> credentials, String region, Im
         access.otherRegistry().ifPresent(r -> {
             values.add(r.password().reveal());
             // what the engine and the registry's API carry in an Authorization header
-            values.add(java.util.Base64.getEncoder().encodeToString((r.username() + ":" + r.password().reveal())
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            values.add(Base64.getEncoder().encodeToString((r.username() + ":" + r.password().reveal())
+                    .getBytes(StandardCharsets.UTF_8)));
         });
         return values;
     }

@@ -32,6 +32,10 @@ class CacheVariablesTest {
         return ConfigReader.read(env, clone).config().cache();
     }
 
+    private ResultSettings results(Map<String, String> env) {
+        return ConfigReader.read(env, clone).config().results();
+    }
+
     private List<PipeException.Configuration.Problem> problems(Map<String, String> env) {
         try {
             ConfigReader.read(env, clone);
@@ -48,7 +52,7 @@ class CacheVariablesTest {
         CacheSettings cache = read(env);
         assertEquals(CacheSettings.CacheMode.ON, cache.mode());
         assertEquals(Optional.of(new Tag("feature-login")), cache.branchTag());
-        assertEquals(Optional.empty(), cache.outputFile());
+        assertEquals(Optional.empty(), results(env).outputFile());
     }
 
     @Test
@@ -97,7 +101,7 @@ class CacheVariablesTest {
         Map<String, String> env = env();
         java.nio.file.Files.createDirectories(clone.resolve("out"));
         env.put("OUTPUT_FILE", "out/image.json");
-        assertEquals(Optional.of(clone.resolve("out/image.json").toAbsolutePath()), read(env).outputFile());
+        assertEquals(Optional.of(clone.resolve("out/image.json").toAbsolutePath()), results(env).outputFile());
         env.put("OUTPUT_FILE", "missing/image.env");
         assertEquals(List.of(new PipeException.Configuration.Problem("OUTPUT_FILE", "the directory of"
                 + " 'missing/image.env' does not exist (create it in an earlier script line, or name a file in the"
@@ -110,6 +114,6 @@ class CacheVariablesTest {
         env.put("BITBUCKET_PIPE_SHARED_STORAGE_DIR", "/opt/atlassian/pipelines/agent/build/.bitbucket/pipelines/"
                 + "generated/pipeline/pipes");
         assertEquals(Optional.of(Path.of("/opt/atlassian/pipelines/agent/build/.bitbucket/pipelines/generated/"
-                + "pipeline/pipes")), read(env).sharedStorageDir());
+                + "pipeline/pipes")), results(env).sharedStorageDir());
     }
 }

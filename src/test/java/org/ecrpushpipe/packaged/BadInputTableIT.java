@@ -527,7 +527,7 @@ class BadInputTableIT {
                         .config("MIRROR_REGIONS", "'cn-north-1' is in another AWS partition"),
                 row("MIRROR_REGIONS list with an item missing",
                         r -> r.set("MIRROR_REGIONS_COUNT", "2").set("MIRROR_REGIONS_0", "eu-west-1"))
-                        .config("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but 1 of its items is not set"),
+                        .config("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but MIRROR_REGIONS_1 is not set"),
                 // credentials: OIDC and assumed roles (issue 11)
                 row("AWS_OIDC_ROLE_ARN not a role ARN", r -> r.oidc("arn:aws:iam::123456789012:user/ci"))
                         .config("AWS_OIDC_ROLE_ARN", "not an IAM role ARN"),
