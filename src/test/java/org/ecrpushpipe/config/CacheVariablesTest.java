@@ -89,6 +89,23 @@ class CacheVariablesTest {
     }
 
     @Test
+    void aCacheFromListWithAnItemMissingIsAProblemAsForEveryList() throws Exception {
+        Map<String, String> env = env();
+        env.put("CACHE_FROM_COUNT", "2");
+        env.put("CACHE_FROM_0", "a:1");
+        assertEquals(List.of(new PipeException.Configuration.Problem("CACHE_FROM", "CACHE_FROM_COUNT is 2 but"
+                + " CACHE_FROM_1 is not set")), problems(env));
+    }
+
+    @Test
+    void lineBreaksSeparateCacheFromImagesAsSpacesDo() throws Exception {
+        Map<String, String> env = env();
+        env.put("CACHE_FROM", "a:1\nb\tc");
+        assertEquals(List.of("a:1", "b:latest", "c:latest"),
+                read(env).cacheFrom().stream().map(Object::toString).toList());
+    }
+
+    @Test
     void everyBadCacheFromItemIsNamed() throws Exception {
         Map<String, String> env = env();
         env.put("CACHE_FROM", "ok:1 Bad:1 x@sha256:00");
