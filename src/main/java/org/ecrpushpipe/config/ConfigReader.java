@@ -75,7 +75,7 @@ public final class ConfigReader {
         return new VariableReader(env, Path.of("")).flag(Variable.DEBUG);
     }
 
-    /** Whether colours are wanted: off when NO_COLOR is set to anything non-empty. */
+    /** Whether colours are wanted: off when NO_COLOR is set to anything (blanks alone count as unset). */
     public static boolean colorRequested(Map<String, String> env) {
         return new VariableReader(env, Path.of("")).value(Variable.NO_COLOR).isEmpty();
     }
