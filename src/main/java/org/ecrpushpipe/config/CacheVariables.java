@@ -30,7 +30,7 @@ final class CacheVariables {
         return new CacheSettings(mode, cacheFrom, branch);
     }
 
-    /** CACHE; when it is none of its values, the default (the run stops on the problem; a lenient reader errs alike). */
+    /** CACHE; its default when it is none of its values (a run stops on that problem; policy takes the default). */
     private CacheSettings.CacheMode readMode() {
         Optional<String> written = reader.value(Variable.CACHE);
         if (written.isEmpty()) {

@@ -245,8 +245,8 @@ public final class ConfigReader {
             reader.problem(Variable.DOCKERFILE, "'" + written + "' does not exist (looked at " + dockerfile + ")"
                     + (Files.exists(dockerfile, LinkOption.NOFOLLOW_LINKS) ? ": it is a symbolic link to nothing"
                     : isEmpty(reader.workingDirectory()) ? "; the working directory " + reader.workingDirectory()
-                    + " is empty: the pipe runs in the clone, which Bitbucket mounts there; by hand, add -v \"$PWD:$PWD\" -w \"$PWD\""
-                    + " to docker run" : ""));
+                    + " is empty: the pipe runs in the clone, which Bitbucket mounts there; by hand, add"
+                    + " -v \"$PWD:$PWD\" -w \"$PWD\" to docker run" : ""));
             return null;
         }
         Path real = realPath(Variable.DOCKERFILE, written, dockerfile);
@@ -254,8 +254,8 @@ public final class ConfigReader {
             return null;
         }
         if (!real.startsWith(context)) {
-            reader.problem(Variable.DOCKERFILE, "'" + written + "' is a symbolic link to " + real + ", outside BUILD_CONTEXT ("
-                    + context + "); the Dockerfile must be inside the build context");
+            reader.problem(Variable.DOCKERFILE, "'" + written + "' is a symbolic link to " + real
+                    + ", outside BUILD_CONTEXT (" + context + "); the Dockerfile must be inside the build context");
             return null;
         }
         if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
@@ -337,7 +337,8 @@ public final class ConfigReader {
         }
         String scheme = Optional.ofNullable(uri.getScheme()).orElse("").toLowerCase(Locale.ROOT);
         if (scheme.equals("tcp") && uri.getHost() != null && uri.getPort() != -1 && !isPort(uri.getPort())) {
-            reader.problem(Variable.DOCKER_HOST, "'" + host + "' names the port " + uri.getPort() + ", outside 1 to 65535");
+            reader.problem(Variable.DOCKER_HOST, "'" + host + "' names the port " + uri.getPort()
+                    + ", outside 1 to 65535");
             return null;
         }
         boolean ok = switch (scheme) {
@@ -346,8 +347,8 @@ public final class ConfigReader {
             default -> false;
         };
         if (!ok) {
-            reader.problem(Variable.DOCKER_HOST, "'" + host + "' is not a Docker address; use unix:///path/to/docker.sock"
-                    + " or tcp://host:port");
+            reader.problem(Variable.DOCKER_HOST, "'" + host + "' is not a Docker address; use"
+                    + " unix:///path/to/docker.sock or tcp://host:port");
             return null;
         }
         return host;
@@ -363,7 +364,8 @@ public final class ConfigReader {
             String scheme = Optional.ofNullable(uri.getScheme()).orElse("");
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
                 if (uri.getPort() != -1 && !isPort(uri.getPort())) {
-                    reader.problem(variable, "'" + value.get() + "' names the port " + uri.getPort() + ", outside 1 to 65535");
+                    reader.problem(variable, "'" + value.get() + "' names the port " + uri.getPort()
+                            + ", outside 1 to 65535");
                     return Optional.empty();
                 }
                 return Optional.of(uri);

@@ -128,7 +128,8 @@ class VariableReaderTest {
                                 + " 'my-app\\nlatest'; set it again without it")
                         .gives(Optional.empty()),
                 row("a stray character is the variable's one problem, however often it is read", "TARGET", "a\tb")
-                        .read(r -> List.of(r.value(Variable.TARGET), r.value(Variable.TARGET), r.isSet(Variable.TARGET)))
+                        .read(r -> List.of(r.value(Variable.TARGET), r.value(Variable.TARGET),
+                                r.isSet(Variable.TARGET)))
                         .problem(Variable.TARGET, "TARGET holds a tab inside its value 'a\\tb'; set it again"
                                 + " without it")
                         .gives(List.of(Optional.empty(), Optional.empty(), false)),
@@ -164,10 +165,12 @@ class VariableReaderTest {
                         .gives(Optional.of(List.of("a"))),
                 row("an empty item is missing too", "REPOSITORY_TAGS_COUNT", "2", "REPOSITORY_TAGS_0", "",
                         "REPOSITORY_TAGS_1", "a=1").read(list(Variable.REPOSITORY_TAGS))
-                        .problem(Variable.REPOSITORY_TAGS, "REPOSITORY_TAGS_COUNT is 2 but REPOSITORY_TAGS_0 is not set")
+                        .problem(Variable.REPOSITORY_TAGS, "REPOSITORY_TAGS_COUNT is 2 but REPOSITORY_TAGS_0 is not"
+                                + " set")
                         .gives(Optional.of(List.of("a=1"))),
                 row("three items missing are named", "IMAGE_TAG_MUTABILITY_EXCLUSIONS_COUNT", "4",
-                        "IMAGE_TAG_MUTABILITY_EXCLUSIONS_2", "dev-*").read(list(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS))
+                        "IMAGE_TAG_MUTABILITY_EXCLUSIONS_2", "dev-*")
+                        .read(list(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS))
                         .problem(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS, "IMAGE_TAG_MUTABILITY_EXCLUSIONS_COUNT is 4"
                                 + " but IMAGE_TAG_MUTABILITY_EXCLUSIONS_0, IMAGE_TAG_MUTABILITY_EXCLUSIONS_1 and"
                                 + " IMAGE_TAG_MUTABILITY_EXCLUSIONS_3 are not set")
@@ -242,14 +245,16 @@ class VariableReaderTest {
 
                 // what Bitbucket sets, and what is passed through by name
                 row("Bitbucket's value trimmed", "BITBUCKET_BRANCH", " feature/x \n")
-                        .read(r -> r.bitbucket(VariableReader.Context.BITBUCKET_BRANCH)).gives(Optional.of("feature/x")),
+                        .read(r -> r.bitbucket(VariableReader.Context.BITBUCKET_BRANCH))
+                        .gives(Optional.of("feature/x")),
                 row("Bitbucket's value blank is unset", "BITBUCKET_TAG", "  ")
                         .read(r -> r.bitbucket(VariableReader.Context.BITBUCKET_TAG)).gives(Optional.empty()),
                 row("Bitbucket's directory resolved", "BITBUCKET_PIPE_SHARED_STORAGE_DIR", "/opt/pipes/")
                         .read(r -> r.path(VariableReader.Context.BITBUCKET_PIPE_SHARED_STORAGE_DIR))
                         .gives(Optional.of(Path.of("/opt/pipes"))),
                 row("passed through as it is, even empty", "EMPTY", "", "SPACED", " x ")
-                        .read(r -> List.of(r.passedThrough("EMPTY"), r.passedThrough("SPACED"), r.passedThrough("NONE")))
+                        .read(r -> List.of(r.passedThrough("EMPTY"), r.passedThrough("SPACED"),
+                                r.passedThrough("NONE")))
                         .gives(List.of(Optional.of(""), Optional.of(" x "), Optional.empty())),
 
                 // problems of several variables: the registry's order, whatever the order of reading
