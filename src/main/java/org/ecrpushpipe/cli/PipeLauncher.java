@@ -44,7 +44,7 @@ public final class PipeLauncher {
         OTHER_SECRETS.forEach(name -> console.addSecret(trim(env.get(name))));
 
         CommandLine commandLine = new CommandLine(new PushCommand(env, workingDirectory, console, run));
-        commandLine.addSubcommand("policy", new PolicyCommand(env, console));
+        commandLine.addSubcommand("policy", new PolicyCommand(env, workingDirectory, console));
         commandLine.setOut(console.writer());
         commandLine.setErr(console.writer());
         commandLine.getCommandSpec().usageMessage().footer(variablesHelp());

@@ -105,7 +105,7 @@ public class PushCommand implements Callable<Integer> {
                             RegistriesByRegion otherRegions) {
         try (DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
             Ports ports = new Ports(registry, repositories, otherRegions, engine, engine.classicBuilder(),
-                    new ResultFiles(config.cache().outputFile(), config.cache().sharedStorageDir()));
+                    new ResultFiles(config.results().outputFile(), config.results().sharedStorageDir()));
             RunContext context = new RunContext(new ConsoleEvents(console),
                     new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random), run::sleep,
                     System::nanoTime, PushCommand::inBackground, run);

@@ -1,5 +1,6 @@
 package org.ecrpushpipe.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ public record BuildSettings(Optional<String> localImage, List<BuildArg> buildArg
 
     public BuildSettings {
         buildArgs = List.copyOf(buildArgs);
-        labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 
     /**

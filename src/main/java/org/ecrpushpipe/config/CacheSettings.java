@@ -1,25 +1,19 @@
 package org.ecrpushpipe.config;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The registry layer cache and where the run's results go (CACHE, CACHE_FROM, OUTPUT_FILE, and Bitbucket's
- * shared pipe storage).
+ * The registry layer cache: CACHE, CACHE_FROM, and the branch's tag as a cache candidate.
  *
  * @param mode             whether previous images are pulled as cache sources, and whether stages are too
  * @param cacheFrom        images of the user's own to use as cache sources too (CACHE_FROM), in the order given
  * @param branchTag        the build's branch as a Docker tag (BITBUCKET_BRANCH cleaned as for TAGS), a cache
  *                         candidate after the tags being pushed
- * @param outputFile       where to write the results (OUTPUT_FILE), resolved against the clone
- * @param sharedStorageDir {@code BITBUCKET_PIPE_SHARED_STORAGE_DIR}, when Bitbucket set it
  */
-public record CacheSettings(CacheMode mode, List<CacheImage> cacheFrom, Optional<Tag> branchTag,
-                            Optional<Path> outputFile, Optional<Path> sharedStorageDir) {
-    /** No registry cache and no results files: for tests that are about neither. */
-    public static final CacheSettings NONE = new CacheSettings(CacheMode.OFF, List.of(), Optional.empty(),
-            Optional.empty(), Optional.empty());
+public record CacheSettings(CacheMode mode, List<CacheImage> cacheFrom, Optional<Tag> branchTag) {
+    /** No registry cache: for tests that are not about it. */
+    public static final CacheSettings NONE = new CacheSettings(CacheMode.OFF, List.of(), Optional.empty());
 
     public CacheSettings {
         cacheFrom = List.copyOf(cacheFrom);

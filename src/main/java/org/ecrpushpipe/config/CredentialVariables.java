@@ -1,14 +1,11 @@
 package org.ecrpushpipe.config;
 
 import java.util.Optional;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * Reads the credential variables (OIDC, the role to assume, the key pair's requirement) into
- * {@link CredentialSettings}, reporting problems and warnings the way {@link ConfigReader} does. The decision of
+ * {@link CredentialSettings}. The decision of
  * which method authenticates is made here, once: the step's OIDC token wins over keys when both are there, as in
  * Bitbucket's official AWS pipes (no long-lived key is used when a short-lived identity is available).
  */
@@ -23,38 +20,33 @@ final class CredentialVariables {
     /** A JSON Web Token: three base64url parts (header, payload, signature). */
     private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
-    private final Function<Variable, Optional<String>> value;
-    private final BiConsumer<Variable, String> problem;
-    private final Consumer<String> warning;
+    private final VariableReader reader;
 
-    CredentialVariables(Function<Variable, Optional<String>> value, BiConsumer<Variable, String> problem,
-                        Consumer<String> warning) {
-        this.value = value;
-        this.problem = problem;
-        this.warning = warning;
+    CredentialVariables(VariableReader reader) {
+        this.reader = reader;
     }
 
     /**
      * Reads the settings.
      *
-     * @param keysGiven   whether AWS_KEY or AWS_SECRET is set (the reader checks the pair itself when keys are needed)
-     * @param buildNumber Bitbucket's BITBUCKET_BUILD_NUMBER, for the default session name
+     * @param keysGiven whether AWS_KEY or AWS_SECRET is set (the reader checks the pair itself when keys are needed)
+     * @param otherHost IMAGE's host when it is a registry other than ECR
      * @return the settings, and whether the key pair is required
      */
-    Read read(boolean keysGiven, Optional<String> buildNumber, Optional<String> otherHost) {
-        Optional<String> username = value.apply(Variable.REGISTRY_USERNAME);
-        Optional<String> password = value.apply(Variable.REGISTRY_PASSWORD);
+    Read read(boolean keysGiven, Optional<String> otherHost) {
+        Optional<String> username = reader.value(Variable.REGISTRY_USERNAME);
+        Optional<String> password = reader.value(Variable.REGISTRY_PASSWORD);
         if (otherHost.isPresent()) {
             if (username.isEmpty()) {
-                problem.accept(Variable.REGISTRY_USERNAME, "required field when IMAGE is on " + otherHost.get()
+                reader.problem(Variable.REGISTRY_USERNAME, "required field when IMAGE is on " + otherHost.get()
                         + ", not on ECR");
             }
             if (password.isEmpty()) {
-                problem.accept(Variable.REGISTRY_PASSWORD, "required field when IMAGE is on " + otherHost.get()
+                reader.problem(Variable.REGISTRY_PASSWORD, "required field when IMAGE is on " + otherHost.get()
                         + ", not on ECR");
             }
             if (keysGiven) {
-                warning.accept("AWS_KEY is set, but IMAGE is on " + otherHost.get() + ", not on ECR: the AWS keys are"
+                reader.warning("AWS_KEY is set, but IMAGE is on " + otherHost.get() + ", not on ECR: the AWS keys are"
                         + " not used (REGISTRY_USERNAME and REGISTRY_PASSWORD log in).");
             }
             Optional<CredentialSettings.OtherRegistry> other = username.isPresent() && password.isPresent()
@@ -64,33 +56,33 @@ final class CredentialVariables {
             return new Read(new CredentialSettings(Optional.empty(), Optional.empty(), other), false);
         }
         if (password.isPresent() && username.isEmpty()) {
-            problem.accept(Variable.REGISTRY_PASSWORD, "REGISTRY_PASSWORD is set without REGISTRY_USERNAME; both are"
+            reader.problem(Variable.REGISTRY_PASSWORD, "REGISTRY_PASSWORD is set without REGISTRY_USERNAME; both are"
                     + " for a registry other than ECR (IMAGE on its host): set REGISTRY_USERNAME too, or remove it");
         } else if (username.isPresent()) {
-            warning.accept("REGISTRY_USERNAME is set, but IMAGE is on ECR: it is not used (ECR logs in with AWS"
+            reader.warning("REGISTRY_USERNAME is set, but IMAGE is on ECR: it is not used (ECR logs in with AWS"
                     + " credentials).");
         }
         Optional<String> oidcRole = roleArn(Variable.AWS_OIDC_ROLE_ARN);
-        Optional<String> token = value.apply(Variable.BITBUCKET_STEP_OIDC_TOKEN);
+        Optional<String> token = reader.value(Variable.BITBUCKET_STEP_OIDC_TOKEN);
         boolean tokenMalformed = token.isPresent() && !JWT.matcher(token.get()).matches();
         if (tokenMalformed) {
             if (oidcRole.isPresent()) {
-                problem.accept(Variable.BITBUCKET_STEP_OIDC_TOKEN, "BITBUCKET_STEP_OIDC_TOKEN is not an OpenID Connect"
+                reader.problem(Variable.BITBUCKET_STEP_OIDC_TOKEN, "BITBUCKET_STEP_OIDC_TOKEN is not an OpenID Connect"
                         + " token (a JSON Web Token: three base64url parts joined by dots; value not shown); Bitbucket"
                         + " sets it when the step has 'oidc: true': do not set it by hand");
             }
             token = Optional.empty();
         }
         Optional<String> roleArn = roleArn(Variable.AWS_ROLE_ARN);
-        Optional<String> externalId = value.apply(Variable.AWS_ROLE_EXTERNAL_ID);
+        Optional<String> externalId = reader.value(Variable.AWS_ROLE_EXTERNAL_ID);
         if (externalId.isPresent() && !EXTERNAL_ID.matcher(externalId.get()).matches()) {
-            problem.accept(Variable.AWS_ROLE_EXTERNAL_ID, "AWS_ROLE_EXTERNAL_ID must be 2 to 1224 letters, digits"
+            reader.problem(Variable.AWS_ROLE_EXTERNAL_ID, "AWS_ROLE_EXTERNAL_ID must be 2 to 1224 letters, digits"
                     + " and _+=,.@:/- (STS's rule); copy it from the role's trust policy (sts:ExternalId)");
         }
         if (externalId.isPresent() && roleArn.isEmpty()) {
-            warning.accept("AWS_ROLE_EXTERNAL_ID is set without AWS_ROLE_ARN; it is not used.");
+            reader.warning("AWS_ROLE_EXTERNAL_ID is set without AWS_ROLE_ARN; it is not used.");
         }
-        String sessionName = sessionName(buildNumber);
+        String sessionName = sessionName();
 
         Optional<CredentialSettings.WebIdentity> webIdentity = Optional.empty();
         boolean keysRequired = true;
@@ -99,18 +91,18 @@ final class CredentialVariables {
                     sessionName));
             keysRequired = false;
             if (keysGiven) {
-                warning.accept("Both AWS_OIDC_ROLE_ARN (with the step's OIDC token) and AWS_KEY are set; using OIDC,"
+                reader.warning("Both AWS_OIDC_ROLE_ARN (with the step's OIDC token) and AWS_KEY are set; using OIDC,"
                         + " as Bitbucket's official pipes do: a short-lived session beats a stored key. Remove the"
                         + " keys from the step.");
             }
-        } else if (value.apply(Variable.AWS_OIDC_ROLE_ARN).isPresent()) {
+        } else if (reader.value(Variable.AWS_OIDC_ROLE_ARN).isPresent()) {
             if (keysGiven) {
-                warning.accept("AWS_OIDC_ROLE_ARN is set, but the step has no OIDC token: add 'oidc: true' to the"
+                reader.warning("AWS_OIDC_ROLE_ARN is set, but the step has no OIDC token: add 'oidc: true' to the"
                         + " step. Using AWS_KEY and AWS_SECRET instead.");
             } else {
                 keysRequired = false;
                 if (oidcRole.isPresent() && !tokenMalformed) {
-                    problem.accept(Variable.BITBUCKET_STEP_OIDC_TOKEN, "missing: AWS_OIDC_ROLE_ARN is set, but the"
+                    reader.problem(Variable.BITBUCKET_STEP_OIDC_TOKEN, "missing: AWS_OIDC_ROLE_ARN is set, but the"
                             + " step has no OIDC token and no AWS_KEY / AWS_SECRET are set; add 'oidc: true' to the"
                             + " step in bitbucket-pipelines.yml (or give keys)");
                 }
@@ -126,9 +118,9 @@ final class CredentialVariables {
     }
 
     private Optional<String> roleArn(Variable variable) {
-        Optional<String> arn = value.apply(variable);
+        Optional<String> arn = reader.value(variable);
         if (arn.isPresent() && !ROLE_ARN.matcher(arn.get()).matches()) {
-            problem.accept(variable, variable.name() + " is '" + arn.get() + "', not an IAM role ARN; expected"
+            reader.problem(variable, variable.name() + " is '" + arn.get() + "', not an IAM role ARN; expected"
                     + " arn:aws:iam::<12-digit account>:role/<name>" + (arn.get().contains(":user/")
                     ? " (a user cannot be assumed: give the role's ARN)" : ""));
             return Optional.empty();
@@ -136,17 +128,18 @@ final class CredentialVariables {
         return arn;
     }
 
-    private String sessionName(Optional<String> buildNumber) {
-        Optional<String> given = value.apply(Variable.AWS_ROLE_SESSION_NAME);
+    private String sessionName() {
+        Optional<String> given = reader.value(Variable.AWS_ROLE_SESSION_NAME);
         if (given.isPresent()) {
             if (!SESSION_NAME.matcher(given.get()).matches()) {
-                problem.accept(Variable.AWS_ROLE_SESSION_NAME, "AWS_ROLE_SESSION_NAME is '" + given.get() + "'; STS"
+                reader.problem(Variable.AWS_ROLE_SESSION_NAME, "AWS_ROLE_SESSION_NAME is '" + given.get() + "'; STS"
                         + " allows 2 to 64 letters, digits and _+=,.@- (e.g. bitbucket-42)");
             }
             return given.get();
         }
         // digits only, so always within STS's rule
-        String number = buildNumber.filter(n -> n.matches("\\d{1,50}")).orElse(null);
+        String number = reader.bitbucket(VariableReader.Context.BITBUCKET_BUILD_NUMBER)
+                .filter(n -> n.matches("\\d{1,50}")).orElse(null);
         return number == null ? "bitbucket-pipe" : "bitbucket-" + number;
     }
 }

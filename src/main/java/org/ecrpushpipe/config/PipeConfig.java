@@ -26,16 +26,17 @@ import org.ecrpushpipe.context.BuildContext;
  * @param release      promotion instead of a build (SOURCE_TAG, SOURCE_DIGEST), and the mirror regions
  *                     (MIRROR_REGIONS); {@link ReleaseSettings#NONE} to build and push to one region
  * @param repository   what to do to the repository before building: create it, keep its lifecycle policy
- * @param buildSettings build options, or the local image to push instead of building (issue 10)
- * @param cache        the registry layer cache and where results go (CACHE, CACHE_FROM, OUTPUT_FILE)
+ * @param buildSettings build options, or the local image to push instead of building
+ * @param cache        the registry layer cache (CACHE, CACHE_FROM)
  * @param access       OIDC and the role to assume, beyond the key pair
+ * @param results      where the results go (OUTPUT_FILE, Bitbucket's shared pipe storage)
  */
 public record PipeConfig(Optional<AwsCredentials> credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
                          Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
                          int retries, Duration retryMaxWait, ReleaseSettings release,
                          RepositorySettings repository, BuildSettings buildSettings, CacheSettings cache,
-                         CredentialSettings access) {
+                         CredentialSettings access, ResultSettings results) {
 
     public PipeConfig {
         tags = List.copyOf(tags);

@@ -1,10 +1,12 @@
 package org.ecrpushpipe.config;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the pipe does to the repository before it builds (issue 9): create it when it is missing, shaped by
+ * What the pipe does to the repository before it builds: create it when it is missing, shaped by
  * {@code spec}; and keep its lifecycle policy as given.
  *
  * @param create          CREATE_REPOSITORY: create a missing repository (else a missing one fails the run)
@@ -20,6 +22,6 @@ public record RepositorySettings(boolean create, RepositorySpec spec, Set<Reposi
             new RepositorySettings(false, RepositorySpec.DEFAULTS, Set.of(), Optional.empty());
 
     public RepositorySettings {
-        given = given.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(given));
+        given = given.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(given));
     }
 }

@@ -1,10 +1,10 @@
 package org.ecrpushpipe.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -15,17 +15,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Reads the repository variables of issue 9 (CREATE_REPOSITORY and the settings of a created repository,
- * LIFECYCLE_POLICY) into one {@link RepositorySettings}, reporting each problem to the {@link ConfigReader} that
- * calls it, so that they are listed with every other problem, before anything is built.
+ * Reads the repository variables (CREATE_REPOSITORY and the settings of a created repository, LIFECYCLE_POLICY)
+ * into one {@link RepositorySettings}.
  */
 final class RepositoryVariables {
     static final List<String> MUTABILITIES =
@@ -38,62 +35,48 @@ final class RepositoryVariables {
     static final int POLICY_MIN = 100;
     static final int POLICY_MAX = 30_720;
 
-    private final Function<Variable, Optional<String>> value;
-    private final BiConsumer<Variable, String> problem;
-    private final Path workingDirectory;
+    private final VariableReader reader;
 
-    private RepositoryVariables(Function<Variable, Optional<String>> value, BiConsumer<Variable, String> problem,
-                                Path workingDirectory) {
-        this.value = value;
-        this.problem = problem;
-        this.workingDirectory = workingDirectory;
+    RepositoryVariables(VariableReader reader) {
+        this.reader = reader;
     }
 
-    /**
-     * @param value   a variable's value as the config reader reads it (aliases, blanks, stray characters)
-     * @param problem records a problem with a variable
-     */
-    static RepositorySettings read(Function<Variable, Optional<String>> value, BiConsumer<Variable, String> problem,
-                                   Path workingDirectory) {
-        return new RepositoryVariables(value, problem, workingDirectory).read();
-    }
-
-    private RepositorySettings read() {
-        boolean create = bool(Variable.CREATE_REPOSITORY);
+    RepositorySettings read() {
+        boolean create = reader.flag(Variable.CREATE_REPOSITORY);
         Set<RepositorySetting> given = EnumSet.noneOf(RepositorySetting.class);
         String mutability = RepositorySpec.DEFAULTS.tagMutability();
-        Optional<String> writtenMutability = value.apply(Variable.IMAGE_TAG_MUTABILITY);
+        Optional<String> writtenMutability = reader.value(Variable.IMAGE_TAG_MUTABILITY);
         if (writtenMutability.isPresent()) {
             given.add(RepositorySetting.IMAGE_TAG_MUTABILITY);
             String upper = writtenMutability.get().toUpperCase(Locale.ROOT);
             if (MUTABILITIES.contains(upper)) {
                 mutability = upper;
             } else {
-                problem.accept(Variable.IMAGE_TAG_MUTABILITY, "'" + writtenMutability.get() + "' is not a tag"
+                reader.problem(Variable.IMAGE_TAG_MUTABILITY, "'" + writtenMutability.get() + "' is not a tag"
                         + " mutability; use one of " + String.join(", ", MUTABILITIES));
                 mutability = null;
             }
         }
         List<String> filters = exclusions(mutability, given);
         boolean scanOnPush = false;
-        if (value.apply(Variable.SCAN_ON_PUSH).isPresent()) {
+        if (reader.value(Variable.SCAN_ON_PUSH).isPresent()) {
             given.add(RepositorySetting.SCAN_ON_PUSH);
-            scanOnPush = bool(Variable.SCAN_ON_PUSH);
+            scanOnPush = reader.flag(Variable.SCAN_ON_PUSH);
         }
         String encryption = RepositorySpec.DEFAULTS.encryption();
-        Optional<String> writtenEncryption = value.apply(Variable.ENCRYPTION);
+        Optional<String> writtenEncryption = reader.value(Variable.ENCRYPTION);
         if (writtenEncryption.isPresent()) {
             given.add(RepositorySetting.ENCRYPTION);
             encryption = writtenEncryption.get().toUpperCase(Locale.ROOT);
             if (!encryption.equals("AES256") && !encryption.equals("KMS")) {
-                problem.accept(Variable.ENCRYPTION, "'" + writtenEncryption.get() + "' is neither AES256 nor KMS");
+                reader.problem(Variable.ENCRYPTION, "'" + writtenEncryption.get() + "' is neither AES256 nor KMS");
             }
         }
-        Optional<String> kmsKey = value.apply(Variable.KMS_KEY);
+        Optional<String> kmsKey = reader.value(Variable.KMS_KEY);
         if (kmsKey.isPresent()) {
             given.add(RepositorySetting.KMS_KEY);
             if (!encryption.equals("KMS")) {
-                problem.accept(Variable.KMS_KEY, "is set, but ENCRYPTION is not KMS; set ENCRYPTION: 'KMS' to encrypt"
+                reader.problem(Variable.KMS_KEY, "is set, but ENCRYPTION is not KMS; set ENCRYPTION: 'KMS' to encrypt"
                         + " the repository with this key, or remove KMS_KEY");
             }
         }
@@ -101,55 +84,45 @@ final class RepositoryVariables {
         if (!create) {
             List<String> named = given.stream().map(Enum::name).toList();
             if (!named.isEmpty()) {
-                problem.accept(Variable.CREATE_REPOSITORY, String.join(", ", named) + (named.size() == 1 ? " is" : " are")
+                reader.problem(Variable.CREATE_REPOSITORY, String.join(", ", named) + (named.size() == 1 ? " is" : " are")
                         + " set, but CREATE_REPOSITORY is not true: the pipe uses repository settings only to create"
                         + " a missing repository (and to warn where an existing one differs); set CREATE_REPOSITORY:"
                         + " 'true', or remove " + (named.size() == 1 ? "it" : "them"));
             }
         }
-        Optional<LifecyclePolicy> policy = lifecyclePolicy();
+        Optional<LifecyclePolicy> policy = reader.path(Variable.LIFECYCLE_POLICY).flatMap(this::lifecyclePolicy);
         RepositorySpec spec = new RepositorySpec(mutability == null ? "MUTABLE" : mutability, filters, scanOnPush,
                 encryption, kmsKey, tags);
         return new RepositorySettings(create, spec, given, policy);
     }
 
-    private boolean bool(Variable variable) {
-        Optional<String> written = value.apply(variable);
-        if (written.isEmpty()) {
-            return false;
-        }
-        String v = written.get().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            problem.accept(variable, "'" + written.get() + "' is neither true nor false");
-        }
-        return v.equals("true");
-    }
-
     private List<String> exclusions(String mutability, Set<RepositorySetting> given) {
-        Optional<String> written = value.apply(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS);
+        // an empty YAML list (IMAGE_TAG_MUTABILITY_EXCLUSIONS_COUNT: 0) gives no filter, as no list does
+        Optional<List<String>> written = reader.list(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS)
+                .filter(filters -> !filters.isEmpty());
         boolean withExclusion = mutability != null && mutability.endsWith("_WITH_EXCLUSION");
         if (written.isEmpty()) {
             if (withExclusion) {
-                problem.accept(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS, "not set, but IMAGE_TAG_MUTABILITY is "
+                reader.problem(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS, "not set, but IMAGE_TAG_MUTABILITY is "
                         + mutability + ", which needs 1 to " + MAX_FILTERS + " filters (like 'latest dev-*')");
             }
             return List.of();
         }
         given.add(RepositorySetting.IMAGE_TAG_MUTABILITY_EXCLUSIONS);
-        List<String> filters = List.of(written.get().split("\\s+"));
+        List<String> filters = written.get();
         if (mutability != null && !withExclusion) {
-            problem.accept(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS, "is set, but IMAGE_TAG_MUTABILITY is "
+            reader.problem(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS, "is set, but IMAGE_TAG_MUTABILITY is "
                     + mutability + "; exclusions go with IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION only");
             return List.of();
         }
         if (filters.size() > MAX_FILTERS) {
-            problem.accept(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS, filters.size() + " filters given; ECR allows at"
+            reader.problem(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS, filters.size() + " filters given; ECR allows at"
                     + " most " + MAX_FILTERS + " (a filter's * matches any run of characters, so one can cover many)");
             return List.of();
         }
         for (String filter : filters) {
             if (!FILTER.matcher(filter).matches()) {
-                problem.accept(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS, "'" + filter + "' is not a tag filter: 1 to"
+                reader.problem(Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS, "'" + filter + "' is not a tag filter: 1 to"
                         + " 128 letters, digits, '.', '_', '-' and the wildcard '*'");
                 return List.of();
             }
@@ -158,13 +131,13 @@ final class RepositoryVariables {
     }
 
     private Map<String, String> resourceTags(Set<RepositorySetting> given) {
-        Optional<String> written = value.apply(Variable.REPOSITORY_TAGS);
+        Optional<List<String>> written = reader.list(Variable.REPOSITORY_TAGS);
         Map<String, String> tags = new LinkedHashMap<>();
         if (written.isEmpty()) {
             return tags;
         }
         given.add(RepositorySetting.REPOSITORY_TAGS);
-        for (String item : written.get().split("\\s+")) {
+        for (String item : written.get()) {
             int equals = item.indexOf('=');
             String key = equals < 0 ? item : item.substring(0, equals);
             String tagValue = equals < 0 ? "" : item.substring(equals + 1);
@@ -174,14 +147,14 @@ final class RepositoryVariables {
                     : key.toLowerCase(Locale.ROOT).startsWith("aws:") ? "has a key starting with 'aws:', which AWS keeps"
                     : tags.containsKey(key) ? "repeats the key '" + key + "'" : null;
             if (why != null) {
-                problem.accept(Variable.REPOSITORY_TAGS, "the item '" + item + "' " + why
+                reader.problem(Variable.REPOSITORY_TAGS, "the item '" + item + "' " + why
                         + "; write tags as key=value separated by spaces (like 'team=payments env=prod')");
                 return Map.of();
             }
             tags.put(key, tagValue);
         }
         if (tags.size() > MAX_RESOURCE_TAGS) {
-            problem.accept(Variable.REPOSITORY_TAGS, tags.size() + " tags given; a repository has at most "
+            reader.problem(Variable.REPOSITORY_TAGS, tags.size() + " tags given; a repository has at most "
                     + MAX_RESOURCE_TAGS);
             return Map.of();
         }
@@ -190,25 +163,16 @@ final class RepositoryVariables {
 
     // ---- LIFECYCLE_POLICY ---------------------------------------------------------------------------------------
 
-    private Optional<LifecyclePolicy> lifecyclePolicy() {
-        Optional<String> written = value.apply(Variable.LIFECYCLE_POLICY);
-        if (written.isEmpty()) {
-            return Optional.empty();
-        }
-        String name = written.get();
-        Path file;
-        try {
-            file = workingDirectory.resolve(name).normalize();
-        } catch (InvalidPathException e) {
-            return policyProblem("'" + name + "' is not a valid path");
-        }
+    private Optional<LifecyclePolicy> lifecyclePolicy(VariableReader.WrittenPath policyFile) {
+        String name = policyFile.written();
+        Path file = policyFile.path();
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             return policyProblem("'" + name + "' " + (Files.exists(file) ? "is not a readable file"
                     : "does not exist (looked at " + file + ")"));
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file)))
                     .toString();
         } catch (CharacterCodingException e) {
             return policyProblem("'" + name + "' is not UTF-8 text");
@@ -234,7 +198,7 @@ final class RepositoryVariables {
     }
 
     private Optional<LifecyclePolicy> policyProblem(String message) {
-        problem.accept(Variable.LIFECYCLE_POLICY, message);
+        reader.problem(Variable.LIFECYCLE_POLICY, message);
         return Optional.empty();
     }
 

@@ -1,6 +1,7 @@
 package org.ecrpushpipe.config;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Every variable the pipe understands, in one registry: name, aliases (the first name listed wins when several
@@ -39,7 +40,7 @@ public enum Variable {
     IMAGE_TAG_MUTABILITY(List.of(), Need.OPTIONAL, false, "MUTABLE",
             "Tag mutability of a created repository: MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION. Needs CREATE_REPOSITORY."),
     IMAGE_TAG_MUTABILITY_EXCLUSIONS(List.of(), Need.OPTIONAL, false, null,
-            "Tag filters (space separated, * matches any run of characters, at most 5) that take the opposite mutability; only with a *_WITH_EXCLUSION kind."),
+            "Tag filters (space separated or as a YAML list, * matches any run of characters, at most 5) that take the opposite mutability; only with a *_WITH_EXCLUSION kind."),
     SCAN_ON_PUSH(List.of(), Need.OPTIONAL, false, "false",
             "true: a created repository scans each image pushed. Needs CREATE_REPOSITORY."),
     ENCRYPTION(List.of(), Need.OPTIONAL, false, "AES256",
@@ -47,7 +48,7 @@ public enum Variable {
     KMS_KEY(List.of(), Need.OPTIONAL, false, "the AWS managed key for ECR",
             "KMS key (id, ARN or alias) of a created repository; only with ENCRYPTION KMS."),
     REPOSITORY_TAGS(List.of(), Need.OPTIONAL, false, null,
-            "AWS resource tags of a created repository: key=value items, space separated (team=payments env=prod)."),
+            "AWS resource tags of a created repository: key=value items, space separated (team=payments env=prod) or as a YAML list (one tag per item, so values may hold spaces)."),
     LIFECYCLE_POLICY(List.of(), Need.OPTIONAL, false, null,
             "Path (relative to the clone) of an ECR lifecycle policy JSON file, checked before the build and applied to the repository unless it already holds the same policy."),
     BUILD_ARGS(List.of(), Need.OPTIONAL, false, "none",
@@ -118,9 +119,39 @@ public enum Variable {
         this.description = description;
     }
 
+    /**
+     * What the items of a list variable are called in messages ("tags"); null for a variable that holds one value.
+     * A list is written space separated, or as a YAML list, which Bitbucket passes to a pipe as {@code NAME_COUNT},
+     * {@code NAME_0}, {@code NAME_1}, …
+     */
+    String listItems() {
+        return switch (this) {
+            case TAGS, REPOSITORY_TAGS -> "tags";
+            case MIRROR_REGIONS -> "regions";
+            case IMAGE_TAG_MUTABILITY_EXCLUSIONS -> "filters";
+            case BUILD_ARGS -> "build arguments";
+            case LABELS -> "labels";
+            case CACHE_FROM -> "images";
+            default -> null;
+        };
+    }
+
+    /**
+     * Whether an item of this list's YAML form is one value even with spaces inside ({@code KEY=two words}); the
+     * items of the other lists are split on blanks as the space separated form is.
+     */
+    boolean listItemsHoldSpaces() {
+        return this == BUILD_ARGS || this == LABELS || this == REPOSITORY_TAGS;
+    }
+
+    /** Whether the pipe never shows this variable's value, not even in a problem: a secret, or build arguments. */
+    boolean valueHidden() {
+        return secret || this == BUILD_ARGS;
+    }
+
     /** The names that set this variable, the preferred one first. */
     public List<String> names() {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(name()), aliases.stream()).toList();
+        return Stream.concat(Stream.of(name()), aliases.stream()).toList();
     }
 
     public List<String> aliases() {

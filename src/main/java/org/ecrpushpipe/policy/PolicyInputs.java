@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.ecrpushpipe.config.ImageRef;
+
 /**
  * What the IAM policy of one configuration depends on, and nothing else: {@link IamPolicy#of} turns it into the
  * policy. Features map their variables onto these fields; each flag adds the actions that feature calls.
@@ -50,13 +52,7 @@ public record PolicyInputs(String partition, String account, String repository, 
 
     /** The ARN partition a region belongs to. */
     public static String partitionOf(String region) {
-        if (region.startsWith("cn-")) {
-            return "aws-cn";
-        }
-        if (region.startsWith("us-gov-")) {
-            return "aws-us-gov";
-        }
-        return "aws";
+        return ImageRef.partition(region);
     }
 
     public PolicyInputs withCreateRepository(boolean tags) {

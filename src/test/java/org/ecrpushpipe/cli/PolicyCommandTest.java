@@ -69,6 +69,36 @@ class PolicyCommandTest {
     }
 
     @Test
+    void yamlListsAreReadAsARunReadsThem() {
+        String host = "210987654321.dkr.ecr.eu-west-1.amazonaws.com";
+        Run run = run(Map.of("IMAGE", host + "/team/app", "MIRROR_REGIONS_COUNT", "2", "MIRROR_REGIONS_0",
+                "us-east-1", "MIRROR_REGIONS_1", "eu-central-1", "CACHE_FROM_COUNT", "1", "CACHE_FROM_0",
+                "team/base:main"), "policy");
+        assertEquals(0, run.code(), run.output());
+        assertEquals(IamPolicy.of(PolicyInputs.base("210987654321", "team/app", "eu-west-1").withCachePull()
+                .withCacheFrom(List.of("team/base")).withMirrorRegions(List.of("us-east-1", "eu-central-1")))
+                .toJson() + "\n", run.output());
+    }
+
+    @Test
+    void problemsOfVariablesThePolicyDoesNotNeedDoNotStopIt() {
+        String host = "210987654321.dkr.ecr.eu-west-1.amazonaws.com";
+        // the run reports each of these; the policy is printed all the same, as if they were unset
+        Run run = run(Map.of("IMAGE", host + "/team/app", "RETRIES", "many", "CACHE", "sometimes",
+                "CREATE_REPOSITORY", "yes", "CACHE_FROM_COUNT", "2", "CACHE_FROM_0", "team/base:main",
+                "AWS_ROLE_ARN", "arn:aws:iam::210987654321:role/c\u001bi", "NO_COLOR", "1"), "policy");
+        assertEquals(0, run.code(), run.output());
+        assertEquals(IamPolicy.of(PolicyInputs.base("210987654321", "team/app", "eu-west-1").withCachePull()
+                .withCacheFrom(List.of("team/base"))).toJson() + "\n", run.output());
+        Run stray = run(Map.of("IMAGE", host + "/team/app\n", "NO_COLOR", "1"), "policy");
+        assertEquals(0, stray.code(), "a line break at the end is trimmed: " + stray.output());
+        Run inside = run(Map.of("IMAGE", host + "/team/\u200bapp", "NO_COLOR", "1"), "policy");
+        assertEquals(2, inside.code(), inside.output());
+        assertTrue(inside.output().contains("IMAGE holds the invisible character U+200B inside its value"),
+                inside.output());
+    }
+
+    @Test
     void helpNamesTheSubcommand() {
         Run run = run(Map.of(), "--help");
         assertEquals(0, run.code(), run.output());

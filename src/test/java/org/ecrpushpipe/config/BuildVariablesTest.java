@@ -97,6 +97,36 @@ class BuildVariablesTest {
     }
 
     @Test
+    void aStrayCharacterInBuildArgsIsNamedAndTheValueNotShown() {
+        List<Problem> problems = problems(valid("BUILD_ARGS", "OK=1 TOKEN=s3cr3t\u200bvalue"));
+        assertEquals(List.of(new Problem("BUILD_ARGS", "BUILD_ARGS holds the invisible character U+200B inside its"
+                + " value (not shown); set it again without it")), problems);
+        assertFalse(problems.toString().contains("s3cr3t"));
+    }
+
+    @Test
+    void buildArgsInBothFormsTakeTheListWithAWarning() {
+        ConfigReader.Result result = ConfigReader.read(valid("BUILD_ARGS", "A=1", "BUILD_ARGS_COUNT", "1",
+                "BUILD_ARGS_0", "B=2"), work);
+        assertEquals(List.of(new BuildArg("B", Optional.of("2"))), result.config().buildSettings().buildArgs());
+        assertEquals(List.of("Both the list BUILD_ARGS (BUILD_ARGS_COUNT) and BUILD_ARGS are set; using the list."),
+                result.warnings());
+    }
+
+    @Test
+    void aBareBuildArgTakesThePipeVariableAsItIs() {
+        assertEquals(List.of(new BuildArg("SPACED", Optional.of(" kept as given "))),
+                settings(valid("BUILD_ARGS_COUNT", "1", "BUILD_ARGS_0", "SPACED", "SPACED", " kept as given "))
+                        .buildArgs());
+    }
+
+    @Test
+    void aStrayCharacterInLabelsIsNamed() {
+        assertEquals(List.of(new Problem("LABELS", "LABELS holds the control character U+001B inside its value"
+                + " 'team=\\u001B[31mpay'; set it again without it")), problems(valid("LABELS", "team=\u001b[31mpay")));
+    }
+
+    @Test
     void labelsInOrderAndMalformedOnes() {
         assertEquals(List.of("a", "b.c"), List.copyOf(settings(valid("LABELS", "a=1 b.c=x=y")).labels().keySet()));
         assertEquals(Map.of("k", "two words"), settings(valid("LABELS_COUNT", "1", "LABELS_0", "k=two words")).labels());

@@ -32,6 +32,10 @@ class CacheVariablesTest {
         return ConfigReader.read(env, clone).config().cache();
     }
 
+    private ResultSettings results(Map<String, String> env) {
+        return ConfigReader.read(env, clone).config().results();
+    }
+
     private List<PipeException.Configuration.Problem> problems(Map<String, String> env) {
         try {
             ConfigReader.read(env, clone);
@@ -48,7 +52,7 @@ class CacheVariablesTest {
         CacheSettings cache = read(env);
         assertEquals(CacheSettings.CacheMode.ON, cache.mode());
         assertEquals(Optional.of(new Tag("feature-login")), cache.branchTag());
-        assertEquals(Optional.empty(), cache.outputFile());
+        assertEquals(Optional.empty(), results(env).outputFile());
     }
 
     @Test
@@ -85,6 +89,23 @@ class CacheVariablesTest {
     }
 
     @Test
+    void aCacheFromListWithAnItemMissingIsAProblemAsForEveryList() throws Exception {
+        Map<String, String> env = env();
+        env.put("CACHE_FROM_COUNT", "2");
+        env.put("CACHE_FROM_0", "a:1");
+        assertEquals(List.of(new PipeException.Configuration.Problem("CACHE_FROM", "CACHE_FROM_COUNT is 2 but"
+                + " CACHE_FROM_1 is not set")), problems(env));
+    }
+
+    @Test
+    void lineBreaksSeparateCacheFromImagesAsSpacesDo() throws Exception {
+        Map<String, String> env = env();
+        env.put("CACHE_FROM", "a:1\nb\tc");
+        assertEquals(List.of("a:1", "b:latest", "c:latest"),
+                read(env).cacheFrom().stream().map(Object::toString).toList());
+    }
+
+    @Test
     void everyBadCacheFromItemIsNamed() throws Exception {
         Map<String, String> env = env();
         env.put("CACHE_FROM", "ok:1 Bad:1 x@sha256:00");
@@ -97,7 +118,7 @@ class CacheVariablesTest {
         Map<String, String> env = env();
         java.nio.file.Files.createDirectories(clone.resolve("out"));
         env.put("OUTPUT_FILE", "out/image.json");
-        assertEquals(Optional.of(clone.resolve("out/image.json").toAbsolutePath()), read(env).outputFile());
+        assertEquals(Optional.of(clone.resolve("out/image.json").toAbsolutePath()), results(env).outputFile());
         env.put("OUTPUT_FILE", "missing/image.env");
         assertEquals(List.of(new PipeException.Configuration.Problem("OUTPUT_FILE", "the directory of"
                 + " 'missing/image.env' does not exist (create it in an earlier script line, or name a file in the"
@@ -110,6 +131,6 @@ class CacheVariablesTest {
         env.put("BITBUCKET_PIPE_SHARED_STORAGE_DIR", "/opt/atlassian/pipelines/agent/build/.bitbucket/pipelines/"
                 + "generated/pipeline/pipes");
         assertEquals(Optional.of(Path.of("/opt/atlassian/pipelines/agent/build/.bitbucket/pipelines/generated/"
-                + "pipeline/pipes")), read(env).sharedStorageDir());
+                + "pipeline/pipes")), results(env).sharedStorageDir());
     }
 }

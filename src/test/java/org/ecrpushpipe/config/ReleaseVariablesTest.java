@@ -89,6 +89,14 @@ class ReleaseVariablesTest {
     }
 
     @Test
+    void aPromotionRefusesBuildVariablesGivenAsYamlListsToo() {
+        assertEquals(List.of(new Problem("SOURCE_TAG", "set together with BUILD_ARGS and LABELS: SOURCE_TAG promotes"
+                + " an image already in the repository and builds nothing; remove BUILD_ARGS and LABELS from this"
+                + " step, or SOURCE_TAG to build")), problems(env("SOURCE_TAG", "a", "BUILD_ARGS_COUNT", "1",
+                "BUILD_ARGS_0", "A=1", "LABELS_COUNT", "1", "LABELS_0", "team=payments")));
+    }
+
+    @Test
     void mirrorRegionsSpaceSeparatedOrAListDeduplicated() {
         assertEquals(List.of("eu-west-1", "us-east-1"), read(env("SOURCE_TAG", "a",
                 "MIRROR_REGIONS", "eu-west-1  us-east-1\n")).config().release().mirrorRegions());
@@ -107,8 +115,8 @@ class ReleaseVariablesTest {
                         new Problem("MIRROR_REGIONS", "'cn-north-1' is in another AWS partition than IMAGE's region"
                                 + " 'ap-southeast-1'; an account's registries are in one partition")),
                 problems(env("SOURCE_TAG", "a", "MIRROR_REGIONS", "Ireland ap-southeast-1 cn-north-1")));
-        assertEquals(List.of(new Problem("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but 1 of its items is not set,"
-                + " the first MIRROR_REGIONS_1")), problems(env("SOURCE_TAG", "a", "MIRROR_REGIONS_COUNT", "2",
+        assertEquals(List.of(new Problem("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but MIRROR_REGIONS_1 is not"
+                + " set")), problems(env("SOURCE_TAG", "a", "MIRROR_REGIONS_COUNT", "2",
                 "MIRROR_REGIONS_0", "eu-west-1")));
     }
 }

@@ -85,6 +85,21 @@ class RepositoryVariablesTest {
     }
 
     @Test
+    void exclusionsAndRepositoryTagsAsYamlLists() {
+        RepositorySettings settings = read("CREATE_REPOSITORY", "true", "IMAGE_TAG_MUTABILITY",
+                "IMMUTABLE_WITH_EXCLUSION", "IMAGE_TAG_MUTABILITY_EXCLUSIONS_COUNT", "2",
+                "IMAGE_TAG_MUTABILITY_EXCLUSIONS_0", "latest", "IMAGE_TAG_MUTABILITY_EXCLUSIONS_1", "dev-*",
+                "REPOSITORY_TAGS_COUNT", "2", "REPOSITORY_TAGS_0", "team=payments", "REPOSITORY_TAGS_1",
+                "owner=Payments Team");
+        assertEquals(List.of("latest", "dev-*"), settings.spec().exclusionFilters());
+        assertEquals(Map.of("team", "payments", "owner", "Payments Team"), settings.spec().resourceTags());
+        assertEquals(List.of(new Problem("IMAGE_TAG_MUTABILITY_EXCLUSIONS", "not set, but IMAGE_TAG_MUTABILITY is"
+                        + " MUTABLE_WITH_EXCLUSION, which needs 1 to 5 filters (like 'latest dev-*')")),
+                problems("CREATE_REPOSITORY", "true", "IMAGE_TAG_MUTABILITY", "MUTABLE_WITH_EXCLUSION",
+                        "IMAGE_TAG_MUTABILITY_EXCLUSIONS_COUNT", "0"));
+    }
+
+    @Test
     void createWithoutSettingsTakesEcrsDefaultsAndComparesNothing() {
         RepositorySettings settings = read("CREATE_REPOSITORY", "true");
         assertEquals(RepositorySpec.DEFAULTS, settings.spec());

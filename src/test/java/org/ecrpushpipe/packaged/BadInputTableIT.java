@@ -403,6 +403,9 @@ class BadInputTableIT {
                         r -> r.set("BUILD_ARGS_COUNT", "1").set("BUILD_ARGS_0", "TOKEN=first-line\nsecond-line"))
                         .config("BUILD_ARGS", "the value of TOKEN holds a line break or control character (value not"
                                 + " shown)"),
+                row("BUILD_ARGS with a control character inside", r -> r.set("BUILD_ARGS", "VERSION=1\u0007hidden"))
+                        .config("BUILD_ARGS", "BUILD_ARGS holds the control character U+0007 inside its value (not"
+                                + " shown)"),
                 row("LABELS item without '='", r -> r.set("LABELS", "team=payments maintainer"))
                         .config("LABELS", "'maintainer' is not key=value"),
                 row("LABELS item with an empty key", r -> r.set("LABELS", "=payments"))
@@ -430,6 +433,9 @@ class BadInputTableIT {
                         .config("CACHE_FROM", "'team/base@sha256:abc' is not an image reference"),
                 row("CACHE_FROM with upper-case letters in the repository", r -> r.set("CACHE_FROM", "Team/Base:1"))
                         .config("CACHE_FROM", "'Team/Base:1' is not an image reference"),
+                row("CACHE_FROM list with an item missing",
+                        r -> r.set("CACHE_FROM_COUNT", "2").set("CACHE_FROM_0", "team/base:main"))
+                        .config("CACHE_FROM", "CACHE_FROM_COUNT is 2 but CACHE_FROM_1 is not set"),
                 row("OUTPUT_FILE in a directory that does not exist", r -> r.set("OUTPUT_FILE", "out/results.env"))
                         .config("OUTPUT_FILE", "the directory of 'out/results.env' does not exist"),
                 row("OUTPUT_FILE a directory", r -> r.file("out/keep.txt", "x\n").set("OUTPUT_FILE", "out"))
@@ -527,7 +533,7 @@ class BadInputTableIT {
                         .config("MIRROR_REGIONS", "'cn-north-1' is in another AWS partition"),
                 row("MIRROR_REGIONS list with an item missing",
                         r -> r.set("MIRROR_REGIONS_COUNT", "2").set("MIRROR_REGIONS_0", "eu-west-1"))
-                        .config("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but 1 of its items is not set"),
+                        .config("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but MIRROR_REGIONS_1 is not set"),
                 // credentials: OIDC and assumed roles (issue 11)
                 row("AWS_OIDC_ROLE_ARN not a role ARN", r -> r.oidc("arn:aws:iam::123456789012:user/ci"))
                         .config("AWS_OIDC_ROLE_ARN", "not an IAM role ARN"),

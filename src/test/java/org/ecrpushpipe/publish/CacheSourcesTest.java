@@ -17,8 +17,7 @@ class CacheSourcesTest {
 
     private static CacheSettings settings(CacheSettings.CacheMode mode, String branch,
                                           CacheSettings.CacheImage... cacheFrom) {
-        return new CacheSettings(mode, List.of(cacheFrom), Optional.ofNullable(branch).map(Tag::new),
-                Optional.empty(), Optional.empty());
+        return new CacheSettings(mode, List.of(cacheFrom), Optional.ofNullable(branch).map(Tag::new));
     }
 
     private static List<String> names(List<ImageReference> references) {

@@ -1,0 +1,78 @@
+package org.ecrpushpipe.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.ecrpushpipe.errors.PipeException;
+
+/**
+ * Reads what the IAM policy of a run depends on, for the {@code policy} subcommand: the same variables, through
+ * the same {@link VariableReader} and by the same rules as a run. Only IMAGE and AWS_REGION must be valid, since
+ * they name the repository the policy is about; every other variable is read leniently — a value with a problem
+ * counts as unset (or as its default), and the problem is not reported — so that the policy can be printed, and
+ * put in place, before the step's other variables are right. The run itself reports them.
+ */
+public final class PolicyVariables {
+    private static final Set<Variable> REQUIRED = Set.of(Variable.IMAGE, Variable.AWS_REGION);
+
+    private PolicyVariables() {
+    }
+
+    /**
+     * What the policy depends on.
+     *
+     * @param image           the repository (IMAGE)
+     * @param region          its region
+     * @param promotes        SOURCE_TAG or SOURCE_DIGEST: an image already in the repository is re-tagged
+     * @param pullsCache      the registry cache is pulled (a build with CACHE not false)
+     * @param cacheFrom       the repositories CACHE_FROM names in the image's own registry, for a build that pulls
+     *                        the cache; a run skips images of other registries, so they need nothing
+     * @param createsRepository CREATE_REPOSITORY is true
+     * @param tagsRepository  REPOSITORY_TAGS is set
+     * @param kmsEncryption   ENCRYPTION is KMS
+     * @param kmsKey          KMS_KEY as written
+     * @param lifecyclePolicy LIFECYCLE_POLICY is set
+     * @param mirrorRegions   MIRROR_REGIONS, as written
+     * @param roleArn         AWS_ROLE_ARN
+     */
+    public record Needs(ImageRef image, String region, boolean promotes, boolean pullsCache, List<String> cacheFrom,
+                        boolean createsRepository, boolean tagsRepository, boolean kmsEncryption,
+                        Optional<String> kmsKey, boolean lifecyclePolicy, List<String> mirrorRegions,
+                        Optional<String> roleArn) {
+        public Needs {
+            cacheFrom = List.copyOf(cacheFrom);
+            mirrorRegions = List.copyOf(mirrorRegions);
+        }
+    }
+
+    /**
+     * Reads what the policy depends on.
+     *
+     * @throws PipeException.Configuration with the problems of IMAGE and AWS_REGION, when either has one
+     */
+    public static Needs read(Map<String, String> env, Path workingDirectory) {
+        VariableReader reader = new VariableReader(env, workingDirectory);
+        ImageVariables target = new ImageVariables(reader);
+        ImageRef image = target.image();
+        String region = target.region(image);
+        List<PipeException.Configuration.Problem> problems = reader.problems(REQUIRED);
+        if (!problems.isEmpty()) {
+            throw new PipeException.Configuration(problems);
+        }
+        boolean promotes = reader.isSet(Variable.SOURCE_TAG) || reader.isSet(Variable.SOURCE_DIGEST);
+        CacheSettings cache = new CacheVariables(reader).read();
+        boolean pullsCache = !promotes && !reader.isSet(Variable.LOCAL_IMAGE) && cache.mode().pulls();
+        Optional<String> ownHost = image.registry().map(r -> r.host());
+        List<String> cacheFrom = !pullsCache ? List.of() : cache.cacheFrom().stream()
+                .filter(c -> c.registryHost().isEmpty() || c.registryHost().equals(ownHost))
+                .map(CacheSettings.CacheImage::repository).toList();
+        return new Needs(image, region, promotes, pullsCache, cacheFrom,
+                reader.flag(Variable.CREATE_REPOSITORY), reader.isSet(Variable.REPOSITORY_TAGS),
+                reader.value(Variable.ENCRYPTION).filter("KMS"::equalsIgnoreCase).isPresent(),
+                reader.value(Variable.KMS_KEY), reader.isSet(Variable.LIFECYCLE_POLICY),
+                reader.list(Variable.MIRROR_REGIONS).orElse(List.of()), reader.value(Variable.AWS_ROLE_ARN));
+    }
+}
