@@ -460,8 +460,9 @@ bed_start_standin() {
   AWS_ENDPOINT_URL="$(sed -n 's/^AWS_ENDPOINT_URL=//p' "$dir/out")"
   AWS_REGION="$(sed -n 's/^AWS_REGION=//p' "$dir/out")"
   IMAGE="$(sed -n 's/^REGISTRY=//p' "$dir/out")/$1"
-  export AWS_ENDPOINT_URL AWS_REGION IMAGE AWS_KEY="$key" AWS_SECRET="$secret" AWS_PAGER=""
-  bed_log "ECR stand-in (PID $BED_STANDIN_PID) at AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL; exported AWS_KEY, AWS_SECRET, AWS_REGION=$AWS_REGION, IMAGE=$IMAGE"
+  # the bed's engine has no bridge network: builds run on the host's (BUILD_NETWORK), as the pipe is told here
+  export AWS_ENDPOINT_URL AWS_REGION IMAGE AWS_KEY="$key" AWS_SECRET="$secret" AWS_PAGER="" BUILD_NETWORK=host
+  bed_log "ECR stand-in (PID $BED_STANDIN_PID) at AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL; exported AWS_KEY, AWS_SECRET, AWS_REGION=$AWS_REGION, IMAGE=$IMAGE, BUILD_NETWORK=host"
 }
 
 # Stops the stand-in this shell started (it stops its registry itself) and waits for it.

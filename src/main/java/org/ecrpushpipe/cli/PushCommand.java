@@ -104,7 +104,7 @@ public class PushCommand implements Callable<Integer> {
     private Integer publish(PipeConfig config, Registry registry, Optional<EcrRepositories> repositories,
                             RegistriesByRegion otherRegions) {
         try (DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
-            Ports ports = new Ports(registry, repositories, otherRegions, engine, engine.classicBuilder(),
+            Ports ports = new Ports(registry, repositories, otherRegions, engine, engine::builder,
                     new ResultFiles(config.results().outputFile(), config.results().sharedStorageDir()));
             RunContext context = new RunContext(new ConsoleEvents(console),
                     new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random), run::sleep,

@@ -17,12 +17,32 @@ import java.util.Optional;
  * @param noCache    build without the engine's layer cache
  * @param pull       pull newer versions of the base images
  * @param commit     the commit the step runs for
+ * @param builder    the engine's builder to use (BUILDER)
+ * @param network    the network of the build's RUN steps (BUILD_NETWORK): default, host or none
  */
 public record BuildSettings(Optional<String> localImage, List<BuildArg> buildArgs, Optional<String> target,
-                            Map<String, String> labels, boolean noCache, boolean pull, Commit commit) {
-    /** No option set, no commit known: a plain build. */
+                            Map<String, String> labels, boolean noCache, boolean pull, Commit commit,
+                            Builder builder, String network) {
+    /** The values of BUILD_NETWORK, as {@code docker build --network} takes them. */
+    public static final List<String> NETWORKS = List.of("default", "host", "none");
+
+    /** No option set, no commit known: a plain build on the engine's default network. */
     public static final BuildSettings NONE = new BuildSettings(Optional.empty(), List.of(), Optional.empty(),
             Map.of(), false, false, Commit.NONE);
+
+    /** The values of BUILDER. */
+    public enum Builder {
+        /** BuildKit when the engine has it, else the classic builder. */
+        AUTO,
+        BUILDKIT,
+        CLASSIC
+    }
+
+    /** Settings with the default builder and network. */
+    public BuildSettings(Optional<String> localImage, List<BuildArg> buildArgs, Optional<String> target,
+                         Map<String, String> labels, boolean noCache, boolean pull, Commit commit) {
+        this(localImage, buildArgs, target, labels, noCache, pull, commit, Builder.AUTO, NETWORKS.get(0));
+    }
 
     public BuildSettings {
         buildArgs = List.copyOf(buildArgs);

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.ecrpushpipe.dockerfile.Dockerfile;
 
 /**
- * Reads the build options (BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL), LOCAL_IMAGE, and the commit the step runs
+ * Reads the build options (BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL, BUILDER, BUILD_NETWORK), LOCAL_IMAGE, and the commit the step runs
  * for into one {@link BuildSettings}. Build-argument values are never quoted in a problem: they may be the user's
  * secrets.
  */
@@ -22,7 +22,8 @@ final class BuildVariables {
     private static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** The variables that only a build uses: none of them may come with LOCAL_IMAGE. */
     static final List<Variable> BUILD_ONLY = List.of(Variable.DOCKERFILE, Variable.BUILD_CONTEXT,
-            Variable.BUILD_ARGS, Variable.TARGET, Variable.LABELS, Variable.NO_CACHE, Variable.PULL);
+            Variable.BUILD_ARGS, Variable.TARGET, Variable.LABELS, Variable.NO_CACHE, Variable.PULL, Variable.BUILDER,
+            Variable.BUILD_NETWORK);
 
     private final VariableReader reader;
 
@@ -59,7 +60,32 @@ final class BuildVariables {
         BuildSettings.Commit commit = new BuildSettings.Commit(
                 reader.bitbucket(VariableReader.Context.BITBUCKET_COMMIT),
                 reader.bitbucket(VariableReader.Context.BITBUCKET_GIT_HTTP_ORIGIN), ref);
-        return new BuildSettings(localImage, buildArgs, target, labels, noCache, pull, commit);
+        return new BuildSettings(localImage, buildArgs, target, labels, noCache, pull, commit, readBuilder(),
+                readNetwork());
+    }
+
+    private BuildSettings.Builder readBuilder() {
+        Optional<String> written = reader.value(Variable.BUILDER);
+        if (written.isEmpty()) {
+            return BuildSettings.Builder.AUTO;
+        }
+        for (BuildSettings.Builder builder : BuildSettings.Builder.values()) {
+            if (builder.name().equalsIgnoreCase(written.get())) {
+                return builder;
+            }
+        }
+        reader.problem(Variable.BUILDER, "'" + written.get() + "' is not one of auto, buildkit, classic");
+        return BuildSettings.Builder.AUTO;
+    }
+
+    private String readNetwork() {
+        Optional<String> written = reader.value(Variable.BUILD_NETWORK).map(n -> n.toLowerCase(Locale.ROOT));
+        if (written.isPresent() && !BuildSettings.NETWORKS.contains(written.get())) {
+            reader.problem(Variable.BUILD_NETWORK, "'" + reader.value(Variable.BUILD_NETWORK).get() + "' is not one of "
+                    + String.join(", ", BuildSettings.NETWORKS) + " (docker build --network's values the pipe takes)");
+            return BuildSettings.NETWORKS.get(0);
+        }
+        return written.orElse(BuildSettings.NETWORKS.get(0));
     }
 
     /**

@@ -178,8 +178,21 @@ public final class ConfigReader {
                 return List.of(tag);
             }
         }
-        notes.add("No TAGS, and no git tag or branch (BITBUCKET_TAG, BITBUCKET_BRANCH) in the environment:"
-                + " pushing the tag latest.");
+        // A commit without a branch or tag (a custom pipeline run on a commit) is still git context: never latest.
+        // The commit itself names the image, as a later step names it with $BITBUCKET_COMMIT.
+        Optional<String> commit = reader.bitbucket(VariableReader.Context.BITBUCKET_COMMIT);
+        if (commit.isPresent()) {
+            if (!Tag.isValid(commit.get())) {
+                reader.problem(Variable.TAGS, "not set, and BITBUCKET_COMMIT '" + commit.get() + "' is not a valid"
+                        + " Docker tag; set TAGS for this build");
+                return List.of();
+            }
+            notes.add("No TAGS, and no git tag or branch, but the commit " + commit.get() + " (BITBUCKET_COMMIT):"
+                    + " pushing the tag " + commit.get() + ", never latest; set TAGS to name it otherwise.");
+            return List.of(new Tag(commit.get()));
+        }
+        notes.add("No TAGS, and no git context (BITBUCKET_TAG, BITBUCKET_BRANCH, BITBUCKET_COMMIT) in the"
+                + " environment: pushing the tag latest.");
         return List.of(new Tag("latest"));
     }
 

@@ -119,21 +119,22 @@ public final class Failures {
 
     public static PipeException buildFailed(BuildProblem problem, String detail, Throwable origin) {
         String hint = switch (problem) {
-            case DOCKERFILE -> "fix the Dockerfile (DOCKERFILE) so that docker build accepts it; the pipe builds"
-                    + " with the classic builder, which has no BuildKit syntax (heredocs, --mount)";
-            case BASE_IMAGE -> "check the FROM lines: the image must exist, and a private base needs the step to"
-                    + " log in to its registry first";
+            case DOCKERFILE -> "fix the Dockerfile (DOCKERFILE) so that docker build accepts it";
+            case BASE_IMAGE -> "check the FROM lines: the image must exist, and a private one must be in a"
+                    + " registry the pipe logs in to (IMAGE's, the ECR registries of its partition, REGISTRY_USERNAME's)";
             case STEP_FAILED -> "fix the Dockerfile step shown in the build output above";
             case STEP_KILLED -> "the step was killed (exit code 137), most often because the docker service ran out"
                     + " of memory: " + MEMORY_HINT;
             case CONTEXT_FILE -> "the file must be in the build context (BUILD_CONTEXT) and not excluded by"
                     + " .dockerignore";
-            case FRONTEND_TOO_OLD -> "this Dockerfile syntax needs a newer Docker engine (here-documents and COPY"
-                    + " --link need Docker 23.0 or later), or rewrite those lines without it";
+            case FRONTEND_TOO_OLD -> "this engine's own Dockerfile frontend is too old for that syntax: here-documents"
+                    + " and COPY --link need Docker 23 or later (on Bitbucket, runtime v3 with a current docker"
+                    + " service), or a '# syntax=docker/dockerfile:1' first line, with which BuildKit pulls a current"
+                    + " frontend from Docker Hub; else rewrite those lines";
             case SESSION_NEEDED -> "RUN --mount=type=secret and --mount=type=ssh need a build session, which this"
                     + " build does not have; remove the mount from the Dockerfile";
-            case NETWORK_UNAVAILABLE -> "the Docker engine has no network of that kind for the build's steps;"
-                    + " build on the host's network instead";
+            case NETWORK_UNAVAILABLE -> "the Docker engine has no network of that kind for the build's steps (an"
+                    + " engine started without a bridge network has no default one): set BUILD_NETWORK: host";
             case OTHER -> "see the build output above; " + DEBUG_HINT;
         };
         return new PipeException.Build("The image build failed: " + detail, hint, origin);
@@ -164,6 +165,33 @@ public final class Failures {
         }
         return new PipeException.Build("The image build failed" + step.map(s -> " at " + s).orElse("")
                 + ": could not pull " + image + " (" + detail + ")", hint, null);
+    }
+
+    /** BUILDER is buildkit, and the engine has no BuildKit builder. */
+    public static PipeException engineLacksBuildKit(String engine) {
+        return new PipeException.DockerEngine("BUILDER is buildkit, but the Docker engine (" + engine + ") has no"
+                + " BuildKit builder.", "use a Linux engine of Docker 18.09 or later, or set BUILDER: auto (or"
+                + " classic) to build with the classic builder", null);
+    }
+
+    /** The classic builder would build the Dockerfile, but it holds syntax only BuildKit knows. */
+    public static PipeException needsBuildKit(List<String> syntax, boolean askedForClassic, boolean engineHasBuildKit,
+                                              String engine) {
+        String hint = askedForClassic && engineHasBuildKit
+                ? "set BUILDER: auto (or buildkit): the engine has BuildKit, and BUILDER: classic keeps it out"
+                : "this engine (" + engine + ") has no BuildKit builder: build on one that has (Docker 18.09 or"
+                + " later on Linux), or rewrite those lines for the classic builder";
+        return new PipeException.Build("The Dockerfile needs BuildKit (" + String.join(", ", syntax)
+                + "), but the build would run on the classic builder; nothing was built.", hint, null);
+    }
+
+    /** A RUN --mount of a type that needs a build session (secret, ssh), which the build does not have. */
+    public static PipeException mountNeedsSession(String type) {
+        return new PipeException.Build("The Dockerfile has RUN --mount=type=" + type + ", which needs a build"
+                + " session the pipe does not open; nothing was built.", type.equals("ssh")
+                ? "remove the ssh mount: Bitbucket's runtime v2 disables SSH forwarding in builds; fetch what it"
+                + " fetches with a token passed as a build argument in an earlier step, or vendor it into the clone"
+                : "remove the secret mount, or pass what it needs another way", null);
     }
 
     // ---- logging in and the repository -------------------------------------------------------------------------

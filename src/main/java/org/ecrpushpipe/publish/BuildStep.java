@@ -47,9 +47,9 @@ final class BuildStep {
      * @param stop   stops the build
      * @throws org.ecrpushpipe.errors.PipeException when the build fails
      */
-    Built build(ImageSource.Build build, List<Tag> tags, List<String> cacheSources, PullAccess access,
+    Built build(ImageSource.Build build, List<Tag> tags, BuildCache cache, PullAccess access,
                 Consumer<String> output, Cancellation stop) {
-        BuildRequest request = request(build, tags, new BuildCache(cacheSources, Optional.empty(), false), access);
+        BuildRequest request = request(build, tags, cache, access);
         BuildOutcome outcome = builder.build(request, output, stop);
         if (outcome instanceof BuildOutcome.Failed failed) {
             throw failure(failed, access);
@@ -101,6 +101,6 @@ final class BuildStep {
         Map<String, String> labels = ImageLabels.of(options, tags);
         events.debug("Labels: " + String.join(", ", labels.keySet()) + ".");
         return new BuildRequest(build.context(), options.buildArgs(), options.target(), labels, options.noCache(),
-                options.pull(), BuildRequest.HOST_NETWORK, cache, access);
+                options.pull(), options.network(), cache, access);
     }
 }

@@ -1,6 +1,5 @@
 package org.ecrpushpipe.publish;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -8,7 +7,7 @@ import java.util.function.Supplier;
 import org.ecrpushpipe.config.CacheSettings;
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.Tag;
-import org.ecrpushpipe.context.BuildContext;
+import org.ecrpushpipe.docker.BuilderKind;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.dockerfile.Dockerfile;
 import org.ecrpushpipe.registry.Digest;
@@ -40,29 +39,38 @@ final class CacheStep {
      * @param sources images the engine holds, by name or id, to take steps from
      * @param stages  the Dockerfile's named intermediate stages, each pushed as its cache image (CACHE=stages)
      * @param pulled  whether the sources were asked of the registry (the run then says how many steps hit)
+     * @param inline  whether the image built is to carry the metadata that makes it a cache source next time
      */
-    record Cache(List<String> sources, List<String> stages, boolean pulled) {
-        static final Cache NONE = new Cache(List.of(), List.of(), false);
+    record Cache(List<String> sources, List<String> stages, boolean pulled, boolean inline) {
+        static final Cache NONE = new Cache(List.of(), List.of(), false, false);
     }
 
-    /** @param ready the registry side, waited for only when the registry must be asked */
-    Cache prepare(PublishRequest request, ImageSource.Build build, Supplier<PrepareStep.Ready> ready) {
+    /**
+     * @param kind  the builder: BuildKit's images serve as cache sources only with cache metadata written into them
+     * @param ready the registry side, waited for only when the registry must be asked
+     */
+    Cache prepare(PublishRequest request, ImageSource.Build build, BuilderKind kind, Optional<Dockerfile> dockerfile,
+                  Supplier<PrepareStep.Ready> ready) {
         CacheSettings settings = request.cache();
         if (!settings.mode().pulls()) {
             return Cache.NONE;
         }
+        boolean inline = kind == BuilderKind.BUILDKIT;
         boolean stagesToo = settings.mode() == CacheSettings.CacheMode.STAGES;
-        Optional<Digest> held = stagesToo ? Optional.empty() : engineHoldsATag(request);
+        Optional<Held> held = stagesToo ? Optional.empty() : engineHoldsATag(request);
         if (held.isPresent()) {
-            return new Cache(List.of(held.get().value()), List.of(), false);
+            // BuildKit takes a cache source by name; the classic builder by id, which another run cannot move
+            String source = inline ? held.get().reference().toString() : held.get().id().value();
+            return new Cache(List.of(source), List.of(), false, inline);
         }
-        List<String> stages = stagesToo ? intermediateStages(build.context()) : List.of();
+        List<String> stages = stagesToo ? dockerfile.map(Dockerfile::intermediateStages).orElse(List.of())
+                : List.of();
         String host = ready.get().host();
         List<String> sources = new RegistryCache(registry, engine, context.events()).pull(CacheSources.choose(
                 settings, host, request.image().repository(), request.tags(), stages), login.current(),
                 context.cancellation());
         context.stopIfCancelled("starting the build");
-        return new Cache(sources, stages, true);
+        return new Cache(sources, stages, true, inline);
     }
 
     /**
@@ -70,7 +78,7 @@ final class CacheStep {
      * is the cache source, so the build need not wait for the registry side to name cache images, and nothing is
      * pulled. Known only when IMAGE names its host.
      */
-    private Optional<Digest> engineHoldsATag(PublishRequest request) {
+    private Optional<Held> engineHoldsATag(PublishRequest request) {
         Optional<String> host = request.image().registry().map(ImageRef.EcrRegistryHost::host);
         if (host.isEmpty()) {
             return Optional.empty();
@@ -81,17 +89,13 @@ final class CacheStep {
             if (held.isPresent()) {
                 context.events().info("Registry cache: not needed, the engine already holds " + reference + " ("
                         + held.get() + "); building with it as the cache image.");
-                return held;
+                return Optional.of(new Held(reference, held.get()));
             }
         }
         return Optional.empty();
     }
 
-    private static List<String> intermediateStages(BuildContext context) {
-        try {
-            return Dockerfile.read(context.directory().resolve(context.dockerfile())).intermediateStages();
-        } catch (IOException e) {
-            return List.of(); // the build reports an unreadable Dockerfile in its own words
-        }
+    /** A tag being pushed that the engine holds, and the image it names there. */
+    private record Held(ImageReference reference, Digest id) {
     }
 }

@@ -9,8 +9,13 @@ import java.util.concurrent.CompletionException;
 
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.ReleaseSettings;
+import org.ecrpushpipe.docker.BuildCache;
+import org.ecrpushpipe.docker.BuilderKind;
 import org.ecrpushpipe.docker.Cancellation;
+import org.ecrpushpipe.docker.EngineVersion;
+import org.ecrpushpipe.docker.ImageBuilder;
 import org.ecrpushpipe.docker.PullAccess;
+import org.ecrpushpipe.dockerfile.Dockerfile;
 import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.RegistryKind;
 import org.ecrpushpipe.registry.Digest;
@@ -91,12 +96,12 @@ public final class Publisher {
         context.cancellation().onCancel(stopBuild::cancel);
         HeldLines output = new HeldLines(events::buildOutput);
         CompletableFuture<PrepareStep.Ready> registrySide = registrySide(prepare, request, output, stopBuild);
-        ports.engine().ping();
+        EngineVersion engine = ports.engine().ping();
         if (registrySide.isCompletedExceptionally()) {
             await(registrySide); // the registry has already said no: nothing to build for
         }
         context.stopIfCancelled("starting the build");
-        Image image = image(request, login, registrySide, output, stopBuild);
+        Image image = image(new Build(request, login, engine, registrySide, output, stopBuild));
         PrepareStep.Ready ready = await(registrySide);
         Repository repository = ready.repository();
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
@@ -107,7 +112,7 @@ public final class Publisher {
                 ready.prepared().createdOnPush().isPresent());
         prepare.afterPush(ready, request);
         image.built().filter(b -> !image.cache().stages().isEmpty()).ifPresent(built -> new StageCacheStep(
-                ports.engine(), ports.builder(), events).push(image.cache().stages(), built.request(),
+                ports.engine(), image.builder(), events).push(image.cache().stages(), built.request(),
                 image.cache().sources(), repository, ready.host(), login.current(), events::debug,
                 context.cancellation()));
         return new PublishResult(ready.host() + "/" + request.image().repository(), image.id(), pushed,
@@ -136,13 +141,30 @@ public final class Publisher {
     }
 
     /**
+     * What building the image needs to know of the run so far.
+     *
+     * @param engine       the engine, as it named itself
+     * @param registrySide the registry side, which the build waits for only when its pulls need the login
+     * @param output       the build's output, held until the registry side said yes
+     * @param stopBuild    stops the build
+     */
+    private record Build(PublishRequest request, Login login, EngineVersion engine,
+                         CompletableFuture<PrepareStep.Ready> registrySide, HeldLines output, Cancellation stopBuild) {
+        PrepareStep.Ready ready() {
+            return await(registrySide);
+        }
+    }
+
+    /**
      * The image to push, as the engine holds it.
      *
      * @param built     the build that made it; empty for an image the engine held already (LOCAL_IMAGE)
+     * @param builder   the builder that made it
      * @param cache     the registry cache the build used
      * @param buildTime how long the build took
      */
-    private record Image(Digest id, Optional<BuildStep.Built> built, CacheStep.Cache cache, Duration buildTime) {
+    private record Image(Digest id, Optional<BuildStep.Built> built, ImageBuilder builder, CacheStep.Cache cache,
+                         Duration buildTime) {
         /** Says what was built, and how much of it the registry cache served. */
         void say(PublishEvents events) {
             built.ifPresent(b -> events.info("Built image " + id + "."));
@@ -159,28 +181,39 @@ public final class Publisher {
      * Builds the image with its registry cache, or finds the image LOCAL_IMAGE names. A failure that the registry
      * side explains better (a login or repository failure stopped the build) is reported as that failure.
      */
-    private Image image(PublishRequest request, Login login, CompletableFuture<PrepareStep.Ready> registrySide,
-                        HeldLines output, Cancellation stopBuild) {
-        Optional<ImageSource.Build> build = request.build();
-        CacheStep.Cache cache = build.map(b -> new CacheStep(ports.registry(), login, ports.engine(), context)
-                .prepare(request, b, () -> await(registrySide))).orElse(CacheStep.Cache.NONE);
-        PullAccess access = build.map(b -> new PullAccessStep(login, ports.otherRegions(), ports.engine(), context)
-                .prepare(request, b, () -> await(registrySide))).orElse(PullAccess.NONE);
-        long start = context.nanoTime().getAsLong();
+    private Image image(Build run) {
         try {
+            Optional<ImageSource.Build> build = run.request().build();
             if (build.isPresent()) {
-                BuildStep.Built built = new BuildStep(ports.builder(), context.events(), request.kind()).build(
-                        build.get(), request.tags(), cache.sources(), access, output, stopBuild);
-                return new Image(built.outcome().imageId(), Optional.of(built), cache, context.since(start));
+                return build(run, build.get());
             }
-            return new Image(localImage((ImageSource.LocalImage) request.source()), Optional.empty(), cache,
-                    context.since(start));
+            long start = context.nanoTime().getAsLong();
+            Digest local = localImage((ImageSource.LocalImage) run.request().source());
+            return new Image(local, Optional.empty(), null, CacheStep.Cache.NONE, context.since(start));
         } catch (RuntimeException buildFailure) {
             context.stopIfCancelled("building the image"); // a cancelled run says so, whatever the stopped build said
-            await(registrySide);
-            output.release();
+            run.ready();
+            run.output().release();
             throw buildFailure;
         }
+    }
+
+    /** The build: its builder chosen, its cache images and base images pulled, then built. */
+    private Image build(Build run, ImageSource.Build build) {
+        PublishRequest request = run.request();
+        Optional<Dockerfile> dockerfile = DockerfileOf.read(build.context());
+        BuilderKind kind = BuilderChoice.choose(build.settings().builder(), run.engine(), dockerfile,
+                context.events());
+        ImageBuilder builder = ports.builders().of(kind);
+        CacheStep.Cache cache = new CacheStep(ports.registry(), run.login(), ports.engine(), context)
+                .prepare(request, build, kind, dockerfile, run::ready);
+        PullAccess access = new PullAccessStep(run.login(), ports.otherRegions(), ports.engine(), context)
+                .prepare(request, build, dockerfile, run::ready);
+        long buildStart = context.nanoTime().getAsLong();
+        BuildStep.Built built = new BuildStep(builder, context.events(), request.kind()).build(build,
+                request.tags(), new BuildCache(cache.sources(), Optional.empty(), cache.inline()), access,
+                run.output(), run.stopBuild());
+        return new Image(built.outcome().imageId(), Optional.of(built), builder, cache, context.since(buildStart));
     }
 
     /** The image LOCAL_IMAGE names, as the engine holds it; nothing is built. */

@@ -1,6 +1,5 @@
 package org.ecrpushpipe.publish;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.function.Supplier;
 
 import org.ecrpushpipe.config.BuildArg;
 import org.ecrpushpipe.config.ImageRef;
-import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.docker.DockerEngine;
 import org.ecrpushpipe.docker.PullAccess;
 import org.ecrpushpipe.dockerfile.Dockerfile;
@@ -41,8 +39,9 @@ final class PullAccessStep {
     }
 
     /** @param ready the registry side, waited for only when a pull needs the home registry's login */
-    PullAccess prepare(PublishRequest request, ImageSource.Build build, Supplier<PrepareStep.Ready> ready) {
-        List<String> images = images(build);
+    PullAccess prepare(PublishRequest request, ImageSource.Build build, Optional<Dockerfile> dockerfile,
+                       Supplier<PrepareStep.Ready> ready) {
+        List<String> images = dockerfile.map(file -> file.images(arguments(build))).orElse(List.of());
         boolean fresh = build.settings().pull();
         Map<String, List<String>> byHost = new LinkedHashMap<>();
         for (String image : images) {
@@ -63,18 +62,13 @@ final class PullAccessStep {
         return new PullAccess(images, logins);
     }
 
-    /** The images the Dockerfile pulls; none when it cannot be read (the build says why in its own words). */
-    private static List<String> images(ImageSource.Build build) {
-        BuildContext context = build.context();
+    /** The build arguments given, by name; a name without a value keeps the Dockerfile's default. */
+    private static Map<String, Optional<String>> arguments(ImageSource.Build build) {
         Map<String, Optional<String>> args = new LinkedHashMap<>();
         for (BuildArg arg : build.settings().buildArgs()) {
             args.put(arg.name(), arg.value());
         }
-        try {
-            return Dockerfile.read(context.directory().resolve(context.dockerfile())).images(args);
-        } catch (IOException e) {
-            return List.of();
-        }
+        return args;
     }
 
     /** Whether the run can log in to the registry at {@code host}. */

@@ -202,9 +202,22 @@ class ConfigReaderTest {
     void latestWithoutGitContextIsSaidInALine() {
         ConfigReader.Result result = read(valid());
         assertEquals(List.of(new Tag("latest")), result.config().tags());
-        assertEquals(List.of("No TAGS, and no git tag or branch (BITBUCKET_TAG, BITBUCKET_BRANCH) in the environment:"
-                + " pushing the tag latest."), result.notes());
+        assertEquals(List.of("No TAGS, and no git context (BITBUCKET_TAG, BITBUCKET_BRANCH, BITBUCKET_COMMIT) in the"
+                + " environment: pushing the tag latest."), result.notes());
         assertEquals(List.of(), read(valid("TAGS", "latest")).notes(), "asked for: nothing to say");
+    }
+
+    /** A custom pipeline run on a commit has no branch or tag, but it is git context: it never moves latest. */
+    @Test
+    void aCommitWithoutBranchOrTagIsTaggedWithTheCommitNeverLatest() {
+        String commit = "7c9e6679f5d8a4b1c0e2f3a4b5c6d7e8f9a0b1c2";
+        ConfigReader.Result result = read(valid("BITBUCKET_COMMIT", commit));
+        assertEquals(List.of(new Tag(commit)), result.config().tags());
+        assertEquals(List.of("No TAGS, and no git tag or branch, but the commit " + commit + " (BITBUCKET_COMMIT):"
+                + " pushing the tag " + commit + ", never latest; set TAGS to name it otherwise."), result.notes());
+        assertEquals(List.of(new Tag("main")), read(valid("BITBUCKET_COMMIT", commit, "BITBUCKET_BRANCH", "main"))
+                .config().tags(), "the branch still names it");
+        assertEquals("TAGS", problems(valid("BITBUCKET_COMMIT", "not a tag!")).get(0).variable());
     }
 
     @Test

@@ -96,7 +96,7 @@ class PublisherTest {
                 }, run);
         Ports ports = new Ports(registry, Optional.of(registry), region -> {
             throw new AssertionError("no other region");
-        }, engine, engine, ResultsOutput.NONE);
+        }, engine, kind -> engine, ResultsOutput.NONE);
         return new Publisher(ports, context).publish(config);
     }
 

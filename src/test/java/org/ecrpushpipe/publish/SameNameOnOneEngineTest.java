@@ -130,9 +130,9 @@ class SameNameOnOneEngineTest {
                     new Cancellation());
             Ports ports = new Ports(registry, Optional.of(registry), region -> {
                 throw new AssertionError("no other region");
-            }, new OtherRunTagsFirst(real, theirImage), real.classicBuilder(), ResultsOutput.NONE);
+            }, new OtherRunTagsFirst(real, theirImage), real::builder, ResultsOutput.NONE);
             PublishResult result = new Publisher(ports, context).publish(new PublishRequest(config.image(),
-                    config.region(), config.tags(), config.build()));
+                    config.region(), config.tags(), new ImageSource.Build(config.build(), config.buildSettings())));
             List<String> warnings = events.of("warning");
             List<PushedTag> reported = result.tags();
 

@@ -178,8 +178,8 @@ public abstract class PipeScenarios {
         bed.standIn().createRepository("e2e/latest");
         Launcher.PipeRun run = run(bed.pipeEnv("e2e/latest"), context("latest"));
         assertEquals(0, run.exitCode(), run.output());
-        assertTrue(run.output().contains("INFO: No TAGS, and no git tag or branch (BITBUCKET_TAG, BITBUCKET_BRANCH)"
-                + " in the environment: pushing the tag latest."), run.output());
+        assertTrue(run.output().contains("INFO: No TAGS, and no git context (BITBUCKET_TAG, BITBUCKET_BRANCH,"
+                + " BITBUCKET_COMMIT) in the environment: pushing the tag latest."), run.output());
         assertTrue(bed.manifestDigest("e2e/latest", "latest").isPresent());
     }
 

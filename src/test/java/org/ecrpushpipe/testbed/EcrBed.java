@@ -142,6 +142,7 @@ public final class EcrBed implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL", standIn.apiEndpoint());
         env.put("DOCKER_HOST", dockerHost());
         env.put("NO_COLOR", "1");
+        env.put("BUILD_NETWORK", "host"); // the bed's engine has no bridge network
         return env;
     }
 
