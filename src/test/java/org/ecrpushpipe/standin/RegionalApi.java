@@ -28,7 +28,8 @@ public final class RegionalApi implements AutoCloseable {
 
     private final Map<String, EcrStandIn> regions = new LinkedHashMap<>();
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(8, r -> {
+    /** A thread per request under way, so that requests waiting out a stand-in's latency never queue. */
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "ecr-stand-in-regional-api");
         t.setDaemon(true);
         return t;
