@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -69,10 +68,9 @@ public final class EcrStandIn implements AutoCloseable {
     private final StsService sts;
     private final StsAssumeRole assumeRole;
     private final Faults faults = new Faults();
-    private final List<String> registryRequests;
+    private final RegistryFacade registryFacade;
     private final Faults apiFaults = new Faults();
     private final RequestLog requests = new RequestLog();
-    private final Set<String> registryHostHeaders = ConcurrentHashMap.newKeySet();
     private final String proxyEndpoint;
     /** The API's handler, also reached through a {@link RegionalApi} that serves several regions on one port. */
     private final HttpHandler apiHandler;
@@ -148,22 +146,14 @@ public final class EcrStandIn implements AutoCloseable {
                 new SigV4Verifier("sts", region, clock, identities::find), apiFaults, requests, strict, apiLatency);
         api.createContext("/", apiHandler);
         api.createContext(StandInAdmin.PATH, new StandInAdmin(requests, apiLatency, registryLatency));
-        RegistryFacade registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
-                region, clock, new CreateOnPush(catalog, templates, clock), strict, images, registryLatency);
-        this.registryRequests = registryFacade.requests();
-        HttpHandler recordingFacade = exchange -> {
-            String host = exchange.getRequestHeaders().getFirst("Host");
-            if (host != null) {
-                registryHostHeaders.add(host);
-            }
-            registryFacade.handle(exchange);
-        };
-        facade.createContext("/", recordingFacade);
+        registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId, region, clock,
+                new CreateOnPush(catalog, templates, clock), strict, images, registryLatency);
+        facade.createContext("/", registryFacade);
         api.start();
         facade.start();
         if (ecrHostFacade != null) {
             ecrHostFacade.setExecutor(facadeThreads);
-            ecrHostFacade.createContext("/", recordingFacade);
+            ecrHostFacade.createContext("/", registryFacade);
             ecrHostFacade.start();
         }
     }
@@ -219,7 +209,7 @@ public final class EcrStandIn implements AutoCloseable {
 
     /** Every {@code Host} header the registry facade received, e.g. to show which name a push went through. */
     public Set<String> registryHostHeaders() {
-        return Set.copyOf(registryHostHeaders);
+        return registryFacade.hostHeaders();
     }
 
     /** What GetAuthorizationToken returns as proxyEndpoint. */
@@ -272,8 +262,7 @@ public final class EcrStandIn implements AutoCloseable {
 
     /** Accepts this long-term key for the IAM user {@code arn:aws:iam::<account>:user/<userName>}. */
     public void addAccessKey(String accessKeyId, String secretKey, String userName) {
-        identities.add(new AccessKey(accessKeyId, secretKey, null, null,
-                "arn:aws:iam::" + accountId + ":user/" + userName));
+        identities.add(new AccessKey(accessKeyId, secretKey, null, null, userArn(userName)));
     }
 
     /** Accepts session credentials as if STS had issued them; an expiration in the past makes them expired. */
@@ -426,7 +415,7 @@ public final class EcrStandIn implements AutoCloseable {
 
     /** Every request the registry facade received ("METHOD path"), oldest first; {@code clear()} it to count afresh. */
     public List<String> registryRequests() {
-        return registryRequests;
+        return registryFacade.requests();
     }
 
     /** Faults for the registry facade; the target is the request path, e.g. {@code /v2/app/blobs/uploads/}. */
@@ -479,7 +468,7 @@ public final class EcrStandIn implements AutoCloseable {
     }
 
     /** A thread per request under way (idle ones kept 30 s), so that requests waiting out a latency never queue. */
-    private static ExecutorService threads(String name) {
+    static ExecutorService threads(String name) {
         AtomicInteger count = new AtomicInteger();
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, name + "-" + count.incrementAndGet());

@@ -138,17 +138,13 @@ final class ImageOperations {
             if (tag.isPresent()) {
                 Optional<RegistryManifest> existing = registry.manifest(repository.name(), tag.get());
                 if (existing.isPresent() && existing.get().digest().equals(digest)) {
-                    throw new EcrError("ImageAlreadyExistsException", "Image with digest '" + digest + "' and tag '"
-                            + tag.get() + "' already exists in the repository with name '" + repository.name()
-                            + "' in the registry with id '" + accountId + "'");
+                    throw alreadyExists("Image with digest '" + digest + "' and tag '" + tag.get() + "'", repository);
                 }
                 if (existing.isPresent() && repository.mutability().isImmutable(tag.get())) {
                     throw EcrError.tagAlreadyExists(tag.get(), repository.name());
                 }
             } else if (registry.manifest(repository.name(), digest).isPresent()) {
-                throw new EcrError("ImageAlreadyExistsException", "Image with digest '" + digest + "' already exists "
-                        + "in the repository with name '" + repository.name() + "' in the registry with id '"
-                        + accountId + "'");
+                throw alreadyExists("Image with digest '" + digest + "'", repository);
             }
             try {
                 registry.putManifest(repository.name(), tag.orElse(digest), mediaType, bytes);
@@ -281,6 +277,11 @@ final class ImageOperations {
 
     private Optional<RepositoryImages.Image> find(Repository repository, ImageId id) {
         return images.find(repository, id.digest, id.tag);
+    }
+
+    private EcrError alreadyExists(String image, Repository repository) {
+        return new EcrError("ImageAlreadyExistsException", image + " already exists in the repository with name '"
+                + repository.name() + "' in the registry with id '" + accountId + "'");
     }
 
     /** A BatchGetImage or BatchDeleteImage failure for an image the repository does not hold. */

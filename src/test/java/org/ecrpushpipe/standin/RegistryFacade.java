@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +52,8 @@ final class RegistryFacade implements HttpHandler {
     private final Latency latency;
     /** Every request the facade received, as "METHOD path", for tests that count uploads. */
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Every Host header received, to show which name a push went through. */
+    private final Set<String> hostHeaders = ConcurrentHashMap.newKeySet();
 
     RegistryFacade(RepositoryCatalog catalog, AuthorizationTokens tokens, RegistryClient registry, Faults faults,
                    String accountId, String region, Clock clock, CreateOnPush createOnPush, StrictMode strict,
@@ -73,12 +76,17 @@ final class RegistryFacade implements HttpHandler {
         return requests;
     }
 
+    Set<String> hostHeaders() {
+        return Set.copyOf(hostHeaders);
+    }
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
             requests.add(method + " " + path);
+            Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host")).ifPresent(hostHeaders::add);
             latency.await();
             Optional<Fault> fault = faults.take(method, path);
             if (fault.isPresent() && !faults.passes(fault.get(), method, path)) {
