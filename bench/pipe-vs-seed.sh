@@ -240,12 +240,13 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 standin_admin() { curl -fsS -X "$1" "$AWS_ENDPOINT_URL/_standin/$2"; }
 api_latency() { standin_admin PUT "latency?api-ms=$1" >/dev/null || die "the stand-in refused its API latency $1 ms"; }
 forget_requests() { standin_admin DELETE requests >/dev/null || die "the stand-in did not forget its requests"; }
-# "COUNT ROUND_TRIPS" of the requests since the last forget_requests
+# "COUNT ROUND_TRIPS ACTION,ACTION,…" of the requests since the last forget_requests (actions in the order answered)
 aws_counts() {
-  local counts
-  counts="$(standin_admin GET requests | sed -E -n 's/^\{"count":([0-9]+),"sequentialRoundTrips":([0-9]+),.*/\1 \2/p')"
-  [[ -n $counts ]] || die "the stand-in's request log is unreadable"
-  printf '%s\n' "$counts"
+  local log counts
+  log="$(standin_admin GET requests)" || die "the stand-in's request log is unreadable"
+  counts="$(sed -E -n 's/^\{"count":([0-9]+),"sequentialRoundTrips":([0-9]+),.*/\1 \2/p' <<<"$log")"
+  [[ -n $counts ]] || die "the stand-in's request log is unreadable: $log"
+  printf '%s %s\n' "$counts" "$(grep -o '"action":"[A-Za-z]*"' <<<"$log" | cut -d'"' -f4 | paste -sd, -)"
 }
 # A median of counts, with their range when the runs differ: "5" or "5 (4–6)".
 count_cell() {
@@ -437,10 +438,23 @@ write_results() {
     else
       printf '\nThe seed and the pipe build the same image from the same context: %s.\n\n' "$same_as_seed"
     fi
+    printf 'The AWS requests of the last run of each, in the order answered:\n\n'
+    for v in seed aot image image-no-aot jar25 jar17; do
+      printf -- '- %s: %s\n' "$v" "${NC_ACTIONS["$v|$near"]//,/, }"
+    done
+    printf '\n'
+    printf 'Where the time goes, from each run'"'"'s own time-stamped output (medians, ms). The pipe: from the start to its first line (JVM and Quarkus start-up, reading the variables), engine ping (until `Building`), the build with the ECR login and repository check alongside (until `Built image`), push and verify (until the last `✔`), exit. The seed: `aws ecr get-login-password | docker login`, `docker build`, `docker push`.\n\n'
+    printf '| variant | start-up | ping | build ‖ ECR | push + verify | exit |\n|---|---|---|---|---|---|\n'
+    for v in aot image image-no-aot jar25 jar17; do
+      printf '| %s | %s | %s | %s | %s | %s |\n' "${NC_LABEL[$v]}" "$(phase_median "$v" start)" "$(phase_median "$v" ping)" \
+        "$(phase_median "$v" build)" "$(phase_median "$v" push)" "$(phase_median "$v" exit)"
+    done
+    printf '\n| seed | login | build | push |\n|---|---|---|---|\n| %s | %s | %s | %s |\n\n' "${NC_LABEL[seed]}" \
+      "$(phase_median seed login)" "$(phase_median seed build)" "$(phase_median seed push)"
     for l in "${latencies[@]}"; do
       ((l != near)) || continue
       printf '### The same, the ECR API %d ms away\n\n' "$l"
-      printf 'Every ECR and STS request answered %d ms late by the stand-in (the registry stays on loopback), in the same rounds as the rows above.\n\n' "$l"
+      printf 'Every ECR and STS request answered %d ms late by the stand-in (the registry stays on loopback), in the same rounds as the first table.\n\n' "$l"
       printf '| variant | median | min–max | / seed script | added by the distance | AWS requests | sequential AWS round trips |\n|---|---|---|---|---|---|---|\n'
       for v in seed aot image image-no-aot jar25 jar17; do
         read -ra values <<<"${NC_TIMES["$v|$l"]}"
@@ -453,14 +467,6 @@ write_results() {
       done
       printf '\n'
     done
-    printf 'Where the time goes, from each run'"'"'s own time-stamped output (medians, ms). The pipe: from the start to its first line (JVM and Quarkus start-up, reading the variables), engine ping (until `Building`), the build with the ECR login and repository check alongside (until `Built image`), push and verify (until the last `✔`), exit. The seed: `aws ecr get-login-password | docker login`, `docker build`, `docker push`.\n\n'
-    printf '| variant | start-up | ping | build ‖ ECR | push + verify | exit |\n|---|---|---|---|---|---|\n'
-    for v in aot image image-no-aot jar25 jar17; do
-      printf '| %s | %s | %s | %s | %s | %s |\n' "${NC_LABEL[$v]}" "$(phase_median "$v" start)" "$(phase_median "$v" ping)" \
-        "$(phase_median "$v" build)" "$(phase_median "$v" push)" "$(phase_median "$v" exit)"
-    done
-    printf '\n| seed | login | build | push |\n|---|---|---|---|\n| %s | %s | %s | %s |\n\n' "${NC_LABEL[seed]}" \
-      "$(phase_median seed login)" "$(phase_median seed build)" "$(phase_median seed push)"
 
     if ((!rerun_only)); then
       printf '## 2. Cold build and push of the seed'"'"'s Apache example (`FROM %s`)\n\n' "$base"
@@ -574,7 +580,7 @@ near="${latencies[0]}"
 for l in "${latencies[@]}"; do ((l != 0)) || near=0; done
 log "1. no-change re-run: a first run of each variant pushes its tag; then $runs rounds, interleaved, at an API latency of ${latencies[*]} ms"
 api_latency 0
-declare -A NC_TIMES=() NC_REQUESTS=() NC_TRIPS=()
+declare -A NC_TIMES=() NC_REQUESTS=() NC_TRIPS=() NC_ACTIONS=()
 for v in "${NC_NAMES[@]}"; do
   create_repository "nc-$v"
   warm=()
@@ -594,11 +600,12 @@ for ((i = 0; i < runs; i++)); do
       t=()
       forget_requests
       timed t "$work/nc.log" nc_run "$v"
-      read -r n m <<<"$(aws_counts)"
+      read -r n m actions <<<"$(aws_counts)"
       same_image "$v" "$work/nc.log"
       NC_TIMES["$v|$l"]+="${t[0]} "
       NC_REQUESTS["$v|$l"]+="$n "
       NC_TRIPS["$v|$l"]+="$m "
+      NC_ACTIONS["$v|$l"]="${actions:-none}"
       if ((l == near)); then
         if [[ $v == seed ]]; then seed_phases "$v" "$work/nc.log" "${t[0]}"; else pipe_phases "$v" "$work/nc.log" "${t[0]}"; fi
       fi
