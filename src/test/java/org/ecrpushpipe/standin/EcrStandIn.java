@@ -35,6 +35,11 @@ import javax.net.ssl.SSLContext;
  * the registry is served there too, and ECR's answers (proxyEndpoint, repositoryUri) name that host, as ECR's do.
  * Repositories, credentials and tokens live in memory; close it to stop the servers.
  *
+ * <p>As fast as ECR, or as far: calls that name images cost the same whatever a repository holds, and each server
+ * can answer every request after a latency ({@link Builder#apiLatency}, {@link Builder#registryLatency}), as a
+ * region far away would. Every API request is logged with its times ({@link #requests()}), so a test or a
+ * benchmark can count a client's sequential round trips to AWS.
+ *
  * <pre>{@code
  * try (var registry = RegistryProcess.start();
  *      var ecr = EcrStandIn.builder().registry(registry.url(), registry.username(), registry.password()).start()) {
