@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Issue 9's and issue 10's features together, on the bed with three regions of one account ({@link EcrRegionsBed}):
- * repositories created in the mirror regions with CREATE_REPOSITORY's settings and the lifecycle policy, a mirror
- * region without the repository, LOCAL_IMAGE mirrored, promotion of an archived image (in the image's own region
- * and in a mirror region), and promotion with CREATE_REPOSITORY or LIFECYCLE_POLICY. Every test reads each region's stand-in and real registry before and after.
+ * Repository shaping, mirroring, promotion and LOCAL_IMAGE together, on the bed with three regions of one account
+ * ({@link EcrRegionsBed}): repositories created in the mirror regions with CREATE_REPOSITORY's settings and the
+ * lifecycle policy, a mirror region without the repository, LOCAL_IMAGE mirrored, promotion of an archived image (in
+ * the image's own region and in a mirror region), and promotion with CREATE_REPOSITORY or LIFECYCLE_POLICY. Every
+ * test reads each region's stand-in and real registry before and after.
  */
 class CrossFeatureTest extends RegionsScenarios {
     private static final String MIRRORS = "eu-west-1 us-east-1";

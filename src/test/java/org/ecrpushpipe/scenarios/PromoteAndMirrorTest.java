@@ -22,7 +22,7 @@ import org.ecrpushpipe.testbed.EcrRegionsBed;
 import org.junit.jupiter.api.Test;
 
 /**
- * Promotion without a rebuild (SOURCE_TAG, SOURCE_DIGEST) and mirroring to other regions (MIRROR_REGIONS), issue 9,
+ * Promotion without a rebuild (SOURCE_TAG, SOURCE_DIGEST) and mirroring to other regions (MIRROR_REGIONS),
  * on the bed with three regions of one account ({@link EcrRegionsBed}): the real engine pushes to each region's real
  * host name, each region's stand-in has a real registry of its own. Every test reads, through each region's real
  * registry, which digest each tag names before and after the run.

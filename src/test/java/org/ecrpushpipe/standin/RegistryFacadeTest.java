@@ -303,7 +303,7 @@ class RegistryFacadeTest {
         assertEquals(200, send("GET", "/v2/phoenix/manifests/1.0", auth, null, "Accept", SCHEMA2).statusCode());
     }
 
-    // --- issue 9: archived images, and repositories ECR creates on push
+    // --- archived images, and repositories ECR creates on push
 
     @Test
     void anArchivedImageIsDescribedNotPulledAndAPushOfTheSameImageRestoresIt() throws Exception {
