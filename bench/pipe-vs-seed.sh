@@ -600,7 +600,8 @@ for ((i = 0; i < runs; i++)); do
       t=()
       forget_requests
       timed t "$work/nc.log" nc_run "$v"
-      read -r n m actions <<<"$(aws_counts)"
+      counts="$(aws_counts)" # a failure here ends the benchmark (set -e), its message already shown
+      read -r n m actions <<<"$counts"
       same_image "$v" "$work/nc.log"
       NC_TIMES["$v|$l"]+="${t[0]} "
       NC_REQUESTS["$v|$l"]+="$n "
