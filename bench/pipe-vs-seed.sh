@@ -4,16 +4,24 @@
 # bed's private Docker engine, a real registry behind the ECR stand-in with the real ECR host name, and the pipe's
 # image built by `bash test/build-image.sh`. Comparisons run interleaved (the order rotates every round).
 #
-#   bash bench/pipe-vs-seed.sh [RUNS] [COLD_RUNS]     # defaults 7 and 5; fewer than 5 is for trying it out only
+#   bash bench/pipe-vs-seed.sh [--rerun-only] [RUNS] [COLD_RUNS]   # defaults 7 and 5; fewer than 5 is for trying it out only
 #
-# 1. No-change re-run of a small busybox FROM-scratch context (same context, same tag, nothing new to push):
+# --rerun-only measures section 1 alone (without the AWS CLI install), writing bench/results/<date>-<commit>-rerun.md.
+# BENCH_API_LATENCIES_MS (default "0 150") are the latencies of the ECR API for section 1: the stand-in answers every
+# API request (ECR and STS) that many ms late, as a region far away would (a step in us-east-1 pushing to
+# ap-southeast-1 waits 150–250 ms a round trip); the registry stays on loopback.
+#
+# 1. No-change re-run of a small busybox FROM-scratch context (same context, same tag, nothing new to push), at each
+#    API latency, the latencies and the variants interleaved:
 #    the pipe jar on Java 25 with -XX:TieredStopAtLevel=1 -XX:+UseSerialGC and an AOT cache trained here on a real
 #    push; the same without the cache; the jar on Java 17 without flags; the pipe's image run exactly as Bitbucket
 #    runs a pipe (docker run --network host --add-host host.docker.internal:… DOCKER_HOST=tcp://host.docker.internal:2375,
 #    the clone mounted at /opt/atlassian/pipelines/agent/build), with and without its AOT cache; the seed script
 #    with the AWS CLI installed (Debian's awscli); and the seed as Bitbucket runs it, paying for the AWS CLI install
 #    on every run: `apt-get update && apt-get install -y awscli` timed inside a container of the bed's Debian base
-#    (COLD_RUNS times), added to the seed's median. Phase marks come from each run's own output, time-stamped.
+#    (COLD_RUNS times), added to the seed's median. Phase marks come from each run's own output, time-stamped. The
+#    stand-in counts the AWS API requests of every run and its sequential round trips (the longest chain of requests
+#    each sent after the previous one was answered: what a client waits for one after the other).
 # 2. Cold build and push of the seed's Apache example (examples/apache, FROM the bed's Debian base) on an engine
 #    holding only that base (and the pipe's images): the pipe's image, the jar with its AOT cache, and the seed.
 #    Built images and build cache are removed before every run; the registry holds the base layer beforehand.
@@ -30,7 +38,7 @@
 # Network: the measurements talk only to 127.0.0.0/8, except two that reach Debian's package mirror (with host
 # networking): the AWS CLI install of 1 (its point) and the apt-get lines of the seed's own Apache Dockerfile in 2.
 # Setting up reaches out too where the machine lacks something: Debian's packages (as test/bed.sh installs them,
-# plus awscli and time), Maven's first download, the Debian base's debootstrap, and the Debian packages
+# plus awscli, time and curl), Maven's first download, the Debian base's debootstrap, and the Debian packages
 # test/build-image.sh makes its distroless stand-in base from. Stops everything it started, by PID, on every exit
 # path. Java 25: JAVA25_HOME, else /usr/lib/jvm/temurin-25-jdk-amd64 (as test/build-image.sh).
 set -euo pipefail
@@ -38,12 +46,22 @@ shopt -s extglob
 cd "$(dirname "$0")/.."
 root=$PWD
 
-usage="usage: bash bench/pipe-vs-seed.sh [RUNS] [COLD_RUNS]   (defaults 7 and 5)"
+usage="usage: bash bench/pipe-vs-seed.sh [--rerun-only] [RUNS] [COLD_RUNS]   (defaults 7 and 5)"
+rerun_only=0
+if [[ ${1:-} == --rerun-only ]]; then
+  rerun_only=1
+  shift
+fi
 runs="${1:-7}" cold_runs="${2:-5}"
 if (($# > 2)) || [[ ! $runs =~ ^[1-9][0-9]*$ || ! $cold_runs =~ ^[1-9][0-9]*$ ]]; then
   printf '%s\n' "$usage" >&2
   exit 2
 fi
+read -ra latencies <<<"${BENCH_API_LATENCIES_MS:-0 150}"
+for l in "${latencies[@]}"; do
+  [[ $l =~ ^[0-9]{1,5}$ ]] || { printf 'BENCH_API_LATENCIES_MS: whole milliseconds, not %s\n' "$l" >&2; exit 2; }
+done
+((${#latencies[@]} > 0)) || { printf 'BENCH_API_LATENCIES_MS is empty\n' >&2; exit 2; }
 
 # shellcheck source=test/bed.sh
 source test/bed.sh
@@ -53,6 +71,7 @@ log() { printf 'bench: %s\n' "$*" >&2; }
 unset DEBUG
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
 ((runs >= 5 && cold_runs >= 5)) || log "fewer than 5 runs: the results file will say these figures are a trial, not a result"
+((!rerun_only)) || log "--rerun-only: section 1 alone, without the AWS CLI install"
 
 java25="${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 [[ -x $java25 ]] || die "no Java 25 at $java25 (Temurin 25; set JAVA25_HOME): the jar variants and the image need it"
@@ -68,8 +87,8 @@ done
 # shellcheck disable=SC2119 # no arguments: what bed_needed_packages lists
 bed_install_packages
 # The seed's AWS CLI is Debian's package, the one a fresh Debian 12 machine gets (not whatever `aws` PATH finds);
-# GNU time for peak RSS.
-bed_install_packages awscli time
+# GNU time for peak RSS; curl for the stand-in's request log.
+bed_install_packages awscli time curl
 seed_aws=/usr/bin/aws
 [[ -x $seed_aws ]] || die "$seed_aws is missing although the awscli package is installed"
 bed_install_traps
@@ -85,7 +104,8 @@ cp="$(bash test/bed-classpath.sh)"
 
 bed_start_standin bench
 registry="${IMAGE%%/*}"
-base="$(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" org.ecrpushpipe.testbed.BedMain debian-base)"
+base=""
+((rerun_only)) || base="$(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" org.ecrpushpipe.testbed.BedMain debian-base)"
 
 work="$(mktemp -d /tmp/ecr-bench.XXXXXX)"
 chmod 755 "$work"
@@ -215,6 +235,29 @@ rotation() {
 load1() { cut -d' ' -f1 /proc/loadavg; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# The stand-in's controls on its API port (loopback only): its API latency, and its log of the API requests it
+# answered (ECR and STS), with their count and the sequential round trips among them (EcrStandIn#requests).
+standin_admin() { curl -fsS -X "$1" "$AWS_ENDPOINT_URL/_standin/$2"; }
+api_latency() { standin_admin PUT "latency?api-ms=$1" >/dev/null || die "the stand-in refused its API latency $1 ms"; }
+forget_requests() { standin_admin DELETE requests >/dev/null || die "the stand-in did not forget its requests"; }
+# "COUNT ROUND_TRIPS ACTION,ACTION,…" of the requests since the last forget_requests (actions in the order answered)
+aws_counts() {
+  local log counts
+  log="$(standin_admin GET requests)" || die "the stand-in's request log is unreadable"
+  counts="$(sed -E -n 's/^\{"count":([0-9]+),"sequentialRoundTrips":([0-9]+),.*/\1 \2/p' <<<"$log")"
+  [[ -n $counts ]] || die "the stand-in's request log is unreadable: $log"
+  printf '%s %s\n' "$counts" "$(grep -o '"action":"[A-Za-z]*"' <<<"$log" | cut -d'"' -f4 | paste -sd, -)"
+}
+# A median of counts, with their range when the runs differ: "5" or "5 (4–6)".
+count_cell() {
+  local values
+  read -ra values <<<"$1"
+  if ((${#values[@]} == 0)); then echo "–"; return; fi
+  local m r
+  m="$(median "${values[@]}")" r="$(minmax "${values[@]}")"
+  if [[ $r == "$m–$m" ]]; then echo "$m"; else echo "$m ($r)"; fi
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 # The steps
 
@@ -262,9 +305,9 @@ jar_exec() {
 }
 jar_step() { (jar_exec "$@"); }
 
-# A new repository in the stand-in, made before a run and not timed. Runs that push get repositories of their own:
-# the stand-in's BatchGetImage (the pipe's verification) reads every tag of the repository from the registry, so its
-# cost grows with the repository, where real ECR's does not.
+# A new repository in the stand-in, made before a run and not timed. Runs that push get repositories of their own,
+# so that each starts from the same state (the stand-in answers calls that name images in constant time, as ECR does,
+# whatever a repository holds).
 create_repository() {
   env -i AWS_ACCESS_KEY_ID="$AWS_KEY" AWS_SECRET_ACCESS_KEY="$AWS_SECRET" AWS_DEFAULT_REGION="$AWS_REGION" \
     AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/no-aws-credentials" \
@@ -320,6 +363,196 @@ started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
 declare -A SECTION_LOAD=()
 
 # ---------------------------------------------------------------------------------------------------------------
+# The results
+
+row_ratio() { # value, seed value, target (or empty)
+  local r
+  r="$(ratio "$1" "$2")"
+  if [[ -n ${3:-} ]]; then printf '%s (target ≤ %s: %s)' "$r" "$3" "$(verdict "$r" "$3")"; else printf '%s' "$r"; fi
+}
+
+# Writes the tables to bench/results/<date>-<commit>.md (…-rerun.md with --rerun-only) and prints them.
+write_results() {
+  commit="$(git rev-parse --short HEAD)"
+  dirty=""
+  [[ -z "$(git status --porcelain --untracked-files=no -- . ':!bench/results' 2>/dev/null)" ]] || dirty=" (with uncommitted changes)"
+  mkdir -p bench/results
+  results="bench/results/$(date -u +%Y-%m-%d)-$commit$( ((!rerun_only)) || echo -rerun).md"
+  cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+  mem="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  engine="$(docker version -f '{{.Server.Version}}' 2>/dev/null), storage driver $(docker info -f '{{.Driver}}' 2>/dev/null) on $(docker info -f '{{range .DriverStatus}}{{if eq (index . 0) "Backing Filesystem"}}{{index . 1}}{{end}}{{end}}' 2>/dev/null)"
+  j17="$("$java17" -version 2>&1 | sed -n 2p)"
+  j25="$("$java25" -version 2>&1 | sed -n 2p)"
+  awsv="$("$seed_aws" --version 2>&1 | cut -d' ' -f1-2)"
+  r_aot="$(ratio "${NC_MEDIAN[aot]}" "${NC_MEDIAN[seed]}")"
+  r_image="$(ratio "${NC_MEDIAN[image]}" "${NC_MEDIAN[seed]}")"
+  if ((!rerun_only)); then
+    r_cold="$(ratio "${COLD_MEDIAN[image]}" "${COLD_MEDIAN[seed]}")"
+    r_tags="$(ratio "$m_tags5" "$m_tags1")"
+  fi
+  trial=""
+  ((runs >= 5 && cold_runs >= 5)) || trial="**A trial with fewer than 5 runs: not a result.**"
+  quiet_note="waited ${waited} s for the 1-minute load average to fall to ${max_load}"
+  awk -v l="${load_before%% *}" -v m="$max_load" 'BEGIN { exit !(l > m) }' && quiet_note="**the load average stayed above ${max_load} (waited ${waited} s): noisy**"
+
+  # shellcheck disable=SC2016 # backquotes are Markdown here
+  {
+    printf '# pipe vs seed, %s, commit %s%s\n\n' "$started_at" "$commit" "$dirty"
+    [[ -z $trial ]] || printf '%s\n\n' "$trial"
+    if ((rerun_only)); then
+      printf '`BENCH_API_LATENCIES_MS="%s" bash bench/pipe-vs-seed.sh --rerun-only %d`: section 1 alone; medians (min–max) of %d runs, comparisons interleaved, the order rotated every round.\n\n' \
+        "${latencies[*]}" "$runs" "$runs"
+    else
+      printf '`BENCH_API_LATENCIES_MS="%s" bash bench/pipe-vs-seed.sh %d %d`: medians (min–max) of %d runs (cold: %d), comparisons interleaved, the order rotated every round.\n\n' \
+        "${latencies[*]}" "$runs" "$cold_runs" "$runs" "$cold_runs"
+    fi
+    printf '| machine | |\n|---|---|\n'
+    printf '| CPU | %s, %s cores |\n| memory | %s |\n| kernel | %s |\n' "$cpu" "$(nproc)" "$mem" "$(uname -r)"
+    printf '| load average (1, 5, 15 min) | before %s; after %s; at sections 1: %s, 3: %s, 4: %s, 2: %s; %s |\n' \
+      "$load_before" "$load_after" "${SECTION_LOAD[1]}" "${SECTION_LOAD[3]:-–}" "${SECTION_LOAD[4]:-–}" "${SECTION_LOAD[2]:-–}" "$quiet_note"
+    printf '| Docker engine | %s (the bed'"'"'s private dockerd) |\n| docker CLI | %s |\n' "$engine" "$(docker version -f '{{.Client.Version}}' 2>/dev/null)"
+    printf '| JDKs | %s; %s |\n| AWS CLI (seed) | %s (Debian package awscli) |\n| commit | %s%s |\n\n' "$j17" "$j25" "$awsv" "$commit" "$dirty"
+
+    printf '## 1. No-change re-run (busybox FROM scratch context, same tag, nothing new to push)\n\n'
+    printf 'The ECR API %s; AWS requests and sequential AWS round trips (the longest chain of requests each sent after the previous one was answered) as the stand-in counted them: every ECR and STS request of a run (the seed'"'"'s: `aws ecr get-login-password`).\n\n' \
+      "$( ((near == 0)) && echo "on loopback" || echo "$near ms away")"
+    printf '| variant | median | min–max | / seed script | / seed as Bitbucket runs it | AWS requests | sequential AWS round trips |\n|---|---|---|---|---|---|---|\n'
+    for v in seed aot image image-no-aot jar25 jar17; do
+      read -ra values <<<"${NC_TIMES[$v]}"
+      case "$v" in
+        aot) target=1.2 ;;
+        image) target=1.4 ;;
+        *) target="" ;;
+      esac
+      printf '| %s | %d ms | %s | %s | %s | %s | %s |\n' "${NC_LABEL[$v]}" "${NC_MEDIAN[$v]}" "$(minmax "${values[@]}")" \
+        "$(row_ratio "${NC_MEDIAN[$v]}" "${NC_MEDIAN[seed]}" "$target")" \
+        "$( ((rerun_only)) && echo "–" || ratio "${NC_MEDIAN[$v]}" "$m_seed_bb")" \
+        "$(count_cell "${NC_REQUESTS["$v|$near"]}")" "$(count_cell "${NC_TRIPS["$v|$near"]}")"
+    done
+    if ((!rerun_only)); then
+      printf '| seed as Bitbucket runs it: the seed + installing the AWS CLI (%d ms, median of %d) | %d ms | | %s | 1.00 | %s | %s |\n\n' \
+        "$m_install" "$cold_runs" "$m_seed_bb" "$(ratio "$m_seed_bb" "${NC_MEDIAN[seed]}")" \
+        "$(count_cell "${NC_REQUESTS["seed|$near"]}")" "$(count_cell "${NC_TRIPS["seed|$near"]}")"
+      printf 'The AWS CLI install: `apt-get update && apt-get install -y awscli` in a fresh container of `%s` with host networking, timed inside it (%s ms; %s) — the one part of this measurement that leaves loopback, for Debian'"'"'s mirror. The seed and the pipe build the same image from the same context: %s.\n\n' \
+        "$base" "$(printf '%s\n' "${install_ms[@]}" | paste -sd/)" "$install_facts" "$same_as_seed"
+    else
+      printf '\nThe seed and the pipe build the same image from the same context: %s.\n\n' "$same_as_seed"
+    fi
+    printf 'The AWS requests of the last run of each, in the order answered:\n\n'
+    for v in seed aot image image-no-aot jar25 jar17; do
+      printf -- '- %s: %s\n' "$v" "${NC_ACTIONS["$v|$near"]//,/, }"
+    done
+    printf '\n'
+    printf 'Where the time goes, from each run'"'"'s own time-stamped output (medians, ms). The pipe: from the start to its first line (JVM and Quarkus start-up, reading the variables), engine ping (until `Building`), the build with the ECR login and repository check alongside (until `Built image`), push and verify (until the last `✔`), exit. The seed: `aws ecr get-login-password | docker login`, `docker build`, `docker push`.\n\n'
+    printf '| variant | start-up | ping | build ‖ ECR | push + verify | exit |\n|---|---|---|---|---|---|\n'
+    for v in aot image image-no-aot jar25 jar17; do
+      printf '| %s | %s | %s | %s | %s | %s |\n' "${NC_LABEL[$v]}" "$(phase_median "$v" start)" "$(phase_median "$v" ping)" \
+        "$(phase_median "$v" build)" "$(phase_median "$v" push)" "$(phase_median "$v" exit)"
+    done
+    printf '\n| seed | login | build | push |\n|---|---|---|---|\n| %s | %s | %s | %s |\n\n' "${NC_LABEL[seed]}" \
+      "$(phase_median seed login)" "$(phase_median seed build)" "$(phase_median seed push)"
+    for l in "${latencies[@]}"; do
+      ((l != near)) || continue
+      printf '### The same, the ECR API %d ms away\n\n' "$l"
+      printf 'Every ECR and STS request answered %d ms late by the stand-in (the registry stays on loopback), in the same rounds as the first table.\n\n' "$l"
+      printf '| variant | median | min–max | / seed script | added by the distance | AWS requests | sequential AWS round trips |\n|---|---|---|---|---|---|---|\n'
+      for v in seed aot image image-no-aot jar25 jar17; do
+        read -ra values <<<"${NC_TIMES["$v|$l"]}"
+        target=""
+        [[ $v != image ]] || target=1.0
+        printf '| %s | %d ms | %s | %s | %+d ms | %s | %s |\n' "${NC_LABEL[$v]}" "${NC_MEDIAN["$v|$l"]}" "$(minmax "${values[@]}")" \
+          "$(row_ratio "${NC_MEDIAN["$v|$l"]}" "${NC_MEDIAN["seed|$l"]}" "$target")" \
+          $((NC_MEDIAN["$v|$l"] - NC_MEDIAN["$v|$near"])) \
+          "$(count_cell "${NC_REQUESTS["$v|$l"]}")" "$(count_cell "${NC_TRIPS["$v|$l"]}")"
+      done
+      printf '\n'
+    done
+
+    if ((!rerun_only)); then
+      printf '## 2. Cold build and push of the seed'"'"'s Apache example (`FROM %s`)\n\n' "$base"
+      printf 'Before every run the engine is left with only the base image and the pipe'"'"'s images (built images, intermediate images and build cache removed, checked), and the run gets a repository of its own that holds the base image. apt-get in the Dockerfile reaches Debian'"'"'s mirror.\n\n'
+      printf '| variant | median | min–max | / seed script | build | push + verify |\n|---|---|---|---|---|---|\n'
+      for v in seed image aot; do
+        read -ra values <<<"${COLD_TIMES[$v]}"
+        target=""
+        [[ $v != image ]] || target=1.02
+        b="$(phase_median "cold-$v" build)" p="$(phase_median "cold-$v" push)"
+        printf '| %s | %d ms | %s | %s | %s | %s |\n' "${COLD_LABEL[$v]}" "${COLD_MEDIAN[$v]}" "$(minmax "${values[@]}")" \
+          "$(row_ratio "${COLD_MEDIAN[$v]}" "${COLD_MEDIAN[seed]}" "$target")" "$b" "$p"
+      done
+      printf '\n'
+
+      printf '## 3. 5 tags against 1 (the pipe'"'"'s image, a new layer every run)\n\n'
+      printf '| tags | median | min–max | ratio | push + verify |\n|---|---|---|---|---|\n'
+      printf '| 1 | %d ms | %s | 1.00 | %s |\n' "$m_tags1" "$(minmax "${tags1[@]}")" "$(phase_median tags1 push)"
+      printf '| 5 | %d ms | %s | %s | %s |\n\n' "$m_tags5" "$(minmax "${tags5[@]}")" "$(row_ratio "$m_tags5" "$m_tags1" 1.1)" "$(phase_median tags5 push)"
+      printf 'One more 5-tag run with `DEBUG=true` (%d ms), split by its push progress lines: %s.\n\n' "${profile5[0]}" "$tag_split"
+
+      printf '## 4. Start-up to the first AWS request, and memory\n\n'
+      printf 'From the process'"'"'s start to the first byte of its first request at a loopback listener given as `AWS_ENDPOINT_URL` (which then answers as ECR answers an unknown key).\n\n'
+      printf '| variant | first AWS request | min–max |\n|---|---|---|\n'
+      for v in aot jar25 jar17 image image-no-aot aws; do
+        read -ra values <<<"${FR_TIMES[$v]}"
+        target=""
+        [[ $v != aot ]] || target=" (target ≤ 250 ms: $(verdict "${FR_MEDIAN[$v]}" 250))"
+        printf '| %s | %d ms%s | %s |\n' "${FR_LABEL[$v]}" "${FR_MEDIAN[$v]}" "$target" "$(minmax "${values[@]}")"
+      done
+      printf '| native binary (`Dockerfile.native`) | not built: no GraalVM/Mandrel on this machine (none in Debian, no builder image can be pulled) | |\n\n'
+      printf 'Memory of a full no-change re-run (GNU time'"'"'s maximum resident set size, %d runs, interleaved; its wall time in those runs), and from one more run each with `-Xlog:class+load`, `-Xlog:startuptime` and `-Xlog:gc*`: the classes loaded (of them from the AOT cache or the JDK'"'"'s CDS archive), the JVM'"'"'s own "Create VM" time, the heap at exit.\n\n' "$runs"
+      printf '| JVM | peak RSS | wall | classes (from the archive) | Create VM | heap |\n|---|---|---|---|---|---|\n'
+      declare -A RSS_LABEL=([aot]="${FR_LABEL[aot]}" [aot-xmn]="the same + -Xmn8m" [jar25]="${FR_LABEL[jar25]}" [jar17]="${FR_LABEL[jar17]}")
+      for v in aot aot-xmn jar25 jar17; do
+        rss="$(mib "${RSS_MEDIAN[$v]}") MiB"
+        [[ $v != aot ]] || rss+=" (target < 128 MiB: $(verdict "$(mib "${RSS_MEDIAN[$v]}")" 128 lt))"
+        if [[ -n ${CL_TOTAL[$v]:-} ]]; then
+          printf '| %s | %s | %d ms | %s (%s) | %s ms | %s |\n' "${RSS_LABEL[$v]}" "$rss" "${RSS_WALL_MEDIAN[$v]}" \
+            "${CL_TOTAL[$v]}" "${CL_SHARED[$v]}" "${CREATE_VM[$v]}" "${HEAP[$v]}"
+        else
+          printf '| %s | %s | %d ms | | | |\n' "${RSS_LABEL[$v]}" "$rss" "${RSS_WALL_MEDIAN[$v]}"
+        fi
+      done
+      printf '\nPeak RSS counts the resident pages of the memory-mapped AOT cache. The cache file is %.1f MiB; in a sampled no-change re-run %.1f MiB of its %.1f MiB of mappings were resident at most, and the process peaked at %.1f MiB (%.1f MiB anonymous, %.1f MiB file-backed). Without the cache the same JVM peaks at %s MiB, with it at %s MiB.\n\n' \
+        "$(awk -v b="$aot_bytes" 'BEGIN { print b / 1048576 }')" "$(awk -v k="$aot_rss_kb" 'BEGIN { print k / 1024 }')" \
+        "$(awk -v k="$aot_size_kb" 'BEGIN { print k / 1024 }')" "$(awk -v k="$hwm_kb" 'BEGIN { print k / 1024 }')" \
+        "$(awk -v k="$anon_kb" 'BEGIN { print k / 1024 }')" "$(awk -v k="$file_kb" 'BEGIN { print k / 1024 }')" \
+        "$(mib "${RSS_MEDIAN[jar25]}")" "$(mib "${RSS_MEDIAN[aot]}")"
+      printf 'Start-up, from the class-load log of that run (with the logging'"'"'s own cost): when the class that marks each point was loaded, ms since the JVM started (classes loaded by then, of them from the archive).\n\n'
+      printf '| point | %s | %s | %s |\n|---|---|---|---|\n' "${FR_LABEL[aot]}" "${FR_LABEL[jar25]}" "${FR_LABEL[jar17]}"
+      for m in "${MARKS[@]}"; do
+        printf '| %s (`%s`) | %s | %s | %s |\n' "${m%%=*}" "${m#*=}" "${TIMELINE["aot|${m%%=*}"]:-–}" \
+          "${TIMELINE["jar25|${m%%=*}"]:-–}" "${TIMELINE["jar17|${m%%=*}"]:-–}"
+      done
+      printf '\n'
+
+      printf '## 5. Image size\n\n| image | size | target |\n|---|---|---|\n'
+      printf '| %s (with its AOT cache, %s MB) | %s MB | ≤ 200 MB: %s |\n' "$pipe_image" "$image_aot_mb" "$s_image" "$(verdict "$s_image" 200)"
+      printf '| %s (without) | %s MB | |\n\n' "$pipe_image_no_aot" "$s_no_aot"
+    fi
+
+    printf '## Targets\n\n| target | measured | |\n|---|---|---|\n'
+    printf '| no-change re-run, jar + AOT ≤ 1.2 × seed script | %s | %s |\n' "$r_aot" "$(verdict "$r_aot" 1.2)"
+    printf '| no-change re-run, image ≤ 1.4 × seed script | %s | %s |\n' "$r_image" "$(verdict "$r_image" 1.4)"
+    for l in "${latencies[@]}"; do
+      ((l != near)) || continue
+      r_far="$(ratio "${NC_MEDIAN["image|$l"]}" "${NC_MEDIAN["seed|$l"]}")"
+      printf '| no-change re-run, image ≤ 1.0 × seed script, the ECR API %d ms away | %s | %s |\n' "$l" "$r_far" "$(verdict "$r_far" 1.0)"
+    done
+    if ((!rerun_only)); then
+      printf '| cold build and push, image ≤ 1.02 × seed script | %s | %s |\n' "$r_cold" "$(verdict "$r_cold" 1.02)"
+      printf '| 5 tags ≤ 1.1 × 1 tag | %s | %s |\n' "$r_tags" "$(verdict "$r_tags" 1.1)"
+      printf '| first AWS request ≤ 250 ms with AOT | %d ms | %s |\n' "${FR_MEDIAN[aot]}" "$(verdict "${FR_MEDIAN[aot]}" 250)"
+      printf '| peak RSS < 128 MiB (jar + AOT, cache counted) | %s MiB | %s |\n' "$(mib "${RSS_MEDIAN[aot]}")" "$(verdict "$(mib "${RSS_MEDIAN[aot]}")" 128 lt)"
+      printf '| image ≤ 200 MB | %s MB | %s |\n' "$s_image" "$(verdict "$s_image" 200)"
+    fi
+    printf '\n'
+
+    printf 'Bed: the ECR API of the stand-in over plain HTTP on 127.0.0.1 (for the seed and the pipe alike; real ECR is HTTPS), the registry behind its facade over HTTPS at `%s` as the engine resolves it. Every run that pushes has a repository of its own (made before it, not timed); the stand-in answers the calls that name images (BatchGetImage, the pipe'"'"'s cache lookup and verification, among them) in constant time, as ECR does, and, at the latencies of section 1, every ECR and STS request that many ms late; the registry'"'"'s own requests stay on loopback. Sizes: MB = 10^6 bytes, MiB = 2^20.\n' "$registry"
+  } >"$results"
+  cat "$results"
+  log "written to $results"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
 # 1. No-change re-run
 SECTION_LOAD[1]="$(loadavg)"
 NC_NAMES=(seed aot jar25 jar17 image image-no-aot)
@@ -342,8 +575,12 @@ nc_run() { # VARIANT
     image-no-aot) image_step "$pipe_image_no_aot" "nc-$1" rerun "$ctx" ;;
   esac
 }
-log "1. no-change re-run: a first run of each variant pushes its tag; then $runs rounds, interleaved"
-declare -A NC_TIMES=()
+# The latency whose rows are the main table (and the phases): 0 (loopback) when measured, else the first.
+near="${latencies[0]}"
+for l in "${latencies[@]}"; do ((l != 0)) || near=0; done
+log "1. no-change re-run: a first run of each variant pushes its tag; then $runs rounds, interleaved, at an API latency of ${latencies[*]} ms"
+api_latency 0
+declare -A NC_TIMES=() NC_REQUESTS=() NC_TRIPS=() NC_ACTIONS=()
 for v in "${NC_NAMES[@]}"; do
   create_repository "nc-$v"
   warm=()
@@ -353,26 +590,52 @@ for v in "${NC_NAMES[@]}"; do
 done
 for ((i = 0; i < runs; i++)); do
   line=""
-  mapfile -t order < <(rotation "$i" "${#NC_NAMES[@]}")
-  for k in "${order[@]}"; do
-    v="${NC_NAMES[k]}"
-    t=()
-    timed t "$work/nc.log" nc_run "$v"
-    same_image "$v" "$work/nc.log"
-    NC_TIMES[$v]+="${t[0]} "
-    if [[ $v == seed ]]; then seed_phases "$v" "$work/nc.log" "${t[0]}"; else pipe_phases "$v" "$work/nc.log" "${t[0]}"; fi
-    line+=" $v ${t[0]} ms,"
+  mapfile -t lorder < <(rotation "$i" "${#latencies[@]}")
+  for j in "${lorder[@]}"; do
+    l="${latencies[j]}"
+    api_latency "$l"
+    mapfile -t order < <(rotation "$i" "${#NC_NAMES[@]}")
+    for k in "${order[@]}"; do
+      v="${NC_NAMES[k]}"
+      t=()
+      forget_requests
+      timed t "$work/nc.log" nc_run "$v"
+      counts="$(aws_counts)" # a failure here ends the benchmark (set -e), its message already shown
+      read -r n m actions <<<"$counts"
+      same_image "$v" "$work/nc.log"
+      NC_TIMES["$v|$l"]+="${t[0]} "
+      NC_REQUESTS["$v|$l"]+="$n "
+      NC_TRIPS["$v|$l"]+="$m "
+      NC_ACTIONS["$v|$l"]="${actions:-none}"
+      if ((l == near)); then
+        if [[ $v == seed ]]; then seed_phases "$v" "$work/nc.log" "${t[0]}"; else pipe_phases "$v" "$work/nc.log" "${t[0]}"; fi
+      fi
+      line+=" $v@$l ${t[0]} ms ($n requests, $m round trips),"
+    done
   done
   log "re-run $((i + 1))/$runs:${line%,}"
 done
+api_latency 0 # the other sections talk to the stand-in on loopback
 declare -A NC_MEDIAN=()
+for l in "${latencies[@]}"; do
+  for v in "${NC_NAMES[@]}"; do
+    read -ra values <<<"${NC_TIMES["$v|$l"]}"
+    NC_MEDIAN["$v|$l"]="$(median "${values[@]}")"
+  done
+done
 for v in "${NC_NAMES[@]}"; do
-  read -ra values <<<"${NC_TIMES[$v]}"
-  NC_MEDIAN[$v]="$(median "${values[@]}")"
+  NC_TIMES[$v]="${NC_TIMES["$v|$near"]}"
+  NC_MEDIAN[$v]="${NC_MEDIAN["$v|$near"]}"
 done
 # Are the seed's and the pipe's no-change builds the same image (the pipe packs the context as the docker CLI does)?
 same_as_seed="no"
 [[ ${FIRST_IMAGE[seed]} != "${FIRST_IMAGE[aot]}" ]] || same_as_seed="yes"
+
+if ((rerun_only)); then
+  load_after="$(loadavg)"
+  write_results
+  exit 0
+fi
 
 # The seed as Bitbucket runs it: its AWS CLI installed on every run.
 log "AWS CLI install (Debian's awscli into a fresh container of $base, from Debian's mirror): $cold_runs runs"
@@ -786,139 +1049,4 @@ image_aot_mb="$(awk -v b="$(stat -c %s target/aot/app.aot 2>/dev/null || echo 0)
 load_after="$(loadavg)"
 
 # ---------------------------------------------------------------------------------------------------------------
-# The results
-commit="$(git rev-parse --short HEAD)"
-dirty=""
-[[ -z "$(git status --porcelain --untracked-files=no -- . ':!bench/results' 2>/dev/null)" ]] || dirty=" (with uncommitted changes)"
-mkdir -p bench/results
-results="bench/results/$(date -u +%Y-%m-%d)-$commit.md"
-cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-mem="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-engine="$(docker version -f '{{.Server.Version}}' 2>/dev/null), storage driver $(docker info -f '{{.Driver}}' 2>/dev/null) on $(docker info -f '{{range .DriverStatus}}{{if eq (index . 0) "Backing Filesystem"}}{{index . 1}}{{end}}{{end}}' 2>/dev/null)"
-j17="$("$java17" -version 2>&1 | sed -n 2p)"
-j25="$("$java25" -version 2>&1 | sed -n 2p)"
-awsv="$("$seed_aws" --version 2>&1 | cut -d' ' -f1-2)"
-row_ratio() { # value, seed value, target (or empty)
-  local r
-  r="$(ratio "$1" "$2")"
-  if [[ -n ${3:-} ]]; then printf '%s (target ≤ %s: %s)' "$r" "$3" "$(verdict "$r" "$3")"; else printf '%s' "$r"; fi
-}
-r_aot="$(ratio "${NC_MEDIAN[aot]}" "${NC_MEDIAN[seed]}")"
-r_image="$(ratio "${NC_MEDIAN[image]}" "${NC_MEDIAN[seed]}")"
-r_cold="$(ratio "${COLD_MEDIAN[image]}" "${COLD_MEDIAN[seed]}")"
-r_tags="$(ratio "$m_tags5" "$m_tags1")"
-trial=""
-((runs >= 5 && cold_runs >= 5)) || trial="**A trial with fewer than 5 runs: not a result.**"
-quiet_note="waited ${waited} s for the 1-minute load average to fall to ${max_load}"
-awk -v l="${load_before%% *}" -v m="$max_load" 'BEGIN { exit !(l > m) }' && quiet_note="**the load average stayed above ${max_load} (waited ${waited} s): noisy**"
-
-# shellcheck disable=SC2016 # backquotes are Markdown here
-{
-  printf '# pipe vs seed, %s, commit %s%s\n\n' "$started_at" "$commit" "$dirty"
-  [[ -z $trial ]] || printf '%s\n\n' "$trial"
-  printf '`bash bench/pipe-vs-seed.sh %d %d`: medians (min–max) of %d runs (cold: %d), comparisons interleaved, the order rotated every round.\n\n' \
-    "$runs" "$cold_runs" "$runs" "$cold_runs"
-  printf '| machine | |\n|---|---|\n'
-  printf '| CPU | %s, %s cores |\n| memory | %s |\n| kernel | %s |\n' "$cpu" "$(nproc)" "$mem" "$(uname -r)"
-  printf '| load average (1, 5, 15 min) | before %s; after %s; at sections 1: %s, 3: %s, 4: %s, 2: %s; %s |\n' \
-    "$load_before" "$load_after" "${SECTION_LOAD[1]}" "${SECTION_LOAD[3]}" "${SECTION_LOAD[4]}" "${SECTION_LOAD[2]}" "$quiet_note"
-  printf '| Docker engine | %s (the bed'"'"'s private dockerd) |\n| docker CLI | %s |\n' "$engine" "$(docker version -f '{{.Client.Version}}' 2>/dev/null)"
-  printf '| JDKs | %s; %s |\n| AWS CLI (seed) | %s (Debian package awscli) |\n| commit | %s%s |\n\n' "$j17" "$j25" "$awsv" "$commit" "$dirty"
-
-  printf '## 1. No-change re-run (busybox FROM scratch context, same tag, nothing new to push)\n\n'
-  printf '| variant | median | min–max | / seed script | / seed as Bitbucket runs it |\n|---|---|---|---|---|\n'
-  for v in seed aot image image-no-aot jar25 jar17; do
-    read -ra values <<<"${NC_TIMES[$v]}"
-    case "$v" in
-      aot) target=1.2 ;;
-      image) target=1.4 ;;
-      *) target="" ;;
-    esac
-    printf '| %s | %d ms | %s | %s | %s |\n' "${NC_LABEL[$v]}" "${NC_MEDIAN[$v]}" "$(minmax "${values[@]}")" \
-      "$(row_ratio "${NC_MEDIAN[$v]}" "${NC_MEDIAN[seed]}" "$target")" "$(ratio "${NC_MEDIAN[$v]}" "$m_seed_bb")"
-  done
-  printf '| seed as Bitbucket runs it: the seed + installing the AWS CLI (%d ms, median of %d) | %d ms | | %s | 1.00 |\n\n' \
-    "$m_install" "$cold_runs" "$m_seed_bb" "$(ratio "$m_seed_bb" "${NC_MEDIAN[seed]}")"
-  printf 'The AWS CLI install: `apt-get update && apt-get install -y awscli` in a fresh container of `%s` with host networking, timed inside it (%s ms; %s) — the one part of this measurement that leaves loopback, for Debian'"'"'s mirror. The seed and the pipe build the same image from the same context: %s.\n\n' \
-    "$base" "$(printf '%s\n' "${install_ms[@]}" | paste -sd/)" "$install_facts" "$same_as_seed"
-  printf 'Where the time goes, from each run'"'"'s own time-stamped output (medians, ms). The pipe: from the start to its first line (JVM and Quarkus start-up, reading the variables), engine ping (until `Building`), the build with the ECR login and repository check alongside (until `Built image`), push and verify (until the last `✔`), exit. The seed: `aws ecr get-login-password | docker login`, `docker build`, `docker push`.\n\n'
-  printf '| variant | start-up | ping | build ‖ ECR | push + verify | exit |\n|---|---|---|---|---|---|\n'
-  for v in aot image image-no-aot jar25 jar17; do
-    printf '| %s | %s | %s | %s | %s | %s |\n' "${NC_LABEL[$v]}" "$(phase_median "$v" start)" "$(phase_median "$v" ping)" \
-      "$(phase_median "$v" build)" "$(phase_median "$v" push)" "$(phase_median "$v" exit)"
-  done
-  printf '\n| seed | login | build | push |\n|---|---|---|---|\n| %s | %s | %s | %s |\n\n' "${NC_LABEL[seed]}" \
-    "$(phase_median seed login)" "$(phase_median seed build)" "$(phase_median seed push)"
-
-  printf '## 2. Cold build and push of the seed'"'"'s Apache example (`FROM %s`)\n\n' "$base"
-  printf 'Before every run the engine is left with only the base image and the pipe'"'"'s images (built images, intermediate images and build cache removed, checked), and the run gets a repository of its own that holds the base image. apt-get in the Dockerfile reaches Debian'"'"'s mirror.\n\n'
-  printf '| variant | median | min–max | / seed script | build | push + verify |\n|---|---|---|---|---|---|\n'
-  for v in seed image aot; do
-    read -ra values <<<"${COLD_TIMES[$v]}"
-    target=""
-    [[ $v != image ]] || target=1.02
-    b="$(phase_median "cold-$v" build)" p="$(phase_median "cold-$v" push)"
-    printf '| %s | %d ms | %s | %s | %s | %s |\n' "${COLD_LABEL[$v]}" "${COLD_MEDIAN[$v]}" "$(minmax "${values[@]}")" \
-      "$(row_ratio "${COLD_MEDIAN[$v]}" "${COLD_MEDIAN[seed]}" "$target")" "$b" "$p"
-  done
-  printf '\n'
-
-  printf '## 3. 5 tags against 1 (the pipe'"'"'s image, a new layer every run)\n\n'
-  printf '| tags | median | min–max | ratio | push + verify |\n|---|---|---|---|---|\n'
-  printf '| 1 | %d ms | %s | 1.00 | %s |\n' "$m_tags1" "$(minmax "${tags1[@]}")" "$(phase_median tags1 push)"
-  printf '| 5 | %d ms | %s | %s | %s |\n\n' "$m_tags5" "$(minmax "${tags5[@]}")" "$(row_ratio "$m_tags5" "$m_tags1" 1.1)" "$(phase_median tags5 push)"
-  printf 'One more 5-tag run with `DEBUG=true` (%d ms), split by its push progress lines: %s.\n\n' "${profile5[0]}" "$tag_split"
-
-  printf '## 4. Start-up to the first AWS request, and memory\n\n'
-  printf 'From the process'"'"'s start to the first byte of its first request at a loopback listener given as `AWS_ENDPOINT_URL` (which then answers as ECR answers an unknown key).\n\n'
-  printf '| variant | first AWS request | min–max |\n|---|---|---|\n'
-  for v in aot jar25 jar17 image image-no-aot aws; do
-    read -ra values <<<"${FR_TIMES[$v]}"
-    target=""
-    [[ $v != aot ]] || target=" (target ≤ 250 ms: $(verdict "${FR_MEDIAN[$v]}" 250))"
-    printf '| %s | %d ms%s | %s |\n' "${FR_LABEL[$v]}" "${FR_MEDIAN[$v]}" "$target" "$(minmax "${values[@]}")"
-  done
-  printf '| native binary (`Dockerfile.native`) | not built: no GraalVM/Mandrel on this machine (none in Debian, no builder image can be pulled) | |\n\n'
-  printf 'Memory of a full no-change re-run (GNU time'"'"'s maximum resident set size, %d runs, interleaved; its wall time in those runs), and from one more run each with `-Xlog:class+load`, `-Xlog:startuptime` and `-Xlog:gc*`: the classes loaded (of them from the AOT cache or the JDK'"'"'s CDS archive), the JVM'"'"'s own "Create VM" time, the heap at exit.\n\n' "$runs"
-  printf '| JVM | peak RSS | wall | classes (from the archive) | Create VM | heap |\n|---|---|---|---|---|---|\n'
-  declare -A RSS_LABEL=([aot]="${FR_LABEL[aot]}" [aot-xmn]="the same + -Xmn8m" [jar25]="${FR_LABEL[jar25]}" [jar17]="${FR_LABEL[jar17]}")
-  for v in aot aot-xmn jar25 jar17; do
-    rss="$(mib "${RSS_MEDIAN[$v]}") MiB"
-    [[ $v != aot ]] || rss+=" (target < 128 MiB: $(verdict "$(mib "${RSS_MEDIAN[$v]}")" 128 lt))"
-    if [[ -n ${CL_TOTAL[$v]:-} ]]; then
-      printf '| %s | %s | %d ms | %s (%s) | %s ms | %s |\n' "${RSS_LABEL[$v]}" "$rss" "${RSS_WALL_MEDIAN[$v]}" \
-        "${CL_TOTAL[$v]}" "${CL_SHARED[$v]}" "${CREATE_VM[$v]}" "${HEAP[$v]}"
-    else
-      printf '| %s | %s | %d ms | | | |\n' "${RSS_LABEL[$v]}" "$rss" "${RSS_WALL_MEDIAN[$v]}"
-    fi
-  done
-  printf '\nPeak RSS counts the resident pages of the memory-mapped AOT cache. The cache file is %.1f MiB; in a sampled no-change re-run %.1f MiB of its %.1f MiB of mappings were resident at most, and the process peaked at %.1f MiB (%.1f MiB anonymous, %.1f MiB file-backed). Without the cache the same JVM peaks at %s MiB, with it at %s MiB.\n\n' \
-    "$(awk -v b="$aot_bytes" 'BEGIN { print b / 1048576 }')" "$(awk -v k="$aot_rss_kb" 'BEGIN { print k / 1024 }')" \
-    "$(awk -v k="$aot_size_kb" 'BEGIN { print k / 1024 }')" "$(awk -v k="$hwm_kb" 'BEGIN { print k / 1024 }')" \
-    "$(awk -v k="$anon_kb" 'BEGIN { print k / 1024 }')" "$(awk -v k="$file_kb" 'BEGIN { print k / 1024 }')" \
-    "$(mib "${RSS_MEDIAN[jar25]}")" "$(mib "${RSS_MEDIAN[aot]}")"
-  printf 'Start-up, from the class-load log of that run (with the logging'"'"'s own cost): when the class that marks each point was loaded, ms since the JVM started (classes loaded by then, of them from the archive).\n\n'
-  printf '| point | %s | %s | %s |\n|---|---|---|---|\n' "${FR_LABEL[aot]}" "${FR_LABEL[jar25]}" "${FR_LABEL[jar17]}"
-  for m in "${MARKS[@]}"; do
-    printf '| %s (`%s`) | %s | %s | %s |\n' "${m%%=*}" "${m#*=}" "${TIMELINE["aot|${m%%=*}"]:-–}" \
-      "${TIMELINE["jar25|${m%%=*}"]:-–}" "${TIMELINE["jar17|${m%%=*}"]:-–}"
-  done
-  printf '\n'
-
-  printf '## 5. Image size\n\n| image | size | target |\n|---|---|---|\n'
-  printf '| %s (with its AOT cache, %s MB) | %s MB | ≤ 200 MB: %s |\n' "$pipe_image" "$image_aot_mb" "$s_image" "$(verdict "$s_image" 200)"
-  printf '| %s (without) | %s MB | |\n\n' "$pipe_image_no_aot" "$s_no_aot"
-
-  printf '## Targets\n\n| target | measured | |\n|---|---|---|\n'
-  printf '| no-change re-run, jar + AOT ≤ 1.2 × seed script | %s | %s |\n' "$r_aot" "$(verdict "$r_aot" 1.2)"
-  printf '| no-change re-run, image ≤ 1.4 × seed script | %s | %s |\n' "$r_image" "$(verdict "$r_image" 1.4)"
-  printf '| cold build and push, image ≤ 1.02 × seed script | %s | %s |\n' "$r_cold" "$(verdict "$r_cold" 1.02)"
-  printf '| 5 tags ≤ 1.1 × 1 tag | %s | %s |\n' "$r_tags" "$(verdict "$r_tags" 1.1)"
-  printf '| first AWS request ≤ 250 ms with AOT | %d ms | %s |\n' "${FR_MEDIAN[aot]}" "$(verdict "${FR_MEDIAN[aot]}" 250)"
-  printf '| peak RSS < 128 MiB (jar + AOT, cache counted) | %s MiB | %s |\n' "$(mib "${RSS_MEDIAN[aot]}")" "$(verdict "$(mib "${RSS_MEDIAN[aot]}")" 128 lt)"
-  printf '| image ≤ 200 MB | %s MB | %s |\n\n' "$s_image" "$(verdict "$s_image" 200)"
-
-  printf 'Bed: the ECR API of the stand-in over plain HTTP on 127.0.0.1 (for the seed and the pipe alike; real ECR is HTTPS), the registry behind its facade over HTTPS at `%s` as the engine resolves it. Every run that pushes has a repository of its own (made before it, not timed): the stand-in answers BatchGetImage, the pipe'"'"'s verification, by reading every tag of the repository from the registry, a cost that grows with the repository where real ECR'"'"'s does not; what that call costs against real ECR (a round trip to the region) is not measured here. Sizes: MB = 10^6 bytes, MiB = 2^20.\n' "$registry"
-} >"$results"
-cat "$results"
-log "written to $results"
+write_results

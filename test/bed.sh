@@ -419,7 +419,10 @@ bed_pids_mentioning() {
 # BED_ECR_HOSTS. Waits for its READY line, then exports what a pipe run or an AWS CLI call needs:
 # AWS_ENDPOINT_URL, AWS_KEY, AWS_SECRET (random), AWS_REGION, IMAGE (the first repository's full URI,
 # 123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/NAME) and AWS_PAGER="" (so AWS CLI v2 prints rather
-# than pages). Stopped by the teardown, before the engine.
+# than pages). Stopped by the teardown, before the engine. BED_API_LATENCY_MS and BED_REGISTRY_LATENCY_MS (default 0)
+# make every ECR/STS API request, or every registry request, wait that many ms before it is answered, as AWS in
+# another region would; the stand-in's API port also serves GET/PUT $AWS_ENDPOINT_URL/_standin/latency and the API
+# requests it received with their sequential round trips, GET/DELETE $AWS_ENDPOINT_URL/_standin/requests.
 bed_start_standin() {
   if (($# == 0)); then
     bed_die "usage: bed_start_standin REPOSITORY..."
@@ -440,6 +443,8 @@ bed_start_standin() {
   secret="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
   local args=(serve --access-key "$key" --secret-key "$secret")
   for repository in "$@"; do args+=(--repository "$repository"); done
+  [[ -z ${BED_API_LATENCY_MS:-} ]] || args+=(--api-latency-ms "$BED_API_LATENCY_MS")
+  [[ -z ${BED_REGISTRY_LATENCY_MS:-} ]] || args+=(--registry-latency-ms "$BED_REGISTRY_LATENCY_MS")
   mkdir -p "$dir"
   bed_install_traps
   bed_on_teardown bed_stop_standin

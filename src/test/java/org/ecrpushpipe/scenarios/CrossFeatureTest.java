@@ -10,30 +10,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
-import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrRegionsBed;
 import org.ecrpushpipe.testbed.TestBuild;
-import org.ecrpushpipe.testbed.TestImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Issue 9's and issue 10's features together, on the bed with three regions of one account ({@link EcrRegionsBed}):
- * repositories created in the mirror regions with CREATE_REPOSITORY's settings and the lifecycle policy, a mirror
- * region without the repository, LOCAL_IMAGE mirrored, promotion of an archived image (in the image's own region
- * and in a mirror region), and promotion with CREATE_REPOSITORY or LIFECYCLE_POLICY. Every test reads each region's stand-in and real registry before and after.
+ * Repository shaping, mirroring, promotion and LOCAL_IMAGE together, on the bed with three regions of one account
+ * ({@link EcrRegionsBed}): repositories created in the mirror regions with CREATE_REPOSITORY's settings and the
+ * lifecycle policy, a mirror region without the repository, LOCAL_IMAGE mirrored, promotion of an archived image (in
+ * the image's own region and in a mirror region), and promotion with CREATE_REPOSITORY or LIFECYCLE_POLICY. Every
+ * test reads each region's stand-in and real registry before and after.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CrossFeatureTest {
-    private static final String HOME = EcrBed.REGION;
-    private static final List<String> ALL_REGIONS = List.of(HOME, "eu-west-1", "us-east-1");
+class CrossFeatureTest extends RegionsScenarios {
     private static final String MIRRORS = "eu-west-1 us-east-1";
     private static final String POLICY = """
             {"rules": [{"rulePriority": 1, "description": "Expire untagged images after 7 days",
@@ -42,26 +33,8 @@ class CrossFeatureTest {
               "action": {"type": "expire"}}]}
             """;
 
-    @TempDir
-    Path work;
-
-    private EcrRegionsBed bed;
-    private final Launcher launcher = new InProcessLauncher();
-
-    @BeforeAll
-    void startBed() throws Exception {
-        bed = EcrRegionsBed.start();
-    }
-
-    @AfterAll
-    void stopBed() throws Exception {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
-    private Path context(String name) {
-        return TestImages.busybox(work.resolve(name)).line("LABEL run=" + UUID.randomUUID()).write();
+    CrossFeatureTest(EcrRegionsBed bed) {
+        super(bed);
     }
 
     private Launcher.PipeRun run(Map<String, String> env, Path clone) {

@@ -20,11 +20,7 @@ import org.ecrpushpipe.cli.PipeLauncher;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrRegionsBed;
 import org.ecrpushpipe.testbed.TestImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,29 +34,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * "Missing permission" line and exit code 3 without any one of its actions, and without any one region's
  * repository ARN.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MirrorLeastPrivilegeTest {
-    private static final List<String> ALL_REGIONS = List.of(EcrBed.REGION, "eu-west-1", "us-east-1");
+class MirrorLeastPrivilegeTest extends RegionsScenarios {
     private static final Map<String, String> VARIABLES = Map.of("TAGS", "1.0.0", "MIRROR_REGIONS",
             "eu-west-1 us-east-1");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger RUNS = new AtomicInteger();
 
-    @TempDir
-    Path work;
-
-    private EcrRegionsBed bed;
-
-    @BeforeAll
-    void startBed() throws Exception {
-        bed = EcrRegionsBed.start();
-    }
-
-    @AfterAll
-    void stopBed() throws Exception {
-        if (bed != null) {
-            bed.close();
-        }
+    MirrorLeastPrivilegeTest(EcrRegionsBed bed) {
+        super(bed);
     }
 
     private String printedPolicy(String repository) {
@@ -91,7 +72,7 @@ class MirrorLeastPrivilegeTest {
         Path context = TestImages.busybox(work.resolve("ctx-" + RUNS.incrementAndGet())).uniqueFile().write();
         ALL_REGIONS.forEach(region -> bed.standIn(region).enforcePolicy(policy, LeastPrivilegeTest.PRINCIPAL));
         try {
-            return new InProcessLauncher().run(env, Map.of(), context);
+            return launcher.run(env, Map.of(), context);
         } finally {
             ALL_REGIONS.forEach(region -> bed.standIn(region).stopEnforcingPolicy());
         }

@@ -14,52 +14,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.ecrpushpipe.standin.Fault;
-import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrRegionsBed;
-import org.ecrpushpipe.testbed.TestImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Promotion without a rebuild (SOURCE_TAG, SOURCE_DIGEST) and mirroring to other regions (MIRROR_REGIONS), issue 9,
+ * Promotion without a rebuild (SOURCE_TAG, SOURCE_DIGEST) and mirroring to other regions (MIRROR_REGIONS),
  * on the bed with three regions of one account ({@link EcrRegionsBed}): the real engine pushes to each region's real
  * host name, each region's stand-in has a real registry of its own. Every test reads, through each region's real
  * registry, which digest each tag names before and after the run.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PromoteAndMirrorTest {
+class PromoteAndMirrorTest extends RegionsScenarios {
     private static final Pattern PUSHED = Pattern.compile("✔ Successfully pushed (\\S+):(\\S+) \\((sha256:[0-9a-f]{64})\\)");
-    private static final String HOME = EcrBed.REGION;
-    private static final List<String> ALL_REGIONS = List.of(HOME, "eu-west-1", "us-east-1");
 
-    @TempDir
-    Path work;
-
-    private EcrRegionsBed bed;
-    private final Launcher launcher = new InProcessLauncher();
-
-    @BeforeAll
-    void startBed() throws Exception {
-        bed = EcrRegionsBed.start();
-    }
-
-    @AfterAll
-    void stopBed() throws Exception {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
-    private Path context(String name) {
-        return TestImages.busybox(work.resolve(name)).line("LABEL run=" + UUID.randomUUID()).write();
+    PromoteAndMirrorTest(EcrRegionsBed bed) {
+        super(bed);
     }
 
     /** Builds and pushes a new image as {@code tags} to the home region; returns its digest. */

@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,11 +13,34 @@ import java.util.UUID;
 
 /**
  * The API's HTTP side: one endpoint for ECR (AWS JSON 1.1, SigV4-signed) and STS (Query protocol: unsigned
- * AssumeRoleWithWebIdentity, SigV4-signed AssumeRole), told apart by content type. It injects API faults, verifies signatures, logs every
- * call and writes ECR's and STS's error shapes.
+ * AssumeRoleWithWebIdentity, SigV4-signed AssumeRole), told apart by content type. Every request waits out the
+ * API's {@link Latency}; then faults are injected, signatures verified, and ECR's and STS's answers and error
+ * shapes written; each request is logged with its times just before its answer goes out.
  */
 final class ApiHandler implements HttpHandler {
     private static final String JSON_TYPE = "application/x-amz-json-1.1";
+    private static final String XML_TYPE = "text/xml";
+
+    /** What a request gets: its log entry, and a response (none for a dropped connection). */
+    private record Answer(ApiCall call, int status, String contentType, byte[] body) {
+        static Answer dropped(String operation, String accessKeyId) {
+            return new Answer(new ApiCall(operation, accessKeyId, "DroppedConnection"), 0, null, null);
+        }
+
+        static Answer ecrError(String operation, String accessKeyId, EcrError error) {
+            var body = EcrJson.object().put("__type", error.code());
+            if (error.getMessage() != null) {
+                body.put("message", error.getMessage());
+            }
+            return new Answer(new ApiCall(operation, accessKeyId, error.code()), error.status(), JSON_TYPE,
+                    body.toString().getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Answer stsError(String action, StsService.StsError e) {
+            return new Answer(new ApiCall(action, null, e.code), e.status, XML_TYPE,
+                    StsService.errorXml(e.code, e.getMessage(), e.status).getBytes(StandardCharsets.UTF_8));
+        }
+    }
 
     private final EcrControlPlane ecr;
     private final StsService sts;
@@ -28,12 +50,11 @@ final class ApiHandler implements HttpHandler {
     private final Faults faults;
     private final RequestLog log;
     private final StrictMode strict;
-    private final Identities identities;
+    private final Latency latency;
 
     ApiHandler(EcrControlPlane ecr, StsService sts, SigV4Verifier verifier, StsAssumeRole assumeRole,
-               SigV4Verifier stsVerifier, Faults faults, RequestLog log, StrictMode strict, Identities identities) {
+               SigV4Verifier stsVerifier, Faults faults, RequestLog log, StrictMode strict, Latency latency) {
         this.strict = strict;
-        this.identities = identities;
         this.ecr = ecr;
         this.sts = sts;
         this.verifier = verifier;
@@ -41,159 +62,128 @@ final class ApiHandler implements HttpHandler {
         this.stsVerifier = stsVerifier;
         this.faults = faults;
         this.log = log;
+        this.latency = latency;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        long start = System.nanoTime();
         try (exchange) {
+            latency.await();
             byte[] body = exchange.getRequestBody().readAllBytes();
             String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
-            if (contentType.startsWith("application/x-www-form-urlencoded")) {
-                handleSts(exchange, form(new String(body, StandardCharsets.UTF_8)), body);
-            } else {
-                handleEcr(exchange, body);
+            Answer answer = contentType.startsWith("application/x-www-form-urlencoded")
+                    ? sts(exchange, form(new String(body, StandardCharsets.UTF_8)), body) : ecr(exchange, body);
+            // logged before it is sent, so that a client that has its answer finds the request in the log
+            log.record(answer.call(), start, System.nanoTime());
+            if (answer.body() == null) {
+                return; // a dropped connection: closing the exchange before any response closes the socket
             }
+            exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+            exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+            exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
+            exchange.getResponseBody().write(answer.body());
         }
     }
 
-    private void handleEcr(HttpExchange exchange, byte[] body) throws IOException {
+    private Answer ecr(HttpExchange exchange, byte[] body) {
+        String method = exchange.getRequestMethod();
         String target = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Target")).orElse("");
         String operation = target.startsWith(EcrControlPlane.TARGET_PREFIX)
                 ? target.substring(EcrControlPlane.TARGET_PREFIX.length()) : target;
         String accessKeyId = SigV4Verifier.accessKeyIdOf(exchange.getRequestHeaders().getFirst("Authorization"))
                 .orElse(null);
-        Optional<Fault> fault = faults.take(exchange.getRequestMethod(), operation);
-        if (fault.isPresent() && !proceeds(fault.get(), exchange.getRequestMethod(), operation)) {
-            injectEcr(exchange, fault.get(), operation, accessKeyId);
-            return;
+        Optional<Fault> fault = faults.take(method, operation);
+        if (fault.isPresent() && !faults.passes(fault.get(), method, operation)) {
+            return injected(fault.get(), method, operation, accessKeyId);
         }
         try {
-            if (!"POST".equals(exchange.getRequestMethod()) || !target.startsWith(EcrControlPlane.TARGET_PREFIX)) {
+            if (!"POST".equals(method) || !target.startsWith(EcrControlPlane.TARGET_PREFIX)) {
                 throw new EcrError("UnknownOperationException", null);
             }
-            var verdict = verifier.verify(new SigV4Verifier.Request(exchange.getRequestMethod(),
-                    exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
-                    exchange.getRequestHeaders(), body));
-            if (verdict instanceof SigV4Verifier.Rejected rejected) {
-                throw new EcrError(rejected.code(), rejected.message());
-            }
+            AccessKey caller = verified(verifier, exchange, body);
             JsonNode request;
             try {
                 request = body.length == 0 ? EcrJson.object() : EcrJson.MAPPER.readTree(body);
             } catch (IOException e) {
                 throw new EcrError("SerializationException", "Malformed JSON request body");
             }
-            String principal = ((SigV4Verifier.Accepted) verdict).key().principalArn();
-            strict.denyApiCall(principal, operation, request).ifPresent(denial -> {
+            strict.denyApiCall(caller.principalArn(), operation, request).ifPresent(denial -> {
                 throw new EcrError("AccessDeniedException", denial);
             });
-            byte[] response = EcrJson.MAPPER.writeValueAsBytes(ecr.handle(operation, new Params(request), principal));
-            log.record(new ApiCall(operation, accessKeyId, ApiCall.OK));
-            send(exchange, 200, JSON_TYPE, response);
+            byte[] response = EcrJson.MAPPER.writeValueAsBytes(ecr.handle(operation, new Params(request),
+                    caller.principalArn()));
+            return new Answer(new ApiCall(operation, accessKeyId, ApiCall.OK), 200, JSON_TYPE, response);
         } catch (EcrError e) {
-            log.record(new ApiCall(operation, accessKeyId, e.code()));
-            sendEcrError(exchange, e);
-        } catch (RuntimeException e) {
+            return Answer.ecrError(operation, accessKeyId, e);
+        } catch (IOException | RuntimeException e) {
             // A bug in the stand-in or a failing registry behind it: answer as AWS does, keep the cause visible.
             e.printStackTrace();
-            log.record(new ApiCall(operation, accessKeyId, "ServerException"));
-            sendEcrError(exchange, EcrError.server("The ECR stand-in failed: " + e));
+            return Answer.ecrError(operation, accessKeyId, EcrError.server("The ECR stand-in failed: " + e));
         }
     }
 
-    /**
-     * Applies a fault after which the request is still handled (a delay, an action) and says so; false for the
-     * faults that replace the answer.
-     */
-    private boolean proceeds(Fault fault, String method, String target) {
-        if (fault instanceof Fault.Delay delay) {
-            faults.record(method, target, "delayed " + delay.duration().toMillis() + " ms");
-            sleep(delay.duration());
-            return true;
-        }
-        if (fault instanceof Fault.Action action) {
-            faults.record(method, target, action.name());
-            action.action().run();
-            return true;
-        }
-        return false;
-    }
-
-    private void injectEcr(HttpExchange exchange, Fault fault, String operation, String accessKeyId) throws IOException {
-        faults.record(exchange.getRequestMethod(), operation,
-                fault instanceof Fault.DropConnection ? "dropped the connection"
-                        : fault instanceof Fault.DropMidBody ? "dropped the connection (the API reads the whole request first)"
-                        : fault instanceof Fault.Status st && st.status() != 429 ? "answered " + st.status()
-                        : "answered ThrottlingException");
+    /** The answer of an injected fault that replaces ECR's: a dropped connection, a server error or throttling. */
+    private Answer injected(Fault fault, String method, String operation, String accessKeyId) {
         if (fault instanceof Fault.DropConnection || fault instanceof Fault.DropMidBody) {
-            log.record(new ApiCall(operation, accessKeyId, "DroppedConnection"));
-        } else if (fault instanceof Fault.Status status && status.status() != 429) {
-            log.record(new ApiCall(operation, accessKeyId, "ServerException"));
-            sendEcrError(exchange, new EcrError("ServerException", "Injected server error", status.status()));
-        } else {
-            // Throttled, or a 429: ECR throttles with 400 ThrottlingException, which the SDK retries.
-            log.record(new ApiCall(operation, accessKeyId, "ThrottlingException"));
-            sendEcrError(exchange, new EcrError("ThrottlingException", "Rate exceeded"));
+            faults.record(method, operation, fault instanceof Fault.DropConnection ? "dropped the connection"
+                    : "dropped the connection (the API reads the whole request first)");
+            return Answer.dropped(operation, accessKeyId);
         }
-        // A dropped connection: closing the exchange before any response closes the socket.
+        if (fault instanceof Fault.Status status && status.status() != 429) {
+            faults.record(method, operation, "answered " + status.status());
+            return Answer.ecrError(operation, accessKeyId,
+                    new EcrError("ServerException", "Injected server error", status.status()));
+        }
+        // Throttled, or a 429: ECR throttles with 400 ThrottlingException, which the SDK retries.
+        faults.record(method, operation, "answered ThrottlingException");
+        return Answer.ecrError(operation, accessKeyId, new EcrError("ThrottlingException", "Rate exceeded"));
     }
 
-    private void handleSts(HttpExchange exchange, Map<String, String> form, byte[] body) throws IOException {
+    private Answer sts(HttpExchange exchange, Map<String, String> form, byte[] body) {
+        String method = exchange.getRequestMethod();
         String action = form.getOrDefault("Action", "");
-        Optional<Fault> fault = faults.take(exchange.getRequestMethod(), action);
+        Optional<Fault> fault = faults.take(method, action);
         try {
-            if (fault.isPresent() && !proceeds(fault.get(), exchange.getRequestMethod(), action)) {
-                Fault f = fault.get();
-                faults.record(exchange.getRequestMethod(), action, "answered with an STS error");
-                if (f instanceof Fault.DropConnection || f instanceof Fault.DropMidBody) {
-                    log.record(new ApiCall(action, null, "DroppedConnection"));
-                    return;
-                } else if (f instanceof Fault.Status status && status.status() != 429) {
+            if (fault.isPresent() && !faults.passes(fault.get(), method, action)) {
+                faults.record(method, action, "answered with an STS error");
+                if (fault.get() instanceof Fault.DropConnection || fault.get() instanceof Fault.DropMidBody) {
+                    return Answer.dropped(action, null);
+                } else if (fault.get() instanceof Fault.Status status && status.status() != 429) {
                     throw new StsService.StsError("InternalFailure", "Injected server error", status.status());
-                } else {
-                    throw new StsService.StsError("Throttling", "Rate exceeded", 400);
                 }
+                throw new StsService.StsError("Throttling", "Rate exceeded", 400);
             }
             if ("AssumeRole".equals(action)) {
-                var verdict = stsVerifier.verify(new SigV4Verifier.Request(exchange.getRequestMethod(),
-                        exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
-                        exchange.getRequestHeaders(), body));
-                if (verdict instanceof SigV4Verifier.Rejected rejected) {
-                    throw StsAssumeRole.signatureRefused(rejected.code(), rejected.message());
+                AccessKey caller;
+                try {
+                    caller = verified(stsVerifier, exchange, body);
+                } catch (EcrError refused) {
+                    throw StsAssumeRole.signatureRefused(refused.code(), refused.getMessage());
                 }
-                AccessKey caller = ((SigV4Verifier.Accepted) verdict).key();
                 byte[] xml = assumeRole.assumeRole(form, caller).getBytes(StandardCharsets.UTF_8);
-                log.record(new ApiCall(action, caller.accessKeyId(), ApiCall.OK));
-                send(exchange, 200, "text/xml", xml);
-                return;
+                return new Answer(new ApiCall(action, caller.accessKeyId(), ApiCall.OK), 200, XML_TYPE, xml);
             }
             if (!"AssumeRoleWithWebIdentity".equals(action)) {
                 throw new StsService.StsError("InvalidAction",
                         "Could not find operation " + action + " for version " + form.get("Version"), 400);
             }
             byte[] xml = sts.assumeRoleWithWebIdentity(form).getBytes(StandardCharsets.UTF_8);
-            log.record(new ApiCall(action, null, ApiCall.OK));
-            send(exchange, 200, "text/xml", xml);
+            return new Answer(new ApiCall(action, null, ApiCall.OK), 200, XML_TYPE, xml);
         } catch (StsService.StsError e) {
-            log.record(new ApiCall(action, null, e.code));
-            send(exchange, e.status, "text/xml",
-                    StsService.errorXml(e.code, e.getMessage(), e.status).getBytes(StandardCharsets.UTF_8));
+            return Answer.stsError(action, e);
         }
     }
 
-    private static void sendEcrError(HttpExchange exchange, EcrError error) throws IOException {
-        var body = EcrJson.object().put("__type", error.code());
-        if (error.getMessage() != null) {
-            body.put("message", error.getMessage());
+    /** The credentials that signed the request; a refused signature throws ECR's error for it. */
+    private static AccessKey verified(SigV4Verifier verifier, HttpExchange exchange, byte[] body) {
+        var verdict = verifier.verify(new SigV4Verifier.Request(exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
+                exchange.getRequestHeaders(), body));
+        if (verdict instanceof SigV4Verifier.Rejected rejected) {
+            throw new EcrError(rejected.code(), rejected.message());
         }
-        send(exchange, error.status(), JSON_TYPE, EcrJson.MAPPER.writeValueAsBytes(body));
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        exchange.getResponseBody().write(body);
+        return ((SigV4Verifier.Accepted) verdict).key();
     }
 
     private static Map<String, String> form(String body) {
@@ -207,13 +197,5 @@ final class ApiHandler implements HttpHandler {
             form.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return form;
-    }
-
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

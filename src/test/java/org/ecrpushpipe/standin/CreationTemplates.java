@@ -62,11 +62,9 @@ final class CreationTemplates {
         int maxResults = params.integer("maxResults", 1, 1000).orElse(1000);
         List<Template> selected = templates.stream()
                 .filter(t -> prefixes.isEmpty() || prefixes.contains(t.prefix())).toList();
-        int from = params.string("nextToken").map(RepositoryOperations::decodeToken).orElse(0);
-        int to = Math.min(selected.size(), from + maxResults);
         ObjectNode response = EcrJson.object().put("registryId", accountId);
         ArrayNode array = response.putArray("repositoryCreationTemplates");
-        for (Template t : selected.subList(Math.min(from, to), to)) {
+        for (Template t : Pagination.page(params, selected, maxResults, response)) {
             ObjectNode node = array.addObject().put("prefix", t.prefix()).put("description", t.description());
             ObjectNode encryption = node.putObject("encryptionConfiguration").put("encryptionType", t.encryptionType());
             if (t.kmsKey() != null) {
@@ -84,9 +82,6 @@ final class CreationTemplates {
             t.appliedFor().forEach(applied::add);
             node.set("createdAt", EcrJson.timestamp(t.createdAt()));
             node.set("updatedAt", EcrJson.timestamp(t.createdAt()));
-        }
-        if (to < selected.size()) {
-            response.put("nextToken", RepositoryOperations.encodeToken(to));
         }
         return response;
     }

@@ -11,9 +11,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import org.ecrpushpipe.testbed.RegistryProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.ecrpushpipe.testbed.StandInExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -32,28 +32,18 @@ import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 import software.amazon.awssdk.services.ecr.model.Tag;
 
 /** The ECR API of the stand-in as the real AWS SDK sees it: signatures, errors and repository settings. */
+@ExtendWith(StandInExtension.class)
 class EcrApiTest {
     static final String KEY = "AKIASTANDINTEST00001";
     static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSTANDINKEY";
 
-    private static RegistryProcess registry;
-    private static EcrStandIn standIn;
+    private final RegistryProcess registry;
+    private final EcrStandIn standIn;
 
-    @BeforeAll
-    static void start() throws Exception {
-        registry = RegistryProcess.start();
-        standIn = EcrStandIn.builder().registry(registry.url(), registry.username(), registry.password()).start();
+    EcrApiTest(RegistryProcess registry, EcrStandIn standIn) {
+        this.registry = registry;
+        this.standIn = standIn;
         standIn.addAccessKey(KEY, SECRET);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (standIn != null) {
-            standIn.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
     }
 
     static EcrClient ecr(EcrStandIn standIn, AwsCredentials credentials) {
@@ -65,7 +55,7 @@ class EcrApiTest {
                 .build();
     }
 
-    private static EcrClient ecr() {
+    private EcrClient ecr() {
         return ecr(standIn, AwsBasicCredentials.create(KEY, SECRET));
     }
 

@@ -1,22 +1,31 @@
 package org.ecrpushpipe.standin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * Amazon ECR and STS for tests, on loopback: the ECR API and STS AssumeRoleWithWebIdentity on one port
@@ -25,6 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * address} where an engine resolves the real registry host ({@code <account>.dkr.ecr.<region>.amazonaws.com}),
  * the registry is served there too, and ECR's answers (proxyEndpoint, repositoryUri) name that host, as ECR's do.
  * Repositories, credentials and tokens live in memory; close it to stop the servers.
+ *
+ * <p>As fast as ECR, or as far: calls that name images cost the same whatever a repository holds, and each server
+ * can answer every request after a latency ({@link Builder#apiLatency}, {@link Builder#registryLatency}), as a
+ * region far away would. Every API request is logged with its times ({@link #requests()}), so a test or a
+ * benchmark can count a client's sequential round trips to AWS.
  *
  * <pre>{@code
  * try (var registry = RegistryProcess.start();
@@ -36,6 +50,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class EcrStandIn implements AutoCloseable {
+    static {
+        // The JDK's HTTP server sends a response's headers and its body in two writes; with Nagle's algorithm on,
+        // the body then waits for the client's delayed acknowledgement of the headers (40 ms on Linux) on every
+        // answer that has a body: the stand-in would be 40 ms away on loopback. The server reads this once, when
+        // the JVM's first one starts, and only the stand-in starts them.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final String accountId;
     private final String region;
     private final Clock clock;
@@ -51,25 +73,28 @@ public final class EcrStandIn implements AutoCloseable {
     private final StsService sts;
     private final StsAssumeRole assumeRole;
     private final Faults faults = new Faults();
-    private final List<String> registryRequests;
+    private final RegistryFacade registryFacade;
     private final Faults apiFaults = new Faults();
     private final RequestLog requests = new RequestLog();
-    private final java.util.Set<String> registryHostHeaders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String proxyEndpoint;
     /** The API's handler, also reached through a {@link RegionalApi} that serves several regions on one port. */
-    private final com.sun.net.httpserver.HttpHandler apiHandler;
+    private final HttpHandler apiHandler;
     private final KmsKeys kmsKeys;
     private final RegistryClient registryClient;
     private final EcrJson json;
     private final CreationTemplates templates;
     private final Denials denials;
     private final StrictMode strict;
+    private final Latency apiLatency;
+    private final Latency registryLatency;
 
     private EcrStandIn(Builder b) throws IOException {
         this.accountId = b.accountId;
         this.region = b.region;
         this.clock = b.clock;
         this.strict = new StrictMode(accountId, region);
+        this.apiLatency = new Latency(b.apiLatency);
+        this.registryLatency = new Latency(b.registryLatency);
         this.authorizationTokens = new AuthorizationTokens(clock, b.tokenLifetime);
         this.catalog = new RepositoryCatalog(accountId);
         this.sts = new StsService(webIdentityTokens, identities, clock);
@@ -112,35 +137,28 @@ public final class EcrStandIn implements AutoCloseable {
         this.kmsKeys = new KmsKeys(accountId, region);
         this.templates = new CreationTemplates(accountId, clock);
         this.denials = new Denials(accountId, region);
+        RepositoryImages images = new RepositoryImages(registry, clock);
         EcrControlPlane ecr = new EcrControlPlane(
                 new RepositoryOperations(catalog, json, accountId, clock, kmsKeys),
-                new ImageOperations(catalog, new RepositoryImages(registry, clock), registry, accountId, clock),
+                new ImageOperations(catalog, images, registry, accountId, clock),
                 authorizationTokens, proxyEndpoint, templates, denials);
-        SigV4Verifier verifier = new SigV4Verifier("ecr", region, clock, identities::find);
 
         apiThreads = threads("ecr-stand-in-api");
         facadeThreads = threads("ecr-stand-in-registry");
         api.setExecutor(apiThreads);
         facade.setExecutor(facadeThreads);
-        apiHandler = new ApiHandler(ecr, sts, verifier, assumeRole,
-                new SigV4Verifier("sts", region, clock, identities::find), apiFaults, requests, strict, identities);
+        apiHandler = new ApiHandler(ecr, sts, new SigV4Verifier("ecr", region, clock, identities::find), assumeRole,
+                new SigV4Verifier("sts", region, clock, identities::find), apiFaults, requests, strict, apiLatency);
         api.createContext("/", apiHandler);
-        RegistryFacade registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId,
-                region, clock, new CreateOnPush(catalog, templates, clock), strict);
-        this.registryRequests = registryFacade.requests();
-        com.sun.net.httpserver.HttpHandler recordingFacade = exchange -> {
-            String host = exchange.getRequestHeaders().getFirst("Host");
-            if (host != null) {
-                registryHostHeaders.add(host);
-            }
-            registryFacade.handle(exchange);
-        };
-        facade.createContext("/", recordingFacade);
+        api.createContext(StandInAdmin.PATH, new StandInAdmin(requests, apiLatency, registryLatency));
+        registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId, region, clock,
+                new CreateOnPush(catalog, templates, clock), strict, images, registryLatency);
+        facade.createContext("/", registryFacade);
         api.start();
         facade.start();
         if (ecrHostFacade != null) {
             ecrHostFacade.setExecutor(facadeThreads);
-            ecrHostFacade.createContext("/", recordingFacade);
+            ecrHostFacade.createContext("/", registryFacade);
             ecrHostFacade.start();
         }
     }
@@ -149,11 +167,11 @@ public final class EcrStandIn implements AutoCloseable {
      * TLS settings that trust the facade's self-signed certificate, for tests that call the facade themselves
      * (docker needs none: it skips certificate checks for loopback registries).
      */
-    public javax.net.ssl.SSLContext registryClientTls() {
+    public SSLContext registryClientTls() {
         try {
             return FacadeTls.clientContext();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -185,8 +203,8 @@ public final class EcrStandIn implements AutoCloseable {
     }
 
     /** Where the real registry host is served, if it is (see {@link Builder#ecrHostListener}). */
-    public java.util.Optional<InetSocketAddress> ecrHostAddress() {
-        return java.util.Optional.ofNullable(ecrHostFacade).map(HttpServer::getAddress);
+    public Optional<InetSocketAddress> ecrHostAddress() {
+        return Optional.ofNullable(ecrHostFacade).map(HttpServer::getAddress);
     }
 
     /** ECR's registry host of an account in a region: {@code <account>.dkr.ecr.<region>.amazonaws.com[.cn]}. */
@@ -195,8 +213,8 @@ public final class EcrStandIn implements AutoCloseable {
     }
 
     /** Every {@code Host} header the registry facade received, e.g. to show which name a push went through. */
-    public java.util.Set<String> registryHostHeaders() {
-        return java.util.Set.copyOf(registryHostHeaders);
+    public Set<String> registryHostHeaders() {
+        return registryFacade.hostHeaders();
     }
 
     /** What GetAuthorizationToken returns as proxyEndpoint. */
@@ -231,8 +249,8 @@ public final class EcrStandIn implements AutoCloseable {
      * sessions, and STS AssumeRole also needs the caller's sts:AssumeRole): any other principal is allowed nothing.
      * Registry requests are authorized with the policy of {@code registryPrincipal}.
      */
-    public void enforcePolicies(java.util.Map<String, String> policyByPrincipal, String registryPrincipal) {
-        java.util.Map<String, IdentityPolicy> parsed = new java.util.HashMap<>();
+    public void enforcePolicies(Map<String, String> policyByPrincipal, String registryPrincipal) {
+        Map<String, IdentityPolicy> parsed = new HashMap<>();
         policyByPrincipal.forEach((principal, json) -> parsed.put(principal, IdentityPolicy.parse(json)));
         strict.load(parsed, registryPrincipal);
     }
@@ -249,8 +267,7 @@ public final class EcrStandIn implements AutoCloseable {
 
     /** Accepts this long-term key for the IAM user {@code arn:aws:iam::<account>:user/<userName>}. */
     public void addAccessKey(String accessKeyId, String secretKey, String userName) {
-        identities.add(new AccessKey(accessKeyId, secretKey, null, null,
-                "arn:aws:iam::" + accountId + ":user/" + userName));
+        identities.add(new AccessKey(accessKeyId, secretKey, null, null, userArn(userName)));
     }
 
     /** Accepts session credentials as if STS had issued them; an expiration in the past makes them expired. */
@@ -278,7 +295,7 @@ public final class EcrStandIn implements AutoCloseable {
      * Lets {@code principalArn} (an IAM user of this stand-in, or a role whose sessions then qualify) assume
      * {@code roleArn} with STS AssumeRole, with {@code externalId} when the role's trust policy asks for one.
      */
-    public void trustRole(String roleArn, String principalArn, java.util.Optional<String> externalId) {
+    public void trustRole(String roleArn, String principalArn, Optional<String> externalId) {
         assumeRole.trust(roleArn, principalArn, externalId);
     }
 
@@ -302,8 +319,7 @@ public final class EcrStandIn implements AutoCloseable {
 
     /** The secrets and session tokens of every STS session issued, so tests can check that none was shown. */
     public List<String> issuedSessionSecrets() {
-        return sts.issuedSessions().stream().flatMap(k -> java.util.stream.Stream.of(k.secretKey(), k.sessionToken()))
-                .toList();
+        return sts.issuedSessions().stream().flatMap(k -> Stream.of(k.secretKey(), k.sessionToken())).toList();
     }
 
     /** Every registry password GetAuthorizationToken has issued, so tests can check that none was shown. */
@@ -334,10 +350,8 @@ public final class EcrStandIn implements AutoCloseable {
     public void createRepository(String name, String imageTagMutability, String... exclusionFilters) {
         Params.checkRepositoryName("repositoryName", name);
         catalog.add(new Repository(name, clock.instant(), TagMutability.of(imageTagMutability, List.of(exclusionFilters)),
-                false, "AES256", null, java.util.Map.of()));
+                false, "AES256", null, Map.of()));
     }
-
-    // ---- repositories the pipe shapes (issue 9) ------------------------------------------------------------------
 
     /**
      * Adds a repository creation template (as CreateRepositoryCreationTemplate would), e.g. prefix {@code ROOT} or
@@ -348,7 +362,7 @@ public final class EcrStandIn implements AutoCloseable {
     public void addCreationTemplate(String prefix, List<String> appliedFor, String imageTagMutability,
                                     List<String> exclusionFilters, String lifecyclePolicy) {
         templates.add(prefix, appliedFor, TagMutability.of(imageTagMutability, exclusionFilters), "AES256", null,
-                java.util.Map.of(), lifecyclePolicy);
+                Map.of(), lifecyclePolicy);
     }
 
     /** Adds a KMS key of the account, by id and optionally an alias ({@code alias/name}), usable for repositories. */
@@ -381,12 +395,12 @@ public final class EcrStandIn implements AutoCloseable {
     }
 
     /** A repository's settings as DescribeRepositories describes it, for tests that check what was created. */
-    public com.fasterxml.jackson.databind.JsonNode describeRepository(String repository) {
+    public JsonNode describeRepository(String repository) {
         return json.repository(catalog.require(repository));
     }
 
     /** A repository's resource tags. */
-    public java.util.Map<String, String> repositoryTags(String repository) {
+    public Map<String, String> repositoryTags(String repository) {
         return catalog.require(repository).tags();
     }
 
@@ -406,7 +420,7 @@ public final class EcrStandIn implements AutoCloseable {
 
     /** Every request the registry facade received ("METHOD path"), oldest first; {@code clear()} it to count afresh. */
     public List<String> registryRequests() {
-        return registryRequests;
+        return registryFacade.requests();
     }
 
     /** Faults for the registry facade; the target is the request path, e.g. {@code /v2/app/blobs/uploads/}. */
@@ -420,13 +434,31 @@ public final class EcrStandIn implements AutoCloseable {
     }
 
     /** The ECR and STS API of this stand-in's region, for a {@link RegionalApi} in front of several regions. */
-    com.sun.net.httpserver.HttpHandler apiHandler() {
+    HttpHandler apiHandler() {
         return apiHandler;
     }
 
-    /** Every API call received so far. */
+    /**
+     * Every API request (ECR and STS) received so far, with its times: the calls, and the sequential round trips a
+     * client made (also served as JSON at {@code GET /_standin/requests} on the API's port, see {@link StandInAdmin}).
+     */
     public RequestLog requests() {
         return requests;
+    }
+
+    /** From now on every API request (ECR and STS) waits this long before it is answered, as AWS far away would. */
+    public void apiLatency(Duration latency) {
+        apiLatency.set(latency);
+    }
+
+    /** From now on every request to the registry facade waits this long before it is answered. */
+    public void registryLatency(Duration latency) {
+        registryLatency.set(latency);
+    }
+
+    /** How many requests the stand-in has sent the real registry behind it so far (the facade's included). */
+    long registryBackendRequests() {
+        return registryClient.sent();
     }
 
     @Override
@@ -440,16 +472,14 @@ public final class EcrStandIn implements AutoCloseable {
         facadeThreads.shutdownNow();
     }
 
-    private static ExecutorService threads(String name) {
+    /** A thread per request under way (idle ones kept 30 s), so that requests waiting out a latency never queue. */
+    static ExecutorService threads(String name) {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, name + "-" + count.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Configures and starts an {@link EcrStandIn}. */
@@ -463,9 +493,11 @@ public final class EcrStandIn implements AutoCloseable {
         private int registryPort;
         private String proxyEndpoint;
         private InetSocketAddress ecrHostAddress;
-        private javax.net.ssl.SSLContext ecrHostTls;
+        private SSLContext ecrHostTls;
         private Duration tokenLifetime = Duration.ofHours(12);
         private Clock clock = Clock.systemUTC();
+        private Duration apiLatency = Duration.ZERO;
+        private Duration registryLatency = Duration.ZERO;
 
         private Builder() {
         }
@@ -508,7 +540,7 @@ public final class EcrStandIn implements AutoCloseable {
          * real registry host {@code <account>.dkr.ecr.<region>.amazonaws.com} (on port 443, that host then needs no
          * port in image references). ECR's answers then name that host.
          */
-        public Builder ecrHostListener(InetSocketAddress address, javax.net.ssl.SSLContext tls) {
+        public Builder ecrHostListener(InetSocketAddress address, SSLContext tls) {
             this.ecrHostAddress = Objects.requireNonNull(address);
             this.ecrHostTls = Objects.requireNonNull(tls);
             return this;
@@ -522,6 +554,21 @@ public final class EcrStandIn implements AutoCloseable {
 
         public Builder authorizationTokenLifetime(Duration lifetime) {
             this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        /**
+         * How long every API request (ECR and STS) waits before it is answered, as AWS far away (a step in one region
+         * pushing to another) would; zero by default. Requests under way together are answered together.
+         */
+        public Builder apiLatency(Duration latency) {
+            this.apiLatency = Objects.requireNonNull(latency);
+            return this;
+        }
+
+        /** How long every request to the registry facade waits before it is answered; zero by default. */
+        public Builder registryLatency(Duration latency) {
+            this.registryLatency = Objects.requireNonNull(latency);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package org.ecrpushpipe.standin;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ public final class EcrStandInMain {
                                   [--repository NAME]... [--immutable-repository NAME]...
                                   [--allow-role ROLE_ARN]... [--web-identity-subject SUBJECT]
                                   [--token-lifetime SECONDS] [--proxy-endpoint URL]
+                                  [--api-latency-ms N] [--registry-latency-ms N]  (each request waits N ms first)
             prints AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS, AWS_REGION, AWS_ACCOUNT_ID, REGISTRY,
             WEB_IDENTITY_TOKEN (with --web-identity-subject) and READY, then runs until killed""";
 
@@ -41,7 +43,7 @@ public final class EcrStandInMain {
     }
 
     /** Parses the arguments, starts the stand-in and prints its coordinates; bad arguments throw. */
-    static EcrStandIn start(List<String> args, PrintStream out) throws java.io.IOException {
+    static EcrStandIn start(List<String> args, PrintStream out) throws IOException {
         EcrStandIn.Builder builder = EcrStandIn.builder();
         String registryUrl = null;
         String registryUser = null;
@@ -76,6 +78,8 @@ public final class EcrStandInMain {
                 case "--web-identity-subject" -> subject = value;
                 case "--token-lifetime" -> tokenLifetime = Duration.ofSeconds(number(option, value));
                 case "--proxy-endpoint" -> builder.proxyEndpoint(value);
+                case "--api-latency-ms" -> builder.apiLatency(millis(option, value));
+                case "--registry-latency-ms" -> builder.registryLatency(millis(option, value));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -120,6 +124,15 @@ public final class EcrStandInMain {
             throw new IllegalArgumentException(option + " must be a port number, not " + value);
         }
         return port;
+    }
+
+    /** A latency in milliseconds, 0 or more. */
+    static Duration millis(String option, String value) {
+        int ms = number(option, value);
+        if (ms < 0) {
+            throw new IllegalArgumentException(option + " must be 0 or more milliseconds, not " + value);
+        }
+        return Duration.ofMillis(ms);
     }
 
     private static int number(String option, String value) {

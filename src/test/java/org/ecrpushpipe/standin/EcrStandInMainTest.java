@@ -64,6 +64,9 @@ class EcrStandInMainTest {
         assertThrows(IllegalArgumentException.class, () -> EcrStandInMain.start(List.of("--api-port"), System.out));
         assertThrows(IllegalArgumentException.class,
                 () -> EcrStandInMain.start(List.of("--api-port", "seventy"), System.out));
+        assertEquals("--api-latency-ms must be 0 or more milliseconds, not -150", assertThrows(
+                IllegalArgumentException.class, () -> EcrStandInMain.start(List.of("--api-latency-ms", "-150"),
+                        System.out)).getMessage());
     }
 
     @Test
@@ -82,7 +85,8 @@ class EcrStandInMainTest {
         try (RegistryProcess registry = RegistryProcess.start()) {
             Process process = new ProcessBuilder(java, "-cp", classpath, EcrStandInMain.class.getName(),
                     "--registry-url", registry.url(), "--registry-user", registry.username(),
-                    "--registry-password", registry.password(), "--repository", "app")
+                    "--registry-password", registry.password(), "--repository", "app",
+                    "--api-latency-ms", "40", "--registry-latency-ms", "5")
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try {
                 Map<String, String> lines = new HashMap<>();
@@ -96,6 +100,10 @@ class EcrStandInMainTest {
                         .send(HttpRequest.newBuilder(URI.create("https://" + lines.get("REGISTRY") + "/v2/")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(401, response.statusCode());
+                HttpResponse<String> latency = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(lines.get("AWS_ENDPOINT_URL") + "/_standin/latency")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals("{\"apiMs\":40,\"registryMs\":5}", latency.body(), "the latencies it was given");
                 assertTrue(process.isAlive(), "serves until killed");
             } finally {
                 process.destroy();

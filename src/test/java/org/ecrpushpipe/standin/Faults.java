@@ -1,10 +1,12 @@
 package org.ecrpushpipe.standin;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class Faults {
     private final List<Rule> rules = new ArrayList<>();
-    private final List<String> injected = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> injected = new CopyOnWriteArrayList<>();
 
     /** Injects {@code fault} into the next {@code times} requests that match. */
     public synchronized Faults failNext(int times, String method, String pathRegex, Fault fault) {
@@ -46,12 +48,30 @@ public final class Faults {
      * /v2/app/blobs/uploads/…: dropped the connection after 65536 bytes of the body, more unread"}); a live view.
      */
     public List<String> injected() {
-        return java.util.Collections.unmodifiableList(injected);
+        return Collections.unmodifiableList(injected);
     }
 
     /** Notes what an injected fault did to a request. */
     void record(String method, String target, String outcome) {
         injected.add(method + " " + target + ": " + outcome);
+    }
+
+    /**
+     * Applies a fault after which the request is still handled as usual (a delay, an action) and says so; false
+     * for the faults that replace the answer, which each server renders in its own dialect.
+     */
+    boolean passes(Fault fault, String method, String target) {
+        if (fault instanceof Fault.Delay delay) {
+            record(method, target, "delayed " + delay.duration().toMillis() + " ms");
+            Latency.sleep(delay.duration());
+            return true;
+        }
+        if (fault instanceof Fault.Action action) {
+            record(method, target, action.name());
+            action.action().run();
+            return true;
+        }
+        return false;
     }
 
     /** Takes one injection for this request, if a rule matches. */

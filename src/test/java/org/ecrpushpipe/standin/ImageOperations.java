@@ -47,10 +47,9 @@ final class ImageOperations {
             throw new EcrError("InvalidParameterException",
                     "Invalid parameter: maxResults and nextToken cannot be used together with imageIds.");
         }
-        List<RepositoryImages.Image> all = images.list(repository);
         List<RepositoryImages.Image> selected = new ArrayList<>();
         if (ids.isEmpty()) {
-            for (RepositoryImages.Image image : all) {
+            for (RepositoryImages.Image image : images.list(repository)) {
                 boolean tagged = !image.tags().isEmpty();
                 String status = repository.isArchived(image.digest()) ? "ARCHIVED" : "ACTIVE";
                 if ((tagStatus.equals("ANY") || tagged == tagStatus.equals("TAGGED"))
@@ -61,18 +60,16 @@ final class ImageOperations {
         } else {
             for (JsonNode id : ids) {
                 ImageId imageId = ImageId.of(new Params(id));
-                RepositoryImages.Image image = find(all, imageId).orElseThrow(() ->
+                RepositoryImages.Image image = find(repository, imageId).orElseThrow(() ->
                         EcrError.imageNotFound(imageId.digest, imageId.tag, repository.name(), accountId));
-                if (!selected.contains(image)) {
+                if (selected.stream().noneMatch(i -> i.digest().equals(image.digest()))) {
                     selected.add(image);
                 }
             }
         }
-        int from = params.string("nextToken").map(RepositoryOperations::decodeToken).orElse(0);
-        int to = Math.min(selected.size(), from + maxResults);
         ObjectNode response = EcrJson.object();
         ArrayNode details = response.putArray("imageDetails");
-        for (RepositoryImages.Image image : selected.subList(Math.min(from, to), to)) {
+        for (RepositoryImages.Image image : Pagination.page(params, selected, maxResults, response)) {
             ObjectNode detail = details.addObject()
                     .put("registryId", accountId)
                     .put("repositoryName", repository.name())
@@ -94,9 +91,6 @@ final class ImageOperations {
                 detail.put("artifactMediaType", artifactMediaType);
             }
         }
-        if (to < selected.size()) {
-            response.put("nextToken", RepositoryOperations.encodeToken(to));
-        }
         return response;
     }
 
@@ -104,17 +98,15 @@ final class ImageOperations {
         Repository repository = catalog.require(params.repositoryName());
         List<JsonNode> ids = params.list("imageIds", 1, 100);
         params.list("acceptedMediaTypes", 0, 100);
-        List<RepositoryImages.Image> all = images.list(repository);
         ObjectNode response = EcrJson.object();
         ArrayNode found = response.putArray("images");
         ArrayNode failures = response.putArray("failures");
         for (JsonNode id : ids) {
             ImageId imageId = ImageId.of(new Params(id));
-            Optional<RepositoryImages.Image> image = find(all, imageId);
+            Optional<RepositoryImages.Image> image = find(repository, imageId);
             // an archived image cannot be pulled (ECR user guide, "Archiving an image"): not found
             if (image.isEmpty() || repository.isArchived(image.get().digest())) {
-                failures.addObject().<ObjectNode>set("imageId", EcrJson.imageId(imageId.digest, imageId.tag))
-                        .put("failureCode", "ImageNotFound").put("failureReason", "Requested image not found");
+                failures.add(imageNotFound(imageId));
                 continue;
             }
             found.add(image(repository, image.get().manifest(), imageId.tag));
@@ -129,7 +121,7 @@ final class ImageOperations {
             throw EcrError.invalidParameter("imageManifest", "Member must have length between 1 and 4194304");
         }
         byte[] bytes = manifestText.getBytes(StandardCharsets.UTF_8);
-        String digest = "sha256:" + SigV4Verifier.hex(SigV4Verifier.sha256(bytes));
+        String digest = RegistryManifest.digestOf(bytes);
         Optional<String> givenDigest = params.string("imageDigest");
         if (givenDigest.isPresent() && !givenDigest.get().equals(digest)) {
             throw new EcrError("ImageDigestDoesNotMatchException", "The provided image digest '" + givenDigest.get()
@@ -146,24 +138,20 @@ final class ImageOperations {
             if (tag.isPresent()) {
                 Optional<RegistryManifest> existing = registry.manifest(repository.name(), tag.get());
                 if (existing.isPresent() && existing.get().digest().equals(digest)) {
-                    throw new EcrError("ImageAlreadyExistsException", "Image with digest '" + digest + "' and tag '"
-                            + tag.get() + "' already exists in the repository with name '" + repository.name()
-                            + "' in the registry with id '" + accountId + "'");
+                    throw alreadyExists("Image with digest '" + digest + "' and tag '" + tag.get() + "'", repository);
                 }
                 if (existing.isPresent() && repository.mutability().isImmutable(tag.get())) {
                     throw EcrError.tagAlreadyExists(tag.get(), repository.name());
                 }
             } else if (registry.manifest(repository.name(), digest).isPresent()) {
-                throw new EcrError("ImageAlreadyExistsException", "Image with digest '" + digest + "' already exists "
-                        + "in the repository with name '" + repository.name() + "' in the registry with id '"
-                        + accountId + "'");
+                throw alreadyExists("Image with digest '" + digest + "'", repository);
             }
             try {
                 registry.putManifest(repository.name(), tag.orElse(digest), mediaType, bytes);
             } catch (RegistryClient.RegistryException e) {
                 throw translate(e, repository);
             }
-            repository.firstSeen(digest, clock.instant());
+            images.stored(repository, digest, tag.orElse(null));
         } finally {
             repository.manifestLock().unlock();
         }
@@ -172,7 +160,12 @@ final class ImageOperations {
         return response;
     }
 
-    /** By tag removes the tag, and the image with its last tag; by digest removes the image with all its tags. */
+    /**
+     * By tag removes the tag, and the image with its last tag; by digest removes the image with all its tags. The
+     * registry behind (distribution 2.8) deletes manifests by digest only, taking every tag with them: to remove
+     * one tag of several, the manifest is deleted and put back under the tags that remain, so such a call costs a
+     * registry request for each other tag of that image (whatever else the repository holds).
+     */
     ObjectNode batchDeleteImage(Params params) {
         Repository repository = catalog.require(params.repositoryName());
         List<JsonNode> ids = params.list("imageIds", 1, 100);
@@ -183,15 +176,12 @@ final class ImageOperations {
         try {
             for (JsonNode id : ids) {
                 ImageId imageId = ImageId.of(new Params(id));
-                Optional<RepositoryImages.Image> found = find(images.list(repository), imageId);
+                Optional<RepositoryImages.Image> found = find(repository, imageId);
                 if (found.isEmpty()) {
-                    failures.addObject().<ObjectNode>set("imageId", EcrJson.imageId(imageId.digest, imageId.tag))
-                            .put("failureCode", "ImageNotFound").put("failureReason", "Requested image not found");
+                    failures.add(imageNotFound(imageId));
                     continue;
                 }
                 RepositoryImages.Image image = found.get();
-                // Distribution 2.8 deletes manifests by digest only, taking every tag with them; to remove one tag
-                // of several, delete the manifest and put the same bytes back under the tags that remain.
                 registry.deleteManifest(repository.name(), image.digest());
                 if (imageId.tag != null && image.tags().size() > 1) {
                     for (String remaining : image.tags()) {
@@ -200,9 +190,10 @@ final class ImageOperations {
                                     image.manifest().bytes());
                         }
                     }
+                    images.untagged(repository, imageId.tag);
                     deleted.add(EcrJson.imageId(image.digest(), imageId.tag));
                 } else {
-                    repository.forget(image.digest());
+                    images.deleted(repository, image.digest());
                     if (image.tags().isEmpty()) {
                         deleted.add(EcrJson.imageId(image.digest(), null));
                     }
@@ -228,7 +219,7 @@ final class ImageOperations {
         ImageId imageId = ImageId.of(id);
         String target = Params.checkEnum("targetStorageClass", params.requiredString("targetStorageClass"),
                 List.of("STANDARD", "ARCHIVE"));
-        RepositoryImages.Image image = find(images.list(repository), imageId).orElseThrow(() ->
+        RepositoryImages.Image image = find(repository, imageId).orElseThrow(() ->
                 EcrError.imageNotFound(imageId.digest, imageId.tag, repository.name(), accountId));
         if (target.equals("ARCHIVE")) {
             repository.archive(image.digest(), clock.instant());
@@ -284,11 +275,19 @@ final class ImageOperations {
                 : "application/vnd.oci.image.manifest.v1+json";
     }
 
-    private static Optional<RepositoryImages.Image> find(List<RepositoryImages.Image> all, ImageId id) {
-        return all.stream()
-                .filter(i -> id.digest == null || i.digest().equals(id.digest))
-                .filter(i -> id.tag == null || i.tags().contains(id.tag))
-                .findFirst();
+    private Optional<RepositoryImages.Image> find(Repository repository, ImageId id) {
+        return images.find(repository, id.digest, id.tag);
+    }
+
+    private EcrError alreadyExists(String image, Repository repository) {
+        return new EcrError("ImageAlreadyExistsException", image + " already exists in the repository with name '"
+                + repository.name() + "' in the registry with id '" + accountId + "'");
+    }
+
+    /** A BatchGetImage or BatchDeleteImage failure for an image the repository does not hold. */
+    private static ObjectNode imageNotFound(ImageId id) {
+        return EcrJson.object().<ObjectNode>set("imageId", EcrJson.imageId(id.digest, id.tag))
+                .put("failureCode", "ImageNotFound").put("failureReason", "Requested image not found");
     }
 
     /** An {@code imageId} member: a digest, a tag, or both. */

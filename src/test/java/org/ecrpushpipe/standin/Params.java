@@ -3,7 +3,9 @@ package org.ecrpushpipe.standin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 /**
  * The members of one ECR request body, read with ECR's constraints: a missing, mistyped or out-of-range member
@@ -31,14 +33,7 @@ final class Params {
     }
 
     Optional<String> string(String name) {
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual()) {
-            throw new EcrError("SerializationException", "Unexpected value type in payload at '" + name + "'");
-        }
-        return Optional.of(value.asText());
+        return member(name, JsonNode::isTextual).map(JsonNode::asText);
     }
 
     String requiredString(String name) {
@@ -46,48 +41,40 @@ final class Params {
     }
 
     Optional<Boolean> bool(String name) {
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isBoolean()) {
-            throw new EcrError("SerializationException", "Unexpected value type in payload at '" + name + "'");
-        }
-        return Optional.of(value.asBoolean());
+        return member(name, JsonNode::isBoolean).map(JsonNode::asBoolean);
     }
 
     Optional<Integer> integer(String name, int min, int max) {
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.canConvertToInt()) {
-            throw new EcrError("SerializationException", "Unexpected value type in payload at '" + name + "'");
-        }
-        int i = value.asInt();
-        if (i < min || i > max) {
+        Optional<Integer> value = member(name, JsonNode::canConvertToInt).map(JsonNode::asInt);
+        if (value.isPresent() && (value.get() < min || value.get() > max)) {
             throw EcrError.invalidParameter(name, "Member must have value between " + min + " and " + max);
         }
-        return Optional.of(i);
+        return value;
     }
 
     /** A list member; absent is empty unless {@code min > 0}, in which case it is required. */
     List<JsonNode> list(String name, int min, int max) {
+        Optional<JsonNode> value = member(name, JsonNode::isArray);
+        if (value.isEmpty() && min > 0) {
+            throw EcrError.invalidParameter(name, "Member must not be null");
+        }
+        List<JsonNode> items = value.map(v -> StreamSupport.stream(v.spliterator(), false).toList()).orElse(List.of());
+        if (value.isPresent() && (items.size() < min || items.size() > max)) {
+            throw EcrError.invalidParameter(name, "Member must have length between " + min + " and " + max);
+        }
+        return items;
+    }
+
+    /** A member of this JSON type, empty when absent or null; of another type, ECR's SerializationException. */
+    private Optional<JsonNode> member(String name, Predicate<JsonNode> ofType) {
         JsonNode value = node.get(name);
         if (value == null || value.isNull()) {
-            if (min > 0) {
-                throw EcrError.invalidParameter(name, "Member must not be null");
-            }
-            return List.of();
+            return Optional.empty();
         }
-        if (!value.isArray()) {
+        if (!ofType.test(value)) {
             throw new EcrError("SerializationException", "Unexpected value type in payload at '" + name + "'");
         }
-        if (value.size() < min || value.size() > max) {
-            throw EcrError.invalidParameter(name,
-                    "Member must have length between " + min + " and " + max);
-        }
-        return java.util.stream.StreamSupport.stream(value.spliterator(), false).toList();
+        return Optional.of(value);
     }
 
     Params object(String name) {

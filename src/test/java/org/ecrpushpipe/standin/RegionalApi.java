@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,11 +27,7 @@ public final class RegionalApi implements AutoCloseable {
 
     private final Map<String, EcrStandIn> regions = new LinkedHashMap<>();
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "ecr-stand-in-regional-api");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService threads = EcrStandIn.threads("ecr-stand-in-regional-api");
 
     /** Serves these stand-ins (one per region), the first also for unsigned requests. */
     public RegionalApi(List<EcrStandIn> standIns) throws IOException {

@@ -14,10 +14,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The real registry behind the stand-in, through its v2 HTTP API with its own Basic credentials. Registry
- * repository names are the ECR repository names.
+ * repository names are the ECR repository names. Every request the stand-in sends the registry (the facade's
+ * forwarded ones included) goes through {@link #exchange} and is counted, so tests can show what a call costs.
  */
 final class RegistryClient {
     static final String MANIFEST_TYPES = String.join(", ",
@@ -42,6 +44,7 @@ final class RegistryClient {
     private final String authorization;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
+    private final AtomicLong sent = new AtomicLong();
 
     RegistryClient(URI base, String username, String password) {
         this.base = base;
@@ -60,14 +63,16 @@ final class RegistryClient {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** The Authorization header value the real registry accepts. */
-    String authorization() {
-        return authorization;
+    /** How many requests the stand-in has sent the registry so far. */
+    long sent() {
+        return sent.get();
     }
 
-    /** The HTTP client, shared with the facade so connections are reused. */
-    HttpClient http() {
-        return http;
+    /** Sends one request to the registry (counted); the caller handles the failures. */
+    <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        sent.incrementAndGet();
+        return http.send(request, body);
     }
 
     /** Every tag of a repository; none when the registry has never seen the repository. */
@@ -91,7 +96,7 @@ final class RegistryClient {
         }
         expect(response, 200, "fetching manifest " + repository + ":" + reference);
         String digest = response.headers().firstValue("Docker-Content-Digest")
-                .orElseGet(() -> "sha256:" + SigV4Verifier.hex(SigV4Verifier.sha256(response.body())));
+                .orElseGet(() -> RegistryManifest.digestOf(response.body()));
         String mediaType = response.headers().firstValue("Content-Type").orElse("");
         return Optional.of(new RegistryManifest(digest, mediaType, response.body()));
     }
@@ -103,7 +108,7 @@ final class RegistryClient {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build());
         expect(response, 201, "writing manifest " + repository + ":" + reference);
         return response.headers().firstValue("Docker-Content-Digest")
-                .orElseGet(() -> "sha256:" + SigV4Verifier.hex(SigV4Verifier.sha256(manifest)));
+                .orElseGet(() -> RegistryManifest.digestOf(manifest));
     }
 
     /** Deletes a manifest, and with it every tag that points at it (distribution deletes by digest only). */
@@ -124,15 +129,18 @@ final class RegistryClient {
         }
     }
 
+    /** A request to {@code path} (and query) of the registry, with its credentials. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", authorization);
+    }
+
     private HttpRequest.Builder request(String repository, String rest) {
-        return HttpRequest.newBuilder(URI.create(base() + "/v2/" + repository + "/" + rest))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", authorization);
+        return request("/v2/" + repository + "/" + rest).timeout(Duration.ofSeconds(30));
     }
 
     private HttpResponse<byte[]> send(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return exchange(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("the registry behind the stand-in did not answer", e);
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package org.ecrpushpipe.standin;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,14 +18,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * ECR's data plane in front of the real registry: a streaming reverse proxy that checks ECR's Basic credentials
  * ({@code AWS} and a password from GetAuthorizationToken), refuses repositories the control plane never created
- * and overwrites of immutable tags with ECR's errors, then forwards with the real registry's own credentials.
- * Bodies are piped through in both directions, never held whole in memory.
+ * and overwrites of immutable tags with ECR's errors, then forwards with the real registry's own credentials, and
+ * notes each manifest written or deleted in the repository's index before the client hears of it. Bodies are piped
+ * through in both directions, never held whole in memory. Every request first waits out the registry's latency.
  */
 final class RegistryFacade implements HttpHandler {
     private static final Pattern REPOSITORY_PATH = Pattern.compile("/v2/(.+?)/(manifests|blobs|tags)/(.*)");
@@ -39,32 +44,40 @@ final class RegistryFacade implements HttpHandler {
     private final Faults faults;
     private final String accountId;
     private final String realm;
-    private final Clock clock;
     /** Where blob downloads are redirected to, as ECR redirects them to its S3 layer bucket. */
     private final LayerBucket layerBucket;
     private final StrictMode strict;
-    /** Every request the facade received, as "METHOD path", for tests that count uploads. */
-    private final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
-
     private final CreateOnPush createOnPush;
+    private final RepositoryImages images;
+    private final Latency latency;
+    /** Every request the facade received, as "METHOD path", for tests that count uploads. */
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Every Host header received, to show which name a push went through. */
+    private final Set<String> hostHeaders = ConcurrentHashMap.newKeySet();
 
     RegistryFacade(RepositoryCatalog catalog, AuthorizationTokens tokens, RegistryClient registry, Faults faults,
-                   String accountId, String region, Clock clock, CreateOnPush createOnPush, StrictMode strict) {
+                   String accountId, String region, Clock clock, CreateOnPush createOnPush, StrictMode strict,
+                   RepositoryImages images, Latency latency) {
         this.createOnPush = createOnPush;
-        this.clock = clock;
         this.strict = strict;
         this.catalog = catalog;
         this.tokens = tokens;
         this.registry = registry;
         this.faults = faults;
         this.accountId = accountId;
+        this.images = images;
+        this.latency = latency;
         this.realm = "https://" + accountId + ".dkr.ecr." + region + ".amazonaws.com/";
         this.layerBucket = new LayerBucket(region, clock);
     }
 
     /** The requests received so far ("METHOD path"), oldest first; a live view, cleared by {@code clear()}. */
-    java.util.List<String> requests() {
+    List<String> requests() {
         return requests;
+    }
+
+    Set<String> hostHeaders() {
+        return Set.copyOf(hostHeaders);
     }
 
     @Override
@@ -73,20 +86,16 @@ final class RegistryFacade implements HttpHandler {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
             requests.add(method + " " + path);
+            Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host")).ifPresent(hostHeaders::add);
+            latency.await();
             Optional<Fault> fault = faults.take(method, path);
-            if (fault.isPresent()) {
+            if (fault.isPresent() && !faults.passes(fault.get(), method, path)) {
                 if (fault.get() instanceof Fault.DropConnection) {
                     faults.record(method, path, "dropped the connection");
                     return; // closing the exchange before any response closes the socket
                 } else if (fault.get() instanceof Fault.DropMidBody drop) {
                     dropMidBody(exchange, drop.afterBytes());
                     return;
-                } else if (fault.get() instanceof Fault.Delay delay) {
-                    faults.record(method, path, "delayed " + delay.duration().toMillis() + " ms");
-                    ApiHandler.sleep(delay.duration());
-                } else if (fault.get() instanceof Fault.Action action) {
-                    faults.record(method, path, action.name());
-                    action.action().run();
                 } else if (fault.get() instanceof Fault.Status status && status.status() != 429) {
                     faults.record(method, path, "answered " + status.status());
                     sendError(exchange, status.status(), "UNKNOWN", "unknown error");
@@ -126,6 +135,8 @@ final class RegistryFacade implements HttpHandler {
             }
             if (m.group(2).equals("manifests") && method.equals("PUT")) {
                 putManifest(exchange, repository.get(), URLDecoder.decode(m.group(3), StandardCharsets.UTF_8));
+            } else if (m.group(2).equals("manifests") && method.equals("DELETE")) {
+                deleteManifest(exchange, repository.get(), URLDecoder.decode(m.group(3), StandardCharsets.UTF_8));
             } else if (m.group(2).equals("manifests") && archived(repository.get(),
                     URLDecoder.decode(m.group(3), StandardCharsets.UTF_8))) {
                 // an archived image cannot be pulled: ECR answers 404 (ECR user guide, "Archiving an image")
@@ -195,7 +206,7 @@ final class RegistryFacade implements HttpHandler {
                     ? registry.manifest(repository.name(), reference) : Optional.empty();
             if (held.isPresent() && repository.isArchived(held.get().digest())) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
-                String digest = "sha256:" + SigV4Verifier.hex(SigV4Verifier.sha256(body));
+                String digest = RegistryManifest.digestOf(body);
                 if (digest.equals(held.get().digest())) {
                     repository.restore(digest);
                     exchange.getResponseHeaders().set("Docker-Content-Digest", digest);
@@ -209,13 +220,28 @@ final class RegistryFacade implements HttpHandler {
                         EcrError.immutableTagMessage(reference, repository.name()));
                 return;
             }
-            HttpResponse<InputStream> response = forward(exchange);
-            if (response != null && response.statusCode() == 201) {
-                response.headers().firstValue("Docker-Content-Digest").ifPresent(digest -> {
-                    repository.firstSeen(digest, clock.instant());
-                    repository.restore(digest); // a push of an archived image restores it
-                });
-            }
+            forward(exchange, response -> {
+                if (response.statusCode() == 201) {
+                    response.headers().firstValue("Docker-Content-Digest").ifPresent(digest -> {
+                        images.stored(repository, digest, byTag ? reference : null);
+                        repository.restore(digest); // a push of an archived image restores it
+                    });
+                }
+            });
+        } finally {
+            repository.manifestLock().unlock();
+        }
+    }
+
+    /** A manifest deleted by digest takes every tag that points at it (distribution answers a tag with an error). */
+    private void deleteManifest(HttpExchange exchange, Repository repository, String reference) throws IOException {
+        repository.manifestLock().lock();
+        try {
+            forward(exchange, response -> {
+                if (response.statusCode() == 202) {
+                    images.deleted(repository, reference);
+                }
+            });
         } finally {
             repository.manifestLock().unlock();
         }
@@ -240,8 +266,7 @@ final class RegistryFacade implements HttpHandler {
     private void redirectToLayerBucket(HttpExchange exchange, String repository, String digest) throws IOException {
         HttpResponse<Void> head;
         try {
-            head = registry.http().send(HttpRequest.newBuilder(URI.create(registry.base() + "/v2/" + repository
-                            + "/blobs/" + digest)).header("Authorization", registry.authorization())
+            head = registry.exchange(registry.request("/v2/" + repository + "/blobs/" + digest)
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -251,8 +276,7 @@ final class RegistryFacade implements HttpHandler {
             forward(exchange);
             return;
         }
-        String scheme = exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https://" : "http://";
-        exchange.getResponseHeaders().set("Location", layerBucket.presign(scheme
+        exchange.getResponseHeaders().set("Location", layerBucket.presign(scheme(exchange)
                 + exchange.getRequestHeaders().getFirst("Host"), repository, digest));
         exchange.getResponseHeaders().set("Docker-Distribution-Api-Version", "registry/2.0");
         exchange.sendResponseHeaders(307, -1);
@@ -266,20 +290,28 @@ final class RegistryFacade implements HttpHandler {
             send(exchange, refused.status(), "application/xml", LayerBucket.errorXml(refused.code(), refused.message()));
             return;
         }
-        forward(exchange, ((LayerBucket.Answer.Blob) answer).registryPath());
+        forward(exchange, ((LayerBucket.Answer.Blob) answer).registryPath(), response -> { });
     }
 
-    /** Proxies the exchange to the real registry; returns the registry's response (body already relayed). */
-    private HttpResponse<InputStream> forward(HttpExchange exchange) throws IOException {
+    /** Proxies the exchange to the real registry. */
+    private void forward(HttpExchange exchange) throws IOException {
+        forward(exchange, response -> { });
+    }
+
+    /**
+     * Proxies the exchange to the real registry; {@code noted} sees the registry's answer before the client does,
+     * so that what it notes holds by the time the client acts on the answer.
+     */
+    private void forward(HttpExchange exchange, Consumer<HttpResponse<?>> noted) throws IOException {
         URI uri = exchange.getRequestURI();
-        return forward(exchange, uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        forward(exchange, uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), noted);
     }
 
     /** Proxies the exchange to {@code target} (path and query) of the real registry. */
-    private HttpResponse<InputStream> forward(HttpExchange exchange, String targetPath) throws IOException {
+    private void forward(HttpExchange exchange, String targetPath, Consumer<HttpResponse<?>> noted)
+            throws IOException {
         String method = exchange.getRequestMethod();
-        String target = registry.base() + targetPath;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target));
+        HttpRequest.Builder request = registry.request(targetPath);
         for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
             if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 for (String value : header.getValue()) {
@@ -291,38 +323,37 @@ final class RegistryFacade implements HttpHandler {
                 }
             }
         }
-        request.header("Authorization", registry.authorization());
         request.method(method, requestBody(exchange));
 
         HttpResponse<InputStream> response;
         try {
-            response = registry.http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = registry.exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             sendError(exchange, 502, "UNKNOWN", "the registry behind the ECR stand-in did not answer");
-            return null;
+            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while forwarding", e);
         }
 
-        String scheme = exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https://" : "http://";
-        String facadeOrigin = scheme + exchange.getRequestHeaders().getFirst("Host");
-        response.headers().map().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (NOT_FORWARDED.contains(lower) || lower.startsWith(":")) {
-                return;
-            }
-            for (String value : values) {
-                if (lower.equals("location") && value.startsWith(registry.base())) {
-                    // The registry points uploads at itself; the client must come back through the facade.
-                    value = facadeOrigin + value.substring(registry.base().length());
-                }
-                exchange.getResponseHeaders().add(name, value);
-            }
-        });
-        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        int status = response.statusCode();
         try (InputStream in = response.body()) {
+            noted.accept(response);
+            String facadeOrigin = scheme(exchange) + exchange.getRequestHeaders().getFirst("Host");
+            response.headers().map().forEach((name, values) -> {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (NOT_FORWARDED.contains(lower) || lower.startsWith(":")) {
+                    return;
+                }
+                for (String value : values) {
+                    if (lower.equals("location") && value.startsWith(registry.base())) {
+                        // The registry points uploads at itself; the client must come back through the facade.
+                        value = facadeOrigin + value.substring(registry.base().length());
+                    }
+                    exchange.getResponseHeaders().add(name, value);
+                }
+            });
+            long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            int status = response.statusCode();
             if (method.equals("HEAD")) {
                 if (length >= 0) {
                     exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
@@ -338,7 +369,10 @@ final class RegistryFacade implements HttpHandler {
                 }
             }
         }
-        return response;
+    }
+
+    private static String scheme(HttpExchange exchange) {
+        return exchange instanceof HttpsExchange ? "https://" : "http://";
     }
 
     private static HttpRequest.BodyPublisher requestBody(HttpExchange exchange) {

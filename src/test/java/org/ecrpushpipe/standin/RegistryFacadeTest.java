@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,11 +14,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ecrpushpipe.testbed.RegistryProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.ecrpushpipe.testbed.StandInExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
@@ -27,38 +37,30 @@ import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
 
 /** ECR's registry as docker sees it: the facade over HTTPS with a real registry behind it. */
+@ExtendWith(StandInExtension.class)
 class RegistryFacadeTest {
     private static final String SCHEMA2 = "application/vnd.docker.distribution.manifest.v2+json";
 
-    private static RegistryProcess registry;
-    private static EcrStandIn standIn;
-    private static EcrClient ecr;
-    private static String auth;
+    private final RegistryProcess registry;
+    private final EcrStandIn standIn;
+    private final EcrClient ecr;
+    private String auth;
 
-    @BeforeAll
-    static void start() throws Exception {
-        registry = RegistryProcess.start();
-        standIn = EcrStandIn.builder().registry(registry.url(), registry.username(), registry.password()).start();
+    RegistryFacadeTest(RegistryProcess registry, EcrStandIn standIn) {
+        this.registry = registry;
+        this.standIn = standIn;
         standIn.addAccessKey(EcrApiTest.KEY, EcrApiTest.SECRET);
         ecr = EcrApiTest.ecr(standIn, AwsBasicCredentials.create(EcrApiTest.KEY, EcrApiTest.SECRET));
         auth = login();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (ecr != null) {
-            ecr.close();
-        }
-        if (standIn != null) {
-            standIn.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+    @AfterEach
+    void closeClient() {
+        ecr.close();
     }
 
     /** The Authorization header docker would send after {@code docker login} with GetAuthorizationToken's token. */
-    private static String login() {
+    private String login() {
         return "Basic " + ecr.getAuthorizationToken().authorizationData().get(0).authorizationToken();
     }
 
@@ -253,7 +255,7 @@ class RegistryFacadeTest {
         byte[] layer = Image.random("cut").layer();
         String location = startUpload("cut");
         assertThrows(IOException.class, () -> sendTo("PATCH", location,
-                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(layer))));
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(layer))));
         assertEquals(List.of("PATCH " + URI.create(location).getRawPath() + ": dropped the connection after 1000 bytes"
                 + " of the body, more unread"), standIn.faults().injected());
         // the next upload goes through
@@ -263,7 +265,7 @@ class RegistryFacadeTest {
     @Test
     void anActionRunsWhenItsRequestArrivesAndTheRequestIsThenHandled() throws Exception {
         standIn.faults().clear();
-        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger ran = new AtomicInteger();
         standIn.faults().failNext(1, "GET", "/v2/", Fault.action("counted", ran::incrementAndGet));
         assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
         assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
@@ -301,12 +303,12 @@ class RegistryFacadeTest {
         assertEquals(200, send("GET", "/v2/phoenix/manifests/1.0", auth, null, "Accept", SCHEMA2).statusCode());
     }
 
-    // --- issue 9: archived images, and repositories ECR creates on push
+    // --- archived images, and repositories ECR creates on push
 
     @Test
     void anArchivedImageIsDescribedNotPulledAndAPushOfTheSameImageRestoresIt() throws Exception {
         for (String mutability : List.of("MUTABLE", "IMMUTABLE")) {
-            String repository = "archive/" + mutability.toLowerCase(java.util.Locale.ROOT);
+            String repository = "archive/" + mutability.toLowerCase(Locale.ROOT);
             standIn.createRepository(repository, mutability);
             Image image = Image.random("archived-" + mutability);
             String digest = push(repository, "1.0", image);
@@ -368,13 +370,82 @@ class RegistryFacadeTest {
         assertEquals("IMMUTABLE", templates.get(0).imageTagMutabilityAsString());
     }
 
+    // --- ECR answers calls that name images in constant time; so must the stand-in, whatever a repository holds
+
+    @Test
+    void callsThatNameImagesSendTheRegistryAsManyRequestsWithOneTagAsWithAThousand() throws Exception {
+        Map<Integer, List<Long>> costs = new LinkedHashMap<>();
+        for (int tagCount : List.of(1, 1000)) {
+            String repository = "cost/tags-" + tagCount;
+            standIn.createRepository(repository);
+            Image image = Image.random("cost");
+            String digest = push(repository, "t0", image);
+            tagInTheRegistry(repository, image, tagCount - 1);
+            push(repository, "doomed", Image.random("cost-doomed"));
+            // the one call that walks the repository (and the first, which reads its tags from the registry once)
+            assertEquals(2, ecr.describeImages(r -> r.repositoryName(repository)).imageDetails().size());
+
+            ImageIdentifier byTag = ImageIdentifier.builder().imageTag("t0").build();
+            ImageIdentifier byDigest = ImageIdentifier.builder().imageDigest(digest).build();
+            List<Long> cost = List.of(
+                    cost(() -> assertEquals("ImageNotFound", ecr.batchGetImage(r -> r.repositoryName(repository)
+                            .imageIds(ImageIdentifier.builder().imageTag("missing").build())).failures().get(0)
+                            .failureCodeAsString())),
+                    cost(() -> assertEquals(image.manifest(), ecr.batchGetImage(r -> r.repositoryName(repository)
+                            .imageIds(byTag)).images().get(0).imageManifest())),
+                    cost(() -> assertEquals(image.manifest(), ecr.batchGetImage(r -> r.repositoryName(repository)
+                            .imageIds(byDigest)).images().get(0).imageManifest())),
+                    cost(() -> assertEquals(tagCount, ecr.describeImages(r -> r.repositoryName(repository)
+                            .imageIds(byTag)).imageDetails().get(0).imageTags().size())),
+                    cost(() -> assertEquals(tagCount, ecr.describeImages(r -> r.repositoryName(repository)
+                            .imageIds(byDigest)).imageDetails().get(0).imageTags().size())),
+                    cost(() -> assertEquals(digest, ecr.putImage(r -> r.repositoryName(repository)
+                            .imageManifest(image.manifest()).imageTag("put")).image().imageId().imageDigest())),
+                    cost(() -> assertEquals(List.of(), ecr.batchDeleteImage(r -> r.repositoryName(repository)
+                            .imageIds(ImageIdentifier.builder().imageTag("doomed").build())).failures())));
+            costs.put(tagCount, cost);
+        }
+        assertEquals(costs.get(1), costs.get(1000), "registry requests of BatchGetImage (missing tag, tag, digest), "
+                + "DescribeImages (tag, digest), PutImage, BatchDeleteImage, with 1 tag and with 1000: " + costs);
+    }
+
+    /**
+     * Puts the image's manifest under {@code count} more tags ({@code t1}, {@code t2}…) straight into the registry
+     * behind, several at a time: the same manifest is cheap to write, and the most tags one image can carry. The
+     * stand-in sees them as it would see an image pushed before it started, when it first reads the repository's
+     * tags (the facade would write them one at a time, as it serialises a repository's manifest writes).
+     */
+    private void tagInTheRegistry(String repository, Image image, int count) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Semaphore inFlight = new Semaphore(8);
+        List<CompletableFuture<Integer>> puts = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            inFlight.acquire();
+            puts.add(http.sendAsync(HttpRequest.newBuilder(URI.create(registry.url() + "/v2/" + repository
+                                    + "/manifests/t" + i)).header("Authorization", registry.basicAuthorization())
+                            .header("Content-Type", SCHEMA2).PUT(HttpRequest.BodyPublishers.ofString(image.manifest()))
+                            .build(), HttpResponse.BodyHandlers.discarding())
+                    .thenApply(HttpResponse::statusCode).whenComplete((status, e) -> inFlight.release()));
+        }
+        for (CompletableFuture<Integer> put : puts) {
+            assertEquals(201, put.get());
+        }
+    }
+
+    /** How many requests the stand-in sent the real registry while answering {@code call}. */
+    private long cost(Runnable call) {
+        long before = standIn.registryBackendRequests();
+        call.run();
+        return standIn.registryBackendRequests() - before;
+    }
+
     // --- a hand-rolled docker push, through the facade
 
     /** A tiny image: a config blob, one layer blob and a docker v2 schema2 manifest naming them. */
     private record Image(byte[] config, byte[] layer) {
         static Image random(String seed) {
             byte[] layer = new byte[64 * 1024 + seed.length()];
-            new java.util.Random(seed.hashCode()).nextBytes(layer);
+            new Random(seed.hashCode()).nextBytes(layer);
             byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"seed\":\"" + seed
                     + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + sha256(layer) + "\"]}}")
                     .getBytes(StandardCharsets.UTF_8);
@@ -402,7 +473,7 @@ class RegistryFacadeTest {
     }
 
     /** Uploads the blobs (config monolithic POST+PUT, layer chunked PATCH then PUT) and puts the manifest by tag. */
-    private static String push(String repository, String tag, Image image) throws Exception {
+    private String push(String repository, String tag, Image image) throws Exception {
         upload(repository, image);
         HttpResponse<String> manifest = send("PUT", "/v2/" + repository + "/manifests/" + tag, auth,
                 image.manifest().getBytes(StandardCharsets.UTF_8), "Content-Type", SCHEMA2);
@@ -410,7 +481,7 @@ class RegistryFacadeTest {
         return manifest.headers().firstValue("Docker-Content-Digest").orElseThrow();
     }
 
-    private static void upload(String repository, Image image) throws Exception {
+    private void upload(String repository, Image image) throws Exception {
         String location = startUpload(repository);
         HttpResponse<String> config = sendTo("PUT", location + (location.contains("?") ? "&" : "?") + "digest="
                 + image.configDigest(), HttpRequest.BodyPublishers.ofByteArray(image.config()));
@@ -419,7 +490,7 @@ class RegistryFacadeTest {
         location = startUpload(repository);
         // No length given: the JDK client streams it chunked, as docker does with its PATCH.
         HttpResponse<String> patch = sendTo("PATCH", location, HttpRequest.BodyPublishers.ofInputStream(
-                () -> new java.io.ByteArrayInputStream(image.layer())));
+                () -> new ByteArrayInputStream(image.layer())));
         assertEquals(202, patch.statusCode(), patch.body());
         assertEquals("0-" + (image.layer().length - 1), patch.headers().firstValue("Range").orElseThrow());
         location = patch.headers().firstValue("Location").orElseThrow();
@@ -429,7 +500,7 @@ class RegistryFacadeTest {
         assertEquals(image.layerDigest(), done.headers().firstValue("Docker-Content-Digest").orElseThrow());
     }
 
-    private static String startUpload(String repository) throws Exception {
+    private String startUpload(String repository) throws Exception {
         HttpResponse<String> started = send("POST", "/v2/" + repository + "/blobs/uploads/", auth, new byte[0]);
         assertEquals(202, started.statusCode(), started.body());
         assertTrue(started.headers().firstValue("Docker-Upload-UUID").isPresent());
@@ -439,14 +510,14 @@ class RegistryFacadeTest {
         return location;
     }
 
-    private static HttpResponse<String> sendTo(String method, String url, HttpRequest.BodyPublisher body)
+    private HttpResponse<String> sendTo(String method, String url, HttpRequest.BodyPublisher body)
             throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth)
                 .header("Content-Type", "application/octet-stream").method(method, body).build();
         return client().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> send(String method, String path, String authorization, byte[] body,
+    private HttpResponse<String> send(String method, String path, String authorization, byte[] body,
                                              String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + standIn.registryHost() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -460,7 +531,7 @@ class RegistryFacadeTest {
         return client().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<byte[]> sendBytes(String method, String path, String authorization) throws Exception {
+    private HttpResponse<byte[]> sendBytes(String method, String path, String authorization) throws Exception {
         return client().send(HttpRequest.newBuilder(URI.create("https://" + standIn.registryHost() + path))
                 .header("Authorization", authorization).method(method, HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -470,12 +541,12 @@ class RegistryFacadeTest {
      * A fresh client per request: the JDK client silently retries an idempotent request once when a pooled
      * connection closes, which would hide an injected dropped connection.
      */
-    private static HttpClient client() {
+    private HttpClient client() {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(standIn.registryClientTls()).build();
     }
 
     /** The digest the real registry itself reports for a tag. */
-    private static String registryDigest(String repository, String tag) throws Exception {
+    private String registryDigest(String repository, String tag) throws Exception {
         HttpResponse<String> response = client().send(HttpRequest.newBuilder(
                         URI.create(registry.url() + "/v2/" + repository + "/manifests/" + tag))
                 .header("Authorization", registry.basicAuthorization()).header("Accept", SCHEMA2)
@@ -484,16 +555,16 @@ class RegistryFacadeTest {
         return response.headers().firstValue("Docker-Content-Digest").orElseThrow();
     }
 
-    private static List<String> registryTags(String repository) throws Exception {
+    private List<String> registryTags(String repository) throws Exception {
         HttpResponse<String> response = client().send(HttpRequest.newBuilder(
                         URI.create(registry.url() + "/v2/" + repository + "/tags/list"))
                 .header("Authorization", registry.basicAuthorization()).build(), HttpResponse.BodyHandlers.ofString());
-        List<String> tags = new java.util.ArrayList<>();
+        List<String> tags = new ArrayList<>();
         EcrJson.MAPPER.readTree(response.body()).path("tags").forEach(t -> tags.add(t.asText()));
         return tags.stream().sorted().toList();
     }
 
     private static String sha256(byte[] bytes) {
-        return "sha256:" + SigV4Verifier.hex(SigV4Verifier.sha256(bytes));
+        return RegistryManifest.digestOf(bytes);
     }
 }

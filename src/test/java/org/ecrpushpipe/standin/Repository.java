@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The settings ECR keeps for one repository (the images themselves live in the real registry). Setters and
- * getters are synchronized; {@link #manifestLock()} serialises manifest writes so that the immutable-tag check and
- * the write that follows it cannot interleave with another writer.
+ * The settings ECR keeps for one repository (the images themselves live in the real registry; its {@link
+ * #index()} notes which). Setters and getters are synchronized; {@link #manifestLock()} serialises manifest writes
+ * so that the immutable-tag check, the write that follows it and its note in the index cannot interleave with
+ * another writer.
  */
 final class Repository {
     private final String name;
@@ -18,8 +19,9 @@ final class Repository {
     private final String encryptionType;
     private final String kmsKey;
     private final ReentrantLock manifestLock = new ReentrantLock();
-    /** When the stand-in first saw each manifest digest: ECR's imagePushedAt, and the way to list untagged images. */
-    private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+    private final ImageIndex index = new ImageIndex();
+    /** Manifest digests in ECR's archive storage class, with when they were archived. */
+    private final Map<String, Instant> archived = new ConcurrentHashMap<>();
     private TagMutability mutability;
     private String lifecyclePolicy;
     private Instant lifecyclePolicySetAt;
@@ -60,6 +62,11 @@ final class Repository {
         return manifestLock;
     }
 
+    /** The images the repository holds, as the stand-in keeps them (see {@link RepositoryImages}). */
+    ImageIndex index() {
+        return index;
+    }
+
     synchronized TagMutability mutability() {
         return mutability;
     }
@@ -96,9 +103,6 @@ final class Repository {
         tags.putAll(merged);
     }
 
-    /** Manifest digests in ECR's archive storage class, with when they were archived. */
-    private final Map<String, Instant> archived = new ConcurrentHashMap<>();
-
     /** Moves an image to the archive storage class: it can be described, not pulled. */
     void archive(String digest, Instant at) {
         archived.put(digest, at);
@@ -119,17 +123,5 @@ final class Repository {
 
     Instant archivedAt(String digest) {
         return archived.get(digest);
-    }
-
-    Instant firstSeen(String digest, Instant now) {
-        return firstSeen.computeIfAbsent(digest, d -> now);
-    }
-
-    Iterable<String> knownDigests() {
-        return Map.copyOf(firstSeen).keySet();
-    }
-
-    void forget(String digest) {
-        firstSeen.remove(digest);
     }
 }

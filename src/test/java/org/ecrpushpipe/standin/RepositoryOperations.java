@@ -3,9 +3,7 @@ package org.ecrpushpipe.standin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,16 +69,9 @@ final class RepositoryOperations {
                 .map(n -> Params.checkRepositoryName("repositoryNames", n.asText()))
                 .map(catalog::require)
                 .toList();
-        int from = params.string("nextToken").map(RepositoryOperations::decodeToken).orElse(0);
         ObjectNode response = EcrJson.object();
         ArrayNode array = response.putArray("repositories");
-        int to = Math.min(repositories.size(), from + maxResults);
-        for (int i = from; i < to; i++) {
-            array.add(json.repository(repositories.get(i)));
-        }
-        if (to < repositories.size()) {
-            response.put("nextToken", encodeToken(to));
-        }
+        Pagination.page(params, repositories, maxResults, response).forEach(r -> array.add(json.repository(r)));
         return response;
     }
 
@@ -177,19 +168,5 @@ final class RepositoryOperations {
             throw new EcrError("TooManyTagsException", "A resource can have at most 50 tags.");
         }
         return tags;
-    }
-
-    static String encodeToken(int index) {
-        return Base64.getEncoder().encodeToString(("offset:" + index).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static int decodeToken(String token) {
-        try {
-            String s = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
-            return Integer.parseInt(s.substring("offset:".length()));
-        } catch (RuntimeException e) {
-            throw new EcrError("InvalidParameterException", "Invalid parameter at 'nextToken' failed to satisfy "
-                    + "constraint: 'Invalid pagination token'");
-        }
     }
 }

@@ -55,35 +55,26 @@ class SigV4VerifierTest {
     void acceptsARequestThatSignsFewerHeaders() {
         SigV4Verifier.Request signed = sign(USER, "ecr", REGION, NOW, false);
         // An extra, unsigned header must not matter: the verifier follows the request's SignedHeaders.
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.putAll(signed.headers());
-        headers.put("User-Agent", List.of("some-other-client/1.0"));
-        assertEquals(new SigV4Verifier.Accepted(USER), verifier.verify(withHeaders(signed, headers)));
+        assertEquals(new SigV4Verifier.Accepted(USER),
+                verifier.verify(withHeader(signed, "User-Agent", "some-other-client/1.0")));
     }
 
     @Test
     void rejectsATamperedBody() {
-        SigV4Verifier.Request signed = sign(USER, "ecr", REGION, NOW, false);
-        var tampered = new SigV4Verifier.Request(signed.method(), signed.rawPath(), signed.rawQuery(), signed.headers(),
-                "{\"repositoryName\":\"other\"}".getBytes(StandardCharsets.UTF_8));
+        var tampered = withBody(sign(USER, "ecr", REGION, NOW, false), "{\"repositoryName\":\"other\"}");
         assertRejected("InvalidSignatureException", SigV4Verifier.SIGNATURE_MISMATCH, verifier.verify(tampered));
     }
 
     @Test
     void rejectsATamperedSignedHeader() {
         SigV4Verifier.Request signed = sign(USER, "ecr", REGION, NOW, false);
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.putAll(signed.headers());
-        headers.put("X-Amz-Target", List.of("AmazonEC2ContainerRegistry_V20150921.DeleteRepository"));
-        assertRejected("InvalidSignatureException", SigV4Verifier.SIGNATURE_MISMATCH,
-                verifier.verify(withHeaders(signed, headers)));
+        assertRejected("InvalidSignatureException", SigV4Verifier.SIGNATURE_MISMATCH, verifier.verify(
+                withHeader(signed, "X-Amz-Target", "AmazonEC2ContainerRegistry_V20150921.DeleteRepository")));
     }
 
     @Test
     void rejectsAPayloadHashThatDoesNotMatchTheBody() {
-        SigV4Verifier.Request signed = sign(USER, "ecr", REGION, NOW, true);
-        var tampered = new SigV4Verifier.Request(signed.method(), signed.rawPath(), signed.rawQuery(), signed.headers(),
-                "{}".getBytes(StandardCharsets.UTF_8));
+        var tampered = withBody(sign(USER, "ecr", REGION, NOW, true), "{}");
         assertRejected("InvalidSignatureException", SigV4Verifier.SIGNATURE_MISMATCH, verifier.verify(tampered));
     }
 
@@ -139,12 +130,10 @@ class SigV4VerifierTest {
     @Test
     void rejectsAMissingOrForeignAuthorizationHeader() {
         SigV4Verifier.Request signed = sign(USER, "ecr", REGION, NOW, false);
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.putAll(signed.headers());
-        headers.remove("Authorization");
-        assertEquals("MissingAuthenticationTokenException", code(verifier.verify(withHeaders(signed, headers))));
-        headers.put("Authorization", List.of("Basic QVdTOng="));
-        assertEquals("IncompleteSignatureException", code(verifier.verify(withHeaders(signed, headers))));
+        assertEquals("MissingAuthenticationTokenException",
+                code(verifier.verify(withHeader(signed, "Authorization", null))));
+        assertEquals("IncompleteSignatureException",
+                code(verifier.verify(withHeader(signed, "Authorization", "Basic QVdTOng="))));
     }
 
     private static SigV4Verifier.Request sign(AccessKey key, String service, String region, Instant at,
@@ -178,8 +167,21 @@ class SigV4VerifierTest {
         return new SigV4Verifier.Request("POST", "/", null, headers, BODY);
     }
 
-    private static SigV4Verifier.Request withHeaders(SigV4Verifier.Request r, Map<String, List<String>> headers) {
+    /** The request with one header set to {@code value}, or removed when it is null. */
+    private static SigV4Verifier.Request withHeader(SigV4Verifier.Request r, String name, String value) {
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(r.headers());
+        if (value == null) {
+            headers.remove(name);
+        } else {
+            headers.put(name, List.of(value));
+        }
         return new SigV4Verifier.Request(r.method(), r.rawPath(), r.rawQuery(), headers, r.body());
+    }
+
+    private static SigV4Verifier.Request withBody(SigV4Verifier.Request r, String body) {
+        return new SigV4Verifier.Request(r.method(), r.rawPath(), r.rawQuery(), r.headers(),
+                body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String code(SigV4Verifier.Verdict verdict) {

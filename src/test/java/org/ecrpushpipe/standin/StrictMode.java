@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The stand-in's strict mode: while a policy is loaded, every ECR call and registry request is authorized against
@@ -23,14 +22,12 @@ final class StrictMode {
             if (byPrincipal.isEmpty()) {
                 return policy;
             }
-            Matcher session = ASSUMED_ROLE.matcher(principalArn);
+            Matcher session = StsService.ASSUMED_ROLE.matcher(principalArn);
             String identity = session.matches()
                     ? "arn:aws:iam::" + session.group(1) + ":role/" + session.group(2) : principalArn;
             return byPrincipal.getOrDefault(identity, policy);
         }
     }
-
-    private static final Pattern ASSUMED_ROLE = Pattern.compile("arn:aws:sts::(\\d{12}):assumed-role/([^/]+)/.*");
 
     private final String accountId;
     private final String region;

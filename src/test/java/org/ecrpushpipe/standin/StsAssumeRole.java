@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * STS's AssumeRole: SigV4-signed by the source credentials (a user's key, or a session such as the OIDC role's),
@@ -14,10 +13,6 @@ import java.util.regex.Pattern;
  * are STS's: {@code AccessDenied} (403) in STS's wording, {@code ValidationError} for malformed parameters.
  */
 final class StsAssumeRole {
-    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws:iam::(\\d{12}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]+)");
-    private static final Pattern ASSUMED_ROLE = Pattern.compile("arn:aws:sts::(\\d{12}):assumed-role/([^/]+)/.*");
-    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
-
     /** A role's trust policy, reduced to what the pipe meets: who may assume it, and the external id required. */
     private record Trust(String principalArn, Optional<String> externalId) {
     }
@@ -37,7 +32,7 @@ final class StsAssumeRole {
      * {@code externalId} when the trust policy asks for one.
      */
     void trust(String roleArn, String principalArn, Optional<String> externalId) {
-        if (!ROLE_ARN.matcher(roleArn).matches()) {
+        if (!StsService.ROLE_ARN.matcher(roleArn).matches()) {
             throw new IllegalArgumentException("not a role ARN: " + roleArn);
         }
         trusts.put(roleArn, new Trust(principalArn, externalId));
@@ -49,15 +44,15 @@ final class StsAssumeRole {
         String sessionName = form.getOrDefault("RoleSessionName", "");
         if (roleArn.isEmpty() || sessionName.isEmpty()) {
             String member = roleArn.isEmpty() ? "roleArn" : "roleSessionName";
-            throw validation("Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
+            throw StsService.validation("Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
         }
-        Matcher role = ROLE_ARN.matcher(roleArn);
+        Matcher role = StsService.ROLE_ARN.matcher(roleArn);
         if (!role.matches()) {
-            throw validation("Value '" + roleArn + "' at 'roleArn' failed to satisfy constraint: Member must have "
+            throw StsService.validation("Value '" + roleArn + "' at 'roleArn' failed to satisfy constraint: Member must have "
                     + "length greater than or equal to 20");
         }
-        if (!SESSION_NAME.matcher(sessionName).matches()) {
-            throw validation("Value '" + sessionName + "' at 'roleSessionName' failed to satisfy constraint: "
+        if (!StsService.SESSION_NAME.matcher(sessionName).matches()) {
+            throw StsService.validation("Value '" + sessionName + "' at 'roleSessionName' failed to satisfy constraint: "
                     + "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
         }
         int duration = 3600;
@@ -83,20 +78,13 @@ final class StsAssumeRole {
                       <AssumedRoleId>%s</AssumedRoleId>
                       <Arn>%s</Arn>
                     </AssumedRoleUser>
-                    <Credentials>
-                      <AccessKeyId>%s</AccessKeyId>
-                      <SecretAccessKey>%s</SecretAccessKey>
-                      <SessionToken>%s</SessionToken>
-                      <Expiration>%s</Expiration>
-                    </Credentials>
-                  </AssumeRoleResult>
+                %s  </AssumeRoleResult>
                   <ResponseMetadata>
                     <RequestId>%s</RequestId>
                   </ResponseMetadata>
                 </AssumeRoleResponse>
                 """.formatted(StsService.xml(session.assumedRoleId()), StsService.xml(session.assumedRoleArn()),
-                session.key().accessKeyId(), StsService.xml(session.key().secretKey()),
-                StsService.xml(session.key().sessionToken()), session.key().expiration(), UUID.randomUUID());
+                session.credentialsXml(), UUID.randomUUID());
     }
 
     /** Whether the trusted principal covers the caller: the same user, or a session of the trusted role. */
@@ -104,8 +92,8 @@ final class StsAssumeRole {
         if (trustedArn.equals(callerArn)) {
             return true;
         }
-        Matcher session = ASSUMED_ROLE.matcher(callerArn);
-        Matcher trustedRole = ROLE_ARN.matcher(trustedArn);
+        Matcher session = StsService.ASSUMED_ROLE.matcher(callerArn);
+        Matcher trustedRole = StsService.ROLE_ARN.matcher(trustedArn);
         return session.matches() && trustedRole.matches() && session.group(1).equals(trustedRole.group(1))
                 && session.group(2).equals(trustedRole.group(2));
     }
@@ -125,9 +113,5 @@ final class StsAssumeRole {
             case "InvalidSignatureException" -> new StsService.StsError("SignatureDoesNotMatch", message, 403);
             default -> new StsService.StsError(ecrCode.replace("Exception", ""), message, 400);
         };
-    }
-
-    private static StsService.StsError validation(String detail) {
-        return new StsService.StsError("ValidationError", "1 validation error detected: " + detail, 400);
     }
 }

@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.util.Optional;
 
-import org.ecrpushpipe.testbed.RegistryProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.ecrpushpipe.testbed.StandInExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -24,33 +22,21 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.StsException;
 
 /** STS AssumeRole through the stand-in, as the pipe calls it for AWS_ROLE_ARN: signed, trust-checked, STS's errors. */
+@ExtendWith(StandInExtension.class)
 class StsAssumeRoleTest {
     private static final String ROLE = "arn:aws:iam::123456789012:role/ecr-pusher";
     private static final String KEY = "AKIASTSASSUMEROLE001";
     private static final String SECRET = "StsAssumeRoleTestSecret/0123456789abcdefgh";
 
-    private static RegistryProcess registry;
-    private static EcrStandIn standIn;
+    private final EcrStandIn standIn;
 
-    @BeforeAll
-    static void start() throws Exception {
-        registry = RegistryProcess.start();
-        standIn = EcrStandIn.builder().registry(registry.url(), registry.username(), registry.password()).start();
+    StsAssumeRoleTest(EcrStandIn standIn) {
+        this.standIn = standIn;
         standIn.addAccessKey(KEY, SECRET, "ci");
         standIn.trustRole(ROLE, standIn.userArn("ci"), Optional.of("ext-1"));
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (standIn != null) {
-            standIn.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
-    private static StsClient sts(String key, String secret) {
+    private StsClient sts(String key, String secret) {
         return StsClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(URI.create(standIn.apiEndpoint())).region(Region.of(standIn.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret))).build();
@@ -64,12 +50,8 @@ class StsAssumeRoleTest {
         }
         assertEquals("arn:aws:sts::123456789012:assumed-role/ecr-pusher/bitbucket-7", response.assumedRoleUser().arn());
         assertTrue(response.credentials().accessKeyId().startsWith("ASIA"));
-        AwsCredentialsProvider session = StaticCredentialsProvider.create(AwsSessionCredentials.create(
-                response.credentials().accessKeyId(), response.credentials().secretAccessKey(),
-                response.credentials().sessionToken()));
-        try (EcrClient ecr = EcrClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(URI.create(standIn.apiEndpoint())).region(Region.of(standIn.region()))
-                .credentialsProvider(session).build()) {
+        try (EcrClient ecr = EcrApiTest.ecr(standIn, AwsSessionCredentials.create(response.credentials().accessKeyId(),
+                response.credentials().secretAccessKey(), response.credentials().sessionToken()))) {
             assertEquals(1, ecr.getAuthorizationToken().authorizationData().size());
         }
     }

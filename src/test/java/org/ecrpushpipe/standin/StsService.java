@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,8 +20,11 @@ import java.util.regex.Pattern;
  * the test allowed, and registers those credentials with the API. Answers in the Query protocol's XML.
  */
 final class StsService {
-    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws:iam::(\\d{12}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]+)");
-    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
+    /** A role ARN: its account, and its name (after any path). */
+    static final Pattern ROLE_ARN = Pattern.compile("arn:aws:iam::(\\d{12}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]+)");
+    /** A session's principal: its account and its role's name. */
+    static final Pattern ASSUMED_ROLE = Pattern.compile("arn:aws:sts::(\\d{12}):assumed-role/([^/]+)/.*");
+    static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
     private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     /** An STS error: {@code <ErrorResponse>} with this type (Sender/Receiver), code, message and status. */
@@ -39,7 +44,7 @@ final class StsService {
     private final Clock clock;
     private final Set<String> allowedRoles = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
-    private final java.util.List<AccessKey> issuedSessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<AccessKey> issuedSessions = new CopyOnWriteArrayList<>();
     private volatile Duration sessionLifetime;
 
     StsService(WebIdentityTokens tokens, Identities identities, Clock clock) {
@@ -105,12 +110,6 @@ final class StsService {
         }
 
         Session session = issue(role.group(1), role.group(2), sessionName, duration);
-        String assumedRoleArn = session.assumedRoleArn();
-        String accessKeyId = session.key().accessKeyId();
-        String secret = session.key().secretKey();
-        String sessionToken = session.key().sessionToken();
-        Instant expiration = session.key().expiration();
-
         return """
                 <AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
                   <AssumeRoleWithWebIdentityResult>
@@ -120,25 +119,29 @@ final class StsService {
                       <Arn>%s</Arn>
                       <AssumedRoleId>%s</AssumedRoleId>
                     </AssumedRoleUser>
-                    <Credentials>
-                      <AccessKeyId>%s</AccessKeyId>
-                      <SecretAccessKey>%s</SecretAccessKey>
-                      <SessionToken>%s</SessionToken>
-                      <Expiration>%s</Expiration>
-                    </Credentials>
-                    <Provider>%s</Provider>
+                %s    <Provider>%s</Provider>
                   </AssumeRoleWithWebIdentityResult>
                   <ResponseMetadata>
                     <RequestId>%s</RequestId>
                   </ResponseMetadata>
                 </AssumeRoleWithWebIdentityResponse>
-                """.formatted(xml(claims.subject()), xml(claims.audience()), xml(assumedRoleArn), xml(session.assumedRoleId()),
-                accessKeyId, xml(secret), xml(sessionToken), expiration, xml(claims.issuer()),
-                UUID.randomUUID());
+                """.formatted(xml(claims.subject()), xml(claims.audience()), xml(session.assumedRoleArn()),
+                xml(session.assumedRoleId()), session.credentialsXml(), xml(claims.issuer()), UUID.randomUUID());
     }
 
     /** Session credentials just issued and accepted by the API, for the role's response. */
     record Session(AccessKey key, String assumedRoleArn, String assumedRoleId) {
+        /** The {@code <Credentials>} element of AssumeRole's and AssumeRoleWithWebIdentity's results. */
+        String credentialsXml() {
+            return """
+                        <Credentials>
+                          <AccessKeyId>%s</AccessKeyId>
+                          <SecretAccessKey>%s</SecretAccessKey>
+                          <SessionToken>%s</SessionToken>
+                          <Expiration>%s</Expiration>
+                        </Credentials>
+                    """.formatted(key.accessKeyId(), xml(key.secretKey()), xml(key.sessionToken()), key.expiration());
+        }
     }
 
     /**
@@ -167,8 +170,8 @@ final class StsService {
     }
 
     /** Every session issued so far, oldest first. */
-    java.util.List<AccessKey> issuedSessions() {
-        return java.util.List.copyOf(issuedSessions);
+    List<AccessKey> issuedSessions() {
+        return List.copyOf(issuedSessions);
     }
 
     static String errorXml(String code, String message, int status) {
@@ -193,7 +196,7 @@ final class StsService {
         return value;
     }
 
-    private static StsError validation(String detail) {
+    static StsError validation(String detail) {
         return new StsError("ValidationError", "1 validation error detected: " + detail, 400);
     }
 

@@ -9,10 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import org.ecrpushpipe.testbed.RegistryProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.ecrpushpipe.testbed.StandInExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -25,30 +24,18 @@ import software.amazon.awssdk.services.sts.model.InvalidIdentityTokenException;
 import software.amazon.awssdk.services.sts.model.StsException;
 
 /** OIDC login through the stand-in's STS, as the pipe does it with Bitbucket's step token. */
+@ExtendWith(StandInExtension.class)
 class StsWebIdentityTest {
     private static final String ROLE = "arn:aws:iam::123456789012:role/bitbucket-ecr-push";
 
-    private static RegistryProcess registry;
-    private static EcrStandIn standIn;
+    private final EcrStandIn standIn;
 
-    @BeforeAll
-    static void start() throws Exception {
-        registry = RegistryProcess.start();
-        standIn = EcrStandIn.builder().registry(registry.url(), registry.username(), registry.password()).start();
+    StsWebIdentityTest(EcrStandIn standIn) {
+        this.standIn = standIn;
         standIn.allowRole(ROLE);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (standIn != null) {
-            standIn.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
-    private static StsClient sts() {
+    private StsClient sts() {
         return StsClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(URI.create(standIn.apiEndpoint()))

@@ -1,6 +1,7 @@
 package org.ecrpushpipe.testbed;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,11 +14,13 @@ import com.github.dockerjava.api.DockerClient;
 /**
  * The test bed by hand, for {@code test/try-it.sh} and for pointing any client at it. Commands:
  * <ul>
- * <li>{@code serve --access-key K --secret-key S [--repository NAME]…} — for the engine {@code test/bed.sh}
- * started (see {@link BedEngine}): starts a real registry and the ECR stand-in in front of it, its registry facade
+ * <li>{@code serve --access-key K --secret-key S [--repository NAME]… [--api-latency-ms N] [--registry-latency-ms N]}
+ * — for the engine {@code test/bed.sh} started (see {@link BedEngine}): starts a real registry and the ECR stand-in in front of it, its registry facade
  * listening where that engine resolves {@value EcrBed#ECR_REGISTRY_HOST}; prints {@code AWS_ENDPOINT_URL=…},
  * {@code REGISTRY=…} (that host), {@code LOOPBACK_REGISTRY=127.0.0.1:…}, {@code AWS_REGION=…} and {@code READY},
- * and runs until it is stopped (SIGTERM, Ctrl-C); then stops both.</li>
+ * and runs until it is stopped (SIGTERM, Ctrl-C); then stops both. The latencies (default 0) make every API
+ * request, or every registry request, wait that long before it is answered, as AWS far away would; a benchmark
+ * can change them, and read the API requests a run made, on the API's port (see {@code EcrStandIn#requests()}).</li>
  * <li>{@code debian-base} — makes (once) the local Debian base image in the engine at {@code DOCKER_HOST} and
  * prints its name.</li>
  * <li>{@code check --api-endpoint E --region R --access-key K --secret-key S --image HOST/NAME --digest D
@@ -56,7 +59,9 @@ public final class BedMain {
     }
 
     private static void serve(Map<String, List<String>> options) throws Exception {
-        EcrStandIn.Builder builder = EcrBed.standInFor(BedEngine.require());
+        EcrStandIn.Builder builder = EcrBed.standInFor(BedEngine.require())
+                .apiLatency(millis(options, "api-latency-ms"))
+                .registryLatency(millis(options, "registry-latency-ms"));
         RegistryProcess registry = RegistryProcess.start();
         EcrStandIn standIn;
         try {
@@ -119,9 +124,19 @@ public final class BedMain {
         return values.get(0);
     }
 
+    /** An optional latency in milliseconds (0 when not given). */
+    private static Duration millis(Map<String, List<String>> options, String name) {
+        String value = options.getOrDefault(name, List.of("0")).get(0);
+        if (!value.matches("\\d{1,6}")) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number of milliseconds, not '" + value + "'");
+        }
+        return Duration.ofMillis(Long.parseLong(value));
+    }
+
     private static void usage() {
         System.err.println("""
-                usage: BedMain serve --access-key K --secret-key S [--repository NAME]...
+                usage: BedMain serve --access-key K --secret-key S [--repository NAME]... \\
+                                     [--api-latency-ms N] [--registry-latency-ms N]
                        BedMain debian-base
                        BedMain check --api-endpoint E --region R --access-key K --secret-key S \\
                                      --image HOST/NAME --digest sha256:... [--tag T] [--port 80]""");

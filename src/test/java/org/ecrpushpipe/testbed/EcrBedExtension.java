@@ -7,26 +7,35 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Hands tests an {@link EcrBed} (engine, fresh registry, ECR stand-in), one per test class, closed after the
- * class. Fails, never skips, when a component is missing.
+ * Hands tests an {@link EcrBed} (engine, fresh registry, ECR stand-in), or an {@link EcrRegionsBed} (the same with
+ * three regions of one account), one per test class, closed after the class; a class takes one or the other (both
+ * would serve the home region's registry host at once). Fails, never skips, when a component is missing.
  */
 public final class EcrBedExtension implements ParameterResolver {
     private static final Namespace NAMESPACE = Namespace.create(EcrBedExtension.class);
 
-    @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == EcrBed.class;
+    /** How to start a bed of one kind. */
+    private interface Start {
+        AutoCloseable start() throws Exception;
     }
 
     @Override
-    public EcrBed resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return TestClassScope.of(context).getStore(NAMESPACE).computeIfAbsent(EcrBed.class, key -> {
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == EcrBed.class || type == EcrRegionsBed.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        Start start = type == EcrBed.class ? EcrBed::start : EcrRegionsBed::start;
+        return TestClassScope.of(context).getStore(NAMESPACE).computeIfAbsent(type, key -> {
             try {
-                return EcrBed.start();
+                return start.start();
             } catch (Exception e) {
                 throw new ParameterResolutionException("Could not start the test bed: " + e.getMessage()
                         + " (run the tests with `bash test/run-tests.sh`, which installs and starts what they need)", e);
             }
-        }, EcrBed.class);
+        });
     }
 }

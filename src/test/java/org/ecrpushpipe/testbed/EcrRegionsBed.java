@@ -26,6 +26,8 @@ import io.restassured.response.Response;
 public final class EcrRegionsBed implements AutoCloseable {
     /** The regions a test can mirror to: the bed engine's other hosts of {@value EcrBed#ACCOUNT_ID}. */
     public static final List<String> OTHER_REGIONS = List.of("eu-west-1", "us-east-1");
+    /** Every region of the bed, the home region ({@value EcrBed#REGION}) first. */
+    public static final List<String> REGIONS = List.of(EcrBed.REGION, "eu-west-1", "us-east-1");
 
     private final EcrBed home;
     private final Map<String, EcrStandIn> standIns = new LinkedHashMap<>();

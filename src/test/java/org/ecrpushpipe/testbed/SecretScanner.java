@@ -3,22 +3,20 @@ package org.ecrpushpipe.testbed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Looks for secret values where none may be: a run's output, the files a run left, an image's configuration and
@@ -64,7 +62,8 @@ public final class SecretScanner {
 
     /**
      * Fails when a regular file under {@code roots}, written at or after {@code since}, holds a secret (files of
-     * up to 16 MiB; unreadable ones are passed over, they cannot be the pipe's own).
+     * up to 16 MiB; unreadable ones are passed over, they cannot be the pipe's own; so are files and directories
+     * removed while the walk goes on, as other runs' engines on a shared machine remove theirs under /tmp).
      */
     public void assertNoneInFilesUnder(Instant since, Path... roots) {
         List<String> found = new ArrayList<>();
@@ -77,15 +76,19 @@ public final class SecretScanner {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                         if (written(attributes, since)) {
-                            scan(file, found);
+                            try {
+                                String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                                findIn(text).forEach(label -> found.add(label + " in " + file));
+                            } catch (IOException | SecurityException unreadable) {
+                                // another user's file, or one removed meanwhile
+                            }
                         }
                         return FileVisitResult.CONTINUE;
                     }
 
                     @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) {
-                        // removed while the walk went on (another process's temporary files), or not ours to read
-                        return FileVisitResult.CONTINUE;
+                    public FileVisitResult visitFileFailed(Path file, IOException gone) {
+                        return FileVisitResult.CONTINUE; // removed meanwhile, or another user's
                     }
                 });
             } catch (IOException e) {
@@ -93,15 +96,6 @@ public final class SecretScanner {
             }
         }
         assertEquals(List.of(), found, "secrets found on disk");
-    }
-
-    private void scan(Path file, List<String> found) {
-        try {
-            String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-            findIn(text).forEach(label -> found.add(label + " in " + file));
-        } catch (IOException | SecurityException unreadable) {
-            // another user's file, or one removed meanwhile
-        }
     }
 
     private static boolean written(BasicFileAttributes attributes, Instant since) {
