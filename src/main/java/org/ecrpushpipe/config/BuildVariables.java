@@ -20,10 +20,13 @@ import org.ecrpushpipe.dockerfile.Dockerfile;
 final class BuildVariables {
     /** A build argument's name: what a Dockerfile's {@code ARG} can declare and a shell can expand. */
     private static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /** The variables that only a build uses: none of them may come with LOCAL_IMAGE. */
+    /**
+     * The variables that ask for a build: none of them may come with LOCAL_IMAGE. BUILDER and BUILD_NETWORK only say
+     * how to build, when there is a build: they may be set for a whole repository, and a run that builds nothing
+     * leaves them unused.
+     */
     static final List<Variable> BUILD_ONLY = List.of(Variable.DOCKERFILE, Variable.BUILD_CONTEXT,
-            Variable.BUILD_ARGS, Variable.TARGET, Variable.LABELS, Variable.NO_CACHE, Variable.PULL, Variable.BUILDER,
-            Variable.BUILD_NETWORK);
+            Variable.BUILD_ARGS, Variable.TARGET, Variable.LABELS, Variable.NO_CACHE, Variable.PULL);
 
     private final VariableReader reader;
 

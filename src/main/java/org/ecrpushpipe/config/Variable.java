@@ -66,7 +66,7 @@ public enum Variable {
     BUILD_NETWORK(List.of(), Need.OPTIONAL, false, "default",
             "The network of the build's RUN steps, as docker build --network: default (the engine's own), host or none."),
     LOCAL_IMAGE(List.of(), Need.OPTIONAL, false, "unset (the pipe builds)",
-            "An image already in the Docker engine (built earlier in the step, e.g. docker build -t my-app .) to tag, push and verify without building. Not with DOCKERFILE, BUILD_CONTEXT, BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL, BUILDER or BUILD_NETWORK."),
+            "An image already in the Docker engine (built earlier in the step, e.g. docker build -t my-app .) to tag, push and verify without building. Not with DOCKERFILE, BUILD_CONTEXT, BUILD_ARGS, TARGET, LABELS, NO_CACHE or PULL."),
     CACHE(List.of(), Need.OPTIONAL, false, "true",
             "Registry layer cache: true pulls the previous images (the tags being pushed, the branch's tag, latest) that the repository holds and builds with them as cache sources; stages also pushes each named stage of a multi-stage Dockerfile as cache-<stage> and reuses it; false uses only the engine's own cache."),
     CACHE_FROM(List.of(), Need.OPTIONAL, false, null,

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -274,7 +275,7 @@ class BuildKitBuilderTest {
     void cancellingStopsTheBuildAndLeavesNothingRunning() throws Exception {
         String token = UUID.randomUUID().toString();
         Path dir = context("cancel", "RUN echo start-" + token + " && sleep 60 && echo end-" + token);
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        List<String> output = new CopyOnWriteArrayList<>(); // read while the build's thread adds
         Cancellation cancellation = new Cancellation();
         CompletableFuture<BuildOutcome> result = CompletableFuture.supplyAsync(
                 () -> builder.build(request(dir), output::add, cancellation));
