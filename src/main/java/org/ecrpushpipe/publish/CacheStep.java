@@ -67,7 +67,7 @@ final class CacheStep {
                 : List.of();
         String host = ready.get().host();
         List<String> sources = new RegistryCache(registry, engine, context.events()).pull(CacheSources.choose(
-                settings, host, request.image().repository(), request.tags(), stages), login.current(),
+                settings, host, request.image().repository(), request.tags(), stages), login.current(), inline,
                 context.cancellation());
         context.stopIfCancelled("starting the build");
         return new Cache(sources, stages, true, inline);

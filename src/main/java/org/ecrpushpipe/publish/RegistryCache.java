@@ -34,20 +34,15 @@ final class RegistryCache {
 
     /**
      * The cache images, in the engine now, most relevant first: by name when pulled, by id when the engine already
-     * held the very image the registry's tag names (no pull at all, as on a re-run in the same step).
+     * held the very image the registry's tag names (no pull at all, as on a re-run in the same step) — unless
+     * {@code byName}: BuildKit takes a cache source by name only, so such an image is tagged with its name first.
      */
-    List<String> pull(CacheSources sources, RegistryCredentials credentials, Cancellation run) {
+    List<String> pull(CacheSources sources, RegistryCredentials credentials, boolean byName, Cancellation run) {
         for (String foreign : sources.foreign()) {
             events.warning("CACHE_FROM " + foreign + " is in a registry the pipe has no login for; building"
                     + " without it.");
         }
-        Map<ImageReference, TaggedImage> held = new LinkedHashMap<>();
-        for (Map.Entry<String, List<ImageReference>> repository : sources.candidates().entrySet()) {
-            List<Tag> asked = repository.getValue().stream().map(ImageReference::tag).toList();
-            Map<Tag, TaggedImage> there = registry.heldTags(repository.getKey(), asked);
-            repository.getValue().stream().filter(r -> there.containsKey(r.tag()))
-                    .forEach(r -> held.put(r, there.get(r.tag())));
-        }
+        Map<ImageReference, TaggedImage> held = heldInRegistry(sources);
         if (held.isEmpty()) {
             if (!sources.candidates().isEmpty()) {
                 events.info("Registry cache: no previous image in the registry ("
@@ -58,33 +53,50 @@ final class RegistryCache {
         }
         List<String> used = new ArrayList<>();
         List<String> named = new ArrayList<>();
-        for (Map.Entry<ImageReference, TaggedImage> entry : held.entrySet()) {
-            ImageReference reference = entry.getKey();
-            Optional<Digest> imageId = entry.getValue().imageId();
-            if (imageId.isPresent() && engine.holds(imageId.get())) {
-                events.info("Registry cache: " + reference + " is already in the engine (" + imageId.get() + ").");
-                if (!used.contains(imageId.get().value())) {
-                    used.add(imageId.get().value());
+        held.forEach((reference, image) -> bring(reference, image, credentials, byName, run).filter(
+                source -> !used.contains(source)).ifPresent(source -> {
+                    used.add(source);
                     named.add(reference.toString());
-                }
-                continue;
-            }
-            events.info("Registry cache: pulling " + reference + ".");
-            PullOutcome outcome = engine.pull(reference, credentials, events::debug, run);
-            if (outcome instanceof PullOutcome.Pulled) {
-                used.add(reference.toString());
-                named.add(reference.toString());
-            } else if (outcome instanceof PullOutcome.Missing) {
-                events.info("Registry cache: " + reference + " is gone from the registry; building without it.");
-            } else if (outcome instanceof PullOutcome.Refused refused) {
-                events.warning("Registry cache: could not pull " + reference + " (" + refused.detail()
-                        + "); building without it.");
-            }
-        }
+                }));
         if (!used.isEmpty()) {
             events.info("Registry cache: building with " + named.size() + " cache image"
                     + (named.size() == 1 ? "" : "s") + ": " + String.join(", ", named) + ".");
         }
         return List.copyOf(used);
+    }
+
+    /** Which of the candidates the registry holds, and what each names: one request per repository. */
+    private Map<ImageReference, TaggedImage> heldInRegistry(CacheSources sources) {
+        Map<ImageReference, TaggedImage> held = new LinkedHashMap<>();
+        for (Map.Entry<String, List<ImageReference>> repository : sources.candidates().entrySet()) {
+            List<Tag> asked = repository.getValue().stream().map(ImageReference::tag).toList();
+            Map<Tag, TaggedImage> there = registry.heldTags(repository.getKey(), asked);
+            repository.getValue().stream().filter(r -> there.containsKey(r.tag()))
+                    .forEach(r -> held.put(r, there.get(r.tag())));
+        }
+        return held;
+    }
+
+    /** One cache image brought into the engine, as the build names it; empty when it cannot be had. */
+    private Optional<String> bring(ImageReference reference, TaggedImage image, RegistryCredentials credentials,
+                                   boolean byName, Cancellation run) {
+        Optional<Digest> imageId = image.imageId();
+        if (imageId.isPresent() && engine.holds(imageId.get())) {
+            events.info("Registry cache: " + reference + " is already in the engine (" + imageId.get() + ").");
+            if (!byName) {
+                return Optional.of(imageId.get().value());
+            }
+            engine.tag(imageId.get(), reference);
+            return Optional.of(reference.toString());
+        }
+        events.info("Registry cache: pulling " + reference + ".");
+        PullOutcome outcome = engine.pull(reference, credentials, events::debug, run);
+        if (outcome instanceof PullOutcome.Missing) {
+            events.info("Registry cache: " + reference + " is gone from the registry; building without it.");
+        } else if (outcome instanceof PullOutcome.Refused refused) {
+            events.warning("Registry cache: could not pull " + reference + " (" + refused.detail()
+                    + "); building without it.");
+        }
+        return outcome instanceof PullOutcome.Pulled ? Optional.of(reference.toString()) : Optional.empty();
     }
 }
