@@ -506,14 +506,24 @@ class FaultScenariosTest {
      */
     @Test
     void theEngineGoingAwayMidBuildIsAnEngineFailureAndPushesNothing() throws Exception {
-        Before before = pushBefore("faults/engine-dies");
+        // the classic builder's output carries the RUN's own words: the relay cuts when the step prints the marker
         String marker = "engine-dies-" + UUID.randomUUID();
+        engineGoesAwayMidBuild("classic", marker, "RUN echo engine-$(echo dies)-"
+                + marker.substring("engine-dies-".length()) + " && sleep 20");
+    }
+
+    @Test
+    void theEngineGoingAwayMidBuildUnderBuildKitIsAnEngineFailureAndPushesNothing() throws Exception {
+        // BuildKit's progress comes encoded (moby.buildkit.trace): the relay cuts at its first progress message
+        engineGoesAwayMidBuild("buildkit", "moby.buildkit.trace", "RUN sleep 20");
+    }
+
+    private void engineGoesAwayMidBuild(String builder, String cutAt, String step) throws Exception {
+        Before before = pushBefore("faults/engine-dies-" + builder);
         try (EngineRelay relay = EngineRelay.start(bed.dockerHost())) {
-            relay.cutWhenEngineSends(marker);
-            // the step's line shows "$(echo dies)"; only its output spells the marker
-            Launcher.PipeRun run = run(env(before, "DOCKER_HOST", relay.dockerHost()),
-                    sameLayers("engine-dies", "RUN echo engine-$(echo dies)-" + marker.substring("engine-dies-".length())
-                            + " && sleep 20"));
+            relay.cutWhenEngineSends(cutAt);
+            Launcher.PipeRun run = run(env(before, "DOCKER_HOST", relay.dockerHost(), "BUILDER", builder),
+                    sameLayers("engine-dies-" + builder, step));
             assertTrue(relay.awaitCut(0), "the relay cut mid-build");
             assertEquals(4, run.exitCode(), run.output());
             assertTrue(run.failureLine().startsWith("✖ The Docker engine at " + relay.dockerHost()), run.output());
