@@ -222,6 +222,7 @@ same_image() {
   if [[ -z ${FIRST_IMAGE[$variant]:-} ]]; then
     FIRST_IMAGE[$variant]="$id"
   elif [[ ${FIRST_IMAGE[$variant]} != "$id" ]]; then
+    sed 's/^/  | /' "$2" >&2
     die "$variant: a no-change re-run built $id, not ${FIRST_IMAGE[$variant]}"
   fi
 }
