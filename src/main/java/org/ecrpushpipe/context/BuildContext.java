@@ -40,6 +40,9 @@ public final class BuildContext {
 
     /** What one builder is sent: the entries, and the name under which the Dockerfile is among them. */
     private record Listing(List<ContextTar.Entry> entries, String tarDockerfile) {
+        Listing {
+            entries = List.copyOf(entries);
+        }
     }
 
     private BuildContext(Path directory, String dockerfile, Listing listing, Listing buildKit, List<String> warnings) {

@@ -25,8 +25,10 @@ import java.util.TreeMap;
  * hard links after the first as link entries; two zero blocks at the end. The classic builder's cache keys on these
  * header fields ({@code COPY}'s tarsum), so matching them lets the pipe's build reuse an earlier {@code docker build}
  * of the same context; BuildKit keys on contents and modes alone. Newer CLIs (23 and later) leave out the type bits
- * and the names, so a classic build by one of them is not reused. One difference: a first entry that needs a PAX
- * header changes places with a plain one (see {@link #plainFirst(List)}).
+ * and the names, so a classic build by one of them is not reused. Names and link targets are bytes, written as
+ * they are (Go's strings are bytes too): a name that is not UTF-8 goes into a PAX {@code path} record unchanged,
+ * as the CLI sends it. One difference: a first entry that needs a PAX header changes places with a plain one (see
+ * {@link #plainFirst(List)}).
  *
  * <p>It is read lazily: headers are made, and file contents read from disk, as the stream is consumed.
  */
