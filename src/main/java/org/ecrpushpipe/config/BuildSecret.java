@@ -1,9 +1,11 @@
 package org.ecrpushpipe.config;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One build secret (BUILD_SECRETS), as {@code docker build --secret} takes it: the id a Dockerfile's
@@ -18,6 +20,7 @@ public final class BuildSecret {
     private final String id;
     private final String source;
     private final byte[] value;
+    private final Optional<Path> file;
 
     /**
      * @param id     the id the Dockerfile's mount names
@@ -25,9 +28,20 @@ public final class BuildSecret {
      * @param value  the value, as the build's step will read it
      */
     public BuildSecret(String id, String source, byte[] value) {
+        this(id, source, value, Optional.empty());
+    }
+
+    /** @param file the file the value was read from (its real path), if it came from one */
+    BuildSecret(String id, String source, byte[] value, Optional<Path> file) {
         this.id = id;
         this.source = source;
         this.value = value.clone();
+        this.file = file;
+    }
+
+    /** The file the value was read from, if it came from one. */
+    Optional<Path> file() {
+        return file;
     }
 
     public String id() {

@@ -109,6 +109,9 @@ public final class ConfigReader {
                     reader.value(Variable.DOCKERFILE).orElse(dockerfile));
         }
         BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile);
+        if (build != null) {
+            SecretVariables.warnIfSent(buildSettings.secrets(), build, reader);
+        }
         String dockerHost = readDockerHost();
         Optional<URI> generic = readEndpoint(Variable.AWS_ENDPOINT_URL);
         Optional<URI> ecr = readEndpoint(Variable.AWS_ENDPOINT_URL_ECR).or(() -> generic);

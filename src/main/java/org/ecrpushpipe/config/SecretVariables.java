@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.ecrpushpipe.context.BuildContext;
+
 /**
  * Reads BUILD_SECRETS: items in {@code docker build --secret}'s own syntax, {@code id=npm,env=NPM_TOKEN} (the value
  * of the variable NPM_TOKEN, passed to the pipe by name as a bare BUILD_ARGS key is) or {@code id=netrc,src=.netrc}
@@ -140,11 +142,28 @@ final class SecretVariables {
             return Optional.empty();
         }
         try {
-            return Optional.of(new BuildSecret(id, "the file " + written, Files.readAllBytes(file)));
+            return Optional.of(new BuildSecret(id, "the file " + written, Files.readAllBytes(file),
+                    Optional.of(file)));
         } catch (IOException | RuntimeException e) {
             reader.problem(Variable.BUILD_SECRETS, cannot + "cannot be read" + (Files.isReadable(file) ? ""
                     : " (permission denied)"));
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Warns of a secret file that the build context sends (inside BUILD_CONTEXT, not excluded by .dockerignore):
+     * the engine then holds it with the context, and a {@code COPY .} puts it in the image.
+     */
+    static void warnIfSent(List<BuildSecret> secrets, BuildContext context, VariableReader reader) {
+        Set<String> sent = new LinkedHashSet<>(context.paths());
+        for (BuildSecret secret : secrets) {
+            secret.file().filter(f -> f.startsWith(context.directory()))
+                    .map(f -> context.directory().relativize(f).toString().replace('\\', '/'))
+                    .filter(sent::contains)
+                    .ifPresent(f -> reader.warning("BUILD_SECRETS id=" + secret.id() + ": " + f + " is in the build"
+                            + " context and not excluded by .dockerignore, so it is sent to the engine with the"
+                            + " context (and COPY . would put it in the image); add it to .dockerignore."));
         }
     }
 

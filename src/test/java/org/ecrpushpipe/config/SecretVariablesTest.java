@@ -166,4 +166,15 @@ class SecretVariablesTest {
         assertTrue(problems(valid("BUILD_SECRETS", "id=npm,env=NPM_TOKEN", "LOCAL_IMAGE", "my-app")).get(0)
                 .contains("BUILD_SECRETS has nothing to build"));
     }
+
+    @Test
+    void aSecretFileTheContextWouldSendIsAWarningUntilDockerignoreExcludesIt() throws IOException {
+        String warning = "BUILD_SECRETS id=netrc: .netrc is in the build context and not excluded by .dockerignore,"
+                + " so it is sent to the engine with the context (and COPY . would put it in the image); add it to"
+                + " .dockerignore.";
+        Map<String, String> env = valid("BUILD_SECRETS", "id=netrc,src=.netrc");
+        assertTrue(ConfigReader.read(env, clone).warnings().contains(warning));
+        Files.writeString(clone.resolve(".dockerignore"), ".netrc\n");
+        assertFalse(ConfigReader.read(env, clone).warnings().contains(warning));
+    }
 }

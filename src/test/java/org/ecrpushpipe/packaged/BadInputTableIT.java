@@ -432,7 +432,7 @@ class BadInputTableIT {
                 row("BUILD_SECRETS src outside the clone", r -> r.set("BUILD_SECRETS",
                         "id=netrc,src=" + r.outside(".netrc", "machine x password " + NPM_TOKEN + "\n")))
                         .config("BUILD_SECRETS", "lies outside the working directory (the clone)"),
-                row("BUILD_SECRETS src the pipe's user cannot read", r -> r.asNobody()
+                row("BUILD_SECRETS src the pipe's user cannot read", r -> r.asNobody().file(".dockerignore", ".netrc\n")
                         .file(".netrc", "machine x password " + NPM_TOKEN + "\n").chmod(".netrc", "---------")
                         .set("BUILD_SECRETS", "id=netrc,src=.netrc"))
                         .config("BUILD_SECRETS", "id=netrc: the file '.netrc' cannot be read (permission denied)"),
