@@ -14,6 +14,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalAddress;
@@ -98,6 +99,9 @@ final class GrpcSession implements BuildSession {
                 .channelType(LocalServerChannel.class)
                 .bossEventLoopGroup(group)
                 .workerEventLoopGroup(group)
+                // grpc-java asks every accepted channel for TCP keep-alive, which an in-process channel does not
+                // have (Netty then logs a warning); null takes the option off again (ServerBootstrap.childOption)
+                .withChildOption(ChannelOption.SO_KEEPALIVE, null)
                 .directExecutor();
         services.definitions().forEach(builder::addService);
         return builder.build().start();
