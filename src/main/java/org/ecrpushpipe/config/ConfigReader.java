@@ -108,10 +108,7 @@ public final class ConfigReader {
             buildVariables.checkTarget(buildSettings, context.resolve(dockerfile),
                     reader.value(Variable.DOCKERFILE).orElse(dockerfile));
         }
-        BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile);
-        if (build != null) {
-            SecretVariables.warnIfSent(buildSettings.secrets(), build, reader);
-        }
+        BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile, buildSettings.secrets());
         String dockerHost = readDockerHost();
         Optional<URI> generic = readEndpoint(Variable.AWS_ENDPOINT_URL);
         Optional<URI> ecr = readEndpoint(Variable.AWS_ENDPOINT_URL_ECR).or(() -> generic);
@@ -330,11 +327,15 @@ public final class ConfigReader {
         }
     }
 
-    /** What docker build would send, checked: every file it would send must be readable. */
-    private BuildContext scanContext(Path context, String dockerfile) {
+    /**
+     * What docker build would send, checked: every file it would send must be readable, and a build secret's file
+     * should not be among them.
+     */
+    private BuildContext scanContext(Path context, String dockerfile, List<BuildSecret> secrets) {
         try {
             BuildContext build = BuildContext.scan(context, dockerfile);
             build.warnings().forEach(w -> reader.warning("Build context: " + VariableReader.printable(w) + "."));
+            SecretVariables.warnIfSent(secrets, build, reader);
             return build;
         } catch (BuildContext.Unusable e) {
             e.problems().forEach(p -> reader.problem(Variable.BUILD_CONTEXT, p));
