@@ -210,7 +210,7 @@ public final class Publisher {
     private Image build(Build run, ImageSource.Build build) {
         PublishRequest request = run.request();
         Optional<Dockerfile> dockerfile = DockerfileOf.read(build.context());
-        BuilderKind kind = BuilderChoice.choose(build.settings().builder(), run.engine(), dockerfile,
+        BuilderKind kind = BuilderChoice.choose(build.settings(), run.engine(), dockerfile,
                 context.events());
         ImageBuilder builder = ports.builders().of(kind);
         CacheStep.Cache cache = new CacheStep(ports.registry(), run.login(), ports.engine(), context)
