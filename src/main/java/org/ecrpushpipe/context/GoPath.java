@@ -31,19 +31,7 @@ final class GoPath {
                 r++;
             } else if (c == '.' && path.charAt(r + 1) == '.' && (r + 2 == n || path.charAt(r + 2) == '/')) {
                 r += 2;
-                if (out.length() > dotdot) {
-                    int w = out.length() - 1;
-                    while (w > dotdot && out.charAt(w) != '/') {
-                        w--;
-                    }
-                    out.setLength(w);
-                } else if (!rooted) {
-                    if (!out.isEmpty()) {
-                        out.append('/');
-                    }
-                    out.append("..");
-                    dotdot = out.length();
-                }
+                dotdot = parent(out, dotdot, rooted);
             } else {
                 if (rooted && out.length() != 1 || !rooted && !out.isEmpty()) {
                     out.append('/');
@@ -54,6 +42,29 @@ final class GoPath {
             }
         }
         return out.isEmpty() ? "." : out.toString();
+    }
+
+    /**
+     * A {@code ..} element: drops the last element written, or, where nothing is left to drop in a relative path,
+     * writes {@code ..}. Returns where the elements that can still be dropped start.
+     */
+    private static int parent(StringBuilder out, int dotdot, boolean rooted) {
+        if (out.length() > dotdot) {
+            int w = out.length() - 1;
+            while (w > dotdot && out.charAt(w) != '/') {
+                w--;
+            }
+            out.setLength(w);
+            return dotdot;
+        }
+        if (rooted) {
+            return dotdot;
+        }
+        if (!out.isEmpty()) {
+            out.append('/');
+        }
+        out.append("..");
+        return out.length();
     }
 
     /** Go's {@code filepath.Dir} for a cleaned, slash-separated relative path: {@code "."} when there is no slash. */

@@ -120,21 +120,7 @@ final class GoRegexp {
         }
         switch (c) {
             case 'x' -> {
-                if (i < re.length() && re.charAt(i) == '{') {
-                    int end = re.indexOf('}', i);
-                    String hex = end < 0 ? "" : re.substring(i + 1, end);
-                    if (hex.isEmpty() || !hex.matches("[0-9A-Fa-f]+") || hex.length() > 8
-                            || Long.parseLong(hex, 16) > Character.MAX_CODE_POINT) {
-                        throw new SyntaxError("invalid escape sequence: \\x");
-                    }
-                    i = end + 1;
-                    return Integer.parseInt(hex, 16);
-                }
-                if (i + 2 > re.length() || !re.substring(i, i + 2).matches("[0-9A-Fa-f]{2}")) {
-                    throw new SyntaxError("invalid escape sequence: \\x");
-                }
-                i += 2;
-                return Integer.parseInt(re.substring(i - 2, i), 16);
+                return hexEscape();
             }
             case 'a' -> { return 7; }
             case 'f' -> { return '\f'; }
@@ -149,6 +135,25 @@ final class GoRegexp {
                 throw new SyntaxError("invalid escape sequence: \\" + new String(Character.toChars(c)));
             }
         }
+    }
+
+    /** {@code \x41} or {@code \x{10FFFF}}, after the x. */
+    private int hexEscape() throws SyntaxError {
+        if (i < re.length() && re.charAt(i) == '{') {
+            int end = re.indexOf('}', i);
+            String hex = end < 0 ? "" : re.substring(i + 1, end);
+            if (hex.isEmpty() || !hex.matches("[0-9A-Fa-f]+") || hex.length() > 8
+                    || Long.parseLong(hex, 16) > Character.MAX_CODE_POINT) {
+                throw new SyntaxError("invalid escape sequence: \\x");
+            }
+            i = end + 1;
+            return Integer.parseInt(hex, 16);
+        }
+        if (i + 2 > re.length() || !re.substring(i, i + 2).matches("[0-9A-Fa-f]{2}")) {
+            throw new SyntaxError("invalid escape sequence: \\x");
+        }
+        i += 2;
+        return Integer.parseInt(re.substring(i - 2, i), 16);
     }
 
     /** {@code \pL}, {@code \p{Greek}}, {@code \p{^Greek}} (after the p or P): a Java class with the same members. */
@@ -202,45 +207,50 @@ final class GoRegexp {
                 break;
             }
             first = false;
-            if (re.startsWith("[:", i) && re.indexOf(":]", i + 2) >= 0) {
-                int end = re.indexOf(":]", i + 2);
-                String name = re.substring(i + 2, end);
-                boolean not = name.startsWith("^");
-                String members = POSIX_CLASSES.get(not ? name.substring(1) : name);
-                if (members == null) {
-                    throw new SyntaxError("invalid character class range: [:" + name + ":]");
-                }
-                items.append(not ? "[^" + members + "]" : members);
-                i = end + 2;
-                continue;
-            }
-            if (re.charAt(i) == '\\' && i + 1 < re.length() && "pP".indexOf(re.charAt(i + 1)) >= 0) {
-                i += 2;
-                items.append(unicodeClass(re.charAt(i - 1) == 'P'));
-                continue;
-            }
-            if (re.charAt(i) == '\\' && i + 1 < re.length() && "dswDSW".indexOf(re.charAt(i + 1)) >= 0) {
-                char perl = re.charAt(i + 1);
-                String members = PERL_CLASSES.get(String.valueOf(Character.toLowerCase(perl)));
-                items.append(Character.isUpperCase(perl) ? "[^" + members + "]" : members);
-                i += 2;
-                continue;
-            }
-            int lo = classChar();
-            int hi = lo;
-            if (i + 1 < re.length() && re.charAt(i) == '-' && re.charAt(i + 1) != ']') {
-                i++;
-                hi = classChar();
-                if (hi < lo) {
-                    throw new SyntaxError("invalid character class range");
-                }
-            }
-            items.append("\\x{").append(Integer.toHexString(lo)).append('}');
-            if (hi != lo) {
-                items.append("-\\x{").append(Integer.toHexString(hi)).append('}');
-            }
+            items.append(classItem());
         }
         out.append('[').append(negated ? "^" : "").append(items).append(']');
+    }
+
+    /** One item of a class: a POSIX, Unicode or Perl class, a character or a range; as Java class members. */
+    private String classItem() throws SyntaxError {
+        if (re.startsWith("[:", i) && re.indexOf(":]", i + 2) >= 0) {
+            int end = re.indexOf(":]", i + 2);
+            String name = re.substring(i + 2, end);
+            boolean not = name.startsWith("^");
+            String members = POSIX_CLASSES.get(not ? name.substring(1) : name);
+            if (members == null) {
+                throw new SyntaxError("invalid character class range: [:" + name + ":]");
+            }
+            i = end + 2;
+            return not ? "[^" + members + "]" : members;
+        }
+        if (re.charAt(i) == '\\' && i + 1 < re.length() && "pP".indexOf(re.charAt(i + 1)) >= 0) {
+            i += 2;
+            return unicodeClass(re.charAt(i - 1) == 'P');
+        }
+        if (re.charAt(i) == '\\' && i + 1 < re.length() && "dswDSW".indexOf(re.charAt(i + 1)) >= 0) {
+            char perl = re.charAt(i + 1);
+            String members = PERL_CLASSES.get(String.valueOf(Character.toLowerCase(perl)));
+            i += 2;
+            return Character.isUpperCase(perl) ? "[^" + members + "]" : members;
+        }
+        return range();
+    }
+
+    /** A character, or a range {@code a-z}, of a class. */
+    private String range() throws SyntaxError {
+        int lo = classChar();
+        int hi = lo;
+        if (i + 1 < re.length() && re.charAt(i) == '-' && re.charAt(i + 1) != ']') {
+            i++;
+            hi = classChar();
+            if (hi < lo) {
+                throw new SyntaxError("invalid character class range");
+            }
+        }
+        String from = "\\x{" + Integer.toHexString(lo) + "}";
+        return hi == lo ? from : from + "-\\x{" + Integer.toHexString(hi) + "}";
     }
 
     private int classChar() throws SyntaxError {

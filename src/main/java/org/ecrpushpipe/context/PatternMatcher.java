@@ -162,10 +162,11 @@ final class PatternMatcher {
         return new Result(matched, new MatchInfo(info));
     }
 
+    /** How a pattern matches, as moby's {@code matchType}. */
+    private enum MatchType { UNKNOWN, EXACT, PREFIX, SUFFIX, REGEXP }
+
     /** One cleaned pattern, compiled on first use as moby does. */
     static final class Pattern {
-        private enum MatchType { UNKNOWN, EXACT, PREFIX, SUFFIX, REGEXP }
-
         private final String cleanedPattern;
         private final String[] dirs;
         private final boolean exclusion;
@@ -218,54 +219,10 @@ final class PatternMatcher {
 
         /** moby's {@code compile}: the pattern as an exact name, a prefix, a suffix, or a (Go) regular expression. */
         private void compile() {
-            StringBuilder regStr = new StringBuilder("^");
-            MatchType detected = MatchType.EXACT;
-            int[] chars = cleanedPattern.codePoints().toArray();
-            for (int pos = 0, i = 0; pos < chars.length; i++) {
-                int ch = chars[pos++];
-                if (ch == '*') {
-                    if (pos < chars.length && chars[pos] == '*') {
-                        pos++;
-                        if (pos < chars.length && chars[pos] == '/') {
-                            pos++;
-                        }
-                        if (pos == chars.length) {
-                            if (detected == MatchType.EXACT) {
-                                detected = MatchType.PREFIX;
-                            } else {
-                                regStr.append(".*");
-                                detected = MatchType.REGEXP;
-                            }
-                        } else {
-                            regStr.append("(.*/)?");
-                            detected = MatchType.REGEXP;
-                        }
-                        if (i == 0) {
-                            detected = MatchType.SUFFIX;
-                        }
-                    } else {
-                        regStr.append("[^/]*");
-                        detected = MatchType.REGEXP;
-                    }
-                } else if (ch == '?') {
-                    regStr.append("[^/]");
-                    detected = MatchType.REGEXP;
-                } else if (".+()|{}$".indexOf(ch) >= 0) {
-                    regStr.append('\\').appendCodePoint(ch);
-                } else if (ch == '\\') {
-                    if (pos < chars.length) {
-                        regStr.append('\\').appendCodePoint(chars[pos++]);
-                        detected = MatchType.REGEXP;
-                    } else {
-                        regStr.append('\\');
-                    }
-                } else if (ch == '[' || ch == ']') {
-                    regStr.appendCodePoint(ch);
-                    detected = MatchType.REGEXP;
-                } else {
-                    regStr.appendCodePoint(ch);
-                }
-            }
+            Translation translation = new Translation(cleanedPattern.codePoints().toArray());
+            translation.run();
+            MatchType detected = translation.detected;
+            StringBuilder regStr = translation.regStr;
             if (detected == MatchType.REGEXP) {
                 regStr.append('$');
                 try {
@@ -277,6 +234,72 @@ final class PatternMatcher {
                 }
             }
             matchType = detected;
+        }
+    }
+
+    /** moby's reading of a pattern into a regular expression, and the kind of match it detects on the way. */
+    private static final class Translation {
+        private final int[] chars;
+        private final StringBuilder regStr = new StringBuilder("^");
+        private MatchType detected = MatchType.EXACT;
+        private int pos;
+
+        Translation(int[] chars) {
+            this.chars = chars;
+        }
+
+        void run() {
+            for (int i = 0; pos < chars.length; i++) {
+                int ch = chars[pos++];
+                if (ch == '*') {
+                    star(i == 0);
+                } else if (ch == '?') {
+                    regStr.append("[^/]");
+                    detected = MatchType.REGEXP;
+                } else if (".+()|{}$".indexOf(ch) >= 0) {
+                    regStr.append('\\').appendCodePoint(ch);
+                } else if (ch == '\\') {
+                    escape();
+                } else if (ch == '[' || ch == ']') {
+                    regStr.appendCodePoint(ch);
+                    detected = MatchType.REGEXP;
+                } else {
+                    regStr.appendCodePoint(ch);
+                }
+            }
+        }
+
+        private void star(boolean first) {
+            if (pos >= chars.length || chars[pos] != '*') {
+                regStr.append("[^/]*");
+                detected = MatchType.REGEXP;
+                return;
+            }
+            pos++;
+            if (pos < chars.length && chars[pos] == '/') {
+                pos++;
+            }
+            if (pos < chars.length) {
+                regStr.append("(.*/)?");
+                detected = MatchType.REGEXP;
+            } else if (detected == MatchType.EXACT) {
+                detected = MatchType.PREFIX;
+            } else {
+                regStr.append(".*");
+                detected = MatchType.REGEXP;
+            }
+            if (first) {
+                detected = MatchType.SUFFIX;
+            }
+        }
+
+        private void escape() {
+            if (pos < chars.length) {
+                regStr.append('\\').appendCodePoint(chars[pos++]);
+                detected = MatchType.REGEXP;
+            } else {
+                regStr.append('\\');
+            }
         }
     }
 }

@@ -90,37 +90,11 @@ final class ShellPattern {
             if (c == '[') {
                 int r = s.codePointAt(si);
                 si += Character.charCount(r);
-                ci++;
-                if (ci >= chunk.length()) {
-                    throw new IllegalArgumentException("syntax error in pattern");
-                }
-                boolean negated = chunk.charAt(ci) == '^';
-                if (negated) {
-                    ci++;
-                }
-                boolean match = false;
-                int ranges = 0;
-                while (true) {
-                    if (ci < chunk.length() && chunk.charAt(ci) == ']' && ranges > 0) {
-                        ci++;
-                        break;
-                    }
-                    int[] lo = escaped(chunk, ci);
-                    ci = lo[1];
-                    int hi = lo[0];
-                    if (chunk.charAt(ci) == '-') {
-                        int[] h = escaped(chunk, ci + 1);
-                        hi = h[0];
-                        ci = h[1];
-                    }
-                    if (lo[0] <= r && r <= hi) {
-                        match = true;
-                    }
-                    ranges++;
-                }
-                if (match == negated) {
+                ClassMatch in = matchClass(chunk, ci + 1, r);
+                if (!in.matched()) {
                     return null;
                 }
+                ci = in.next();
             } else if (c == '?') {
                 if (s.charAt(si) == '/') {
                     return null;
@@ -142,6 +116,38 @@ final class ShellPattern {
             }
         }
         return s.substring(si);
+    }
+
+    /** Whether a character is in a class, and the index after the class's {@code ]}. */
+    private record ClassMatch(boolean matched, int next) {
+    }
+
+    /** The character class starting at {@code ci} (just after its {@code [}), read whole and matched against r. */
+    private static ClassMatch matchClass(String chunk, int ci, int r) {
+        if (ci >= chunk.length()) {
+            throw new IllegalArgumentException("syntax error in pattern");
+        }
+        boolean negated = chunk.charAt(ci) == '^';
+        if (negated) {
+            ci++;
+        }
+        boolean match = false;
+        int ranges = 0;
+        while (ci >= chunk.length() || chunk.charAt(ci) != ']' || ranges == 0) {
+            int[] lo = escaped(chunk, ci);
+            ci = lo[1];
+            int hi = lo[0];
+            if (chunk.charAt(ci) == '-') {
+                int[] h = escaped(chunk, ci + 1);
+                hi = h[0];
+                ci = h[1];
+            }
+            if (lo[0] <= r && r <= hi) {
+                match = true;
+            }
+            ranges++;
+        }
+        return new ClassMatch(match != negated, ci + 1);
     }
 
     /** Go's {@code getEsc}: a possibly escaped character of a class, and the index after it. */
