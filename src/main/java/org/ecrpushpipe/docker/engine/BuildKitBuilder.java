@@ -102,12 +102,11 @@ final class BuildKitBuilder implements ImageBuilder {
                 .putHeader("Content-Type", "application/x-tar")
                 .body(tar)
                 .build();
-        try (DockerHttpClient.Response response = engine.execute(call)) {
-            cancellation.onCancel(() -> EngineConnection.closeQuietly(response));
-            if (response.getStatusCode() >= 400) {
-                return refused(response);
+        try {
+            Optional<BuildOutcome> refused = engine.stream(call, cancellation, messages, this::refused);
+            if (refused.isPresent()) {
+                return refused.get();
             }
-            messages.read(response.getBody());
         } catch (PipeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -200,10 +199,9 @@ final class BuildKitBuilder implements ImageBuilder {
     }
 
     /** The engine refused the request before building (a parameter it does not take): its message says why. */
-    private BuildOutcome refused(DockerHttpClient.Response response) {
-        String message = EngineConnection.message(response);
+    private BuildOutcome refused(int status, String message) {
         BuildProblem problem = BuildKitErrors.classify(message, Optional.empty(), () -> false);
-        if (problem == BuildProblem.OTHER && response.getStatusCode() >= 500) {
+        if (problem == BuildProblem.OTHER && status >= 500) {
             throw Failures.engineRefusedBuild(engine.address(), message);
         }
         return new BuildOutcome.Failed(problem, message, Optional.empty(), List.of());

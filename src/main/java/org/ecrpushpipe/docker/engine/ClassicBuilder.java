@@ -53,12 +53,11 @@ final class ClassicBuilder implements ImageBuilder {
                 .putHeader("X-Registry-Config", EngineConnection.registryConfig(request.access().logins()))
                 .body(tar)
                 .build();
-        try (DockerHttpClient.Response response = engine.execute(call)) {
-            cancellation.onCancel(() -> EngineConnection.closeQuietly(response));
-            if (response.getStatusCode() >= 400) {
-                return refused(response);
+        try {
+            Optional<BuildOutcome> refused = engine.stream(call, cancellation, messages, this::refused);
+            if (refused.isPresent()) {
+                return refused.get();
             }
-            messages.read(response.getBody());
         } catch (PipeException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -122,9 +121,8 @@ final class ClassicBuilder implements ImageBuilder {
     }
 
     /** The engine refused the build request before building: its JSON message says why. */
-    private BuildOutcome refused(DockerHttpClient.Response response) {
-        String message = EngineConnection.message(response);
-        if (response.getStatusCode() >= 500) {
+    private BuildOutcome refused(int status, String message) {
+        if (status >= 500) {
             throw Failures.engineRefusedBuild(engine.address(), message);
         }
         BuildProblem problem = BuildErrors.classify(message);

@@ -169,13 +169,13 @@ public final class DockerJavaEngine implements DockerEngine {
         DockerHttpClient.Request call = EngineConnection.request("POST", path)
                 .putHeader("X-Registry-Auth", EngineConnection.registryAuth(credentials))
                 .build();
-        try (DockerHttpClient.Response response = http.execute(call)) {
+        try {
             // closing the answer's connection makes the engine abandon the push (a manifest not yet sent is never sent)
-            cancellation.onCancel(() -> EngineConnection.closeQuietly(response));
-            if (response.getStatusCode() >= 400) {
-                return PushErrors.classify(EngineConnection.message(response));
+            Optional<PushOutcome.Failed> refused = http.stream(call, cancellation, messages,
+                    (status, message) -> PushErrors.classify(message));
+            if (refused.isPresent()) {
+                return refused.get();
             }
-            messages.read(response.getBody());
         } catch (IOException | RuntimeException e) {
             if (cancellation.isCancelled()) {
                 return new PushOutcome.Failed(PushProblem.CANCELLED, "the run was stopped");

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
+import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.registry.RegistryCredentials;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -42,6 +44,29 @@ final class EngineConnection implements Closeable {
 
     DockerHttpClient.Response execute(DockerHttpClient.Request request) {
         return http.execute(request);
+    }
+
+    /** How the engine's refusal of a call (its status, 400 or more, and its message) becomes the caller's outcome. */
+    @FunctionalInterface
+    interface Refusal<T> {
+        T of(int status, String message);
+    }
+
+    /**
+     * Sends a call whose answer is a stream of JSON messages (a build, a push), read into {@code messages} until it
+     * ends; cancelling closes the answer, which makes the engine abandon the work. The refusal's outcome when the
+     * engine refused the call, or empty once the stream ended.
+     */
+    <T> Optional<T> stream(DockerHttpClient.Request call, Cancellation cancellation, EngineMessages messages,
+                           Refusal<T> refusal) throws IOException {
+        try (DockerHttpClient.Response response = http.execute(call)) {
+            cancellation.onCancel(() -> closeQuietly(response));
+            if (response.getStatusCode() >= 400) {
+                return Optional.of(refusal.of(response.getStatusCode(), message(response)));
+            }
+            messages.read(response.getBody());
+            return Optional.empty();
+        }
     }
 
     /**
