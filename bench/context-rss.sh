@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 10's memory measure: the pipe never holds the build context or a layer in memory. Runs the packaged jar
+# The memory measure of build options and contexts: the pipe never holds the build context or a layer in memory. Runs the packaged jar
 # (java -jar target/quarkus-app/quarkus-run.jar, the machine's java, no flags) on the bed — its private Docker
 # engine, a real registry behind the ECR stand-in — once on a small context and once on a context holding a 1 GiB
 # file of random bytes (which the Dockerfile copies, so the 1 GiB goes to the engine as the context and back out

@@ -1,5 +1,6 @@
 package org.ecrpushpipe.config;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,7 +73,7 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
         if (!hasHost) {
             return Optional.empty();
         }
-        String lower = first.toLowerCase(java.util.Locale.ROOT);
+        String lower = first.toLowerCase(Locale.ROOT);
         boolean ecr = lower.equals("public.ecr.aws") || lower.matches("\\d+\\.dkr[.-]ecr.*")
                 || lower.endsWith(".amazonaws.com") || lower.endsWith(".amazonaws.com.cn") || lower.endsWith(".on.aws");
         return ecr ? Optional.empty() : Optional.of(lower);
@@ -121,7 +122,7 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
     }
 
     private static EcrRegistryHost parseHost(String host) {
-        String lower = host.toLowerCase(java.util.Locale.ROOT);
+        String lower = host.toLowerCase(Locale.ROOT);
         if (lower.equals("public.ecr.aws")) {
             throw new IllegalArgumentException("'" + host + "' is ECR Public; this pipe pushes to private ECR repositories");
         }
@@ -161,7 +162,7 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
                     + " characters long; ECR allows 2 to 256");
         }
         if (!NAME.matcher(name).matches()) {
-            String hint = name.equals(name.toLowerCase(java.util.Locale.ROOT)) ? "" : " (names are lower case)";
+            String hint = name.equals(name.toLowerCase(Locale.ROOT)) ? "" : " (names are lower case)";
             throw new IllegalArgumentException("'" + name + "' is not a valid ECR repository name" + hint
                     + ": lower-case letters and digits, separated by '.', '_', '__', '-' or '/'");
         }

@@ -1,5 +1,7 @@
 package org.ecrpushpipe.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,6 @@ public record RepositorySpec(String tagMutability, List<String> exclusionFilters
 
     public RepositorySpec {
         exclusionFilters = List.copyOf(exclusionFilters);
-        resourceTags = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(resourceTags));
+        resourceTags = Collections.unmodifiableMap(new LinkedHashMap<>(resourceTags));
     }
 }

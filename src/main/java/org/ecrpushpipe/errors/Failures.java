@@ -335,16 +335,8 @@ public final class Failures {
                                            Optional<String> deniedResource, int attempts) {
         boolean ecr = kind == RegistryKind.ECR;
         return switch (problem) {
-            case LOGIN_EXPIRED -> new PipeException.Authentication("The registry " + registryHost
-                    + " said the login expired again, right after a fresh one, pushing " + reference + ": " + detail,
-                    ecr ? "ECR's logins last 12 hours: check that the step's clock is right, and run the step again"
-                            : "check that the step's clock is right and that the registry's token service works, and"
-                            + " run the step again", null);
-            case LOGIN_REFUSED -> new PipeException.Authentication("The registry " + registryHost
-                    + " refused the login for " + reference + ": " + detail,
-                    ecr ? "the login is for another registry: check the account and region in IMAGE"
-                            : "check REGISTRY_USERNAME and REGISTRY_PASSWORD: the registry did not accept them for"
-                            + " pushing", null);
+            case LOGIN_EXPIRED, LOGIN_REFUSED -> pushLoginFailed(problem == PushProblem.LOGIN_EXPIRED, reference,
+                    registryHost, ecr, detail);
             case DENIED -> deniedAction.<PipeException>map(action -> missingPermission(action, deniedResource,
                             detail, null))
                     .orElseGet(() -> new PipeException.Authentication("Pushing " + reference + " was denied: "
@@ -369,6 +361,22 @@ public final class Failures {
             case TAG_IMMUTABLE, REPOSITORY_MISSING, OTHER -> new PipeException.Push("Pushing " + reference
                     + " failed: " + detail, "rerun with DEBUG=true to see the push progress", null);
         };
+    }
+
+    private static PipeException pushLoginFailed(boolean expired, String reference, String registryHost,
+                                                 boolean ecr, String detail) {
+        if (expired) {
+            return new PipeException.Authentication("The registry " + registryHost
+                    + " said the login expired again, right after a fresh one, pushing " + reference + ": " + detail,
+                    ecr ? "ECR's logins last 12 hours: check that the step's clock is right, and run the step again"
+                            : "check that the step's clock is right and that the registry's token service works, and"
+                            + " run the step again", null);
+        }
+        return new PipeException.Authentication("The registry " + registryHost
+                + " refused the login for " + reference + ": " + detail,
+                ecr ? "the login is for another registry: check the account and region in IMAGE"
+                        : "check REGISTRY_USERNAME and REGISTRY_PASSWORD: the registry did not accept them for"
+                        + " pushing", null);
     }
 
     /** Immutable tags that already name other images, found before anything was pushed. */

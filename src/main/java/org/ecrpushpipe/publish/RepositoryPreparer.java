@@ -130,24 +130,9 @@ public final class RepositoryPreparer {
         } catch (PipeException.Authentication e) {
             events.debug("Not looking for repository creation templates: " + e.getMessage());
         }
-        String uri = registryHost + "/" + name;
         if (template.isPresent()) {
-            CreationTemplate t = template.get();
-            events.info("The repository '" + name + "' does not exist: ECR creates it on the first push, shaped by"
-                    + " the repository creation template '" + t.prefix() + "'"
-                    + (settings.create() ? "; its settings stand over the pipe's." : "."));
-            Repository shaped = new Repository(name, uri, t.tagMutability() == null ? "MUTABLE" : t.tagMutability(),
-                    t.exclusionFilters(), false, t.encryption() == null ? "AES256" : t.encryption(), t.kmsKey());
-            if (settings.create()) {
-                differences(shaped, settings, true).forEach(d -> events.warning(d + "; the creation template '"
-                        + t.prefix() + "' decides."));
-                Map<String, String> tags = settings.spec().resourceTags();
-                if (settings.given().contains(RepositorySetting.REPOSITORY_TAGS) && !tags.equals(t.resourceTags())) {
-                    events.warning("REPOSITORY_TAGS are " + describe(tags) + ", but the creation template '"
-                            + t.prefix() + "' gives " + describe(t.resourceTags()) + "; the creation template decides.");
-                }
-            }
-            return new Prepared(shaped, template, false);
+            return new Prepared(shapedByTemplate(template.get(), name, registryHost + "/" + name, settings),
+                    template, false);
         }
         if (!settings.create()) {
             throw Failures.repositoryMissing(name, registryHost, region, null);
@@ -165,6 +150,25 @@ public final class RepositoryPreparer {
         events.info("Another run created the repository " + other.uri() + " meanwhile; using it.");
         warnWhereDifferent(registry, other, settings);
         return new Prepared(other, Optional.empty(), false);
+    }
+
+    /** The repository ECR will create on the first push, as its creation template shapes it. */
+    private Repository shapedByTemplate(CreationTemplate t, String name, String uri, RepositorySettings settings) {
+        events.info("The repository '" + name + "' does not exist: ECR creates it on the first push, shaped by"
+                + " the repository creation template '" + t.prefix() + "'"
+                + (settings.create() ? "; its settings stand over the pipe's." : "."));
+        Repository shaped = new Repository(name, uri, t.tagMutability() == null ? "MUTABLE" : t.tagMutability(),
+                t.exclusionFilters(), false, t.encryption() == null ? "AES256" : t.encryption(), t.kmsKey());
+        if (settings.create()) {
+            differences(shaped, settings, true).forEach(d -> events.warning(d + "; the creation template '"
+                    + t.prefix() + "' decides."));
+            Map<String, String> tags = settings.spec().resourceTags();
+            if (settings.given().contains(RepositorySetting.REPOSITORY_TAGS) && !tags.equals(t.resourceTags())) {
+                events.warning("REPOSITORY_TAGS are " + describe(tags) + ", but the creation template '"
+                        + t.prefix() + "' gives " + describe(t.resourceTags()) + "; the creation template decides.");
+            }
+        }
+        return shaped;
     }
 
     private void warnWhereDifferent(EcrRepositories registry, Repository repository, RepositorySettings settings) {

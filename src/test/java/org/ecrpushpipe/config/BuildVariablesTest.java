@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 10's variables: build options, LOCAL_IMAGE, and the commit, read from environment maps. */
+/** The build variables: build options, LOCAL_IMAGE, and the commit, read from environment maps. */
 class BuildVariablesTest {
     private static final String URI_IMAGE = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/my-service";
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The credential variables (issue 11): which method wins, what is required then, and every problem. */
+/** The credential variables: which method wins, what is required then, and every problem. */
 class CredentialVariablesTest {
     private static final String IMAGE = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/my-service";
     private static final String ROLE = "arn:aws:iam::123456789012:role/bitbucket-oidc";

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The repository variables of issue 9, read through {@link ConfigReader}: values, and every problem. */
+/** The repository variables (creation, settings, lifecycle policy), read through {@link ConfigReader}: values, and every problem. */
 class RepositoryVariablesTest {
     static final String POLICY = """
             {"rules": [

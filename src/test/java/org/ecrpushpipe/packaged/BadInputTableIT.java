@@ -42,7 +42,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every bad input answered (issue 8): one table of bad inputs across every variable the pipe has, each run through
+ * Every bad input answered: one table of bad inputs across every variable the pipe has, each run through
  * the packaged pipe ({@code java -jar}) on the bed — the real engine, the ECR stand-in and the registry behind it,
  * shared by all rows. A row is a change to a run that would otherwise succeed (a clone holding {@code FROM scratch}
  * + {@code COPY hello.txt /}, IMAGE the full URI of a repository of the row's own), the documented exit code it
@@ -61,7 +61,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputTableIT {
     private static final List<String> AS_NOBODY = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
     /**
-     * How long a run may take when the ECR endpoint or the engine accepts connections but never answers (issue 8:
+     * How long a run may take when the ECR endpoint or the engine accepts connections but never answers (
      * "the run must fail within a bounded, documented time, not hang"): README's "Time limits" gives an ECR call
      * about 60 s (the first such call ends the run) and the engine's ping 20 s; the rest is the JVM's start and the
      * margin of a busy machine.
@@ -354,7 +354,7 @@ class BadInputTableIT {
                 row("RETRY_MAX_SECONDS out of range", r -> r.set("RETRY_MAX_SECONDS", "3600"))
                         .config("RETRY_MAX_SECONDS", "'3600' is not a whole number from 1 to 300"),
 
-                // CREATE_REPOSITORY and the settings of a created repository, LIFECYCLE_POLICY (issue 9)
+                // CREATE_REPOSITORY and the settings of a created repository, LIFECYCLE_POLICY
                 row("CREATE_REPOSITORY neither true nor false", r -> r.set("CREATE_REPOSITORY", "yes"))
                         .config("CREATE_REPOSITORY", "'yes' is neither true nor false"),
                 row("a repository setting without CREATE_REPOSITORY", r -> r.set("IMAGE_TAG_MUTABILITY", "IMMUTABLE"))
@@ -405,7 +405,7 @@ class BadInputTableIT {
                         r.bed().repositoryUri("bad/create-kms")).set("CREATE_REPOSITORY", "true")
                         .set("ENCRYPTION", "KMS").set("KMS_KEY", "alias/never-created"))
                         .fails(6, "ECR could not use the repository's KMS key"),
-                // BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL, LOCAL_IMAGE (issue 10)
+                // BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL, LOCAL_IMAGE
                 row("BUILD_ARGS item without a name", r -> r.set("BUILD_ARGS", "VERSION=1 =hidden-value"))
                         .config("BUILD_ARGS", "item 2 is not KEY=VALUE or KEY: its name is empty"),
                 row("BUILD_ARGS name starting with a digit", r -> r.set("BUILD_ARGS", "1VERSION=hidden-value"))
@@ -566,7 +566,7 @@ class BadInputTableIT {
                 row("AWS_ENDPOINT_URL_STS malformed", r -> r.set("AWS_ENDPOINT_URL_STS", "sts.amazonaws.com"))
                         .config("AWS_ENDPOINT_URL_STS", "'sts.amazonaws.com' is not an http(s) URL"),
 
-                // SOURCE_TAG, SOURCE_DIGEST, MIRROR_REGIONS (issue 9: promotion and mirroring)
+                // SOURCE_TAG, SOURCE_DIGEST, MIRROR_REGIONS: promotion and mirroring
                 row("SOURCE_TAG not a valid tag", r -> r.set("SOURCE_TAG", "build/42"))
                         .config("SOURCE_TAG", "'build/42' contains '/'"),
                 row("SOURCE_DIGEST not a digest", r -> r.set("SOURCE_DIGEST", "sha256:1234"))
@@ -598,7 +598,7 @@ class BadInputTableIT {
                 row("MIRROR_REGIONS list with an item missing",
                         r -> r.set("MIRROR_REGIONS_COUNT", "2").set("MIRROR_REGIONS_0", "eu-west-1"))
                         .config("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but MIRROR_REGIONS_1 is not set"),
-                // credentials: OIDC and assumed roles (issue 11)
+                // credentials: OIDC and assumed roles
                 row("AWS_OIDC_ROLE_ARN not a role ARN", r -> r.oidc("arn:aws:iam::123456789012:user/ci"))
                         .config("AWS_OIDC_ROLE_ARN", "not an IAM role ARN"),
                 row("AWS_OIDC_ROLE_ARN set, no OIDC token, no keys",

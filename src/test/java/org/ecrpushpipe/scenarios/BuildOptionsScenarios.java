@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.github.dockerjava.api.model.AuthConfig;
 
 /**
- * Issue 10 on the bed: the build options (BUILD_ARGS against the docker CLI's own --build-arg, TARGET, LABELS,
+ * On the bed: the build options (BUILD_ARGS against the docker CLI's own --build-arg, TARGET, LABELS,
  * NO_CACHE, PULL with a base image updated in a loopback registry), the OCI labels and an immutable re-run, push-only
  * (LOCAL_IMAGE), and a failed or killed RUN step — each through the pipe in-process, the real engine, the ECR
  * stand-in and the real registry behind it, checked by what the engine and the registry then hold. Each subclass

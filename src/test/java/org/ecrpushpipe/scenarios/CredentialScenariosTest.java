@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Credentials on the bed (issue 11): the step's OIDC token exchanged with STS for a role's session, a role assumed
+ * Credentials on the bed: the step's OIDC token exchanged with STS for a role's session, a role assumed
  * with keys or with that session, sessions that expire during a long build, and the ECR login renewed for a
  * session. Each run pushes through the real engine into the real registry behind the ECR stand-in, whose STS
  * issues the sessions and whose ECR API checks every signature; each test checks which credentials signed which

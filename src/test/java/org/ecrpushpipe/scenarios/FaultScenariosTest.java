@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults injected on the bed (issue 8), one test per fault, each ending in success or in the right clear failure
+ * Faults injected on the bed, one test per fault, each ending in success or in the right clear failure
  * once the retries are spent — then the registry's state is read back through the real registry's own API: every
  * tag either names the complete new image (manifest and every blob fetchable, its config this run's image id) or
  * is exactly as before, and the moving tag {@code latest} never moves when the fixed tag before it failed.
@@ -266,7 +266,7 @@ class FaultScenariosTest {
     }
 
     /**
-     * Not one of issue 8's faults, but the other half of "a moving tag never ahead of a failed one": the fixed tag
+     * Not an injected fault, but the other half of "a moving tag never ahead of a failed one": the fixed tag
      * went through, then adding {@code latest} (ECR's PutImage) is throttled beyond the SDK's retries. {@code 2.0}
      * stays, complete; {@code latest} stays where it was.
      */

@@ -2,7 +2,7 @@ package org.ecrpushpipe.scenarios;
 
 import org.ecrpushpipe.testbed.EcrBed;
 
-/** Issue 10's scenarios with the pipe in the test's own JVM. */
+/** The build-option scenarios with the pipe in the test's own JVM. */
 class InProcessBuildOptionsTest extends BuildOptionsScenarios {
     InProcessBuildOptionsTest(EcrBed bed) {
         super(bed);

@@ -2,7 +2,7 @@ package org.ecrpushpipe.scenarios;
 
 import org.ecrpushpipe.testbed.EcrBed;
 
-/** Issue 10's scenarios with the packaged pipe ({@code java -jar quarkus-run.jar}) as a separate process. */
+/** The build-option scenarios with the packaged pipe ({@code java -jar quarkus-run.jar}) as a separate process. */
 class JarBuildOptionsIT extends BuildOptionsScenarios {
     JarBuildOptionsIT(EcrBed bed) {
         super(bed);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A registry other than ECR (issue 11): IMAGE on the bed's plain registry ({@code 127.0.0.1:<port>}, htpasswd), with
+ * A registry other than ECR: IMAGE on the bed's plain registry ({@code 127.0.0.1:<port>}, htpasswd), with
  * REGISTRY_USERNAME and REGISTRY_PASSWORD. The pipe builds, pushes and verifies through the registry's own API, and
  * makes no AWS call: the ECR stand-in, whose endpoint the run is also given, hears nothing.
  */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Issue 9's repository shaping, end to end on the bed (the real engine builds and pushes through the ECR
+ * Repository shaping, end to end on the bed (the real engine builds and pushes through the ECR
  * stand-in into the real registry): what the stand-in and the registry hold before and after each run.
  */
 @ExtendWith(EcrBedExtension.class)

@@ -29,43 +29,59 @@ final class PushErrors {
 
     static PushOutcome.Failed classify(String message) {
         String lower = message.toLowerCase(Locale.ROOT);
+        Optional<PushProblem> registrySaid = registryAnswer(lower);
+        if (registrySaid.isPresent()) {
+            return new PushOutcome.Failed(registrySaid.get(), message);
+        }
+        return refusal(message, lower).orElseGet(() -> new PushOutcome.Failed(otherProblem(message, lower), message));
+    }
+
+    /** What ECR says in its own words: the login expired, the tag is immutable, no repository, its policy. */
+    private static Optional<PushProblem> registryAnswer(String lower) {
         if (lower.contains("authorization token has expired")) {
-            return new PushOutcome.Failed(PushProblem.LOGIN_EXPIRED, message);
+            return Optional.of(PushProblem.LOGIN_EXPIRED);
         }
         if (lower.contains("tag invalid") && lower.contains("immutable")) {
-            return new PushOutcome.Failed(PushProblem.TAG_IMMUTABLE, message);
+            return Optional.of(PushProblem.TAG_IMMUTABLE);
         }
         if (lower.contains("name unknown") || lower.contains("repository with name")
                 && lower.contains("does not exist")) {
-            return new PushOutcome.Failed(PushProblem.REPOSITORY_MISSING, message);
+            return Optional.of(PushProblem.REPOSITORY_MISSING);
         }
         if (lower.contains("no resource-based policy allows")) {
-            return new PushOutcome.Failed(PushProblem.DENIED_BY_REPOSITORY_POLICY, message);
+            return Optional.of(PushProblem.DENIED_BY_REPOSITORY_POLICY);
         }
+        return Optional.empty();
+    }
+
+    /** A refused push: an IAM denial (with the action and resource where the message names them) or a login. */
+    private static Optional<PushOutcome.Failed> refusal(String message, String lower) {
         Optional<IamDenial> denial = IamDenial.in(message);
         if (lower.contains("denied") && denial.isPresent()) {
-            return new PushOutcome.Failed(PushProblem.DENIED, message, Optional.of(denial.get().action()),
-                    denial.get().resource());
+            return Optional.of(new PushOutcome.Failed(PushProblem.DENIED, message,
+                    Optional.of(denial.get().action()), denial.get().resource()));
         }
         if (BODILESS_403.matcher(message).find()) {
             // ECR answers a HEAD its policy does not allow with 403 and, as for any HEAD, no body, so the engine
             // cannot read the reason. The only HEAD a push makes is the layer check, ecr:BatchCheckLayerAvailability.
-            return new PushOutcome.Failed(PushProblem.DENIED, message, Optional.of("ecr:BatchCheckLayerAvailability"));
+            return Optional.of(new PushOutcome.Failed(PushProblem.DENIED, message,
+                    Optional.of("ecr:BatchCheckLayerAvailability")));
         }
         if (lower.contains("no basic auth credentials") || lower.contains("unauthorized")
                 || lower.contains("authentication required")) {
-            return new PushOutcome.Failed(PushProblem.LOGIN_REFUSED, message);
+            return Optional.of(new PushOutcome.Failed(PushProblem.LOGIN_REFUSED, message));
         }
         if (lower.contains("denied")) {
-            return new PushOutcome.Failed(PushProblem.DENIED, message);
+            return Optional.of(new PushOutcome.Failed(PushProblem.DENIED, message));
         }
+        return Optional.empty();
+    }
+
+    private static PushProblem otherProblem(String message, String lower) {
         if (lower.contains("layer too large") || lower.contains("request entity too large")
                 || lower.contains("blob too large") || lower.contains("layer size exceeds")) {
-            return new PushOutcome.Failed(PushProblem.LAYER_TOO_LARGE, message);
+            return PushProblem.LAYER_TOO_LARGE;
         }
-        if (TRANSIENT.matcher(message).find()) {
-            return new PushOutcome.Failed(PushProblem.TRANSIENT, message);
-        }
-        return new PushOutcome.Failed(PushProblem.OTHER, message);
+        return TRANSIENT.matcher(message).find() ? PushProblem.TRANSIENT : PushProblem.OTHER;
     }
 }
