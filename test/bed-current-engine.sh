@@ -18,6 +18,8 @@
 
 BED_CURRENT_SUITE="${BED_CURRENT_SUITE:-trixie}"
 BED_DEBIAN_MIRROR="${BED_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# BED_APT_OPTIONS: more apt-get options for this fetch alone, split at blanks (a proxy:
+# '-o Acquire::http::Proxy=http://proxy:3128')
 # dockerd and its containerd, and the docker CLI with its BuildKit client (buildx), the oracle for that engine
 BED_CURRENT_PACKAGES=(docker.io containerd docker-cli docker-buildx)
 BED_CURRENT_PID="${BED_CURRENT_PID:-}"  # the PID of the current dockerd this shell started, empty when none
@@ -31,12 +33,13 @@ bed_cache_dir() {
 # apt-get with the configuration of the directory DIR alone: its sources.list, its package lists, its cache, and
 # an empty dpkg state and no pinning, so neither the machine's sources nor what it has installed play a part.
 bed_private_apt() {
-  local dir="$1"
+  local dir="$1" extra
   shift
+  read -ra extra <<<"${BED_APT_OPTIONS:-}"
   apt-get -q -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
     -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
     -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/apt-cache" -o Dir::State::status=/dev/null \
-    -o Acquire::Languages=none -o APT::Sandbox::User=root "$@"
+    -o Acquire::Languages=none -o APT::Sandbox::User=root "${extra[@]}" "$@"
 }
 
 # Brings the suite's package lists up to date in DIR. When the mirror cannot be reached, lists fetched earlier
