@@ -39,7 +39,8 @@ bed_private_apt() {
   apt-get -q -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
     -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
     -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/apt-cache" -o Dir::State::status=/dev/null \
-    -o Acquire::Languages=none -o APT::Sandbox::User=root "${extra[@]}" "$@"
+    -o APT::Architectures="$(dpkg --print-architecture)" -o Acquire::Languages=none -o APT::Sandbox::User=root \
+    "${extra[@]}" "$@"
 }
 
 # Brings the suite's package lists up to date in DIR. When the mirror cannot be reached, lists fetched earlier
@@ -48,14 +49,16 @@ bed_current_update() {
   local dir="$1" log
   mkdir -p "$dir/lists/partial" "$dir/apt-cache/archives/partial"
   printf 'deb %s %s main\n' "$BED_DEBIAN_MIRROR" "$BED_CURRENT_SUITE" >"$dir/sources.list"
-  if log="$(bed_private_apt "$dir" update 2>&1)" && ! grep -q '^[WE]:' <<<"$log"; then
+  # apt-get update says a list it could not fetch in a warning, and may still exit 0
+  local failed='^(E:|W: Failed to fetch|W: Some index files failed)'
+  if log="$(bed_private_apt "$dir" update 2>&1)" && ! grep -Eq "$failed" <<<"$log"; then
     return 0
   fi
   if compgen -G "$dir/lists/*_Packages*" >/dev/null; then
-    bed_log "apt-get update of $BED_CURRENT_SUITE at $BED_DEBIAN_MIRROR failed; using the package lists fetched earlier ($(grep -m1 '^[WE]:' <<<"$log"))"
+    bed_log "apt-get update of $BED_CURRENT_SUITE at $BED_DEBIAN_MIRROR failed; using the package lists fetched earlier ($(grep -Em1 "$failed" <<<"$log"))"
     return 0
   fi
-  bed_die "could not fetch Debian $BED_CURRENT_SUITE's package lists from $BED_DEBIAN_MIRROR: $(grep '^[WE]:' <<<"$log" | head -n 3 | tr '\n' ' ')"
+  bed_die "could not fetch Debian $BED_CURRENT_SUITE's package lists from $BED_DEBIAN_MIRROR: $(grep -E "$failed|^[WE]:" <<<"$log" | head -n 3 | tr '\n' ' ')"
 }
 
 # Puts the suite's BED_CURRENT_PACKAGES in DIR/debs, each checked against the SHA-256 its package list gives:
@@ -144,10 +147,10 @@ bed_start_current_engine() {
   BED_CURRENT_DIR="$dir"
   bed_on_teardown bed_stop_current_engine
   mkdir -p "$dir/data" "$dir/x"
-  bed_fetch_current_engine "$dir/root" && bed_current_bin "$dir/bin" "$dir/root" || {
+  if ! { bed_fetch_current_engine "$dir/root" && bed_current_bin "$dir/bin" "$dir/root"; }; then
     bed_die "could not get Debian $BED_CURRENT_SUITE's Docker engine"
     return 1
-  }
+  fi
   local fetched=$((SECONDS - started)) version
   version="$("$dir/root/usr/sbin/dockerd" --version 2>&1)" || { bed_die "the unpacked dockerd does not run here: $version"; return 1; }
   bed_spawn_current_engine "$dir" || return 1
