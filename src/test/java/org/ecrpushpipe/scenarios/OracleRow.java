@@ -12,7 +12,7 @@ import org.ecrpushpipe.docker.BuilderKind;
 
 /**
  * One Dockerfile of the oracle table ({@link OracleTable}): what the clone holds, the pipe's variables (from which the
- * {@code docker build} arguments follow), and what each builder makes of it. The clone always holds the static
+ * {@code docker build} arguments follow), and what each builder makes of it. The context always holds the static
  * busybox ({@code busybox}), {@code app.txt}, and {@code unique.txt} with a token of its own per build, so no earlier
  * build's cache answers for the docker CLI.
  *
