@@ -93,25 +93,27 @@ bed_current_debs() {
     { bed_die "apt named ${#wanted[@]} .debs for ${BED_CURRENT_PACKAGES[*]}: $listing"; return 1; }
 }
 
-# bed_current_update and bed_current_debs in CACHE, while no other run on this machine works there.
+# Brings CACHE up to date and unpacks its .debs in ROOT, while no other run on this machine works there (so no run
+# removes a .deb another is unpacking).
 bed_current_locked() {
-  local cache="$1"
+  local cache="$1" root="$2"
   (
     flock -w 900 9 || { bed_die "another run has held $cache/lock for 15 minutes"; exit 1; }
-    bed_current_update "$cache" && bed_current_debs "$cache"
+    bed_current_update "$cache" || exit 1
+    debs="$(bed_current_debs "$cache")" || exit 1
+    mkdir -p "$root"
+    while read -r deb; do
+      dpkg-deb -x "$deb" "$root" || { bed_die "dpkg-deb could not unpack $deb"; exit 1; }
+    done <<<"$debs"
   ) 9>>"$cache/lock"
 }
 
-# Fetches the current engine's .debs (through the cache, one run at a time on a machine) and unpacks them in ROOT.
+# Fetches the current engine's .debs (through the cache) and unpacks them in ROOT.
 bed_fetch_current_engine() {
-  local root="$1" cache debs deb
+  local root="$1" cache
   cache="$(bed_cache_dir)/current-engine/$BED_CURRENT_SUITE"
   mkdir -p "$cache" || { bed_die "cannot create the cache directory $cache"; return 1; }
-  debs="$(bed_current_locked "$cache")" || return 1
-  mkdir -p "$root"
-  while read -r deb; do
-    dpkg-deb -x "$deb" "$root" || { bed_die "dpkg-deb could not unpack $deb"; return 1; }
-  done <<<"$debs"
+  bed_current_locked "$cache" "$root"
 }
 
 # The directory put first on the current dockerd's PATH: the unpacked containerd, its shim and ctr, with the
