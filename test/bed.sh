@@ -487,19 +487,25 @@ bed_stop_standin() {
 
 # Sends SIGTERM to the dockerd this shell started and waits for it (SIGKILL after 30 s).
 bed_stop_dockerd() {
-  local pid="$BED_DOCKERD_PID"
+  bed_stop_pid "$BED_DOCKERD_PID" dockerd
+  BED_DOCKERD_PID=""
+}
+
+# Sends SIGTERM to PID (a process this shell started, named NAME in the log; none when empty) and waits for it,
+# with SIGKILL after 30 s.
+bed_stop_pid() {
+  local pid="$1" name="$2"
   [[ -n $pid ]] || return 0
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     local deadline=$((SECONDS + 30))
     while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then
-      bed_log "dockerd (PID $pid) ignored SIGTERM for 30 s; killing it"
+      bed_log "$name (PID $pid) ignored SIGTERM for 30 s; killing it"
       kill -KILL "$pid" 2>/dev/null || true
     fi
   fi
   wait "$pid" 2>/dev/null || true
-  BED_DOCKERD_PID=""
 }
 
 # Stops what bed_start_engine started (dockerd, then anything of its own still running, such as the
@@ -535,3 +541,7 @@ bed_stop_leftovers() {
   done
   for pid in "${leftovers[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
+
+# The second, current engine (bed_start_current_engine).
+# shellcheck source=test/bed-current-engine.sh
+source "$BED_ROOT/test/bed-current-engine.sh"

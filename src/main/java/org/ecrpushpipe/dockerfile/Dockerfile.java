@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * read as ISO-8859-1, so a Dockerfile in any encoding reads; its keywords and names are ASCII.
  */
 public final class Dockerfile {
+    /** The flags of {@code HEALTHCHECK} that the classic builder reads. */
+    private static final Set<String> CLASSIC_HEALTHCHECK_FLAGS = Set.of("--interval", "--timeout", "--start-period",
+            "--retries");
     private static final Pattern DIRECTIVE = Pattern.compile("#\\s*([a-zA-Z][a-zA-Z0-9_-]*)\\s*=\\s*(.+?)\\s*");
 
     /**
@@ -195,10 +198,7 @@ public final class Dockerfile {
         for (Instruction instruction : instructions) {
             for (String flag : instruction.flags()) {
                 String name = flag.replaceFirst("=.*", "");
-                boolean classic = instruction.is("FROM") && name.equals("--platform")
-                        || (instruction.is("COPY") || instruction.is("ADD")) && (name.equals("--from")
-                        || name.equals("--chown"));
-                if (!classic) {
+                if (!classicFlag(instruction, name)) {
                     uses.add(instruction.keyword() + " " + (name.equals("--mount")
                             ? "--mount=type=" + Instruction.mountType(flag) : name));
                 }
@@ -208,6 +208,16 @@ public final class Dockerfile {
             }
         }
         return List.copyOf(uses);
+    }
+
+    /**
+     * Whether the classic builder knows the flag: {@code FROM --platform}, {@code COPY}/{@code ADD} {@code --from}
+     * and {@code --chown}, and {@code HEALTHCHECK}'s timings ({@code --start-interval} came with BuildKit's 1.6).
+     */
+    private static boolean classicFlag(Instruction instruction, String name) {
+        return instruction.is("FROM") && name.equals("--platform")
+                || (instruction.is("COPY") || instruction.is("ADD")) && (name.equals("--from") || name.equals("--chown"))
+                || instruction.is("HEALTHCHECK") && CLASSIC_HEALTHCHECK_FLAGS.contains(name);
     }
 
     /** The {@code RUN --mount} types it uses ({@code cache}, {@code bind}, {@code secret}, {@code ssh}, {@code tmpfs}). */

@@ -75,6 +75,16 @@ class DockerfileTest {
     }
 
     @Test
+    void theClassicBuildersOwnFlagsNeedNoBuildKit() {
+        Dockerfile classic = of("FROM --platform=linux/amd64 scratch",
+                "HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=2 CMD [\"true\"]",
+                "ADD --chown=1:1 a /");
+        assertEquals(List.of(), classic.buildKitSyntax());
+        assertEquals(List.of("HEALTHCHECK --start-interval"),
+                of("FROM scratch", "HEALTHCHECK --start-interval=1s CMD [\"true\"]").buildKitSyntax());
+    }
+
+    @Test
     void parserDirectivesAtTheTopOnly() {
         Dockerfile file = of("# syntax=docker/dockerfile:1.4", "# escape=`", "FROM scratch AS a `", "", "FROM a");
         assertEquals(Optional.of("docker/dockerfile:1.4"), file.syntax());

@@ -85,4 +85,44 @@ class BedShellTest {
         assertTrue(run.stderr().contains("dockerd: "), "the engine's log is shown: " + run);
         assertTrue(run.stdout().isEmpty(), run.toString());
     }
+
+    private static final String CURRENT_FACTS = "bed_start_engine; bed_start_current_engine; "
+            + "cli() { DOCKER_CONFIG=\"$BED_DIR/cli\" \"$BED_CURRENT_DOCKER_CLI\" -H \"$BED_CURRENT_DOCKER_HOST\" \"$@\"; }; "
+            + "printf 'version=%s\\ndriver=%s\\nmain=%s\\nhosts=%s\\n' \"$(cli version --format '{{.Server.Version}}')\" "
+            + "\"$(cli info --format '{{.Driver}}')\" \"$BED_ENGINE_STORAGE_DRIVER\" "
+            + "\"$(grep -c '\\.dkr\\.ecr\\.' /proc/$BED_CURRENT_PID/root/etc/hosts)\"";
+
+    /**
+     * The current engine runs beside the main one, as current as Debian's suite makes it, on the main engine's
+     * storage driver, resolving the bed's ECR host names in its own mount namespace; it stops with the bash. Its
+     * packages stay in the cache: with the mirror out of reach, the next start takes them from there.
+     */
+    @Test
+    void theCurrentEngineRunsBesideTheMainOneAndStartsFromTheCacheWithoutTheMirror() throws Exception {
+        Run run = bed(CURRENT_FACTS);
+        assertEquals(0, run.exitCode(), run.toString());
+        int major = Integer.parseInt(run.value("version").replaceFirst("\\..*", ""));
+        assertTrue(major >= 23, "a Docker with the Dockerfile frontend 1.4 or later: " + run);
+        assertEquals(run.value("main"), run.value("driver"), run.toString());
+        assertEquals("4", run.value("hosts"), "the bed's ECR hosts in the engine's /etc/hosts: " + run);
+        assertTrue(run.stderr().contains("bed: current Docker engine (Docker version " + run.value("version")),
+                run.toString());
+
+        // the mirror out of reach: apt's requests go to a proxy that is not there
+        Run offline = bed("BED_APT_OPTIONS='-o Acquire::http::Proxy=http://127.0.0.1:9'; " + CURRENT_FACTS);
+        assertEquals(0, offline.exitCode(), offline.toString());
+        assertEquals(run.value("version"), offline.value("version"), offline.toString());
+        assertTrue(offline.stderr().contains("failed; using the package lists fetched earlier"), offline.toString());
+    }
+
+    @Test
+    void aCurrentEngineThatCannotBeHadFailsLoudlyNamingWhyAndLeavesNothing() throws Exception {
+        Run run = bed("export BED_CACHE_DIR=" + work.resolve("empty-cache") + " BED_DEBIAN_MIRROR=http://127.0.0.1:9/debian; "
+                + "bed_start_engine; bed_start_current_engine; echo unreachable");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.stderr().contains("bed: ERROR: could not fetch Debian trixie's package lists from"
+                + " http://127.0.0.1:9/debian: "), run.toString());
+        assertTrue(run.stderr().contains("bed: ERROR: could not get Debian trixie's Docker engine"), run.toString());
+        assertTrue(run.stdout().isEmpty(), run.toString());
+    }
 }
