@@ -32,9 +32,8 @@ import com.github.dockerjava.api.exception.NotFoundException;
  * the pipe's is a full cache hit, so the image it pushes is the CLI's image, same id. Where the image holds the whole
  * context under BuildKit, the files are compared instead (see {@link OracleRow#copiesContextRoot()}).
  *
- * <p>The pipe runs with {@code CACHE: 'false'}: under BuildKit the registry cache writes BuildKit's inline cache
- * metadata into the image's configuration ({@code BUILDKIT_INLINE_CACHE}), which makes another image id than a plain
- * {@code docker build} of the same context (every step still comes from the CLI's cache).
+ * <p>The pipe runs with {@code CACHE: 'false'}, so that a row measures the builder alone; the registry cache's own
+ * agreement with the CLI is {@code DockerfileOracleTest}'s.
  *
  * <p>Between the two builds the private images of the bed's ECR registry are removed from the engine again, so the
  * pipe must pull them with its own login; the CLI pulls them with a {@code docker login} of the same user.

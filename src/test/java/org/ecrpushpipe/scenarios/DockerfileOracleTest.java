@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import org.ecrpushpipe.testbed.DebianDockerCli;
@@ -24,12 +23,12 @@ class DockerfileOracleTest extends DockerfileOracleScenarios {
     }
 
     /**
-     * The table runs with {@code CACHE: 'false'}. With the registry cache on (the default), BuildKit writes its inline
-     * cache metadata into the image's configuration, so the image pushed after a {@code docker build} of the same
-     * context is not the CLI's image id; it is still wholly the CLI build's cache: the very same layers.
+     * The table runs with {@code CACHE: 'false'}; with the registry cache on (the default) BuildKit's build is still
+     * the CLI's image, same id: the pipe pushes the plain build, and BuildKit's cache metadata goes to a cache image
+     * of its own ({@code <repository>:cache}), never into the pushed image's configuration.
      */
     @Test
-    void withTheRegistryCacheOnBuildKitPushesTheClisLayers() throws Exception {
+    void withTheRegistryCacheOnBuildKitPushesTheClisImage() throws Exception {
         Path dir = TestImages.busybox(work.resolve("registry-cache")).uniqueFile()
                 .line("RUN echo \"built $(cat /unique.txt)\" > /built.txt").write();
         DebianDockerCli.Build cli = new DebianDockerCli(bed.dockerHost(), work).build(true, dir, Map.of());
@@ -41,12 +40,8 @@ class DockerfileOracleTest extends DockerfileOracleScenarios {
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("INFO: Registry cache: no previous image in the registry"), run.output());
         String pushed = bed.imageIdOf("oracle/registry-cache", "latest").orElseThrow();
-        assertEquals(layers(cli.imageId()), layers(pushed), run.output());
-        System.out.println("oracle: with the registry cache on, BuildKit pushed " + pushed + " for the CLI's "
-                + cli.imageId() + ": the same layers");
-    }
-
-    private List<String> layers(String image) {
-        return bed.docker().inspectImageCmd(image).exec().getRootFS().getLayers();
+        assertEquals(cli.imageId(), pushed, run.output());
+        assertTrue(bed.imageIdOf("oracle/registry-cache", "cache").isPresent(), "the cache image is pushed beside it");
+        System.out.println("oracle: with the registry cache on, BuildKit pushed the CLI's image " + pushed);
     }
 }
