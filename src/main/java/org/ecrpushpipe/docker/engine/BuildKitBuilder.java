@@ -69,7 +69,7 @@ final class BuildKitBuilder implements ImageBuilder {
         } catch (IOException | RuntimeException e) {
             return broken(e, request, messages, progress, cancellation);
         }
-        return ended(request, messages, progress, cancellation);
+        return ended(request, messages, progress, output, cancellation);
     }
 
     /**
@@ -89,7 +89,7 @@ final class BuildKitBuilder implements ImageBuilder {
 
     /** The answer ended: the image built, or the build's error. */
     private BuildOutcome ended(BuildRequest request, EngineMessages messages, BuildKitProgress progress,
-                               Cancellation cancellation) {
+                               Consumer<String> output, Cancellation cancellation) {
         progress.finish();
         if (cancellation.isCancelled()) {
             throw Failures.cancelled("building the image");
@@ -97,8 +97,26 @@ final class BuildKitBuilder implements ImageBuilder {
         if (messages.error().isPresent()) {
             return failed(request, messages.error().get(), progress);
         }
-        return messages.imageId().<BuildOutcome>map(id -> new BuildOutcome.Built(Digest.of(id), progress.steps(),
-                progress.cachedSteps())).orElseThrow(() -> Failures.engineNamedNoImage(engine.address()));
+        Digest built = messages.imageId().map(Digest::of)
+                .orElseThrow(() -> Failures.engineNamedNoImage(engine.address()));
+        return new BuildOutcome.Built(image(request, built, output), progress.steps(), progress.cachedSteps());
+    }
+
+    /**
+     * The image built: with inline cache metadata, the image the engine held already that is the same but for that
+     * metadata, if any (see {@link BuildKitSameImage}).
+     */
+    private Digest image(BuildRequest request, Digest built, Consumer<String> output) {
+        if (!request.cache().inline()) {
+            return built;
+        }
+        Optional<BuildKitSameImage.Held> held = new BuildKitSameImage(engine).of(built, request.cache().sources());
+        held.ifPresent(h -> {
+            output.accept("");
+            output.accept("#0 the image is " + h.name() + (h.name().equals(h.id().value()) ? "" : " (" + h.id() + ")")
+                    + ": the same but for BuildKit's cache metadata");
+        });
+        return held.map(BuildKitSameImage.Held::id).orElse(built);
     }
 
     /** The answer broke off: the run was cancelled, the context could not be read, or the engine went. */
