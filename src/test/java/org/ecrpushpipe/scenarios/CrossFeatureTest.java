@@ -192,8 +192,9 @@ class CrossFeatureTest extends RegionsScenarios {
         }
 
         // pushing the same image again restores it; then the promotion succeeds
-        assertEquals(0, run(push, clone).exitCode());
-        assertFalse(bed.standIn(HOME).isArchived(repository, archived), "restored");
+        Launcher.PipeRun pushedAgain = run(push, clone);
+        assertEquals(0, pushedAgain.exitCode(), pushedAgain.output());
+        assertFalse(bed.standIn(HOME).isArchived(repository, archived), "restored: " + pushedAgain.output());
         Map<String, String> env = bed.pipeEnv(uri);
         env.put("SOURCE_TAG", "build-9");
         env.put("TAGS", "9.0");
@@ -225,8 +226,9 @@ class CrossFeatureTest extends RegionsScenarios {
         assertEquals(Optional.empty(), bed.manifestDigest("eu-west-1", repository, "4.0"), "nothing tagged there");
 
         // the push again (the same image) restores it in the mirror region; the promotion again completes it
-        assertEquals(0, run(push, clone).exitCode());
-        assertFalse(bed.standIn("eu-west-1").isArchived(repository, digest), "restored");
+        Launcher.PipeRun pushedAgain = run(push, clone);
+        assertEquals(0, pushedAgain.exitCode(), pushedAgain.output());
+        assertFalse(bed.standIn("eu-west-1").isArchived(repository, digest), "restored: " + pushedAgain.output());
         Launcher.PipeRun again = run(env, work);
         assertEquals(0, again.exitCode(), again.output());
         assertEquals(Optional.of(digest), bed.manifestDigest("eu-west-1", repository, "4.0"));

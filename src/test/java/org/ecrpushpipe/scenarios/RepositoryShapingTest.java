@@ -235,7 +235,8 @@ class RepositoryShapingTest {
             assertTrue(again.output().contains("INFO: The tag 1.0.0 of " + bed.repositoryUri(name) + " points at an"
                     + " archived image (" + archived + ", ECR's archive storage class): pushing the same image"
                     + " restores it"), again.output());
-            assertFalse(bed.standIn().isArchived(name, archived), mutability + ": after: restored");
+            assertFalse(bed.standIn().isArchived(name, archived), mutability + ": after: restored:\n" + first.output()
+                    + "\n" + again.output());
             assertEquals(digest, bed.manifestDigest(name, "1.0.0"), "the same image, the same digest");
         }
     }
