@@ -55,7 +55,7 @@ head -c $((1024 * 1024 * 1024)) /dev/urandom >"$work/large/data.bin"
 peak_rss() {
   local out="$work/$1-$3.log"
   (cd "$work/$1" && env -i AWS_KEY="$AWS_KEY" AWS_SECRET="$AWS_SECRET" IMAGE="$registry/$2" TAGS="$3" \
-    AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 NO_COLOR=1 \
+    AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 NO_COLOR=1 BUILD_NETWORK=host \
     /usr/bin/time -v java -jar "$jar") >"$out" 2>&1 || { cat "$out" >&2; die "the run on the $1 context failed"; }
   sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$out"
 }

@@ -222,6 +222,7 @@ same_image() {
   if [[ -z ${FIRST_IMAGE[$variant]:-} ]]; then
     FIRST_IMAGE[$variant]="$id"
   elif [[ ${FIRST_IMAGE[$variant]} != "$id" ]]; then
+    sed 's/^/  | /' "$2" >&2
     die "$variant: a no-change re-run built $id, not ${FIRST_IMAGE[$variant]}"
   fi
 }
@@ -287,7 +288,7 @@ image_exec() {
     --add-host "host.docker.internal:$BED_DOCKER_HOST_INTERNAL" \
     -v "$4:/opt/atlassian/pipelines/agent/build" -w /opt/atlassian/pipelines/agent/build \
     -e DOCKER_HOST=tcp://host.docker.internal:2375 \
-    -e AWS_KEY -e AWS_SECRET -e IMAGE -e TAGS -e AWS_ENDPOINT_URL -e DEBUG \
+    -e AWS_KEY -e AWS_SECRET -e IMAGE -e TAGS -e AWS_ENDPOINT_URL -e DEBUG -e BUILD_NETWORK \
     "$1"
 }
 image_step() { (image_exec "$@"); }
@@ -300,7 +301,7 @@ jar_exec() {
   shift
   cd "$3"
   exec env -i AWS_KEY="$AWS_KEY" AWS_SECRET="$AWS_SECRET" IMAGE="$registry/$1" TAGS="$2" \
-    AWS_ENDPOINT_URL="${ENDPOINT_OVERRIDE:-$AWS_ENDPOINT_URL}" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 \
+    AWS_ENDPOINT_URL="${ENDPOINT_OVERRIDE:-$AWS_ENDPOINT_URL}" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 BUILD_NETWORK=host \
     ${DEBUG:+DEBUG="$DEBUG"} "${java[@]}" -jar "$jar"
 }
 jar_step() { (jar_exec "$@"); }

@@ -122,7 +122,7 @@ pipe_run() {
   local start end logf="$work/run.log"
   now_ms; start=$REPLY
   (cd "$4" && exec env -i AWS_KEY="$AWS_KEY" AWS_SECRET="$AWS_SECRET" IMAGE="$registry/$1" TAGS="$2" CACHE="$3" \
-    AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 NO_COLOR=1 \
+    AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 NO_COLOR=1 BUILD_NETWORK=host \
     "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$jar") >"$logf" 2>&1 ||
     { sed 's/^/  | /' "$logf" >&2; die "the pipe failed: $1:$2 CACHE=$3"; }
   now_ms; end=$REPLY

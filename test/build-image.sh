@@ -276,10 +276,12 @@ train() {
   log "training run: ${java} ${flags[*]} ${jar_args[*]}"
   local rc=0
   # Values reach the container by name only (-e NAME), never on a command line or in the image.
+  # BUILD_NETWORK=host: the engine may have no bridge network (the test bed's has none)
   AWS_KEY="$key" AWS_SECRET="$secret" AWS_REGION="$region" IMAGE="$repository" TAGS="aot-training" \
     AWS_ENDPOINT_URL="$endpoint" \
     docker run --rm --network host "${mounts[@]}" --entrypoint "$java" \
     -e AWS_KEY -e AWS_SECRET -e AWS_REGION -e IMAGE -e TAGS -e AWS_ENDPOINT_URL -e DOCKER_HOST="$docker_host" -e NO_COLOR=1 \
+    -e BUILD_NETWORK=host \
     "$untrained" "${flags[@]}" "${jar_args[@]}" >"$work/training.log" 2>&1 || rc=$?
   if ((rc != 0)) || ! grep -q '✔ Successfully pushed' "$work/training.log" || [[ ! -s $out_file ]]; then
     sed 's/^/  training: /' "$work/training.log" >&2

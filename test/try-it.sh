@@ -47,7 +47,7 @@ BITBUCKET_TAG="$release_tag" docker run --rm --network host \
   --add-host "host.docker.internal:$BED_DOCKER_HOST_INTERNAL" \
   --volume="$work/repo:/opt/atlassian/pipelines/agent/build" --workdir=/opt/atlassian/pipelines/agent/build \
   --env=DOCKER_HOST=tcp://host.docker.internal:2375 --env=AWS_KEY --env=AWS_SECRET --env=IMAGE \
-  --env=BITBUCKET_TAG --env=AWS_ENDPOINT_URL "$pipe_image" | tee "$work/pipe.log" || rc=$?
+  --env=BITBUCKET_TAG --env=AWS_ENDPOINT_URL --env=BUILD_NETWORK "$pipe_image" | tee "$work/pipe.log" || rc=$?
 if ! grep -q "Successfully pushed $IMAGE:$release_tag" "$work/pipe.log"; then
   bed_die "the pipe did not push $IMAGE:$release_tag (exit $rc)"
 fi

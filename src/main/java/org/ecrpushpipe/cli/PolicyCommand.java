@@ -57,6 +57,11 @@ public class PolicyCommand implements Callable<Integer> {
         if (!needs.mirrorRegions().isEmpty()) {
             inputs = inputs.withMirrorRegions(needs.mirrorRegions());
         }
+        if (!needs.baseImages().isEmpty()) {
+            inputs = inputs.withBaseImages(needs.baseImages().stream().map(b -> IamPolicy.repositoryArn(
+                    PolicyInputs.partitionOf(b.registry().region()), b.registry().region(), b.registry().accountId(),
+                    b.repository())).distinct().toList());
+        }
         if (needs.roleArn().isPresent()) {
             inputs = inputs.withRoles(List.of(needs.roleArn().get()));
         }

@@ -103,10 +103,10 @@ public final class ConfigReader {
         boolean pushOnly = buildSettings.localImage().isPresent();
         // a promotion builds nothing, nor does a push of LOCAL_IMAGE: the clone need not hold a Dockerfile
         Path context = releaseVariables.promotionAsked() || pushOnly ? null : readContext();
-        String dockerfile = context == null ? null : readDockerfile(context);
+        Located dockerfile = context == null ? null : readDockerfile(context);
         if (dockerfile != null) {
-            buildVariables.checkTarget(buildSettings, context.resolve(dockerfile),
-                    reader.value(Variable.DOCKERFILE).orElse(dockerfile));
+            buildVariables.checkTarget(buildSettings, context.resolve(dockerfile.relative()),
+                    reader.value(Variable.DOCKERFILE).orElse(dockerfile.relative()));
         }
         BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile);
         String dockerHost = readDockerHost();
@@ -230,11 +230,20 @@ public final class ConfigReader {
     }
 
     /**
-     * DOCKERFILE, relative to the build context, resolved as the docker CLI resolves it: {@code Dockerfile}, or
-     * {@code dockerfile} when only that exists; symbolic links followed; the result must lie inside the context.
-     * Returns its path inside the context, slash-separated, or null after reporting a problem.
+     * The Dockerfile found: its path relative to the build context, symbolic links resolved (it may lead out of the
+     * context, {@code ../docker/api.Dockerfile}), and where BuildKit looks for its own ignore file: beside it as
+     * DOCKERFILE names it, links not resolved, as the docker CLI names the file to BuildKit.
      */
-    private String readDockerfile(Path context) {
+    private record Located(String relative, Path ownIgnoreFile) {
+    }
+
+    /**
+     * DOCKERFILE, relative to the build context, resolved as the docker CLI resolves it: {@code Dockerfile}, or
+     * {@code dockerfile} when only that exists; symbolic links followed. It may lie outside the context (the CLI
+     * then sends it under a name of its own), but, like the context, inside the clone. Returns null after
+     * reporting a problem.
+     */
+    private Located readDockerfile(Path context) {
         Optional<String> given = reader.value(Variable.DOCKERFILE);
         String written = given.orElse("Dockerfile");
         Path dockerfile;
@@ -249,11 +258,23 @@ public final class ConfigReader {
             written = "dockerfile";
             dockerfile = context.resolve(written);
         }
-        if (!dockerfile.startsWith(context)) {
-            reader.problem(Variable.DOCKERFILE, "'" + written + "' lies outside BUILD_CONTEXT (" + context
-                    + "); the Dockerfile must be inside the build context");
+        Path clone = realPath(Variable.DOCKERFILE, written, reader.workingDirectory());
+        if (clone == null) {
             return null;
         }
+        if (!dockerfile.startsWith(clone)) {
+            reader.problem(Variable.DOCKERFILE, "'" + written + "' lies outside the working directory " + clone
+                    + " (the clone); the Dockerfile must lie inside it. To build one from elsewhere, copy it into"
+                    + " the clone in an earlier script line");
+            return null;
+        }
+        Path real = existingDockerfile(written, dockerfile, clone);
+        String relative = real == null ? null : relativeName(written, context, real);
+        return relative == null ? null : new Located(relative, context.resolve(written + ".dockerignore").normalize());
+    }
+
+    /** The Dockerfile with its links resolved, when it exists, lies in the clone and holds an instruction. */
+    private Path existingDockerfile(String written, Path dockerfile, Path clone) {
         if (!Files.exists(dockerfile)) {
             reader.problem(Variable.DOCKERFILE, "'" + written + "' does not exist (looked at " + dockerfile + ")"
                     + (Files.exists(dockerfile, LinkOption.NOFOLLOW_LINKS) ? ": it is a symbolic link to nothing"
@@ -266,9 +287,9 @@ public final class ConfigReader {
         if (real == null) {
             return null;
         }
-        if (!real.startsWith(context)) {
+        if (!real.startsWith(clone)) {
             reader.problem(Variable.DOCKERFILE, "'" + written + "' is a symbolic link to " + real
-                    + ", outside BUILD_CONTEXT (" + context + "); the Dockerfile must be inside the build context");
+                    + ", outside the working directory " + clone + " (the clone); the Dockerfile must lie inside it");
             return null;
         }
         if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
@@ -280,7 +301,27 @@ public final class ConfigReader {
             reader.problem(Variable.DOCKERFILE, "'" + written + "' " + noInstruction);
             return null;
         }
-        return context.relativize(real).toString();
+        return real;
+    }
+
+    /**
+     * The Dockerfile's path relative to the context, as text. The engine is told the Dockerfile by this name, so a
+     * path that text cannot hold (bytes that are not UTF-8, met through a symbolic link; DOCKERFILE itself is text)
+     * is refused, naming it.
+     */
+    private String relativeName(String written, Path context, Path real) {
+        String relative = context.relativize(real).toString();
+        try {
+            if (Files.isSameFile(context.resolve(relative), real)) {
+                return relative;
+            }
+        } catch (IOException | InvalidPathException e) {
+            // not the same file: reported below
+        }
+        reader.problem(Variable.DOCKERFILE, "'" + written + "' leads to " + VariableReader.printable(real.toString())
+                + ", whose name cannot be read as UTF-8 text (it holds other bytes, or the pipe runs without a UTF-8"
+                + " locale); the engine is told the Dockerfile by its name: rename it");
+        return null;
     }
 
     /** {@code path} with its symbolic links resolved; null after reporting why it cannot be read. */
@@ -328,9 +369,9 @@ public final class ConfigReader {
     }
 
     /** What docker build would send, checked: every file it would send must be readable. */
-    private BuildContext scanContext(Path context, String dockerfile) {
+    private BuildContext scanContext(Path context, Located dockerfile) {
         try {
-            BuildContext build = BuildContext.scan(context, dockerfile);
+            BuildContext build = BuildContext.scan(context, dockerfile.relative(), dockerfile.ownIgnoreFile());
             build.warnings().forEach(w -> reader.warning("Build context: " + VariableReader.printable(w) + "."));
             return build;
         } catch (BuildContext.Unusable e) {

@@ -1,11 +1,16 @@
 package org.ecrpushpipe.config;
 
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.ecrpushpipe.dockerfile.Dockerfile;
 import org.ecrpushpipe.errors.PipeException;
 
 /**
@@ -37,15 +42,28 @@ public final class PolicyVariables {
      * @param lifecyclePolicy LIFECYCLE_POLICY is set
      * @param mirrorRegions   MIRROR_REGIONS, as written
      * @param roleArn         AWS_ROLE_ARN
+     * @param baseImages      the ECR repositories the Dockerfile's images are in (FROM, COPY --from, build arguments
+     *                        put in), which a build pulls with the run's login; none when it builds nothing or the
+     *                        Dockerfile cannot be read
      */
     public record Needs(ImageRef image, String region, boolean promotes, boolean pullsCache, List<String> cacheFrom,
                         boolean createsRepository, boolean tagsRepository, boolean kmsEncryption,
                         Optional<String> kmsKey, boolean lifecyclePolicy, List<String> mirrorRegions,
-                        Optional<String> roleArn) {
+                        Optional<String> roleArn, List<EcrImage> baseImages) {
         public Needs {
+            baseImages = List.copyOf(baseImages);
             cacheFrom = List.copyOf(cacheFrom);
             mirrorRegions = List.copyOf(mirrorRegions);
         }
+    }
+
+    /**
+     * An image in an ECR repository.
+     *
+     * @param registry   the ECR registry it is in
+     * @param repository the repository's name
+     */
+    public record EcrImage(ImageRef.EcrRegistryHost registry, String repository) {
     }
 
     /**
@@ -73,6 +91,30 @@ public final class PolicyVariables {
                 reader.flag(Variable.CREATE_REPOSITORY), reader.isSet(Variable.REPOSITORY_TAGS),
                 reader.value(Variable.ENCRYPTION).filter("KMS"::equalsIgnoreCase).isPresent(),
                 reader.value(Variable.KMS_KEY), reader.isSet(Variable.LIFECYCLE_POLICY),
-                reader.list(Variable.MIRROR_REGIONS).orElse(List.of()), reader.value(Variable.AWS_ROLE_ARN));
+                reader.list(Variable.MIRROR_REGIONS).orElse(List.of()), reader.value(Variable.AWS_ROLE_ARN),
+                promotes || reader.isSet(Variable.LOCAL_IMAGE) ? List.of() : baseImages(reader, workingDirectory));
+    }
+
+    /** The ECR images the Dockerfile pulls, read as a build reads them; none when it cannot be read. */
+    private static List<EcrImage> baseImages(VariableReader reader, Path workingDirectory) {
+        Path dockerfile = workingDirectory.resolve(reader.value(Variable.BUILD_CONTEXT).orElse("."))
+                .resolve(reader.value(Variable.DOCKERFILE).orElse("Dockerfile"));
+        Map<String, Optional<String>> args = new LinkedHashMap<>();
+        new BuildVariables(reader).read().buildArgs().forEach(a -> args.put(a.name(), a.value()));
+        List<String> images;
+        try {
+            images = Dockerfile.read(dockerfile).images(args);
+        } catch (IOException | InvalidPathException e) {
+            return List.of();
+        }
+        List<EcrImage> ecr = new ArrayList<>();
+        for (String image : images) {
+            int slash = image.indexOf('/');
+            Optional<ImageRef.EcrRegistryHost> host = slash < 0 ? Optional.empty()
+                    : ImageRef.ecrRegistryHost(image.substring(0, slash));
+            host.ifPresent(h -> ecr.add(new EcrImage(h, image.substring(slash + 1)
+                    .replaceFirst("@.*$", "").replaceFirst(":[^:/]*$", ""))));
+        }
+        return ecr;
     }
 }

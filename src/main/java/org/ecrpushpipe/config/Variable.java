@@ -22,7 +22,7 @@ public enum Variable {
     TAGS(List.of("TAG"), Need.OPTIONAL, false, "BITBUCKET_TAG, else BITBUCKET_BRANCH, else BITBUCKET_COMMIT, else (no git context) latest",
             "Tags to push, space separated or as a YAML list (which wins when both are given). A branch or git tag from the context is turned into a valid Docker tag (feature/x becomes feature-x); one that leaves no valid tag is an error, never latest."),
     DOCKERFILE(List.of(), Need.OPTIONAL, false, "Dockerfile",
-            "Path of the Dockerfile, relative to BUILD_CONTEXT."),
+            "Path of the Dockerfile, relative to BUILD_CONTEXT; it may lead out of it, within the clone (../docker/api.Dockerfile), as docker build -f does."),
     BUILD_CONTEXT(List.of(), Need.OPTIONAL, false, ".",
             "Build context directory, relative to the working directory (the clone). .dockerignore is honoured."),
     RETRIES(List.of(), Need.OPTIONAL, false, "3",

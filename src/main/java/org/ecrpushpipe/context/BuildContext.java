@@ -2,51 +2,54 @@ package org.ecrpushpipe.context;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import org.ecrpushpipe.context.PatternMatcher.BadPatternException;
-import org.ecrpushpipe.context.PatternMatcher.MatchInfo;
 
 /**
- * A build context as the docker CLI sends it: the files of a directory that {@code .dockerignore} keeps (the
- * Dockerfile and {@code .dockerignore} always go; the engine drops them afterwards if they are excluded), checked
- * for readability first, and written as a plain tar with the CLI's headers (see {@link ContextTar}) so the engine
- * sees the same context, and the same build cache applies, as for {@code docker build}.
+ * A build context as the docker CLI sends it: the files of a directory that the ignore file keeps, checked for
+ * readability first, and written as a plain tar with the CLI's headers (see {@link ContextTar}) so the engine sees
+ * the same context, and the same build cache applies, as for {@code docker build}. Names are bytes throughout:
+ * a file is named in the tar exactly as the system names it, whatever the names' encoding.
  *
- * <p>This follows the CLI's {@code runBuild} → {@code ReadDockerignore}, {@code ValidateContextDirectory},
- * {@code TrimBuildFilesFromExcludes} and moby's {@code TarWithOptions} step by step. Symbolic links are sent as
- * links and never followed. Nothing is read into memory: {@link #openTar()} streams file contents from disk.
+ * <p>A context is what the classic builder is sent ({@code docker build} with {@code DOCKER_BUILDKIT=0}: the CLI's
+ * {@code runBuild} → {@code ReadDockerignore}, {@code ValidateContextDirectory}, {@code TrimBuildFilesFromExcludes},
+ * moby's {@code TarWithOptions}, {@code AddDockerfileToBuildContext}); {@link #forBuildKit()} is the same directory
+ * as BuildKit takes it. Symbolic links are sent as links and never followed. File contents are never read into
+ * memory: {@link #openTar()} streams them from disk.
  */
 public final class BuildContext {
     /** At most this many unreadable paths are named in one report. */
     private static final int MAX_REPORTED = 10;
+    private static final String DOCKERIGNORE = ".dockerignore";
 
     private final Path directory;
     private final String dockerfile;
-    private final List<ContextTar.Entry> entries;
+    private final Listing listing;
+    private final Listing buildKit;
     private final List<String> warnings;
 
-    private BuildContext(Path directory, String dockerfile, List<ContextTar.Entry> entries, List<String> warnings) {
+    /** What one builder is sent: the entries, and the name under which the Dockerfile is among them. */
+    private record Listing(List<ContextTar.Entry> entries, String tarDockerfile) {
+        Listing {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    private BuildContext(Path directory, String dockerfile, Listing listing, Listing buildKit, List<String> warnings) {
         this.directory = directory;
         this.dockerfile = dockerfile;
-        this.entries = entries;
+        this.listing = listing;
+        this.buildKit = buildKit;
         this.warnings = warnings;
     }
 
@@ -72,29 +75,50 @@ public final class BuildContext {
     }
 
     /**
-     * Reads {@code .dockerignore}, checks that every file that would be sent can be read, and lists what goes.
+     * Scans a context whose Dockerfile's own ignore file, for BuildKit, lies beside the Dockerfile.
      *
-     * @param directory  the context directory, symbolic links resolved
-     * @param dockerfile the Dockerfile's path inside it, slash-separated, symbolic links resolved
-     * @throws Unusable when {@code .dockerignore} cannot be read or holds a malformed pattern, or a file or
-     *                  directory that would be sent cannot be read (docker build refuses these contexts too)
+     * @see #scan(Path, String, Path)
      */
     public static BuildContext scan(Path directory, String dockerfile) throws Unusable {
-        List<String> excludes = readDockerignore(directory);
-        PatternMatcher original = matcher(excludes);
-        List<String> unreadable = new ArrayList<>();
-        validate(directory, original, unreadable);
-        if (!unreadable.isEmpty()) {
-            List<String> problems = new ArrayList<>(unreadable.subList(0, Math.min(unreadable.size(), MAX_REPORTED)));
-            if (unreadable.size() > MAX_REPORTED) {
-                problems.add("and " + (unreadable.size() - MAX_REPORTED) + " more paths that cannot be read");
-            }
-            throw new Unusable(problems);
-        }
-        List<String> trimmed = trimBuildFilesFromExcludes(excludes, dockerfile);
+        return scan(directory, dockerfile, directory.resolve(dockerfile + DOCKERIGNORE));
+    }
+
+    /**
+     * Reads the ignore files, checks that every file that would be sent can be read, and lists what goes: for the
+     * classic builder as {@code .dockerignore} says, for BuildKit as the Dockerfile's own ignore file says when there
+     * is one (a regular file, even an empty one), else {@code .dockerignore}.
+     *
+     * @param directory        the context directory, symbolic links resolved
+     * @param dockerfile       the Dockerfile's path relative to it, slash-separated, symbolic links resolved; it may
+     *                         lead outside it ({@code ../docker/api.Dockerfile})
+     * @param dockerfileIgnore where BuildKit looks for the Dockerfile's own ignore file: beside the Dockerfile as
+     *                         the user names it, {@code <Dockerfile>.dockerignore}
+     * @throws Unusable when an ignore file cannot be read or holds a malformed pattern, the Dockerfile cannot be
+     *                  read, or a file or directory that would be sent cannot be read (docker build refuses these
+     *                  contexts too)
+     */
+    public static BuildContext scan(Path directory, String dockerfile, Path dockerfileIgnore) throws Unusable {
+        Optional<IgnoreFile.Contents> dockerignore = readIgnore(directory.resolve(DOCKERIGNORE), DOCKERIGNORE);
+        String ownName = RawNames.printable(RawNames.of(directory.relativize(dockerfileIgnore)));
+        Optional<IgnoreFile.Contents> own = Files.isRegularFile(dockerfileIgnore)
+                ? readIgnore(dockerfileIgnore, ownName) : Optional.empty();
+        Rule classic = new Rule(DOCKERIGNORE, patterns(dockerignore));
+        Rule buildKit = own.isPresent() ? new Rule(ownName, patterns(own)) : classic;
+        checkReadable(directory, classic, buildKit);
         List<String> warnings = new ArrayList<>();
-        List<ContextTar.Entry> entries = new Lister(directory, matcher(trimmed), warnings).list();
-        return new BuildContext(directory, dockerfile, List.copyOf(entries), List.copyOf(warnings));
+        Set<String> seen = new LinkedHashSet<>();
+        dockerignore.filter(c -> !c.validUtf8()).ifPresent(c -> seen.add(invalidUtf8(DOCKERIGNORE)));
+        own.filter(c -> !c.validUtf8()).ifPresent(c -> seen.add(invalidUtf8(ownName)));
+        Scan scan = new Scan(directory, dockerfile, dockerignore.map(IgnoreFile.Contents::raw), warnings);
+        Listing classicListing = scan.classic(classic);
+        Listing buildKitListing = scan.buildKit(buildKit, buildKit == classic);
+        seen.addAll(warnings);
+        return new BuildContext(directory, dockerfile, classicListing, buildKitListing, List.copyOf(seen));
+    }
+
+    /** The same context as BuildKit takes it from the engine's API (a tar body, no client session). */
+    public BuildContext forBuildKit() {
+        return new BuildContext(directory, dockerfile, buildKit, buildKit, warnings);
     }
 
     /** The context directory. */
@@ -102,19 +126,30 @@ public final class BuildContext {
         return directory;
     }
 
-    /** The Dockerfile's path inside the context, slash-separated, as the engine is told. */
+    /**
+     * The Dockerfile's path relative to the context directory, slash-separated, as it is read from disk; it may
+     * lead outside the directory ({@code ../docker/api.Dockerfile}).
+     */
     public String dockerfile() {
         return dockerfile;
     }
 
-    /** The paths that go, in the order they are sent (directories end in {@code /}). */
+    /** The Dockerfile's name in the tar, which the engine is told ({@code dockerfile=}). */
+    public String tarDockerfile() {
+        return listing.tarDockerfile();
+    }
+
+    /**
+     * The paths that go, in the order they are sent (directories end in {@code /}); a byte that is not UTF-8 is
+     * shown as {@code \xE9}.
+     */
     public List<String> paths() {
-        return ContextTar.plainFirst(entries).stream().map(ContextTar.Entry::name).toList();
+        return ContextTar.plainFirst(listing.entries()).stream().map(ContextTar.Entry::printableName).toList();
     }
 
     /** The total size of the files' contents, in bytes. */
     public long contentSize() {
-        return entries.stream().mapToLong(ContextTar.Entry::size).sum();
+        return listing.entries().stream().mapToLong(ContextTar.Entry::size).sum();
     }
 
     /**
@@ -127,41 +162,153 @@ public final class BuildContext {
 
     /** A fresh stream of the context as a plain tar, read from disk as it is consumed. */
     public InputStream openTar() {
-        return new ContextTar(entries);
+        return new ContextTar(listing.entries());
     }
 
-    private static List<String> readDockerignore(Path directory) throws Unusable {
-        Path file = directory.resolve(".dockerignore");
-        try (InputStream in = Files.newInputStream(file)) {
-            return IgnoreFile.readAll(in);
-        } catch (NoSuchFileException e) {
-            return List.of();
-        } catch (IOException e) {
-            throw new Unusable(List.of(".dockerignore cannot be read (" + reason(e) + ")"));
+    /** An ignore file's name and patterns. */
+    private record Rule(String file, List<String> patterns) {
+    }
+
+    /** The listings of one directory, walked once per set of patterns. */
+    private static final class Scan {
+        private final Path directory;
+        private final String dockerfile;
+        private final Optional<byte[]> dockerignore;
+        private final List<String> warnings;
+        private List<ContextTar.Entry> classicWalk;
+        private DockerfileCopy copy;
+
+        Scan(Path directory, String dockerfile, Optional<byte[]> dockerignore, List<String> warnings) {
+            this.directory = directory;
+            this.dockerfile = dockerfile;
+            this.dockerignore = dockerignore;
+            this.warnings = warnings;
+        }
+
+        /** The classic builder's: the CLI's exceptions added; a Dockerfile outside added under a name of its own. */
+        Listing classic(Rule rule) throws Unusable {
+            List<String> trimmed = trimBuildFilesFromExcludes(rule.patterns(), dockerfile);
+            classicWalk = ContextWalk.list(directory, matcher(rule.file(), trimmed), rule.file(), warnings);
+            if (!outside(dockerfile)) {
+                return new Listing(classicWalk, dockerfile);
+            }
+            return new Listing(copy().forClassic(classicWalk, dockerignore), copy().name());
+        }
+
+        /**
+         * BuildKit's: no exceptions, as the CLI sends the Dockerfile apart and the engine reads no ignore file
+         * from the context; so a Dockerfile the context does not send goes under a name of its own. The directory
+         * is walked again only when the patterns are not the classic builder's.
+         */
+        Listing buildKit(Rule rule, boolean sameAsClassic) throws Unusable {
+            PatternMatcher matcher = matcher(rule.file(), rule.patterns());
+            List<ContextTar.Entry> entries = sameAsClassic ? withoutExceptions(matcher)
+                    : ContextWalk.list(directory, matcher, rule.file(), warnings);
+            byte[] name = dockerfile.getBytes(StandardCharsets.UTF_8);
+            if (!outside(dockerfile) && entries.stream().anyMatch(e -> e.named(name))) {
+                return new Listing(entries, dockerfile);
+            }
+            return new Listing(copy().forBuildKit(entries), copy().name());
+        }
+
+        /** The Dockerfile, read once. */
+        private DockerfileCopy copy() throws Unusable {
+            if (copy == null) {
+                copy = DockerfileCopy.read(directory.resolve(dockerfile), dockerfile);
+            }
+            return copy;
+        }
+
+        /**
+         * The classic walk without what only the CLI's exceptions sent: an exception for one file changes nothing
+         * else, so the same patterns without it walk the same tree less that file.
+         */
+        private List<ContextTar.Entry> withoutExceptions(PatternMatcher matcher) {
+            List<ContextTar.Entry> kept = new ArrayList<>(classicWalk);
+            for (String name : List.of(DOCKERIGNORE, dockerfile)) {
+                if (excluded(matcher, name)) {
+                    byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+                    kept.removeIf(e -> e.named(bytes));
+                }
+            }
+            return kept;
         }
     }
 
-    private static PatternMatcher matcher(List<String> patterns) throws Unusable {
+    /** Whether a path relative to the context leads out of it. */
+    private static boolean outside(String path) {
+        return path.equals("..") || path.startsWith("../");
+    }
+
+    private static boolean excluded(PatternMatcher matcher, String name) {
+        try {
+            return matcher.matchesOrParentMatches(name);
+        } catch (BadPatternException e) {
+            return false; // the walk met the pattern first and reported it
+        }
+    }
+
+    /** An ignore file's contents, or none when it does not exist. */
+    private static Optional<IgnoreFile.Contents> readIgnore(Path file, String name) throws Unusable {
+        try {
+            return Optional.of(IgnoreFile.read(Files.readAllBytes(file)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new Unusable(List.of(name + " cannot be read (" + reason(e) + ")"));
+        }
+    }
+
+    private static List<String> patterns(Optional<IgnoreFile.Contents> contents) {
+        return contents.map(IgnoreFile.Contents::patterns).orElse(List.of());
+    }
+
+    private static String invalidUtf8(String file) {
+        return file + " holds bytes that are not UTF-8; each such byte of a pattern matches any such byte of a name,"
+                + " as docker build matches it";
+    }
+
+    /** Every file each builder would be sent must be readable, as the CLI checks before it sends any. */
+    private static void checkReadable(Path directory, Rule classic, Rule buildKit) throws Unusable {
+        Set<String> unreadable = new LinkedHashSet<>(
+                ContextCheck.unreadable(directory, matcher(classic.file(), classic.patterns()), classic.file()));
+        if (buildKit != classic) {
+            unreadable.addAll(ContextCheck.unreadable(directory, matcher(buildKit.file(), buildKit.patterns()),
+                    buildKit.file()));
+        }
+        if (!unreadable.isEmpty()) {
+            List<String> all = List.copyOf(unreadable);
+            List<String> problems = new ArrayList<>(all.subList(0, Math.min(all.size(), MAX_REPORTED)));
+            if (all.size() > MAX_REPORTED) {
+                problems.add("and " + (all.size() - MAX_REPORTED) + " more paths that cannot be read");
+            }
+            throw new Unusable(problems);
+        }
+    }
+
+    private static PatternMatcher matcher(String file, List<String> patterns) throws Unusable {
         try {
             return PatternMatcher.of(patterns);
         } catch (BadPatternException e) {
-            throw badPattern(e);
+            throw badPattern(file, e);
         }
     }
 
-    private static Unusable badPattern(BadPatternException e) {
-        return new Unusable(List.of(".dockerignore holds the pattern '" + e.pattern() + "', which is malformed ("
+    /** A malformed pattern of an ignore file, named as the user wrote the file's path. */
+    static Unusable badPattern(String file, BadPatternException e) {
+        return new Unusable(List.of(file + " holds the pattern '" + e.pattern() + "', which is malformed ("
                 + e.getMessage() + "); docker build rejects it too"));
     }
 
     /**
      * The CLI's {@code TrimBuildFilesFromExcludes}: adds exceptions so the Dockerfile and {@code .dockerignore} are
-     * always sent (the engine removes them itself when they are excluded).
+     * always sent (the engine removes them itself when they are excluded). A Dockerfile outside the context gets
+     * its exception too, as in the CLI, where it changes nothing.
      */
     static List<String> trimBuildFilesFromExcludes(List<String> excludes, String dockerfile) {
         List<String> result = new ArrayList<>(excludes);
-        if (quietlyMatches(".dockerignore", result)) {
-            result.add("!.dockerignore");
+        if (quietlyMatches(DOCKERIGNORE, result)) {
+            result.add("!" + DOCKERIGNORE);
         }
         if (quietlyMatches(dockerfile, result)) {
             result.add("!" + dockerfile);
@@ -179,247 +326,7 @@ public final class BuildContext {
         }
     }
 
-    /**
-     * The CLI's {@code ValidateContextDirectory}: every file that is not excluded (by the patterns as written) must
-     * open for reading, and every such directory must list. Symbolic links and named pipes are not opened.
-     */
-    private static void validate(Path root, PatternMatcher matcher, List<String> unreadable) throws Unusable {
-        Deque<Path> directories = new ArrayDeque<>();
-        directories.push(root);
-        while (!directories.isEmpty()) {
-            Path dir = directories.pop();
-            List<Path> children;
-            try {
-                children = sortedChildren(dir);
-            } catch (IOException e) {
-                unreadable.add("cannot read the directory '" + relative(root, dir) + "' (" + reason(e) + ")");
-                continue;
-            }
-            List<Path> subdirectories = new ArrayList<>();
-            for (Path child : children) {
-                String rel = relative(root, child);
-                boolean skip;
-                try {
-                    skip = matcher.matchesOrParentMatches(GoPath.clean(rel));
-                } catch (BadPatternException e) {
-                    throw badPattern(e);
-                }
-                int type;
-                try {
-                    type = (Integer) Files.getAttribute(child, "unix:mode", LinkOption.NOFOLLOW_LINKS) & ContextTar.S_IFMT;
-                } catch (IOException e) {
-                    // the CLI's walk fails on a path it cannot stat before it looks at the patterns
-                    unreadable.add("cannot read '" + rel + "' (" + reason(e) + ")");
-                    continue;
-                }
-                if (skip) {
-                    continue;
-                }
-                if (type == ContextTar.S_IFDIR) {
-                    subdirectories.add(child);
-                } else if (type == ContextTar.S_IFREG) {
-                    try (FileChannel ignored = FileChannel.open(child, StandardOpenOption.READ)) {
-                        // opened: readable
-                    } catch (AccessDeniedException e) {
-                        unreadable.add("cannot read '" + rel + "' (permission denied)");
-                    } catch (IOException e) {
-                        // like the CLI, only a refused permission is fatal here; the archiver reports the rest
-                    }
-                }
-            }
-            for (int i = subdirectories.size() - 1; i >= 0; i--) {
-                directories.push(subdirectories.get(i));
-            }
-        }
-    }
-
-    /** Walks the context as moby's {@code Tarballer.Do} does, collecting the entries that go. */
-    private static final class Lister {
-        private final Path root;
-        private final PatternMatcher matcher;
-        private final List<String> warnings;
-        private final List<ContextTar.Entry> entries = new ArrayList<>();
-        private final Map<Long, String> seenInodes = new HashMap<>();
-        private final OwnerNames ownerNames = new OwnerNames();
-        private final List<String> parentDirs = new ArrayList<>();
-        private final List<MatchInfo> parentMatchInfo = new ArrayList<>();
-
-        Lister(Path root, PatternMatcher matcher, List<String> warnings) {
-            this.root = root;
-            this.matcher = matcher;
-            this.warnings = warnings;
-        }
-
-        List<ContextTar.Entry> list() throws Unusable {
-            walk(root);
-            return entries;
-        }
-
-        private void walk(Path dir) throws Unusable {
-            List<Path> children;
-            try {
-                children = sortedChildren(dir);
-            } catch (IOException e) {
-                warnings.add("cannot read the directory '" + relative(root, dir) + "' (" + reason(e)
-                        + "); its contents are left out, as docker build does");
-                return;
-            }
-            for (Path child : children) {
-                visit(child);
-            }
-        }
-
-        private void visit(Path path) throws Unusable {
-            String rel = relative(root, path);
-            Map<String, Object> attributes;
-            try {
-                attributes = Files.readAttributes(path, "unix:mode,ino,nlink,size,lastModifiedTime,rdev,uid,gid",
-                        LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException e) {
-                warnings.add("cannot read '" + rel + "' (" + reason(e) + "); left out, as docker build does");
-                return;
-            }
-            int mode = (Integer) attributes.get("mode");
-            boolean isDir = (mode & ContextTar.S_IFMT) == ContextTar.S_IFDIR;
-
-            while (!parentDirs.isEmpty() && !rel.startsWith(parentDirs.get(parentDirs.size() - 1) + "/")) {
-                parentDirs.remove(parentDirs.size() - 1);
-                parentMatchInfo.remove(parentMatchInfo.size() - 1);
-            }
-            PatternMatcher.Result result;
-            try {
-                result = matcher.matchesUsingParentResults(rel,
-                        parentMatchInfo.isEmpty() ? MatchInfo.NONE : parentMatchInfo.get(parentMatchInfo.size() - 1));
-            } catch (BadPatternException e) {
-                throw badPattern(e);
-            }
-            if (isDir) {
-                parentDirs.add(rel);
-                parentMatchInfo.add(result.info());
-            }
-            if (result.matched()) {
-                if (isDir && mustDescend(rel)) {
-                    walk(path);
-                }
-                return;
-            }
-            add(path, rel, attributes);
-            if (isDir) {
-                walk(path);
-            }
-        }
-
-        /** An excluded directory is still walked when an exception pattern names something inside it. */
-        private boolean mustDescend(String dir) {
-            if (!matcher.exclusions()) {
-                return false;
-            }
-            String dirSlash = dir + "/";
-            return matcher.patterns().stream()
-                    .anyMatch(p -> p.exclusion() && (p + "/").startsWith(dirSlash));
-        }
-
-        private void add(Path path, String rel, Map<String, Object> attributes) {
-            int mode = (Integer) attributes.get("mode");
-            int type = mode & ContextTar.S_IFMT;
-            char flag;
-            String link = "";
-            long size = 0;
-            switch (type) {
-                case ContextTar.S_IFREG -> {
-                    flag = ContextTar.TYPE_REG;
-                    size = (Long) attributes.get("size");
-                }
-                case ContextTar.S_IFDIR -> flag = ContextTar.TYPE_DIR;
-                case ContextTar.S_IFLNK -> {
-                    flag = ContextTar.TYPE_SYMLINK;
-                    try {
-                        link = Files.readSymbolicLink(path).toString();
-                    } catch (IOException e) {
-                        warnings.add("cannot read the link '" + rel + "' (" + reason(e) + "); left out, as docker build does");
-                        return;
-                    }
-                }
-                case ContextTar.S_IFCHR -> flag = ContextTar.TYPE_CHAR;
-                case ContextTar.S_IFBLK -> flag = ContextTar.TYPE_BLOCK;
-                case ContextTar.S_IFIFO -> flag = ContextTar.TYPE_FIFO;
-                default -> {
-                    warnings.add("'" + rel + "' is a socket; left out, as docker build does");
-                    return;
-                }
-            }
-            if (flag == ContextTar.TYPE_REG && !Files.isReadable(path)) {
-                warnings.add("cannot read '" + rel + "' (permission denied); left out, as docker build does");
-                return;
-            }
-            String name = flag == ContextTar.TYPE_DIR ? rel + "/" : rel;
-            if (flag != ContextTar.TYPE_DIR && (Integer) attributes.get("nlink") > 1) {
-                long inode = (Long) attributes.get("ino");
-                String first = seenInodes.putIfAbsent(inode, name);
-                if (first != null) {
-                    flag = ContextTar.TYPE_LINK;
-                    link = first;
-                    size = 0;
-                }
-            }
-            long rdev = (Long) attributes.get("rdev");
-            long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
-            long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
-            boolean device = (type & 0060000) != 0; // moby's test, which also holds for directories and links
-            String[] owner = ownerNames.of(path, (Integer) attributes.get("uid"), (Integer) attributes.get("gid"));
-            entries.add(new ContextTar.Entry(name, flag == ContextTar.TYPE_REG ? path : null, flag,
-                    mode & (07777 | ContextTar.S_IFMT), size,
-                    ((FileTime) attributes.get("lastModifiedTime")).toInstant().getEpochSecond(),
-                    link, device ? major : 0, device ? minor : 0, owner[0], owner[1]));
-        }
-    }
-
-    /**
-     * Whether the JVM decodes file names as UTF-8. Without a UTF-8 locale (no {@code LANG}) it decodes them as
-     * ASCII, and a name such as {@code café.txt} would reach the tar mangled: such a context is refused instead.
-     */
-    private static final boolean UTF8_NAMES = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding", "UTF-8"));
-
-    /** Whether a listed name, decoded to text and encoded back, still names the same file. */
-    private static boolean sameNameWhenReadBack(Path dir, Path child) {
-        String name = child.getFileName().toString();
-        if (name.chars().allMatch(c -> c < 0x80 && c != '?')) {
-            return true;
-        }
-        try {
-            return name.chars().allMatch(c -> c < 0x80) && Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)
-                    && Files.isSameFile(dir.resolve(name), child);
-        } catch (IOException | InvalidPathException e) {
-            return false;
-        }
-    }
-
-    /** A directory's entries sorted as Go sorts names: by their UTF-8 bytes. */
-    private static List<Path> sortedChildren(Path dir) throws IOException {
-        List<Path> children = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            stream.forEach(children::add);
-        }
-        if (!UTF8_NAMES) {
-            for (Path child : children) {
-                if (!sameNameWhenReadBack(dir, child)) {
-                    throw new IOException("a file name in it is not ASCII, and the pipe runs without a UTF-8 locale,"
-                            + " which cannot read such names faithfully; set LANG=C.UTF-8 (the pipe's image does)");
-                }
-            }
-        }
-        children.sort((a, b) -> Arrays.compareUnsigned(
-                a.getFileName().toString().getBytes(StandardCharsets.UTF_8),
-                b.getFileName().toString().getBytes(StandardCharsets.UTF_8)));
-        return children;
-    }
-
-    private static String relative(Path root, Path path) {
-        String rel = root.relativize(path).toString();
-        return rel.isEmpty() ? "." : rel;
-    }
-
-    private static String reason(IOException e) {
+    static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }

@@ -1,5 +1,6 @@
 package org.ecrpushpipe.context;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,8 +25,10 @@ import java.util.TreeMap;
  * hard links after the first as link entries; two zero blocks at the end. The classic builder's cache keys on these
  * header fields ({@code COPY}'s tarsum), so matching them lets the pipe's build reuse an earlier {@code docker build}
  * of the same context; BuildKit keys on contents and modes alone. Newer CLIs (23 and later) leave out the type bits
- * and the names, so a classic build by one of them is not reused. One difference: a first entry that needs a PAX
- * header changes places with a plain one (see {@link #plainFirst(List)}).
+ * and the names, so a classic build by one of them is not reused. Names and link targets are bytes, written as
+ * they are (Go's strings are bytes too): a name that is not UTF-8 goes into a PAX {@code path} record unchanged,
+ * as the CLI sends it. One difference: a first entry that needs a PAX header changes places with a plain one (see
+ * {@link #plainFirst(List)}).
  *
  * <p>It is read lazily: headers are made, and file contents read from disk, as the stream is consumed.
  */
@@ -55,18 +58,42 @@ final class ContextTar extends InputStream {
     /**
      * One entry of the archive.
      *
-     * @param name    the path inside the context, slash-separated; directories end in {@code /}
-     * @param source  the file whose contents follow the header (regular files only), else null
+     * @param name    the path inside the context as bytes, slash-separated; directories end in {@code /}
+     * @param source  the file whose contents follow the header (regular files read from disk), else null
+     * @param data    the contents, for a regular file made in memory, else null
      * @param type    the tar type flag
      * @param mode    permission bits and set-uid, set-gid, sticky ({@code 07777}), and the file type bits
      * @param size    the content size (0 but for regular files)
      * @param mtime   the modification time, in seconds since the epoch
-     * @param link    the link target (symbolic links) or first name (hard links), else empty
+     * @param link    the link target (symbolic links) or first name (hard links) as bytes, else empty
      * @param uname   the owner's user name, empty when it has none
      * @param gname   the owner's group name, empty when it has none
      */
-    record Entry(String name, Path source, char type, int mode, long size, long mtime, String link,
+    record Entry(byte[] name, Path source, byte[] data, char type, int mode, long size, long mtime, byte[] link,
                  long devMajor, long devMinor, String uname, String gname) {
+
+        /**
+         * A file made in memory as the docker CLI makes the ones it adds to a context (its {@code hdrTmpl}): mode
+         * 0600 without type bits, owner 0 without names.
+         */
+        static Entry inMemory(byte[] name, byte[] data, long mtime) {
+            return new Entry(name, null, data, TYPE_REG, 0600, data.length, mtime, new byte[0], 0, 0, "", "");
+        }
+
+        /** This entry's header with other contents. */
+        Entry withData(byte[] contents) {
+            return new Entry(name, null, contents, type, mode, contents.length, mtime, link, devMajor, devMinor,
+                    uname, gname);
+        }
+
+        /** The name for messages. */
+        String printableName() {
+            return RawNames.printable(name);
+        }
+
+        boolean named(byte[] other) {
+            return Arrays.equals(name, other);
+        }
     }
 
     private final Iterator<Entry> entries;
@@ -99,7 +126,7 @@ final class ContextTar extends InputStream {
         for (int i = 1; i < entries.size(); i++) {
             Entry entry = entries.get(i);
             if (plain(entry)) {
-                if (!entry.name().replaceFirst("/$", "").contains("/")) {
+                if (topLevel(entry.name())) {
                     chosen = i;
                     break;
                 }
@@ -121,6 +148,16 @@ final class ContextTar extends InputStream {
 
     private static boolean plain(Entry entry) {
         return entry.type() != TYPE_LINK && header(entry).length == BLOCK;
+    }
+
+    /** Whether a name has no slash but a directory's trailing one. */
+    private static boolean topLevel(byte[] name) {
+        for (int i = 0; i < name.length - 1; i++) {
+            if (name[i] == '/') {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -146,17 +183,7 @@ final class ContextTar extends InputStream {
                 return n;
             }
             if (content != null) {
-                int n = content.read(ByteBuffer.wrap(buffer, offset, (int) Math.min(length, contentLeft)));
-                if (n < 0) {
-                    throw new BuildContext.SendFailure("'" + current.name()
-                            + "' in the build context shrank while it was being sent; run the step again", null);
-                }
-                contentLeft -= n;
-                if (contentLeft == 0) {
-                    content.close();
-                    content = null;
-                    pending = ByteBuffer.wrap(new byte[padding(current.size())]);
-                }
+                int n = readContent(buffer, offset, length);
                 if (n > 0) {
                     return n;
                 }
@@ -169,6 +196,22 @@ final class ContextTar extends InputStream {
         }
     }
 
+    /** Reads the current file's contents from disk; after the last byte, queues the padding. */
+    private int readContent(byte[] buffer, int offset, int length) throws IOException {
+        int n = content.read(ByteBuffer.wrap(buffer, offset, (int) Math.min(length, contentLeft)));
+        if (n < 0) {
+            throw new BuildContext.SendFailure("'" + current.printableName()
+                    + "' in the build context shrank while it was being sent; run the step again", null);
+        }
+        contentLeft -= n;
+        if (contentLeft == 0) {
+            content.close();
+            content = null;
+            pending = ByteBuffer.wrap(new byte[padding(current.size())]);
+        }
+        return n;
+    }
+
     /** Queues the next entry's header (and opens its contents), or the end-of-archive blocks. */
     private void next() throws IOException {
         if (!entries.hasNext()) {
@@ -177,13 +220,20 @@ final class ContextTar extends InputStream {
             return;
         }
         current = entries.next();
-        pending = ByteBuffer.wrap(header(current));
+        byte[] header = header(current);
+        if (current.data() != null) {
+            byte[] all = Arrays.copyOf(header, header.length + current.data().length + padding(current.size()));
+            System.arraycopy(current.data(), 0, all, header.length, current.data().length);
+            pending = ByteBuffer.wrap(all);
+            return;
+        }
+        pending = ByteBuffer.wrap(header);
         if (current.type() == TYPE_REG && current.size() > 0) {
             try {
                 content = FileChannel.open(current.source(), StandardOpenOption.READ);
             } catch (IOException e) {
-                throw new BuildContext.SendFailure("'" + current.name() + "' in the build context cannot be read"
-                        + " any more (" + e.getMessage() + "); run the step again", e);
+                throw new BuildContext.SendFailure("'" + current.printableName() + "' in the build context cannot be"
+                        + " read any more (" + e.getMessage() + "); run the step again", e);
             }
             contentLeft = current.size();
         }
@@ -203,69 +253,66 @@ final class ContextTar extends InputStream {
         }
     }
 
-    /** The header block(s) of one entry, as Go's tar writer makes them for a PAX-or-USTAR header. */
+    /**
+     * The header block(s) of one entry, as Go's tar writer makes them for a PAX-or-USTAR header: USTAR when every
+     * field fits one (a long ASCII name split into prefix and name), else a PAX extended header first.
+     */
     static byte[] header(Entry entry) {
-        // Go's allowedFormats: a field that USTAR cannot hold becomes a PAX record, and then PAX is used
-        Map<String, String> pax = new TreeMap<>();
-        String name = entry.name();
-        String[] split = splitUstarPath(name);
-        boolean ustar = true;
-        if (!isAscii(name) || name.length() > NAME_SIZE) {
-            pax.put("path", name);
-            ustar = split != null;
+        Map<String, byte[]> pax = paxRecords(entry);
+        byte[][] split = splitUstarPath(entry.name());
+        if (pax.isEmpty() || pax.size() == 1 && pax.containsKey("path") && split != null) {
+            return ustarHeader(entry, split);
         }
-        if (!isAscii(entry.link()) || entry.link().length() > NAME_SIZE) {
+        return paxHeader(entry, pax);
+    }
+
+    /** Go's {@code allowedFormats}: the fields USTAR cannot hold, as PAX records (a split path is one it can). */
+    private static Map<String, byte[]> paxRecords(Entry entry) {
+        Map<String, byte[]> pax = new TreeMap<>();
+        if (!isAscii(entry.name()) || entry.name().length > NAME_SIZE) {
+            pax.put("path", entry.name());
+        }
+        if (!isAscii(entry.link()) || entry.link().length > NAME_SIZE) {
             pax.put("linkpath", entry.link());
-            ustar = false;
         }
         if (!fitsOctal(12, entry.size())) {
-            pax.put("size", Long.toString(entry.size()));
-            ustar = false;
+            pax.put("size", ascii(Long.toString(entry.size())));
         }
         if (!fitsOctal(12, entry.mtime())) {
-            pax.put("mtime", Long.toString(entry.mtime()));
-            ustar = false;
+            pax.put("mtime", ascii(Long.toString(entry.mtime())));
         }
         for (String[] owner : new String[][] {{"uname", entry.uname()}, {"gname", entry.gname()}}) {
-            if (!isAscii(owner[1]) || owner[1].length() > 32) {
-                pax.put(owner[0], owner[1]);
-                ustar = false;
+            byte[] value = owner[1].getBytes(StandardCharsets.UTF_8);
+            if (!isAscii(value) || value.length > 32) {
+                pax.put(owner[0], value);
             }
         }
-        if (ustar) {
-            byte[] block = new byte[BLOCK];
-            String prefix = "";
-            if (split != null) {
-                prefix = split[0];
-                name = split[1];
-            }
-            fill(block, entry, name);
-            putString(block, 345, 155, prefix);
-            checksum(block);
-            return block;
-        }
-        StringBuilder records = new StringBuilder();
-        pax.forEach((k, v) -> records.append(paxRecord(k, v)));
-        byte[] data = records.toString().getBytes(StandardCharsets.UTF_8);
+        return pax;
+    }
+
+    private static byte[] ustarHeader(Entry entry, byte[][] split) {
+        byte[] block = new byte[BLOCK];
+        fill(block, entry, split == null ? entry.name() : split[1]);
+        putBytes(block, 345, 155, split == null ? new byte[0] : split[0]);
+        checksum(block);
+        return block;
+    }
+
+    /** An extended header named as Go names it, its records, then the entry's own header with ASCII fields. */
+    private static byte[] paxHeader(Entry entry, Map<String, byte[]> pax) {
+        ByteArrayOutputStream records = new ByteArrayOutputStream();
+        pax.forEach((k, v) -> records.writeBytes(paxRecord(k, v)));
+        byte[] data = records.toByteArray();
         byte[] extended = new byte[BLOCK];
-        // Go: path.Join(path.Split(name)..., "PaxHeaders.0", file), made ASCII, cut to 100, without trailing '/'
-        int slash = entry.name().lastIndexOf('/');
-        String paxName = GoPath.clean(entry.name().substring(0, slash + 1) + "/PaxHeaders.0/"
-                + entry.name().substring(slash + 1));
-        paxName = toAscii(paxName);
-        if (paxName.length() > NAME_SIZE) {
-            paxName = paxName.substring(0, NAME_SIZE);
-        }
-        paxName = paxName.replaceAll("/+$", "");
-        putString(extended, 0, 100, paxName);
+        putBytes(extended, 0, 100, paxHeaderName(entry.name()));
         putOctal(extended, 100, 8, 0);
         putOctal(extended, 108, 8, 0);
         putOctal(extended, 116, 8, 0);
         putOctal(extended, 124, 12, data.length);
         putOctal(extended, 136, 12, 0);
         extended[156] = (byte) TYPE_PAX;
-        putString(extended, 257, 6, "ustar\0");
-        putString(extended, 263, 2, "00");
+        putBytes(extended, 257, 6, ascii("ustar\0"));
+        putBytes(extended, 263, 2, ascii("00"));
         checksum(extended);
         byte[] main = new byte[BLOCK];
         fill(main, entry, toAscii(entry.name()));
@@ -278,51 +325,72 @@ final class ContextTar extends InputStream {
         return all;
     }
 
+    /**
+     * Go: {@code path.Join(path.Split(name)..., "PaxHeaders.0", file)}, made ASCII, cut to 100 bytes, without
+     * trailing slashes. The bytes pass through {@link GoPath#clean} as ISO-8859-1 text, one character per byte.
+     */
+    private static byte[] paxHeaderName(byte[] name) {
+        String latin1 = new String(name, StandardCharsets.ISO_8859_1);
+        int slash = latin1.lastIndexOf('/');
+        String joined = GoPath.clean(latin1.substring(0, slash + 1) + "/PaxHeaders.0/" + latin1.substring(slash + 1));
+        byte[] ascii = toAscii(joined.getBytes(StandardCharsets.ISO_8859_1));
+        int length = Math.min(ascii.length, NAME_SIZE);
+        while (length > 0 && ascii[length - 1] == '/') {
+            length--;
+        }
+        return Arrays.copyOf(ascii, length);
+    }
+
     /** Go's {@code templateV7Plus} plus the USTAR magic: every field but the prefix and the checksum. */
-    private static void fill(byte[] block, Entry entry, String name) {
-        putString(block, 0, 100, name);
+    private static void fill(byte[] block, Entry entry, byte[] name) {
+        putBytes(block, 0, 100, name);
         putOctal(block, 100, 8, entry.mode());
         putOctal(block, 108, 8, 0);
         putOctal(block, 116, 8, 0);
         putOctal(block, 124, 12, fitsOctal(12, entry.size()) ? entry.size() : 0);
         putOctal(block, 136, 12, fitsOctal(12, entry.mtime()) ? entry.mtime() : 0);
         block[156] = (byte) entry.type();
-        putString(block, 157, 100, toAscii(entry.link()));
-        putString(block, 257, 6, "ustar\0");
-        putString(block, 263, 2, "00");
-        putString(block, 265, 32, toAscii(entry.uname()));
-        putString(block, 297, 32, toAscii(entry.gname()));
+        putBytes(block, 157, 100, toAscii(entry.link()));
+        putBytes(block, 257, 6, ascii("ustar\0"));
+        putBytes(block, 263, 2, ascii("00"));
+        putBytes(block, 265, 32, toAscii(entry.uname().getBytes(StandardCharsets.UTF_8)));
+        putBytes(block, 297, 32, toAscii(entry.gname().getBytes(StandardCharsets.UTF_8)));
         putOctal(block, 329, 8, entry.devMajor());
         putOctal(block, 337, 8, entry.devMinor());
     }
 
     /** Go's {@code splitUSTARPath}: a long ASCII name split at a slash into prefix (≤155) and name (≤100). */
-    static String[] splitUstarPath(String name) {
-        int length = name.length();
+    static byte[][] splitUstarPath(byte[] name) {
+        int length = name.length;
         if (length <= NAME_SIZE || !isAscii(name)) {
             return null;
         } else if (length > PREFIX_SIZE + 1) {
             length = PREFIX_SIZE + 1;
-        } else if (name.charAt(length - 1) == '/') {
+        } else if (name[length - 1] == '/') {
             length--;
         }
-        int i = name.substring(0, length).lastIndexOf('/');
-        int nameLength = name.length() - i - 1;
+        int i = length - 1;
+        while (i >= 0 && name[i] != '/') {
+            i--;
+        }
+        int nameLength = name.length - i - 1;
         if (i <= 0 || nameLength > NAME_SIZE || nameLength == 0 || i > PREFIX_SIZE) {
             return null;
         }
-        return new String[] {name.substring(0, i), name.substring(i + 1)};
+        return new byte[][] {Arrays.copyOfRange(name, 0, i), Arrays.copyOfRange(name, i + 1, name.length)};
     }
 
     /** Go's {@code formatPAXRecord}: "{length} {key}={value}\n", the length counting itself. */
-    static String paxRecord(String key, String value) {
-        int size = key.getBytes(StandardCharsets.UTF_8).length + value.getBytes(StandardCharsets.UTF_8).length + 3;
+    static byte[] paxRecord(String key, byte[] value) {
+        int size = key.length() + value.length + 3;
         size += Integer.toString(size).length();
-        String record = size + " " + key + "=" + value + "\n";
-        int actual = record.getBytes(StandardCharsets.UTF_8).length;
-        if (actual != size) {
-            record = actual + " " + key + "=" + value + "\n";
+        byte[] head = ascii(size + " " + key + "=");
+        if (head.length + value.length + 1 != size) {
+            head = ascii((head.length + value.length + 1) + " " + key + "=");
         }
+        byte[] record = Arrays.copyOf(head, head.length + value.length + 1);
+        System.arraycopy(value, 0, record, head.length, value.length);
+        record[record.length - 1] = '\n';
         return record;
     }
 
@@ -332,25 +400,38 @@ final class ContextTar extends InputStream {
     }
 
     /** Go's {@code isASCII}: NUL counts as not ASCII. */
-    private static boolean isAscii(String s) {
-        return s.chars().allMatch(c -> c < 0x80 && c != 0);
+    private static boolean isAscii(byte[] s) {
+        for (byte b : s) {
+            if (b <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private static String toAscii(String s) {
+    /** Go's {@code toASCII}: only the ASCII bytes but NUL; a byte of a longer character, or a stray one, goes. */
+    private static byte[] toAscii(byte[] s) {
         if (isAscii(s)) {
             return s;
         }
-        StringBuilder ascii = new StringBuilder();
-        s.chars().filter(c -> c < 0x80 && c != 0).forEach(c -> ascii.append((char) c));
-        return ascii.toString();
+        ByteArrayOutputStream ascii = new ByteArrayOutputStream(s.length);
+        for (byte b : s) {
+            if (b > 0) {
+                ascii.write(b);
+            }
+        }
+        return ascii.toByteArray();
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
      * Go's {@code formatString}: the bytes, NUL-terminated when there is room; a cut-off value whose last kept byte
      * is '/' loses its trailing slashes, so no reader takes a file for a directory.
      */
-    private static void putString(byte[] block, int offset, int length, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    private static void putBytes(byte[] block, int offset, int length, byte[] bytes) {
         System.arraycopy(bytes, 0, block, offset, Math.min(length, bytes.length));
         if (bytes.length < length) {
             block[offset + bytes.length] = 0;
@@ -368,7 +449,7 @@ final class ContextTar extends InputStream {
     private static void putOctal(byte[] block, int offset, int length, long value) {
         String digits = Long.toOctalString(value);
         int zeros = length - digits.length() - 1;
-        putString(block, offset, length, (zeros > 0 ? "0".repeat(zeros) : "") + digits);
+        putBytes(block, offset, length, ascii((zeros > 0 ? "0".repeat(zeros) : "") + digits));
     }
 
     /** The checksum field: six octal digits, NUL, space; computed with the field itself as spaces. */

@@ -35,6 +35,8 @@ public record IamPolicy(List<Statement> statements) {
     static final List<String> CACHE_PULL = List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
             "ecr:BatchCheckLayerAvailability");
     static final List<String> CACHE_FROM_PULL = List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer");
+    /** Pulling an image from ECR: its manifest, then its layers. */
+    static final List<String> BASE_IMAGE_PULL = List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer");
     static final List<String> PROMOTION = List.of("ecr:BatchGetImage", "ecr:PutImage");
     /** A promotion checks the repository like a push, then reads the source manifest and puts it under each tag. */
     static final List<String> PROMOTION_CHECK = List.of("ecr:DescribeRepositories");
@@ -107,6 +109,10 @@ public record IamPolicy(List<Statement> statements) {
             statements.add(new Statement("EcrPullCacheFrom", CACHE_FROM_PULL, inputs.cacheFrom().stream()
                     .map(r -> repositoryArn(inputs.partition(), inputs.regions().get(0), inputs.account(), r))
                     .toList(), List.of()));
+        }
+        if (!inputs.baseImages().isEmpty()) {
+            // the Dockerfile's images in ECR: the engine pulls them with the run's login
+            statements.add(new Statement("EcrPullBaseImages", BASE_IMAGE_PULL, inputs.baseImages(), List.of()));
         }
 
         inputs.kmsKey().ifPresent(key -> statements.add(new Statement("KmsForEcrEncryption", KMS, List.of(key),

@@ -25,11 +25,13 @@ import org.ecrpushpipe.config.ImageRef;
  * @param cachePull          the registry cache is pulled from the repository
  * @param roleArns           roles assumed in turn ({@code sts:AssumeRole} on each)
  * @param cacheFrom          the other repositories of the image's registry the registry cache pulls from (CACHE_FROM)
+ * @param baseImages         the ARNs of the ECR repositories the Dockerfile's images are pulled from, with the run's
+ *                           login (FROM, COPY --from)
  */
 public record PolicyInputs(String partition, String account, String repository, List<String> regions,
                            boolean createRepository, boolean repositoryTags, Optional<String> kmsKey,
                            boolean lifecyclePolicy, boolean creationTemplates, boolean promotion, boolean cachePull,
-                           List<String> roleArns, List<String> cacheFrom) {
+                           List<String> roleArns, List<String> cacheFrom, List<String> baseImages) {
 
     public PolicyInputs {
         Objects.requireNonNull(partition);
@@ -42,12 +44,13 @@ public record PolicyInputs(String partition, String account, String repository, 
         Objects.requireNonNull(kmsKey);
         roleArns = List.copyOf(roleArns);
         cacheFrom = List.copyOf(cacheFrom);
+        baseImages = List.copyOf(baseImages);
     }
 
     /** The base flow: log in, check the repository, push, verify; no feature switched on. */
     public static PolicyInputs base(String account, String repository, String region) {
         return new PolicyInputs(partitionOf(region), account, repository, List.of(region), false, false,
-                Optional.empty(), false, false, false, false, List.of(), List.of());
+                Optional.empty(), false, false, false, false, List.of(), List.of(), List.of());
     }
 
     /** The ARN partition a region belongs to. */
@@ -57,50 +60,56 @@ public record PolicyInputs(String partition, String account, String repository, 
 
     public PolicyInputs withCreateRepository(boolean tags) {
         return new PolicyInputs(partition, account, repository, regions, true, tags, kmsKey, lifecyclePolicy,
-                creationTemplates, promotion, cachePull, roleArns, cacheFrom);
+                creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages);
     }
 
     public PolicyInputs withKmsKey(String keyArn) {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags,
-                Optional.of(keyArn), lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom);
+                Optional.of(keyArn), lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages);
     }
 
     public PolicyInputs withLifecyclePolicy() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                true, creationTemplates, promotion, cachePull, roleArns, cacheFrom);
+                true, creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages);
     }
 
     public PolicyInputs withCreationTemplates() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, true, promotion, cachePull, roleArns, cacheFrom);
+                lifecyclePolicy, true, promotion, cachePull, roleArns, cacheFrom, baseImages);
     }
 
     public PolicyInputs withPromotion() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, true, cachePull, roleArns, cacheFrom);
+                lifecyclePolicy, creationTemplates, true, cachePull, roleArns, cacheFrom, baseImages);
     }
 
     public PolicyInputs withCachePull() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, true, roleArns, cacheFrom);
+                lifecyclePolicy, creationTemplates, promotion, true, roleArns, cacheFrom, baseImages);
     }
 
     public PolicyInputs withMirrorRegions(List<String> mirrors) {
         List<String> all = new ArrayList<>(regions.subList(0, 1));
         mirrors.stream().filter(r -> !all.contains(r)).forEach(all::add);
         return new PolicyInputs(partition, account, repository, all, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom);
+                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages);
     }
 
     public PolicyInputs withRoles(List<String> arns) {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, cachePull, arns, cacheFrom);
+                lifecyclePolicy, creationTemplates, promotion, cachePull, arns, cacheFrom, baseImages);
     }
 
     /** The registry cache also pulls from these other repositories of the image's registry. */
+    /** The ECR repositories (ARNs) the Dockerfile's images are pulled from. */
+    public PolicyInputs withBaseImages(List<String> repositoryArns) {
+        return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
+                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom, repositoryArns);
+    }
+
     public PolicyInputs withCacheFrom(List<String> repositories) {
         List<String> others = repositories.stream().filter(r -> !r.equals(repository)).distinct().toList();
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, others);
+                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, others, baseImages);
     }
 }

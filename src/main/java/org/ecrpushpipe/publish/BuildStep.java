@@ -15,6 +15,7 @@ import org.ecrpushpipe.docker.ImageBuilder;
 import org.ecrpushpipe.docker.PullAccess;
 import org.ecrpushpipe.errors.BuildProblem;
 import org.ecrpushpipe.errors.Failures;
+import org.ecrpushpipe.errors.IamDenial;
 import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.errors.RegistryKind;
 
@@ -59,14 +60,20 @@ final class BuildStep {
 
     /** The failure of a build; one that could not pull an image the Dockerfile names says what would give access. */
     private PipeException failure(BuildOutcome.Failed failed, PullAccess access) {
-        Optional<String> image = failed.problem() == BuildProblem.BASE_IMAGE ? failedImage(failed, access)
-                : Optional.empty();
-        if (image.isEmpty()) {
-            return Failures.buildFailed(failed.problem(), failed.detail(), failed.step(), failed.lastLines());
+        if (failed.problem() == BuildProblem.BASE_IMAGE) {
+            // a pull the registry refused for the IAM policy's sake is a missing permission, as everywhere
+            Optional<IamDenial> denial = IamDenial.in(failed.detail());
+            if (denial.isPresent()) {
+                return Failures.missingPermission(denial.get().action(), denial.get().resource(), failed.detail(),
+                        null);
+            }
+            Optional<String> image = failedImage(failed, access);
+            if (image.isPresent()) {
+                return Failures.baseImageUnavailable(image.get(), PullAccess.registryHost(image.get()),
+                        access.loginFor(image.get()).isPresent(), kind, failed.detail(), failed.step());
+            }
         }
-        String host = PullAccess.registryHost(image.get());
-        return Failures.baseImageUnavailable(image.get(), host, access.loginFor(image.get()).isPresent(), kind,
-                failed.detail(), failed.step());
+        return Failures.buildFailed(failed.problem(), failed.detail(), failed.step(), failed.lastLines());
     }
 
     /**

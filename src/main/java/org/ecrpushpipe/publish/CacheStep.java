@@ -57,11 +57,12 @@ final class CacheStep {
         }
         boolean inline = kind == BuilderKind.BUILDKIT;
         boolean stagesToo = settings.mode() == CacheSettings.CacheMode.STAGES;
-        Optional<Held> held = stagesToo ? Optional.empty() : engineHoldsATag(request);
+        Optional<Held> held = stagesToo ? Optional.empty() : engineHoldsATag(request, inline);
         if (held.isPresent()) {
-            // BuildKit takes a cache source by name; the classic builder by id, which another run cannot move
-            String source = inline ? held.get().reference().toString() : held.get().id().value();
-            return new Cache(List.of(source), List.of(), false, inline);
+            // BuildKit's own cache serves a re-run on the same engine; importing the image's cache as well would
+            // only make its cache metadata, and so its id, depend on what was imported. The classic builder needs
+            // the image as a source (by id, which another run cannot move) to use its local cache at all.
+            return new Cache(inline ? List.of() : List.of(held.get().id().value()), List.of(), false, inline);
         }
         List<String> stages = stagesToo ? dockerfile.map(Dockerfile::intermediateStages).orElse(List.of())
                 : List.of();
@@ -78,7 +79,7 @@ final class CacheStep {
      * is the cache source, so the build need not wait for the registry side to name cache images, and nothing is
      * pulled. Known only when IMAGE names its host.
      */
-    private Optional<Held> engineHoldsATag(PublishRequest request) {
+    private Optional<Held> engineHoldsATag(PublishRequest request, boolean buildKit) {
         Optional<String> host = request.image().registry().map(ImageRef.EcrRegistryHost::host);
         if (host.isEmpty()) {
             return Optional.empty();
@@ -88,7 +89,8 @@ final class CacheStep {
             Optional<Digest> held = engine.imageId(reference.toString());
             if (held.isPresent()) {
                 context.events().info("Registry cache: not needed, the engine already holds " + reference + " ("
-                        + held.get() + "); building with it as the cache image.");
+                        + held.get() + "); building with " + (buildKit ? "the engine's own cache."
+                        : "it as the cache image."));
                 return Optional.of(new Held(reference, held.get()));
             }
         }

@@ -160,7 +160,8 @@ final class MirrorStep {
         Login login = new Login(ecr.registry(), context.events());
         String host = login.renew().registryHost();
         List<PushedTag> pushed = new PushStep(ecr.registry(), login, engine, context, RegistryKind.ECR,
-                Optional.of(region)).push(ready.repository(), host, tags, imageId, ready.createdOnPush().isPresent());
+                Optional.of(region)).push(ready.repository(), host, tags, imageId, ready.createdOnPush().isPresent(),
+                Optional.empty());
         new RepositoryPreparer(context.events()).afterPush(ecr.repositories(), ready, prepared.settings());
         return pushed;
     }

@@ -91,7 +91,7 @@ public final class Publisher {
         events.info(request.kind() == RegistryKind.ECR
                 ? "Logging in to Amazon ECR in " + request.region().orElseThrow() + "." : "Logging in to the registry.");
         Login login = new Login(ports.registry(), events);
-        PrepareStep prepare = new PrepareStep(login, ports.repositories(), events);
+        PrepareStep prepare = new PrepareStep(login, ports.registry(), ports.repositories(), context);
         Cancellation stopBuild = new Cancellation();
         context.cancellation().onCancel(stopBuild::cancel);
         HeldLines output = new HeldLines(events::buildOutput);
@@ -109,7 +109,7 @@ public final class Publisher {
         long pushStart = context.nanoTime().getAsLong();
         List<PushedTag> pushed = new PushStep(ports.registry(), login, ports.engine(), context, request.kind(),
                 request.region()).push(repository, ready.host(), request.tags(), image.id(),
-                ready.prepared().createdOnPush().isPresent());
+                ready.prepared().createdOnPush().isPresent(), ready.tagged());
         prepare.afterPush(ready, request);
         image.built().filter(b -> !image.cache().stages().isEmpty()).ifPresent(built -> new StageCacheStep(
                 ports.engine(), image.builder(), events).push(image.cache().stages(), built.request(),

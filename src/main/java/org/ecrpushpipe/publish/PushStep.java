@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import org.ecrpushpipe.config.Tag;
@@ -59,15 +60,18 @@ final class PushStep {
      * Pushes {@code imageId} as every tag of {@code repository} on {@code host}, and verifies each.
      *
      * @param createdOnPush whether the registry creates the repository on this push (no tag can be there yet)
+     * @param known         what each of {@code tags} named when the run began (a tag absent named nothing), when
+     *                      the registry was asked already; else the immutable ones are asked now
      * @return the tags the registry now holds for the image, in push order
      */
-    List<PushedTag> push(Repository repository, String host, List<Tag> tags, Digest imageId, boolean createdOnPush) {
+    List<PushedTag> push(Repository repository, String host, List<Tag> tags, Digest imageId, boolean createdOnPush,
+                         Optional<Map<Tag, TaggedImage>> known) {
         List<Tag> toPush = new ArrayList<>();
         List<PushedTag> pushed = new ArrayList<>();
         if (createdOnPush) {
             toPush.addAll(pushOrder(tags));
         } else {
-            checkImmutableTags(repository, host, pushOrder(tags), imageId, toPush, pushed);
+            checkImmutableTags(repository, host, pushOrder(tags), imageId, known, toPush, pushed);
         }
         Digest digest = null;
         for (Tag tag : toPush) {
@@ -107,11 +111,13 @@ final class PushStep {
      * tag that holds another image fails the run now, naming both.
      */
     private void checkImmutableTags(Repository repository, String host, List<Tag> order, Digest imageId,
-                                    List<Tag> toPush, List<PushedTag> alreadyThere) {
+                                    Optional<Map<Tag, TaggedImage>> known, List<Tag> toPush,
+                                    List<PushedTag> alreadyThere) {
         List<String> conflicts = new ArrayList<>();
         for (Tag tag : order) {
-            Optional<TaggedImage> existing = repository.isImmutable(tag)
-                    ? registry.image(repository.name(), tag) : Optional.empty();
+            Optional<TaggedImage> existing = !repository.isImmutable(tag) ? Optional.empty()
+                    : known.map(k -> Optional.ofNullable(k.get(tag))).orElseGet(() -> registry.image(repository.name(),
+                    tag));
             if (existing.isEmpty()) {
                 toPush.add(tag);
             } else if (existing.get().imageId().filter(imageId::equals).isPresent()) {

@@ -51,7 +51,17 @@ public final class RepositoryPreparer {
      */
     public Prepared prepare(EcrRepositories registry, String name, RepositorySettings settings,
                             String registryHost, String region) {
-        Optional<Repository> existing = registry.repository(name);
+        return prepare(registry, registry.repository(name), name, settings, registryHost, region);
+    }
+
+    /**
+     * The same, for a repository already described ({@code existing}, from ECR's DescribeRepositories).
+     *
+     * @param registryHost the registry host, for the URI of a repository that does not exist yet
+     * @param region       the region of {@code registry}, for messages
+     */
+    Prepared prepare(EcrRepositories registry, Optional<Repository> existing, String name,
+                     RepositorySettings settings, String registryHost, String region) {
         Prepared prepared;
         if (existing.isPresent()) {
             warnWhereDifferent(registry, existing.get(), settings);
@@ -77,14 +87,26 @@ public final class RepositoryPreparer {
      * restores it (ECR user guide, "Archiving an image"). A principal not allowed ecr:DescribeImages is not asked.
      */
     public Map<Tag, Digest> sayArchived(EcrRepositories registry, Prepared prepared, List<Tag> tags) {
-        if (!prepared.existedBefore()) {
-            return Map.of();
-        }
-        Map<Tag, Digest> archived;
+        return prepared.existedBefore() ? sayArchived(prepared, tags, archivedTags(registry,
+                prepared.repository().name())) : Map.of();
+    }
+
+    /**
+     * The repository's tags whose image is archived; none when the principal may not ask (ecr:DescribeImages is
+     * optional) or the repository does not exist.
+     */
+    Map<Tag, Digest> archivedTags(EcrRepositories registry, String name) {
         try {
-            archived = registry.archivedTags(prepared.repository().name());
+            return registry.archivedTags(name);
         } catch (PipeException.Authentication e) {
             events.debug("Not looking for archived images: " + e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /** Says which of {@code tags} point at an archived image, from the repository's {@code archived} tags. */
+    Map<Tag, Digest> sayArchived(Prepared prepared, List<Tag> tags, Map<Tag, Digest> archived) {
+        if (!prepared.existedBefore()) {
             return Map.of();
         }
         Map<Tag, Digest> ours = new LinkedHashMap<>();

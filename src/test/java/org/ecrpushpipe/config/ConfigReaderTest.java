@@ -258,8 +258,9 @@ class ConfigReaderTest {
             Files.createSymbolicLink(work.resolve("Dockerfile.out"), outside);
             Problem problem = problems(valid("DOCKERFILE", "Dockerfile.out")).get(0);
             assertEquals("DOCKERFILE", problem.variable());
-            assertEquals("'Dockerfile.out' is a symbolic link to " + outside.toRealPath() + ", outside BUILD_CONTEXT ("
-                    + work.toRealPath() + "); the Dockerfile must be inside the build context", problem.message());
+            assertEquals("'Dockerfile.out' is a symbolic link to " + outside.toRealPath() + ", outside the working"
+                    + " directory " + work.toRealPath() + " (the clone); the Dockerfile must lie inside it",
+                    problem.message());
         } finally {
             Files.delete(outside);
         }
@@ -296,13 +297,65 @@ class ConfigReaderTest {
     }
 
     @Test
-    void missingFilesAndDirectoriesAreNamed() {
+    void missingFilesAndDirectoriesAreNamed() throws IOException {
         assertEquals(List.of(new Problem("DOCKERFILE", "'Nope' does not exist (looked at " + work.resolve("Nope") + ")")),
                 problems(valid("DOCKERFILE", "Nope")));
         assertEquals(List.of(new Problem("BUILD_CONTEXT", "'missing' is not a directory (looked at "
                 + work.resolve("missing") + ")")), problems(valid("BUILD_CONTEXT", "missing")));
-        assertEquals("DOCKERFILE", problems(valid("DOCKERFILE", "../Dockerfile")).get(0).variable());
-        assertTrue(problems(valid("DOCKERFILE", "../Dockerfile")).get(0).message().contains("outside BUILD_CONTEXT"));
+        assertEquals(List.of(new Problem("DOCKERFILE", "'../Dockerfile' lies outside the working directory "
+                + work.toRealPath() + " (the clone); the Dockerfile must lie inside it. To build one from elsewhere,"
+                + " copy it into the clone in an earlier script line")), problems(valid("DOCKERFILE", "../Dockerfile")));
+    }
+
+    @Test
+    void aDockerfileOutsideTheBuildContextButInTheCloneIsBuilt() throws IOException {
+        Files.createDirectories(work.resolve("services/api"));
+        Files.createDirectories(work.resolve("docker"));
+        Files.writeString(work.resolve("docker/api.Dockerfile"), "FROM scratch\n");
+        PipeConfig config = read(valid("BUILD_CONTEXT", "services/api", "DOCKERFILE", "../../docker/api.Dockerfile"))
+                .config();
+        assertEquals(work.resolve("services/api").toRealPath(), config.build().directory());
+        assertEquals("../../docker/api.Dockerfile", config.build().dockerfile());
+        assertTrue(config.build().tarDockerfile().matches("\\.dockerfile\\.[0-9a-f]{20}"), config.build().tarDockerfile());
+
+        Files.createSymbolicLink(work.resolve("services/api/Dockerfile"), Path.of("../../docker/api.Dockerfile"));
+        assertEquals("../../docker/api.Dockerfile", read(valid("BUILD_CONTEXT", "services/api")).config().build()
+                .dockerfile(), "a link out of the context, into the clone");
+
+        Problem outside = problems(valid("BUILD_CONTEXT", "services/api", "DOCKERFILE", "../../../Dockerfile")).get(0);
+        assertEquals("DOCKERFILE", outside.variable());
+        assertTrue(outside.message().startsWith("'../../../Dockerfile' lies outside the working directory "
+                + work.toRealPath() + " (the clone)"), outside.message());
+    }
+
+    @Test
+    void buildKitsIgnoreFileIsLookedForBesideTheDockerfileAsDockerfileNamesIt() throws IOException {
+        Files.createDirectories(work.resolve("docker"));
+        Files.writeString(work.resolve("docker/api.Dockerfile"), "FROM scratch\n");
+        Files.writeString(work.resolve("docker/api.Dockerfile.dockerignore"), "secret.txt\n");
+        Files.writeString(work.resolve("secret.txt"), "s\n");
+        PipeConfig config = read(valid("DOCKERFILE", "docker/api.Dockerfile")).config();
+        assertTrue(config.build().paths().contains("secret.txt"), "the classic builder reads .dockerignore only");
+        assertFalse(config.build().forBuildKit().paths().contains("secret.txt"), config.build().forBuildKit().paths()
+                .toString());
+
+        Files.createSymbolicLink(work.resolve("Dockerfile.link"), Path.of("docker/api.Dockerfile"));
+        assertTrue(read(valid("DOCKERFILE", "Dockerfile.link")).config().build().forBuildKit().paths()
+                .contains("secret.txt"), "beside the link, as the CLI names the Dockerfile to BuildKit");
+    }
+
+    @Test
+    void aDockerfileWhoseResolvedNameIsNotUtf8IsRefusedNamingIt() throws Exception {
+        Process made = new ProcessBuilder("bash", "-c", "printf 'FROM scratch\\n' > \"$(printf 'D\\xe9')\""
+                + " && ln -s \"$(printf 'D\\xe9')\" Dockerfile.link").directory(work.toFile()).start();
+        assertEquals(0, made.waitFor());
+        Problem problem = problems(valid("DOCKERFILE", "Dockerfile.link")).get(0);
+        assertEquals("DOCKERFILE", problem.variable());
+        assertTrue(problem.message().startsWith("'Dockerfile.link' leads to " + work.toRealPath() + "/D"),
+                problem.message());
+        assertTrue(problem.message().endsWith(", whose name cannot be read as UTF-8 text (it holds other bytes, or the"
+                + " pipe runs without a UTF-8 locale); the engine is told the Dockerfile by its name: rename it"),
+                problem.message());
     }
 
     @Test

@@ -7,25 +7,24 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.ecrpushpipe.docker.BuildRequest;
-import org.ecrpushpipe.docker.Cancellation;
+import org.ecrpushpipe.docker.BuilderKind;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.testbed.Builds;
 import org.ecrpushpipe.testbed.DebianDockerCli;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.github.dockerjava.api.DockerClient;
@@ -50,6 +48,12 @@ import com.github.dockerjava.api.DockerClient;
  * answer. The engine keys the COPY step's cache on the context's files and their tar headers (name, mode, owner,
  * size, type, link, contents), so the pipe's build must come entirely from the CLI build's cache and give the very
  * same image id; when it does not, the two images' {@code /ctx} trees are listed side by side.
+ *
+ * <p>The same table runs under BuildKit ({@code DOCKER_BUILDKIT=1}, the pipe's {@link BuildContext#forBuildKit()}):
+ * there the CLI sends the context through its session, filtered by the engine, and the Dockerfile apart; the
+ * files that reach {@code /ctx} must be the same (names as bytes, types, modes, link targets, contents), but for
+ * a Dockerfile the patterns exclude, which the pipe sends under a name of its own. A {@code COPY .} from a context
+ * sent as a tar is not taken from the cache of the CLI's BuildKit build, so the ids are not compared there.
  */
 @ExtendWith(DockerEngineExtension.class)
 class DockerignoreConformanceTest {
@@ -224,6 +228,27 @@ class DockerignoreConformanceTest {
         assertTrue(output.stream().filter(l -> l.contains("Using cache")).count() >= 1, String.join("\n", output));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void underBuildKitThePipeSendsWhatDockerBuildSends(Case c) throws Exception {
+        Path dir = context(c);
+        DebianDockerCli.Build cli = new DebianDockerCli(DockerEngineExtension.dockerHost(), work).build(true, dir, Map.of());
+        assertEquals(0, cli.exitCode(), "docker build failed: " + cli.output());
+        images.add(cli.imageId());
+        List<String> output = new ArrayList<>();
+        BuildContext context = BuildContext.scan(dir.toRealPath(), "Dockerfile");
+        String pipeImage = Builds.imageId(engine.builder(BuilderKind.BUILDKIT), new BuildRequest(context),
+                output::add).value();
+        images.add(pipeImage);
+        Map<String, String> expected = new TreeMap<>(rawListing(cli.imageId()));
+        if (!expected.containsKey("ctx/Dockerfile")) {
+            byte[] dockerfile = Files.readAllBytes(dir.resolve("Dockerfile"));
+            expected.put("ctx/.dockerfile." + sha256(dockerfile).substring(0, 20), "file " + sha256(dockerfile)
+                    .substring(0, 12) + " 600");
+        }
+        assertEquals(expected, rawListing(pipeImage), String.join("\n", output));
+    }
+
     @Test
     void theExcludedSecretIsNotInThePipesImage() throws Exception {
         Case c = cases().findFirst().orElseThrow();
@@ -314,11 +339,29 @@ class DockerignoreConformanceTest {
         return files;
     }
 
+    /** The files under /ctx of an image, names as bytes ({@link RawTar}). */
+    private static Map<String, String> rawListing(String image) throws IOException {
+        String container = docker.createContainerCmd(image).withCmd("none").exec().getId();
+        try (InputStream archive = docker.copyArchiveFromContainerCmd(container, "/ctx").exec()) {
+            return RawTar.list(archive);
+        } finally {
+            docker.removeContainerCmd(container).withForce(true).exec();
+        }
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String digest(InputStream in) throws IOException {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha.digest(in.readAllBytes())).substring(0, 12);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

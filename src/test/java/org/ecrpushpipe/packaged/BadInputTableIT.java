@@ -251,18 +251,24 @@ class BadInputTableIT {
                 // DOCKERFILE
                 row("DOCKERFILE does not exist", r -> r.set("DOCKERFILE", "Dockerfile.prod"))
                         .config("DOCKERFILE", "'Dockerfile.prod' does not exist"),
-                row("DOCKERFILE outside the build context", r -> r.set("DOCKERFILE", "../Dockerfile"))
-                        .config("DOCKERFILE", "'../Dockerfile' lies outside BUILD_CONTEXT"),
-                row("DOCKERFILE a symbolic link out of the build context", r -> {
+                // a Dockerfile outside BUILD_CONTEXT but inside the clone is built, as docker build -f builds it
+                row("DOCKERFILE outside the clone", r -> r.set("DOCKERFILE", "../Dockerfile"))
+                        .config("DOCKERFILE", "'../Dockerfile' lies outside the working directory"),
+                row("DOCKERFILE outside the clone, from a BUILD_CONTEXT below it", r -> {
+                    r.outside("Dockerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n");
+                    r.file("service/hello.txt", "hello\n").set("BUILD_CONTEXT", "service")
+                            .set("DOCKERFILE", "../../outside/Dockerfile");
+                }).config("DOCKERFILE", "'../../outside/Dockerfile' lies outside the working directory"),
+                row("DOCKERFILE a symbolic link out of the clone", r -> {
                     Path outside = r.outside("Dockerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n");
                     r.link("Dockerfile.linked", outside).set("DOCKERFILE", "Dockerfile.linked");
                 }).config("DOCKERFILE", "'Dockerfile.linked' is a symbolic link to "),
-                row("the default Dockerfile a symbolic link out of the build context", r -> {
+                row("the default Dockerfile a symbolic link out of the clone", r -> {
                     r.busybox();
                     Path outside = r.outside("Dockerfile", "FROM scratch\nCOPY busybox /bin/busybox\n");
                     r.delete("Dockerfile").link("Dockerfile", outside);
                 }).config("DOCKERFILE", "'Dockerfile' is a symbolic link to "),
-                row("DOCKERFILE through a directory symlink leaving the build context", r -> {
+                row("DOCKERFILE through a directory symlink leaving the clone", r -> {
                     Path outside = r.outside("docker/Dockerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n");
                     r.link("docker", outside.getParent()).set("DOCKERFILE", "docker/Dockerfile");
                 }).config("DOCKERFILE", "'docker/Dockerfile' is a symbolic link to "),

@@ -106,20 +106,29 @@ class UnreadableContextIT {
                 run.output());
     }
 
+    /**
+     * Without a locale the JVM decodes file names as ASCII ({@code café.txt} reads {@code caf??.txt}); the context
+     * is read by the names' bytes, so it is sent all the same, and a name is shown with its bytes that are not
+     * UTF-8 as {@code \xE9}.
+     */
     @Test
-    void aNonAsciiFileNameWithoutAUtf8LocaleIsRefusedNotMangled() throws Exception {
+    void namesThatAreNotAsciiNeedNoUtf8Locale() throws Exception {
         // written by bash from bytes, whatever this JVM's locale
-        Process named = new ProcessBuilder("bash", "-c", "printf 'x\\n' > \"$1/\"$'caf\\xc3\\xa9.txt'", "_",
+        Process named = new ProcessBuilder("bash", "-c", "cd \"$1\" && printf 'x\\n' > $'caf\\xc3\\xa9.txt'"
+                + " && printf 'x\\n' > $'x\\xe9' && chmod 644 $'caf\\xc3\\xa9.txt' && chmod 600 $'x\\xe9'", "_",
                 context.toString()).inheritIO().start();
         assertEquals(0, named.waitFor());
+        Files.writeString(context.resolve(".dockerignore"), "excluded.txt\nsecret.txt\n");
         Map<String, String> env = env();
         env.remove("LANG");
-        Launcher.PipeRun run = new JarLauncher().run(env, Map.of(), context);
-        assertEquals(2, run.exitCode(), run.output());
-        assertTrue(run.output().contains("a file name in it is not ASCII, and the pipe runs without a UTF-8 locale"),
-                run.output());
-        env.put("LANG", "C.UTF-8");
-        Launcher.PipeRun withLocale = new JarLauncher().run(env, Map.of(), context);
-        assertEquals(4, withLocale.exitCode(), "past the configuration, at the unreachable engine: " + withLocale.output());
+        Launcher.PipeRun unreadable = new JarLauncher(AS_NOBODY, jar).run(env, Map.of(), context);
+        assertEquals(2, unreadable.exitCode(), unreadable.output());
+        assertTrue(unreadable.output().contains("BUILD_CONTEXT:\n- cannot read 'x\\xE9' (permission denied)\n"),
+                unreadable.output());
+        Process readable = new ProcessBuilder("bash", "-c", "chmod 644 \"$1\"/$'x\\xe9'", "_", context.toString())
+                .inheritIO().start();
+        assertEquals(0, readable.waitFor());
+        Launcher.PipeRun run = new JarLauncher(AS_NOBODY, jar).run(env, Map.of(), context);
+        assertEquals(4, run.exitCode(), "past the configuration, at the unreachable engine: " + run.output());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -166,6 +167,15 @@ class LeastPrivilegeTest {
                         test.bed.standIn().createRepository(repository);
                         test.bed.standIn().allowRole(OIDC_ROLE);
                     }, NOTHING_TO_PULL),
+            new PolicyScenario("build FROM a base image of the team's ECR registry", Map.of("TAGS", "1.0.0",
+                    "DOCKERFILE", "Base.Dockerfile"),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        test.bed.standIn().createRepository(repository + "-base");
+                        test.pushWithoutPolicy(repository + "-base", "1");
+                        test.bed.docker().removeImageCmd(test.bed.repositoryUri(repository + "-base") + ":1")
+                                .exec();
+                    }, Map.of()),
             new PolicyScenario("push a LOCAL_IMAGE without building", Map.of("TAGS", "1.0.0",
                     "LOCAL_IMAGE", "lp-local:ci"),
                     (test, repository) -> {
@@ -197,11 +207,20 @@ class LeastPrivilegeTest {
         return env;
     }
 
-    /** {@code policy} run in-process with only the scenario's variables: no credentials, no engine, no endpoint. */
+    /**
+     * {@code policy} run in-process in the scenario's clone with only the scenario's variables: no credentials, no
+     * engine, no endpoint. The clone holds the Dockerfiles the scenarios name, as a run's does.
+     */
     private static String printedPolicy(PolicyScenario scenario, String repository) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int code = PipeLauncher.launch(new String[] {"policy"}, variables(scenario, repository), Path.of(""),
-                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            Path clone = clone(Files.createTempDirectory("lp-policy-"), repository);
+            code = PipeLauncher.launch(new String[] {"policy"}, variables(scenario, repository), clone,
+                    new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
         String output = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, output);
         return output;
@@ -281,8 +300,7 @@ class LeastPrivilegeTest {
         env.putAll(variables(scenario, repository));
         env.put("IMAGE", bed.repositoryUri(repository));
         env.putAll(extra);
-        Path context = TestImages.busybox(work.resolve("ctx-" + RUNS.incrementAndGet())).uniqueFile()
-                .file("lifecycle.json", LIFECYCLE).file("Stages.Dockerfile", STAGES).write();
+        Path context = clone(work.resolve("ctx-" + RUNS.incrementAndGet()), repository);
         String role = env.get("AWS_ROLE_ARN");
         String oidcRole = env.get("AWS_OIDC_ROLE_ARN");
         if (oidcRole != null) {
@@ -302,6 +320,26 @@ class LeastPrivilegeTest {
         } finally {
             bed.standIn().stopEnforcingPolicy();
         }
+    }
+
+    /**
+     * A scenario's clone: a busybox context, with the lifecycle policy and the Dockerfiles the scenarios name — one
+     * of them FROM an image of {@code <repository>-base} in the bed's ECR registry.
+     */
+    private static Path clone(Path directory, String repository) {
+        return TestImages.busybox(directory).uniqueFile().file("lifecycle.json", LIFECYCLE)
+                .file("Stages.Dockerfile", STAGES)
+                .file("Base.Dockerfile", "FROM " + EcrBed.ECR_REGISTRY_HOST + "/" + repository + "-base:1\n"
+                        + "COPY unique.txt /unique.txt\n").write();
+    }
+
+    /**
+     * The repository a denial names when the policy lacks {@code action}: the scenario's own, but for the layers
+     * of a base image, which the engine pulls from the base image's repository.
+     */
+    private static String deniedRepository(PolicyScenario scenario, String action, String repository) {
+        return "Base.Dockerfile".equals(scenario.variables().get("DOCKERFILE"))
+                && action.equals("ecr:GetDownloadUrlForLayer") ? repository + "-base" : repository;
     }
 
     /** Pushes an image to {@code repository} under {@code tag}, with everything allowed (a scenario's setup). */
@@ -389,7 +427,8 @@ class LeastPrivilegeTest {
             return;
         }
         String resource = action.equals("ecr:GetAuthorizationToken") ? "*"
-                : "arn:aws:ecr:" + EcrBed.REGION + ":" + EcrBed.ACCOUNT_ID + ":repository/" + repository;
+                : "arn:aws:ecr:" + EcrBed.REGION + ":" + EcrBed.ACCOUNT_ID + ":repository/"
+                + deniedRepository(scenario, action, repository);
         assertTrue(run.failureLine().startsWith("✖ Missing permission " + action + " on " + resource + ": "),
                 run.output());
         assertFalse(run.output().contains("\tat "), "no stack trace: " + run.output());

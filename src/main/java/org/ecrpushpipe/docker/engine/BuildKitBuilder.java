@@ -51,7 +51,8 @@ final class BuildKitBuilder implements ImageBuilder {
         }
         BuildKitProgress progress = new BuildKitProgress(output);
         EngineMessages messages = new EngineMessages(output, progress);
-        InputStream tar = request.context().openTar();
+        // BuildKit's context: its own ignore rule, and no ignore file applied by the engine
+        InputStream tar = request.context().forBuildKit().openTar();
         // cancelling ends the upload or the answer; either way the engine sees the client go and stops the build
         cancellation.onCancel(() -> EngineConnection.closeQuietly(tar));
         DockerHttpClient.Request call = EngineConnection.request("POST", path(request))
@@ -83,7 +84,7 @@ final class BuildKitBuilder implements ImageBuilder {
             buildArgs.add(new BuildArg(INLINE_CACHE, Optional.of("1")));
         }
         return "/build?version=2" + BuildOptions.parameter("networkmode", request.network())
-                + BuildOptions.parameter("dockerfile", request.context().dockerfile())
+                + BuildOptions.parameter("dockerfile", request.context().forBuildKit().tarDockerfile())
                 + BuildOptions.query(request, buildArgs) + BuildOptions.cacheFrom(request.cache().sources());
     }
 

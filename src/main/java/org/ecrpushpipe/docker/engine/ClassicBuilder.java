@@ -75,7 +75,7 @@ final class ClassicBuilder implements ImageBuilder {
     private String path(BuildRequest request) {
         return "/build?version=1&networkmode=" + URLEncoder.encode(request.network(), StandardCharsets.UTF_8)
                 + "&rm=1&forcerm=1&dockerfile="
-                + URLEncoder.encode(request.context().dockerfile(), StandardCharsets.UTF_8)
+                + URLEncoder.encode(request.context().tarDockerfile(), StandardCharsets.UTF_8)
                 + BuildOptions.query(request) + BuildOptions.cacheFrom(cacheSources(request.cache()));
     }
 

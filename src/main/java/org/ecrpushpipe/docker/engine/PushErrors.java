@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.ecrpushpipe.docker.PushOutcome;
+import org.ecrpushpipe.errors.IamDenial;
 import org.ecrpushpipe.errors.PushProblem;
 
 /**
@@ -15,8 +16,6 @@ import org.ecrpushpipe.errors.PushProblem;
  */
 final class PushErrors {
     /** ECR's denial names the action, and the resource ("… on resource: <arn> because …"). */
-    private static final Pattern IAM_ACTION = Pattern.compile(
-            "not authorized to perform: (\\S+)(?: on resource: (\\S+))?");
     private static final Pattern BODILESS_403 = Pattern.compile(
             "error parsing HTTP 403 response body: unexpected end of JSON input: \"\"");
     private static final Pattern TRANSIENT = Pattern.compile(
@@ -43,10 +42,10 @@ final class PushErrors {
         if (lower.contains("no resource-based policy allows")) {
             return new PushOutcome.Failed(PushProblem.DENIED_BY_REPOSITORY_POLICY, message);
         }
-        Matcher action = IAM_ACTION.matcher(message);
-        if (lower.contains("denied") && action.find()) {
-            return new PushOutcome.Failed(PushProblem.DENIED, message, Optional.of(action.group(1)),
-                    Optional.ofNullable(action.group(2)));
+        Optional<IamDenial> denial = IamDenial.in(message);
+        if (lower.contains("denied") && denial.isPresent()) {
+            return new PushOutcome.Failed(PushProblem.DENIED, message, Optional.of(denial.get().action()),
+                    denial.get().resource());
         }
         if (BODILESS_403.matcher(message).find()) {
             // ECR answers a HEAD its policy does not allow with 403 and, as for any HEAD, no body, so the engine

@@ -1,10 +1,9 @@
 package org.ecrpushpipe.registry.ecr;
 
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.ecrpushpipe.errors.Failures;
+import org.ecrpushpipe.errors.IamDenial;
 import org.ecrpushpipe.errors.PipeException;
 
 /** Classifies ECR's and STS's error codes (ecr-wire.md) into the failures {@link Failures} words. */
@@ -40,18 +39,13 @@ final class EcrErrors {
         };
     }
 
-    private static final Pattern DENIED = Pattern.compile(
-            "not authorized to perform: (\\S+) on resource: (\\S+)");
-
     /** The action an AccessDenied message names (ECR's own wording, ecr-wire.md). */
     private static Optional<String> deniedAction(String detail) {
-        Matcher m = DENIED.matcher(detail);
-        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        return IamDenial.in(detail).map(IamDenial::action);
     }
 
     /** The resource an AccessDenied message names. */
     private static Optional<String> deniedResource(String detail) {
-        Matcher m = DENIED.matcher(detail);
-        return m.find() ? Optional.of(m.group(2)) : Optional.empty();
+        return IamDenial.in(detail).flatMap(IamDenial::resource);
     }
 }

@@ -55,6 +55,7 @@ import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 import software.amazon.awssdk.services.ecr.model.CreateRepositoryRequest;
 import software.amazon.awssdk.services.ecr.model.DescribeImagesFilter;
 import software.amazon.awssdk.services.ecr.model.DescribeImagesRequest;
+import software.amazon.awssdk.services.ecr.model.DescribeImagesResponse;
 import software.amazon.awssdk.services.ecr.model.DescribeRepositoryCreationTemplatesRequest;
 import software.amazon.awssdk.services.ecr.model.EncryptionConfiguration;
 import software.amazon.awssdk.services.ecr.model.GetLifecyclePolicyRequest;
@@ -447,7 +448,12 @@ public final class EcrRegistry implements Registry, EcrRepositories, AutoCloseab
                             .imageStatus(ImageStatusFilter.ARCHIVED).build())
                     .nextToken(next);
             settings.registryId().ifPresent(request::registryId);
-            var page = call("ecr:DescribeImages", () -> client().describeImages(request.build()));
+            DescribeImagesResponse page;
+            try {
+                page = call("ecr:DescribeImages", () -> client().describeImages(request.build()));
+            } catch (RepositoryNotFoundException e) {
+                return Map.of(); // a repository that does not exist holds nothing archived
+            }
             page.imageDetails().stream().filter(d -> "ARCHIVED".equals(d.imageStatusAsString()))
                     .forEach(d -> d.imageTags().stream().filter(Tag::isValid)
                             .forEach(t -> archived.put(new Tag(t), Digest.of(d.imageDigest()))));
