@@ -22,8 +22,9 @@ import com.github.dockerjava.transport.DockerHttpClient;
  * every step came from the cache can make an image that differs from the one it came from in that metadata alone —
  * another image id, which an immutable tag refuses and which restores no archived image. An image that
  * {@code docker build} of the same context made earlier in the step, without the metadata, differs likewise. An image
- * the engine holds that is the same in all else (configuration, layers, history) is the build's image; one of the
- * build's cache sources first, as it carries the metadata that makes it a cache source next time.
+ * the engine holds that is the same in all else (configuration, layers, history) is the build's image: one of the
+ * build's cache sources first, as it carries the metadata that makes it a cache source next time; then one that has a
+ * name (the tag a re-run on the same engine finds), before one that has none.
  *
  * <p>One request (the engine's image list) when no other image was made at the same second with the same size; the
  * inspections and histories of those that were, and of the build's image, otherwise.
@@ -50,14 +51,17 @@ final class BuildKitSameImage {
             return created == other.created && size == other.size;
         }
 
-        /** Where it stands among the cache sources (by id or a name); after them when it is none. */
+        /**
+         * Where it stands: the cache sources first (by id or a name), in their order; then an image with a name; then
+         * one without (a build's image that nothing names, such as one this very difference made before).
+         */
         int rank(List<String> sources) {
             for (int i = 0; i < sources.size(); i++) {
                 if (names.contains(sources.get(i)) || id.equals(sources.get(i))) {
                     return i;
                 }
             }
-            return sources.size();
+            return names.stream().anyMatch(n -> !n.equals("<none>:<none>")) ? sources.size() : sources.size() + 1;
         }
 
         /** The cache source it is, else its first name, else its id. */

@@ -302,6 +302,12 @@ class BuildKitBuilderTest {
             assertEquals(first.imageId(), again.imageId(), "run " + run + ":\n" + String.join("\n", output));
             assertPlainFormat(output);
         }
+        // without the source, as a re-run on the same engine builds: the image that has a name, not one of the
+        // nameless images the runs above made before they were found to be it
+        output.clear();
+        BuildOutcome.Built own = assertInstanceOf(BuildOutcome.Built.class, build(request(dir).withCache(inline),
+                output), String.join("\n", output));
+        assertEquals(first.imageId(), own.imageId(), String.join("\n", output));
     }
 
     @Test
