@@ -154,9 +154,10 @@ public abstract class CancellationScenarios {
         String repository = "cancel/" + launcher().name() + "-" + name;
         bed.standIn().createRepository(repository);
         String marker = UUID.randomUUID().toString();
-        // the RUN step would take 5 minutes and then the image would be labelled: a finished build is told apart
+        // the RUN step would take 5 minutes and then the image would be labelled: a finished build is told apart;
+        // the sleep is not the shell's last command, so the shell (whose command line holds the marker) stays
         Path clone = TestImages.busybox(work.resolve("mid-build-" + name)).uniqueFile()
-                .line("RUN echo started " + marker + " && sleep 300")
+                .line("RUN echo started " + marker + " && sleep 300 && echo slept " + marker)
                 .line("LABEL marker=" + marker)
                 .write();
         Map<String, String> env = builder().in(bed.pipeEnv(repository));

@@ -517,9 +517,11 @@ class FaultScenariosTest {
         String marker = "engine-dies-" + token;
         try (EngineRelay relay = EngineRelay.start(bed.dockerHost())) {
             relay.cutWhenEngineSends(marker);
-            // the step's line shows "$(echo dies)"; only its output spells the marker
+            // the step's line shows "$(echo dies)"; only its output spells the marker; the sleep is not the shell's
+            // last command, so the shell (whose command line holds the token) stays while it runs
             Launcher.PipeRun run = builder.launching(launcher).run(env(before, "DOCKER_HOST", relay.dockerHost()),
-                    Map.of(), sameLayers("engine-dies", "RUN echo engine-$(echo dies)-" + token + " && sleep 20"));
+                    Map.of(), sameLayers("engine-dies", "RUN echo engine-$(echo dies)-" + token + " && sleep 20"
+                            + " && echo slept-" + token));
             assertTrue(relay.awaitCut(0), "the relay cut mid-build: " + run.output());
             assertEquals(4, run.exitCode(), run.output());
             assertTrue(run.failureLine().startsWith("✖ The Docker engine at " + relay.dockerHost()), run.output());

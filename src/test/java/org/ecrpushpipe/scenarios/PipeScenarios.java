@@ -223,7 +223,8 @@ public abstract class PipeScenarios {
                 + run.output());
         // the engine notices the closed connection and kills the step within moments; the step alone would run
         // 30 s, so waiting up to 20 s for it to be gone still tells a stopped build from a finished one (the step's
-        // shell is a process of this machine under either builder; its command line holds the marker)
+        // shell is a process of this machine under either builder; its command line holds the marker, and the sleep
+        // is not its last command, so it stays while the sleep runs)
         assertEquals(List.of(), HostProcesses.awaitNoneMentioning(marker, Duration.ofSeconds(20)),
                 "its RUN step is not left running");
         assertTrue(bed.docker().listImagesCmd().withLabelFilter(Map.of("marker", marker)).exec().isEmpty(),
