@@ -223,6 +223,7 @@ same_image() {
     FIRST_IMAGE[$variant]="$id"
   elif [[ ${FIRST_IMAGE[$variant]} != "$id" ]]; then
     sed 's/^/  | /' "$2" >&2
+    docker image inspect "${FIRST_IMAGE[$variant]}" "$id" >&2 || true
     die "$variant: a no-change re-run built $id, not ${FIRST_IMAGE[$variant]}"
   fi
 }

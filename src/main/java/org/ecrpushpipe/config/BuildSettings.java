@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param commit     the commit the step runs for
  * @param builder    the engine's builder to use (BUILDER)
  * @param network    the network of the build's RUN steps (BUILD_NETWORK): default, host or none
+ * @param secrets    the build's secrets (BUILD_SECRETS), in the order given
  */
 public record BuildSettings(Optional<String> localImage, List<BuildArg> buildArgs, Optional<String> target,
                             Map<String, String> labels, boolean noCache, boolean pull, Commit commit,
-                            Builder builder, String network) {
+                            Builder builder, String network, List<BuildSecret> secrets) {
     /** The values of BUILD_NETWORK, as {@code docker build --network} takes them. */
     public static final List<String> NETWORKS = List.of("default", "host", "none");
 
@@ -44,8 +45,16 @@ public record BuildSettings(Optional<String> localImage, List<BuildArg> buildArg
         this(localImage, buildArgs, target, labels, noCache, pull, commit, Builder.AUTO, NETWORKS.get(0));
     }
 
+    /** Settings without build secrets. */
+    public BuildSettings(Optional<String> localImage, List<BuildArg> buildArgs, Optional<String> target,
+                         Map<String, String> labels, boolean noCache, boolean pull, Commit commit,
+                         Builder builder, String network) {
+        this(localImage, buildArgs, target, labels, noCache, pull, commit, builder, network, List.of());
+    }
+
     public BuildSettings {
         buildArgs = List.copyOf(buildArgs);
+        secrets = List.copyOf(secrets);
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 

@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 import org.ecrpushpipe.dockerfile.Dockerfile;
 
 /**
- * Reads the build options (BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL, BUILDER, BUILD_NETWORK), LOCAL_IMAGE, and the commit the step runs
- * for into one {@link BuildSettings}. Build-argument values are never quoted in a problem: they may be the user's
- * secrets.
+ * Reads the build options (BUILD_ARGS, BUILD_SECRETS, TARGET, LABELS, NO_CACHE, PULL, BUILDER, BUILD_NETWORK),
+ * LOCAL_IMAGE, and the commit the step runs for into one {@link BuildSettings}. Build-argument values are never
+ * quoted in a problem: they may be the user's secrets.
  */
 final class BuildVariables {
     /** A build argument's name: what a Dockerfile's {@code ARG} can declare and a shell can expand. */
@@ -26,7 +26,8 @@ final class BuildVariables {
      * leaves them unused.
      */
     static final List<Variable> BUILD_ONLY = List.of(Variable.DOCKERFILE, Variable.BUILD_CONTEXT,
-            Variable.BUILD_ARGS, Variable.TARGET, Variable.LABELS, Variable.NO_CACHE, Variable.PULL);
+            Variable.BUILD_ARGS, Variable.BUILD_SECRETS, Variable.TARGET, Variable.LABELS, Variable.NO_CACHE,
+            Variable.PULL);
 
     private final VariableReader reader;
 
@@ -63,8 +64,19 @@ final class BuildVariables {
         BuildSettings.Commit commit = new BuildSettings.Commit(
                 reader.bitbucket(VariableReader.Context.BITBUCKET_COMMIT),
                 reader.bitbucket(VariableReader.Context.BITBUCKET_GIT_HTTP_ORIGIN), ref);
-        return new BuildSettings(localImage, buildArgs, target, labels, noCache, pull, commit, readBuilder(),
-                readNetwork());
+        BuildSettings.Builder builder = readBuilder();
+        return new BuildSettings(localImage, buildArgs, target, labels, noCache, pull, commit, builder,
+                readNetwork(), readSecrets(builder));
+    }
+
+    /** BUILD_SECRETS; only BuildKit serves secrets to a build. */
+    private List<BuildSecret> readSecrets(BuildSettings.Builder builder) {
+        List<BuildSecret> secrets = new SecretVariables(reader).read();
+        if (builder == BuildSettings.Builder.CLASSIC && reader.isSet(Variable.BUILD_SECRETS)) {
+            reader.problem(Variable.BUILD_SECRETS, "build secrets need BuildKit, but BUILDER is classic; set BUILDER:"
+                    + " auto (or buildkit), or remove BUILD_SECRETS");
+        }
+        return secrets;
     }
 
     private BuildSettings.Builder readBuilder() {

@@ -108,7 +108,7 @@ public final class ConfigReader {
             buildVariables.checkTarget(buildSettings, context.resolve(dockerfile.relative()),
                     reader.value(Variable.DOCKERFILE).orElse(dockerfile.relative()));
         }
-        BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile);
+        BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile, buildSettings.secrets());
         String dockerHost = readDockerHost();
         Optional<URI> generic = readEndpoint(Variable.AWS_ENDPOINT_URL);
         Optional<URI> ecr = readEndpoint(Variable.AWS_ENDPOINT_URL_ECR).or(() -> generic);
@@ -368,11 +368,15 @@ public final class ConfigReader {
         }
     }
 
-    /** What docker build would send, checked: every file it would send must be readable. */
-    private BuildContext scanContext(Path context, Located dockerfile) {
+    /**
+     * What docker build would send, checked: every file it would send must be readable, and a build secret's file
+     * should not be among them.
+     */
+    private BuildContext scanContext(Path context, Located dockerfile, List<BuildSecret> secrets) {
         try {
             BuildContext build = BuildContext.scan(context, dockerfile.relative(), dockerfile.ownIgnoreFile());
             build.warnings().forEach(w -> reader.warning("Build context: " + VariableReader.printable(w) + "."));
+            SecretVariables.warnIfSent(secrets, build, reader);
             return build;
         } catch (BuildContext.Unusable e) {
             e.problems().forEach(p -> reader.problem(Variable.BUILD_CONTEXT, p));

@@ -56,6 +56,7 @@ public record PipeConfig(Optional<AwsCredentials> credentials, String region, Im
             // what the engine and the registry's API carry in an Authorization header
             values.add(Secret.basicCredentials(r.username(), r.password()).reveal());
         });
+        buildSettings.secrets().forEach(s -> values.addAll(s.maskedForms()));
         return values;
     }
 }

@@ -53,6 +53,8 @@ public enum Variable {
             "Path (relative to the clone) of an ECR lifecycle policy JSON file, checked before the build and applied to the repository unless it already holds the same policy."),
     BUILD_ARGS(List.of(), Need.OPTIONAL, false, "none",
             "Build arguments, KEY=VALUE, space separated or as a YAML list (one item each, so values may hold spaces). A bare KEY takes the value of the pipe's variable KEY, as docker build --build-arg KEY does (pass it in the pipe's variables); unset, the Dockerfile's ARG default applies. Values are never printed by the pipe."),
+    BUILD_SECRETS(List.of(), Need.OPTIONAL, false, "none",
+            "Build secrets for RUN --mount=type=secret, in docker build --secret's syntax, space separated or as a YAML list: id=npm,env=NPM_TOKEN (the value of the pipe's variable NPM_TOKEN: pass it to the pipe) or id=netrc,src=.netrc (a file in the clone). BuildKit only. Unlike BUILD_ARGS, a secret never reaches the image, its history or the log."),
     TARGET(List.of(), Need.OPTIONAL, false, "the last stage",
             "The Dockerfile stage to build (FROM ... AS name); checked before building."),
     LABELS(List.of(), Need.OPTIONAL, false, "none",
@@ -66,7 +68,7 @@ public enum Variable {
     BUILD_NETWORK(List.of(), Need.OPTIONAL, false, "default",
             "The network of the build's RUN steps, as docker build --network: default (the engine's own), host or none."),
     LOCAL_IMAGE(List.of(), Need.OPTIONAL, false, "unset (the pipe builds)",
-            "An image already in the Docker engine (built earlier in the step, e.g. docker build -t my-app .) to tag, push and verify without building. Not with DOCKERFILE, BUILD_CONTEXT, BUILD_ARGS, TARGET, LABELS, NO_CACHE or PULL."),
+            "An image already in the Docker engine (built earlier in the step, e.g. docker build -t my-app .) to tag, push and verify without building. Not with DOCKERFILE, BUILD_CONTEXT, BUILD_ARGS, BUILD_SECRETS, TARGET, LABELS, NO_CACHE or PULL."),
     CACHE(List.of(), Need.OPTIONAL, false, "true",
             "Registry layer cache: true pulls the previous images (the tags being pushed, the branch's tag, latest) that the repository holds and builds with them as cache sources; stages also pushes each named stage of a multi-stage Dockerfile as cache-<stage> and reuses it; false uses only the engine's own cache."),
     CACHE_FROM(List.of(), Need.OPTIONAL, false, null,
@@ -136,6 +138,7 @@ public enum Variable {
             case BUILD_ARGS -> "build arguments";
             case LABELS -> "labels";
             case CACHE_FROM -> "images";
+            case BUILD_SECRETS -> "secrets";
             default -> null;
         };
     }
@@ -145,7 +148,7 @@ public enum Variable {
      * items of the other lists are split on blanks as the space separated form is.
      */
     boolean listItemsHoldSpaces() {
-        return this == BUILD_ARGS || this == LABELS || this == REPOSITORY_TAGS;
+        return this == BUILD_ARGS || this == LABELS || this == REPOSITORY_TAGS || this == BUILD_SECRETS;
     }
 
     /** Whether the pipe never shows this variable's value, not even in a problem: a secret, or build arguments. */

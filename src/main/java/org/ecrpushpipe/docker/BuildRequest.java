@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.ecrpushpipe.config.BuildArg;
+import org.ecrpushpipe.config.BuildSecret;
 import org.ecrpushpipe.context.BuildContext;
 
 /**
@@ -24,17 +25,27 @@ import org.ecrpushpipe.context.BuildContext;
  * @param cache     images to take unchanged steps from, and the stage to stop at for a stage's cache image (it
  *                  stands over {@code target}); {@link BuildCache#NONE}: neither
  * @param access    the images the Dockerfile pulls and the logins to pull them with
+ * @param secrets   {@code --secret}s: what the build's {@code RUN --mount=type=secret} steps may read, never
+ *                  part of the image
  */
 public record BuildRequest(BuildContext context, List<BuildArg> buildArgs, Optional<String> target,
                            Map<String, String> labels, boolean noCache, boolean pull, String network,
-                           BuildCache cache, PullAccess access) {
+                           BuildCache cache, PullAccess access, List<BuildSecret> secrets) {
     public BuildRequest {
         buildArgs = List.copyOf(buildArgs);
+        secrets = List.copyOf(secrets);
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 
     /** The network of a test bed's engine, which has no bridge: the host's. */
     public static final String HOST_NETWORK = "host";
+
+    /** A build without secrets. */
+    public BuildRequest(BuildContext context, List<BuildArg> buildArgs, Optional<String> target,
+                        Map<String, String> labels, boolean noCache, boolean pull, String network, BuildCache cache,
+                        PullAccess access) {
+        this(context, buildArgs, target, labels, noCache, pull, network, cache, access, List.of());
+    }
 
     /** A build of {@code context} with no option set, on the host's network. */
     public BuildRequest(BuildContext context) {
@@ -44,7 +55,7 @@ public record BuildRequest(BuildContext context, List<BuildArg> buildArgs, Optio
 
     /** The same build with another cache (a stage's cache image: the same arguments, so its steps match). */
     public BuildRequest withCache(BuildCache other) {
-        return new BuildRequest(context, buildArgs, target, labels, noCache, pull, network, other, access);
+        return new BuildRequest(context, buildArgs, target, labels, noCache, pull, network, other, access, secrets);
     }
 
     /** The stage the build stops at: a stage's cache image, else TARGET. */

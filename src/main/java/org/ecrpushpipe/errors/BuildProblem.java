@@ -24,6 +24,11 @@ public enum BuildProblem {
      */
     SESSION_NEEDED,
     /**
+     * BuildKit: a {@code RUN --mount=type=secret} marked {@code required} names an id the build's session does not
+     * serve (BUILD_SECRETS lacks it).
+     */
+    SECRET_MISSING,
+    /**
      * BuildKit: the engine cannot give the build's steps the network asked for, e.g. its default network on an
      * engine started without a bridge ({@code network bridge not found}); no step's command ran.
      */

@@ -131,8 +131,10 @@ public final class Failures {
                     + " and COPY --link need Docker 23 or later (on Bitbucket, runtime v3 with a current docker"
                     + " service), or a '# syntax=docker/dockerfile:1' first line, with which BuildKit pulls a current"
                     + " frontend from Docker Hub; else rewrite those lines";
-            case SESSION_NEEDED -> "RUN --mount=type=secret and --mount=type=ssh need a build session, which this"
-                    + " build does not have; remove the mount from the Dockerfile";
+            case SESSION_NEEDED -> "RUN --mount=type=secret needs the build's secrets (BUILD_SECRETS), and"
+                    + " --mount=type=ssh an SSH agent the pipe does not forward; give the secret, or remove the mount";
+            case SECRET_MISSING -> "the step mounts a secret with required=true whose id BUILD_SECRETS does not"
+                    + " give: add it (id=ID,env=VARIABLE or id=ID,src=FILE), or make the mount optional";
             case NETWORK_UNAVAILABLE -> "the Docker engine has no network of that kind for the build's steps (an"
                     + " engine started without a bridge network has no default one): set BUILD_NETWORK: host";
             case OTHER -> "see the build output above; " + DEBUG_HINT;
@@ -185,13 +187,46 @@ public final class Failures {
                 + "), but the build would run on the classic builder; nothing was built.", hint, null);
     }
 
-    /** A RUN --mount of a type that needs a build session (secret, ssh), which the build does not have. */
-    public static PipeException mountNeedsSession(String type) {
-        return new PipeException.Build("The Dockerfile has RUN --mount=type=" + type + ", which needs a build"
-                + " session the pipe does not open; nothing was built.", type.equals("ssh")
-                ? "remove the ssh mount: Bitbucket's runtime v2 disables SSH forwarding in builds; fetch what it"
-                + " fetches with a token passed as a build argument in an earlier step, or vendor it into the clone"
-                : "remove the secret mount, or pass what it needs another way", null);
+    /**
+     * A {@code RUN --mount=type=secret} and no BUILD_SECRETS: the mount would find nothing (the docker CLI without
+     * {@code --secret} skips it, and the step then fails on the missing file, or worse, goes on without it).
+     */
+    public static PipeException secretMountWithoutSecrets() {
+        return new PipeException.Build("The Dockerfile has RUN --mount=type=secret, but BUILD_SECRETS gives the"
+                + " build no secret; nothing was built.", "give what the mount's id names in BUILD_SECRETS (e.g."
+                + " id=npm,env=NPM_TOKEN, or id=netrc,src=.netrc for a file in the clone), or remove the mount", null);
+    }
+
+    /**
+     * A {@code RUN --mount=type=ssh}: the pipe forwards no SSH agent. Bitbucket's runtime v2 disables SSH mounts in
+     * builds, and no agent reaches a pipe's container (Bitbucket mounts the step's key as a file); the key itself can
+     * go in as a build secret on every runtime.
+     */
+    public static PipeException sshMountUnsupported() {
+        return new PipeException.Build("The Dockerfile has RUN --mount=type=ssh, which needs an SSH agent forwarded"
+                + " into the build; the pipe forwards none (Bitbucket's runtime v2 disables SSH mounts in builds, and"
+                + " no agent reaches a pipe's container); nothing was built.", "mount the key as a build secret"
+                + " instead: BUILD_SECRETS: 'id=ssh_key,env=SSH_KEY' and RUN --mount=type=secret,id=ssh_key with"
+                + " GIT_SSH_COMMAND='ssh -i /run/secrets/ssh_key'; or fetch it in an earlier script line into the clone",
+                null);
+    }
+
+    /**
+     * BUILD_SECRETS on an engine without BuildKit (known once the engine answered the ping): a configuration
+     * problem, found before anything is built.
+     */
+    public static PipeException secretsNeedBuildKit(String engine) {
+        return new PipeException.Configuration(List.of(new PipeException.Configuration.Problem("BUILD_SECRETS",
+                "build secrets need BuildKit, which the Docker engine (" + engine + ") does not have; build on a"
+                        + " Linux engine of Docker 18.09 or later, or remove BUILD_SECRETS")));
+    }
+
+    /** The engine did not take the build session that BUILD_SECRETS needs. */
+    public static PipeException engineRefusedSession(String address, String engine, String detail) {
+        return new PipeException.DockerEngine("The Docker engine at " + address + " (" + engine + ") refused the"
+                + " build session that build secrets need: " + detail,
+                "build secrets need an engine that takes BuildKit sessions (Docker 18.09 or later on Linux, as"
+                        + " Bitbucket's docker service is): check DOCKER_HOST, or remove BUILD_SECRETS", null);
     }
 
     // ---- logging in and the repository -------------------------------------------------------------------------

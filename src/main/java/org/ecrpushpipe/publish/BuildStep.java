@@ -21,7 +21,8 @@ import org.ecrpushpipe.errors.RegistryKind;
 
 /**
  * Builds the image with the request's options and the commit's OCI labels (the user's LABELS win), saying what it
- * builds before it starts. Build-argument values are never printed: only their names, at debug level.
+ * builds before it starts. Build-argument values are never printed: only their names, at debug level; build
+ * secrets are named by id and source, never their values.
  */
 final class BuildStep {
     private final ImageBuilder builder;
@@ -105,9 +106,13 @@ final class BuildStep {
                     .map(a -> a.name() + (a.value().isPresent() ? "" : " (unset: the Dockerfile's default)"))
                     .toList()) + ".");
         }
+        if (!options.secrets().isEmpty()) {
+            events.info("Build secrets: " + String.join(", ", options.secrets().stream()
+                    .map(s -> s.id() + " (" + s.source() + ")").toList()) + "; their values are never shown.");
+        }
         Map<String, String> labels = ImageLabels.of(options, tags);
         events.debug("Labels: " + String.join(", ", labels.keySet()) + ".");
         return new BuildRequest(build.context(), options.buildArgs(), options.target(), labels, options.noCache(),
-                options.pull(), options.network(), cache, access);
+                options.pull(), options.network(), cache, access, options.secrets());
     }
 }

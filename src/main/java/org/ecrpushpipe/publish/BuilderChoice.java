@@ -12,7 +12,8 @@ import org.ecrpushpipe.errors.Failures;
 /**
  * Which of the engine's builders builds the image (BUILDER): BuildKit whenever the engine has it, as the docker CLI
  * does since 23, unless the user asks for one. What the Dockerfile needs of the builder is checked here, before
- * anything is built: syntax only BuildKit knows, under the classic builder; a mount that needs a build session.
+ * anything is built: syntax only BuildKit knows, under the classic builder; BUILD_SECRETS without BuildKit; a secret
+ * mount without BUILD_SECRETS; an SSH mount, which the pipe does not serve.
  */
 final class BuilderChoice {
     private BuilderChoice() {
@@ -25,8 +26,9 @@ final class BuilderChoice {
      * @throws org.ecrpushpipe.errors.PipeException when the builder asked for is missing or cannot build the
      *                                              Dockerfile
      */
-    static BuilderKind choose(BuildSettings.Builder asked, EngineVersion engine, Optional<Dockerfile> dockerfile,
+    static BuilderKind choose(BuildSettings settings, EngineVersion engine, Optional<Dockerfile> dockerfile,
                               PublishEvents events) {
+        BuildSettings.Builder asked = settings.builder();
         BuilderKind kind = switch (asked) {
             case AUTO -> engine.buildsWithBuildKit() ? BuilderKind.BUILDKIT : BuilderKind.CLASSIC;
             case BUILDKIT -> {
@@ -37,13 +39,17 @@ final class BuilderChoice {
             }
             case CLASSIC -> BuilderKind.CLASSIC;
         };
+        if (kind == BuilderKind.CLASSIC && !settings.secrets().isEmpty()) {
+            throw Failures.secretsNeedBuildKit(engine.toString());
+        }
         events.info("Building with " + (kind == BuilderKind.BUILDKIT ? "BuildKit" : "the classic builder") + " on "
                 + engine + ".");
-        dockerfile.ifPresent(file -> check(kind, asked, engine, file));
+        dockerfile.ifPresent(file -> check(kind, settings, engine, file));
         return kind;
     }
 
-    private static void check(BuilderKind kind, BuildSettings.Builder asked, EngineVersion engine, Dockerfile file) {
+    private static void check(BuilderKind kind, BuildSettings settings, EngineVersion engine, Dockerfile file) {
+        BuildSettings.Builder asked = settings.builder();
         if (kind == BuilderKind.CLASSIC) {
             List<String> buildKitOnly = file.buildKitSyntax();
             if (!buildKitOnly.isEmpty()) {
@@ -52,10 +58,11 @@ final class BuilderChoice {
             }
             return;
         }
-        for (String type : List.of("secret", "ssh")) {
-            if (file.mountTypes().contains(type)) {
-                throw Failures.mountNeedsSession(type);
-            }
+        if (file.mountTypes().contains("ssh")) {
+            throw Failures.sshMountUnsupported();
+        }
+        if (file.mountTypes().contains("secret") && settings.secrets().isEmpty()) {
+            throw Failures.secretMountWithoutSecrets();
         }
     }
 }

@@ -24,22 +24,34 @@ import org.ecrpushpipe.registry.ImageReference;
 public record CacheSources(Map<String, List<ImageReference>> candidates, List<String> foreign) {
     /** The tag prefix of a stage's cache image: {@code cache-<stage>}. */
     public static final String STAGE_TAG_PREFIX = "cache-";
+    /**
+     * The tag of the image's own cache image under BuildKit: the image built again with BuildKit's cache metadata
+     * written into it, which is what lets BuildKit take steps from an image (the pushed image carries none).
+     */
+    public static final Tag IMAGE_CACHE_TAG = new Tag("cache");
 
     /**
      * @param registryHost the run's registry
      * @param repository   the run's repository
      * @param tags         the tags about to be pushed
      * @param stages       the Dockerfile's named intermediate stages (used with {@code CACHE=stages})
+     * @param buildKit     whether BuildKit builds: it takes steps only from images that carry its cache metadata,
+     *                     so the repository's own candidates are its cache images, not the pushed tags
      */
     public static CacheSources choose(CacheSettings settings, String registryHost, String repository, List<Tag> tags,
-                                      List<String> stages) {
+                                      List<String> stages, boolean buildKit) {
         if (!settings.mode().pulls()) {
             return new CacheSources(Map.of(), List.of());
         }
         Set<ImageReference> ordered = new LinkedHashSet<>();
-        List<Tag> own = new ArrayList<>(tags);
-        settings.branchTag().ifPresent(own::add);
-        own.add(new Tag("latest"));
+        List<Tag> own = new ArrayList<>();
+        if (buildKit) {
+            own.add(IMAGE_CACHE_TAG);
+        } else {
+            own.addAll(tags);
+            settings.branchTag().ifPresent(own::add);
+            own.add(new Tag("latest"));
+        }
         if (settings.mode() == CacheSettings.CacheMode.STAGES) {
             stages.forEach(stage -> own.add(stageTag(stage)));
         }

@@ -1,5 +1,6 @@
 package org.ecrpushpipe.publish;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -39,10 +40,23 @@ final class CacheStep {
      * @param sources images the engine holds, by name or id, to take steps from
      * @param stages  the Dockerfile's named intermediate stages, each pushed as its cache image (CACHE=stages)
      * @param pulled  whether the sources were asked of the registry (the run then says how many steps hit)
-     * @param inline  whether the image built is to carry the metadata that makes it a cache source next time
+     * @param buildKit whether BuildKit builds: its cache images carry its cache metadata, and the image's own cache
+     *                image is pushed as {@code cache} when the build made something new
+     * @param current whether the registry's {@code cache} image is known to hold this build's steps already (it
+     *                served the build, or the engine builds a re-run from its own cache)
      */
-    record Cache(List<String> sources, List<String> stages, boolean pulled, boolean inline) {
-        static final Cache NONE = new Cache(List.of(), List.of(), false, false);
+    record Cache(List<String> sources, List<String> stages, boolean pulled, boolean buildKit, boolean current) {
+        static final Cache NONE = new Cache(List.of(), List.of(), false, false, true);
+
+        /** The cache images to push after the image, for a build that took {@code cached} of its {@code steps}. */
+        List<CacheImagesStep.CacheImage> toPush(int steps, int cached) {
+            List<CacheImagesStep.CacheImage> images = new ArrayList<>();
+            if (buildKit && (!current || cached < steps)) {
+                images.add(new CacheImagesStep.CacheImage(CacheSources.IMAGE_CACHE_TAG, Optional.empty()));
+            }
+            stages.forEach(stage -> images.add(CacheImagesStep.CacheImage.ofStage(stage)));
+            return images;
+        }
     }
 
     /**
@@ -55,23 +69,25 @@ final class CacheStep {
         if (!settings.mode().pulls()) {
             return Cache.NONE;
         }
-        boolean inline = kind == BuilderKind.BUILDKIT;
+        boolean buildKit = kind == BuilderKind.BUILDKIT;
         boolean stagesToo = settings.mode() == CacheSettings.CacheMode.STAGES;
-        Optional<Held> held = stagesToo ? Optional.empty() : engineHoldsATag(request, inline);
+        Optional<Held> held = stagesToo ? Optional.empty() : engineHoldsATag(request, buildKit);
         if (held.isPresent()) {
-            // BuildKit's own cache serves a re-run on the same engine; importing the image's cache as well would
-            // only make its cache metadata, and so its id, depend on what was imported. The classic builder needs
-            // the image as a source (by id, which another run cannot move) to use its local cache at all.
-            return new Cache(inline ? List.of() : List.of(held.get().id().value()), List.of(), false, inline);
+            // BuildKit's own cache serves a re-run on the same engine. The classic builder needs the image as a
+            // source (by id, which another run cannot move) to use its local cache at all.
+            return new Cache(buildKit ? List.of() : List.of(held.get().id().value()), List.of(), false, buildKit,
+                    true);
         }
         List<String> stages = stagesToo ? dockerfile.map(Dockerfile::intermediateStages).orElse(List.of())
                 : List.of();
         String host = ready.get().host();
         List<String> sources = new RegistryCache(registry, engine, context.events()).pull(CacheSources.choose(
-                settings, host, request.image().repository(), request.tags(), stages), login.current(), inline,
-                context.cancellation());
+                settings, host, request.image().repository(), request.tags(), stages, buildKit), login.current(),
+                buildKit, context.cancellation());
         context.stopIfCancelled("starting the build");
-        return new Cache(sources, stages, true, inline);
+        String imageCache = new ImageReference(host, request.image().repository(), CacheSources.IMAGE_CACHE_TAG)
+                .toString();
+        return new Cache(sources, stages, true, buildKit, sources.contains(imageCache));
     }
 
     /**

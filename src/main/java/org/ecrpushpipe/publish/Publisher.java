@@ -24,7 +24,7 @@ import org.ecrpushpipe.registry.Repository;
 /**
  * The pipe's use case, as a runner of small steps (as Jib's {@code StepsRunner}): it decides what runs alongside
  * what, and in which order, and each step ({@link PrepareStep}, {@link CacheStep}, {@link BuildStep},
- * {@link PushStep}, {@link StageCacheStep}, {@link PromoteStep}, {@link MirrorStep}) holds its own decisions. It
+ * {@link PushStep}, {@link CacheImagesStep}, {@link PromoteStep}, {@link MirrorStep}) holds its own decisions. It
  * talks to the outside only through the {@link Ports}.
  *
  * <p>The registry side (login, repository) and the engine side (ping, build) overlap: on a re-run with nothing to
@@ -111,12 +111,20 @@ public final class Publisher {
                 request.region()).push(repository, ready.host(), request.tags(), image.id(),
                 ready.prepared().createdOnPush().isPresent(), ready.tagged());
         prepare.afterPush(ready, request);
-        image.built().filter(b -> !image.cache().stages().isEmpty()).ifPresent(built -> new StageCacheStep(
-                ports.engine(), image.builder(), events).push(image.cache().stages(), built.request(),
-                image.cache().sources(), repository, ready.host(), login.current(), events::debug,
-                context.cancellation()));
+        image.built().ifPresent(built -> pushCacheImages(image, built, repository, ready.host(), login));
         return new PublishResult(ready.host() + "/" + request.image().repository(), image.id(), pushed,
                 image.buildTime(), context.since(pushStart));
+    }
+
+    /** The registry cache's own images, after the image: the stages' and, under BuildKit, the image's own. */
+    private void pushCacheImages(Image image, BuildStep.Built built, Repository repository, String host, Login login) {
+        List<CacheImagesStep.CacheImage> toPush = image.cache().toPush(built.outcome().steps(),
+                built.outcome().cachedSteps());
+        if (!toPush.isEmpty()) {
+            new CacheImagesStep(ports.engine(), image.builder(), context.events()).push(toPush, built.request(),
+                    image.cache().sources(), image.cache().buildKit(), repository, host, login.current(),
+                    context.events()::debug, context.cancellation());
+        }
     }
 
     /**
@@ -202,7 +210,7 @@ public final class Publisher {
     private Image build(Build run, ImageSource.Build build) {
         PublishRequest request = run.request();
         Optional<Dockerfile> dockerfile = DockerfileOf.read(build.context());
-        BuilderKind kind = BuilderChoice.choose(build.settings().builder(), run.engine(), dockerfile,
+        BuilderKind kind = BuilderChoice.choose(build.settings(), run.engine(), dockerfile,
                 context.events());
         ImageBuilder builder = ports.builders().of(kind);
         CacheStep.Cache cache = new CacheStep(ports.registry(), run.login(), ports.engine(), context)
@@ -211,7 +219,7 @@ public final class Publisher {
                 .prepare(request, build, dockerfile, run::ready);
         long buildStart = context.nanoTime().getAsLong();
         BuildStep.Built built = new BuildStep(builder, context.events(), request.kind()).build(build,
-                request.tags(), new BuildCache(cache.sources(), Optional.empty(), cache.inline()), access,
+                request.tags(), new BuildCache(cache.sources(), Optional.empty(), false), access,
                 run.output(), run.stopBuild());
         return new Image(built.outcome().imageId(), Optional.of(built), builder, cache, context.since(buildStart));
     }

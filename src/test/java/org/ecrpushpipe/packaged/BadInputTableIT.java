@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.ecrpushpipe.scenarios.Builder;
 import org.ecrpushpipe.scenarios.JarLauncher;
 import org.ecrpushpipe.scenarios.Launcher;
+import org.ecrpushpipe.testbed.DoctoredEngine;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
 import org.ecrpushpipe.testbed.SilentServer;
@@ -49,10 +50,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must end with, and what its one {@code ✖} line must say (for exit 2, the problem listed under the variable).
  * Every row is held to the same standard: that exit code; exactly one {@code ✖} line naming the cause, then a
  * hint; for exit 2 nothing but {@code VARIABLE:} / {@code - problem} lines in between; no stack trace without
- * DEBUG; no secret (keys, secrets, session tokens, registry passwords), in whole or in part; no blank line,
- * control character or {@code null} in the output; nothing pushed, to that repository or any other. Rows that
- * fail in the variables never reach the engine; the others build only a tiny context, mostly from the engine's
- * cache.
+ * DEBUG; no secret (keys, secrets, session tokens, registry passwords), in whole or in part; no blank line (but
+ * those parting BuildKit's progress blocks), control character or {@code null} in the output; nothing pushed, to
+ * that repository or any other. Rows that fail in the variables never reach the engine; the others build only a tiny
+ * context, mostly from the engine's cache.
  *
  * <p>The feature issues add their rows here.
  */
@@ -68,6 +69,8 @@ class BadInputTableIT {
      */
     private static final Duration NO_ANSWER_BOUND = Duration.ofSeconds(75);
     private static final Pattern COLOUR = Pattern.compile("\u001b\\[[0-9;]*m");
+    /** A line of BuildKit's plain progress: {@code #3 [2/2] COPY hello.txt /}. */
+    private static final Pattern BUILDKIT_BLOCK = Pattern.compile("#\\d+ ");
     /** A stack trace's lines, or a Java exception named as Java names it ({@code java.io.IOException}, {@code Foo: …}). */
     private static final Pattern STACK_TRACE = Pattern.compile("\tat |\\bat [\\w$.]+\\(|Caused by:|\\.java:\\d+\\)"
             + "|\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error)\\b|\\b[A-Z]\\w*(?:Exception|Error):");
@@ -77,7 +80,9 @@ class BadInputTableIT {
             + " \"sinceImagePushed\", \"countUnit\": \"days\", \"countNumber\": 14}, \"action\": {\"type\":"
             + " \"expire\"}}]}";
     private static final List<String> SECRET_VARIABLES = List.of("AWS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET",
-            "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "BITBUCKET_STEP_OIDC_TOKEN", "REGISTRY_PASSWORD");
+            "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "BITBUCKET_STEP_OIDC_TOKEN", "REGISTRY_PASSWORD", "NPM_TOKEN");
+    /** The value of the build secret's variable in the BUILD_SECRETS rows: never to be shown. */
+    private static final String NPM_TOKEN = "npm_BadInputTableToken0123456789";
 
     private final EcrBed bed;
     /** Where every row's clone lies: world-readable, so that rows can run the pipe as nobody. */
@@ -398,6 +403,59 @@ class BadInputTableIT {
                 row("BUILD_ARGS with a control character inside", r -> r.set("BUILD_ARGS", "VERSION=1\u0007hidden"))
                         .config("BUILD_ARGS", "BUILD_ARGS holds the control character U+0007 inside its value (not"
                                 + " shown)"),
+                // BUILD_SECRETS
+                row("BUILD_SECRETS item of another form", r -> r.set("BUILD_SECRETS", "npm=NPM_TOKEN"))
+                        .config("BUILD_SECRETS", "'npm=NPM_TOKEN' is not id=ID,env=VARIABLE or id=ID,src=FILE"),
+                row("BUILD_SECRETS item naming both env and src", r -> r.set("BUILD_SECRETS",
+                        "id=npm,env=NPM_TOKEN,src=.npmrc").set("NPM_TOKEN", NPM_TOKEN))
+                        .config("BUILD_SECRETS", "it names both env and src"),
+                row("BUILD_SECRETS id given twice", r -> r.set("BUILD_SECRETS", "id=npm,env=NPM_TOKEN id=npm,src=hello.txt")
+                        .set("NPM_TOKEN", NPM_TOKEN))
+                        .config("BUILD_SECRETS", "the id 'npm' is given twice"),
+                row("BUILD_SECRETS env naming a variable not passed to the pipe",
+                        r -> r.set("BUILD_SECRETS", "id=npm,env=NPM_TOKEN"))
+                        .config("BUILD_SECRETS", "id=npm: the variable NPM_TOKEN is not set; pass it to the pipe"),
+                row("BUILD_SECRETS env naming an empty variable, as Bitbucket passes an unset $NPM_TOKEN",
+                        r -> r.set("BUILD_SECRETS", "id=npm,env=NPM_TOKEN").set("NPM_TOKEN", ""))
+                        .config("BUILD_SECRETS", "id=npm: the variable NPM_TOKEN is empty"),
+                row("BUILD_SECRETS src missing", r -> r.set("BUILD_SECRETS", "id=netrc,src=.netrc"))
+                        .config("BUILD_SECRETS", "id=netrc: the file '.netrc' does not exist"),
+                row("BUILD_SECRETS src a directory", r -> r.file("keys/readme.txt", "x\n")
+                        .set("BUILD_SECRETS", "id=keys,src=keys"))
+                        .config("BUILD_SECRETS", "id=keys: the file 'keys' is a directory; name a file"),
+                row("BUILD_SECRETS src outside the clone", r -> r.set("BUILD_SECRETS",
+                        "id=netrc,src=" + r.outside(".netrc", "machine x password " + NPM_TOKEN + "\n")))
+                        .config("BUILD_SECRETS", "lies outside the working directory (the clone)"),
+                row("BUILD_SECRETS src the pipe's user cannot read", r -> r.asNobody().file(".dockerignore", ".netrc\n")
+                        .file(".netrc", "machine x password " + NPM_TOKEN + "\n").chmod(".netrc", "---------")
+                        .set("BUILD_SECRETS", "id=netrc,src=.netrc"))
+                        .config("BUILD_SECRETS", "id=netrc: the file '.netrc' cannot be read (permission denied)"),
+                row("BUILD_SECRETS with BUILDER classic", r -> r.set("BUILD_SECRETS", "id=npm,env=NPM_TOKEN")
+                        .set("NPM_TOKEN", NPM_TOKEN).set("BUILDER", "classic"))
+                        .config("BUILD_SECRETS", "build secrets need BuildKit, but BUILDER is classic"),
+                row("BUILD_SECRETS on an engine without BuildKit (known after the ping)", r -> {
+                    DoctoredEngine engine = DoctoredEngine.start(r.bed().dockerHost(), DoctoredEngine.Doctoring.NO_BUILDKIT);
+                    r.onClose(engine).set("DOCKER_HOST", engine.dockerHost())
+                            .set("BUILD_SECRETS", "id=npm,env=NPM_TOKEN").set("NPM_TOKEN", NPM_TOKEN);
+                }).config("BUILD_SECRETS", "build secrets need BuildKit, which the Docker engine (Docker 18.03.1-ce"
+                        + " (API 1.37, linux)) does not have"),
+                row("BUILD_SECRETS and an engine that refuses the session", r -> {
+                    DoctoredEngine engine = DoctoredEngine.start(r.bed().dockerHost(), DoctoredEngine.Doctoring.NO_SESSIONS);
+                    r.onClose(engine).set("DOCKER_HOST", engine.dockerHost())
+                            .set("BUILD_SECRETS", "id=npm,env=NPM_TOKEN").set("NPM_TOKEN", NPM_TOKEN);
+                }).fails(4, "refused the build session that build secrets need: HTTP/1.1 400 Bad Request: session not"
+                        + " supported by this engine").hint("Docker 18.09 or later"),
+                row("RUN --mount=type=secret without BUILD_SECRETS",
+                        r -> r.dockerfile("FROM scratch\nRUN --mount=type=secret,id=npm cat /run/secrets/npm\n"))
+                        .fails(5, "The Dockerfile has RUN --mount=type=secret, but BUILD_SECRETS gives the build no"
+                                + " secret").hint("BUILD_SECRETS"),
+                row("RUN --mount=type=ssh", r -> r.dockerfile("FROM scratch\nRUN --mount=type=ssh ssh-add -l\n"))
+                        .fails(5, "The Dockerfile has RUN --mount=type=ssh, which needs an SSH agent forwarded into the"
+                                + " build").hint("mount the key as a build secret"),
+                row("a required secret mount whose id BUILD_SECRETS does not give", r -> r.busybox(
+                        "RUN --mount=type=secret,id=missing,required cat /run/secrets/missing")
+                        .set("BUILD_SECRETS", "id=npm,env=NPM_TOKEN").set("NPM_TOKEN", NPM_TOKEN))
+                        .fails(5, "id=missing,required").hint("BUILD_SECRETS does not give"),
                 row("LABELS item without '='", r -> r.set("LABELS", "team=payments maintainer"))
                         .config("LABELS", "'maintainer' is not key=value"),
                 row("LABELS item with an empty key", r -> r.set("LABELS", "=payments"))
@@ -649,10 +707,13 @@ class BadInputTableIT {
         List<String> lines = plain.lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            // BuildKit's plain progress parts its blocks with a blank line, as docker build --progress=plain does
-            boolean betweenBlocks = i > 0 && i + 1 < lines.size() && Builder.BUILDKIT.isBuildLine(lines.get(i - 1))
-                    && Builder.BUILDKIT.isBuildLine(lines.get(i + 1));
-            assertFalse(line.isBlank() && !(line.isEmpty() && betweenBlocks), "no blank lines" + shown);
+            // BuildKit's plain progress (what docker build --progress=plain prints) parts its blocks with a blank
+            // line; no other blank line is allowed
+            boolean betweenProgressBlocks = i > 0 && i + 1 < lines.size()
+                    && BUILDKIT_BLOCK.matcher(lines.get(i - 1)).lookingAt()
+                    && BUILDKIT_BLOCK.matcher(lines.get(i + 1)).lookingAt();
+            assertFalse(line.isEmpty() && !betweenProgressBlocks || !line.isEmpty() && line.isBlank(),
+                    "no blank lines" + shown);
             assertTrue(line.chars().allMatch(c -> c >= 0x20 && c != 0x7f || c == '\t' && debug),
                     "no control characters (but colours) in the line '" + line + "'" + shown);
         }

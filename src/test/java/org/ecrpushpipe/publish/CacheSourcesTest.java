@@ -27,7 +27,7 @@ class CacheSourcesTest {
     @Test
     void theTagsBeingPushedThenTheBranchThenLatest() {
         CacheSources sources = CacheSources.choose(settings(CacheSettings.CacheMode.ON, "main"), HOST, "app",
-                List.of(new Tag("1.2"), new Tag("latest")), List.of("builder"));
+                List.of(new Tag("1.2"), new Tag("latest")), List.of("builder"), false);
         assertEquals(List.of("app"), List.copyOf(sources.candidates().keySet()));
         assertEquals(List.of("1.2", "latest", "main"), names(sources.candidates().get("app")));
     }
@@ -35,8 +35,18 @@ class CacheSourcesTest {
     @Test
     void stagesAddTheirCacheTags() {
         CacheSources sources = CacheSources.choose(settings(CacheSettings.CacheMode.STAGES, null), HOST, "app",
-                List.of(new Tag("1.2")), List.of("deps", "builder"));
+                List.of(new Tag("1.2")), List.of("deps", "builder"), false);
         assertEquals(List.of("1.2", "latest", "cache-deps", "cache-builder"), names(sources.candidates().get("app")));
+    }
+
+    /** BuildKit takes steps only from images with its cache metadata: the repository's cache images, not its tags. */
+    @Test
+    void underBuildKitTheRepositorysCacheImagesThenCacheFrom() {
+        CacheSources sources = CacheSources.choose(settings(CacheSettings.CacheMode.STAGES, "main",
+                        new CacheSettings.CacheImage(Optional.empty(), "team/base", new Tag("main"))),
+                HOST, "app", List.of(new Tag("1.2"), new Tag("latest")), List.of("deps"), true);
+        assertEquals(List.of("cache", "cache-deps"), names(sources.candidates().get("app")));
+        assertEquals(List.of("main"), names(sources.candidates().get("team/base")));
     }
 
     @Test
@@ -45,7 +55,7 @@ class CacheSourcesTest {
                         new CacheSettings.CacheImage(Optional.empty(), "team/base", new Tag("main")),
                         new CacheSettings.CacheImage(Optional.of(HOST), "app", new Tag("release")),
                         new CacheSettings.CacheImage(Optional.of("ghcr.io"), "someone/img", new Tag("1"))),
-                HOST, "app", List.of(new Tag("1.2")), List.of());
+                HOST, "app", List.of(new Tag("1.2")), List.of(), false);
         assertEquals(Map.of("app", List.of("1.2", "latest", "release"), "team/base", List.of("main")),
                 Map.of("app", names(sources.candidates().get("app")), "team/base",
                         names(sources.candidates().get("team/base"))));
@@ -55,7 +65,7 @@ class CacheSourcesTest {
     @Test
     void offMeansNothing() {
         CacheSources sources = CacheSources.choose(settings(CacheSettings.CacheMode.OFF, "main"), HOST, "app",
-                List.of(new Tag("1.2")), List.of());
+                List.of(new Tag("1.2")), List.of(), true);
         assertEquals(Map.of(), sources.candidates());
     }
 

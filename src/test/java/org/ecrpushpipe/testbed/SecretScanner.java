@@ -109,6 +109,20 @@ public final class SecretScanner {
         assertNoneIn("docker history " + image, docker(dockerHost, "history", "--no-trunc", image));
     }
 
+    /**
+     * Fails when the image as {@code docker save} writes it (every layer's files, its configuration) holds a
+     * secret: the layers of a saved image are plain tars, so a secret written into a file would show as it is.
+     */
+    public void assertNoneInSavedImage(String dockerHost, String image) throws IOException, InterruptedException {
+        Path saved = Files.createTempFile("secret-scan-", ".tar");
+        try {
+            docker(dockerHost, "save", "-o", saved.toString(), image);
+            assertNoneIn("docker save " + image, new String(Files.readAllBytes(saved), StandardCharsets.ISO_8859_1));
+        } finally {
+            Files.deleteIfExists(saved);
+        }
+    }
+
     private static String docker(String dockerHost, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("docker", "-H", dockerHost));
         command.addAll(List.of(args));

@@ -2,6 +2,7 @@ package org.ecrpushpipe.docker.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,9 @@ import com.github.dockerjava.transport.DockerHttpClient;
  * status, which {@link BuildKitProgress} shows as {@code docker build --progress=plain} does, and ends with the
  * image's id or the error; a failed build still answers HTTP 200.
  *
+ * <p>A build with secrets gets a session of its own ({@link BuildSession}), named in the request, which serves them
+ * and the run's registry logins; the context is still the request's body.
+ *
  * <p>Without a session BuildKit gets no registry credentials, secrets nor ssh agent: the images the Dockerfile pulls
  * from registries the run has a login for are pulled first ({@link BuildKitPulls}), and {@code pull=1} is never sent.
  * Closing the request (cancelling) stops the build: BuildKit kills the running step and keeps nothing of it.
@@ -49,13 +53,52 @@ final class BuildKitBuilder implements ImageBuilder {
         if (pulls.isPresent()) {
             return pulls.get();
         }
+        Optional<BuildSession> session = session(request, cancellation);
+        try {
+            return send(request, session.map(BuildSession::id), output, cancellation);
+        } finally {
+            session.ifPresent(BuildSession::close);
+        }
+    }
+
+    /**
+     * A session for the build when it has secrets, serving them and the run's registry logins; none otherwise, so
+     * a build without secrets never loads the session's machinery. Cancelling closes it.
+     */
+    private Optional<BuildSession> session(BuildRequest request, Cancellation cancellation) {
+        if (request.secrets().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            BuildSession session = BuildSession.open(engine.address(), sessionName(request),
+                    new SessionServices(request.secrets(), request.access().logins()));
+            cancellation.onCancel(session::close);
+            return Optional.of(session);
+        } catch (SessionSocket.Refused e) {
+            throw Failures.engineRefusedSession(engine.address(), engineVersion(), e.getMessage());
+        } catch (IOException e) {
+            throw Failures.engineUnreachable(engine.address(), RootCause.message(e),
+                    new Failures.EngineAccess.Other(), e);
+        }
+    }
+
+    /** The context directory's name, as the docker CLI names its session, kept to what a header may carry. */
+    static String sessionName(BuildRequest request) {
+        Path directory = request.context().directory().getFileName();
+        String name = directory == null ? "" : directory.toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.isEmpty() ? "build" : name;
+    }
+
+    private BuildOutcome send(BuildRequest request, Optional<String> session, Consumer<String> output,
+                              Cancellation cancellation) {
         BuildKitProgress progress = new BuildKitProgress(output);
         EngineMessages messages = new EngineMessages(output, progress);
         // BuildKit's context: its own ignore rule, and no ignore file applied by the engine
         InputStream tar = request.context().forBuildKit().openTar();
         // cancelling ends the upload or the answer; either way the engine sees the client go and stops the build
         cancellation.onCancel(() -> EngineConnection.closeQuietly(tar));
-        DockerHttpClient.Request call = EngineConnection.request("POST", path(request))
+        DockerHttpClient.Request call = EngineConnection.request("POST", path(request)
+                        + session.map(id -> BuildOptions.parameter("session", id)).orElse(""))
                 .putHeader("Content-Type", "application/x-tar")
                 .body(tar)
                 .build();
@@ -162,6 +205,15 @@ final class BuildKitBuilder implements ImageBuilder {
             return " (Docker " + EngineVersions.read(engine).version() + ")";
         } catch (RuntimeException e) {
             return "";
+        }
+    }
+
+    /** The engine, for a refused session: {@code Docker 20.10.24+dfsg1 (API 1.41, linux)}. */
+    private String engineVersion() {
+        try {
+            return EngineVersions.read(engine).toString();
+        } catch (RuntimeException e) {
+            return "its version unknown";
         }
     }
 

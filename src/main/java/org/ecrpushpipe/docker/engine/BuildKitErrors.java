@@ -56,6 +56,10 @@ final class BuildKitErrors {
             // 137 = 128 + SIGKILL: the kernel's OOM killer killed the command
             return code.group(1).equals("137") ? BuildProblem.STEP_KILLED : BuildProblem.STEP_FAILED;
         }
+        if (lower.contains("secret") && lower.contains("not found")
+                && step.filter(s -> RUN_STEP.matcher(s).matches() && s.contains("type=secret")).isPresent()) {
+            return BuildProblem.SECRET_MISSING;
+        }
         if (lower.contains("no active sessions")) {
             return step.filter(s -> RUN_STEP.matcher(s).matches()).isPresent()
                     ? BuildProblem.SESSION_NEEDED : BuildProblem.BASE_IMAGE;
