@@ -113,7 +113,7 @@ final class BuildKitBuilder implements ImageBuilder {
         } catch (IOException | RuntimeException e) {
             return broken(e, request, messages, progress, cancellation);
         }
-        return ended(request, messages, progress, output, cancellation);
+        return ended(request, messages, progress, cancellation);
     }
 
     /**
@@ -133,7 +133,7 @@ final class BuildKitBuilder implements ImageBuilder {
 
     /** The answer ended: the image built, or the build's error. */
     private BuildOutcome ended(BuildRequest request, EngineMessages messages, BuildKitProgress progress,
-                               Consumer<String> output, Cancellation cancellation) {
+                               Cancellation cancellation) {
         progress.finish();
         if (cancellation.isCancelled()) {
             throw Failures.cancelled("building the image");
@@ -141,26 +141,8 @@ final class BuildKitBuilder implements ImageBuilder {
         if (messages.error().isPresent()) {
             return failed(request, messages.error().get(), progress);
         }
-        Digest built = messages.imageId().map(Digest::of)
-                .orElseThrow(() -> Failures.engineNamedNoImage(engine.address()));
-        return new BuildOutcome.Built(image(request, built, output), progress.steps(), progress.cachedSteps());
-    }
-
-    /**
-     * The image built: with inline cache metadata, the image the engine held already that is the same but for that
-     * metadata, if any (see {@link BuildKitSameImage}).
-     */
-    private Digest image(BuildRequest request, Digest built, Consumer<String> output) {
-        if (!request.cache().inline()) {
-            return built;
-        }
-        Optional<BuildKitSameImage.Held> held = new BuildKitSameImage(engine).of(built, request.cache().sources());
-        held.ifPresent(h -> {
-            output.accept("");
-            output.accept("#0 the image is " + h.name() + (h.name().equals(h.id().value()) ? "" : " (" + h.id() + ")")
-                    + ": the same but for BuildKit's cache metadata");
-        });
-        return held.map(BuildKitSameImage.Held::id).orElse(built);
+        return messages.imageId().<BuildOutcome>map(id -> new BuildOutcome.Built(Digest.of(id), progress.steps(),
+                progress.cachedSteps())).orElseThrow(() -> Failures.engineNamedNoImage(engine.address()));
     }
 
     /** The answer broke off: the run was cancelled, the context could not be read, or the engine went. */

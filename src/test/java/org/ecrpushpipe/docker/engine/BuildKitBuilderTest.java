@@ -271,45 +271,6 @@ class BuildKitBuilderTest {
         assertEquals(1, built.steps());
     }
 
-    /**
-     * With inline cache metadata, a build whose every step comes from the image it names as cache source is that
-     * image. BuildKit 0.8 writes the metadata's records in the order its cache graph holds them, which the engine's
-     * builds of other contexts with the same layers and the import of the cache source change: there the engine's own
-     * image differs in the metadata alone, and a re-run would push another image id than the first run.
-     */
-    @Test
-    void aBuildMadeAgainFromItsCacheSourceIsThatImage() throws Exception {
-        BuildCache inline = new BuildCache(List.of(), Optional.empty(), true);
-        for (String other : List.of("other-1", "other-2")) {
-            // other contexts, whose first steps are this one's
-            Path dir = TestImages.busybox(work.resolve(other + "-" + UUID.randomUUID())).line("LABEL other="
-                    + UUID.randomUUID()).write();
-            assertInstanceOf(BuildOutcome.Built.class, build(request(dir).withCache(inline), new ArrayList<>()));
-        }
-        Path dir = TestImages.busybox(work.resolve("again-" + UUID.randomUUID())).line("LABEL run="
-                + UUID.randomUUID()).write();
-        List<String> output = new ArrayList<>();
-        BuildOutcome.Built first = assertInstanceOf(BuildOutcome.Built.class, build(request(dir).withCache(inline),
-                output), String.join("\n", output));
-        String source = "127.0.0.1:1/again/image:" + UUID.randomUUID();
-        docker.tagImageCmd(first.imageId().value(), source.substring(0, source.lastIndexOf(':')),
-                source.substring(source.lastIndexOf(':') + 1)).exec();
-        for (int run = 0; run < 3; run++) {
-            output.clear();
-            BuildOutcome.Built again = assertInstanceOf(BuildOutcome.Built.class, build(request(dir).withCache(
-                    new BuildCache(List.of(source), Optional.empty(), true)), output), String.join("\n", output));
-            assertEquals(again.steps(), again.cachedSteps(), String.join("\n", output));
-            assertEquals(first.imageId(), again.imageId(), "run " + run + ":\n" + String.join("\n", output));
-            assertPlainFormat(output);
-        }
-        // without the source, as a re-run on the same engine builds: the image that has a name, not one of the
-        // nameless images the runs above made before they were found to be it
-        output.clear();
-        BuildOutcome.Built own = assertInstanceOf(BuildOutcome.Built.class, build(request(dir).withCache(inline),
-                output), String.join("\n", output));
-        assertEquals(first.imageId(), own.imageId(), String.join("\n", output));
-    }
-
     @Test
     void cancellingStopsTheBuildAndLeavesNothingRunning() throws Exception {
         String token = UUID.randomUUID().toString();
