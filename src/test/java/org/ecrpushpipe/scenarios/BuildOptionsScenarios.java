@@ -39,8 +39,12 @@ import com.github.dockerjava.api.model.AuthConfig;
 @ExtendWith(EcrBedExtension.class)
 abstract class BuildOptionsScenarios {
     private static final Pattern BUILT = Pattern.compile("INFO: Built image (sha256:[0-9a-f]{64})\\.");
-    /** A line the pipe prints itself (not the engine's build output). */
-    private static final Pattern OWN_LINE = Pattern.compile("^(INFO|DEBUG|WARNING):.*|^[✔✖].*");
+    /**
+     * A line the pipe prints itself, not the engine's build output: that of a cache image's build shows at debug
+     * level ({@code DEBUG: #6 [4/4] RUN …}), and BuildKit names a step with its build arguments put in, as the docker
+     * CLI shows it.
+     */
+    private static final Pattern OWN_LINE = Pattern.compile("^(INFO|DEBUG|WARNING):(?! #\\d+ ).*|^[✔✖].*");
 
     @TempDir
     Path work;
