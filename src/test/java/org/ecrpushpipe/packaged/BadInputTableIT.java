@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.ecrpushpipe.scenarios.Builder;
 import org.ecrpushpipe.scenarios.JarLauncher;
 import org.ecrpushpipe.scenarios.Launcher;
 import org.ecrpushpipe.testbed.DoctoredEngine;
@@ -115,7 +116,7 @@ class BadInputTableIT {
     // ---------------------------------------------------------------------------------------------------------
 
     static Stream<Row> table() {
-        return Stream.of(
+        return Stream.of(Stream.of(
                 // AWS_KEY / AWS_ACCESS_KEY_ID
                 row("AWS_KEY not set", r -> r.remove("AWS_KEY"))
                         .config("AWS_KEY", "required field (or set AWS_ACCESS_KEY_ID)"),
@@ -287,28 +288,13 @@ class BadInputTableIT {
                 row("Dockerfile empty", r -> r.busybox().dockerfile(""))
                         .config("DOCKERFILE", "'Dockerfile' is empty"),
                 row("Dockerfile only comments", r -> r.busybox().dockerfile("# FROM scratch\n\n# to do\n"))
-                        .config("DOCKERFILE", "'Dockerfile' holds no instruction"),
-                row("Dockerfile syntax error", r -> r.dockerfile("FROMM scratch\nCOPY hello.txt /hello.txt\n"))
-                        .fails(5, "unknown instruction: FROMM"),
-                row("Dockerfile heredoc, which the classic builder does not support",
-                        r -> r.busybox("COPY <<EOF /greeting.txt", "hello", "EOF"))
-                        .fails(5, "dockerfile parse error").hint("heredoc"),
-                row("Dockerfile RUN fails", r -> r.busybox("RUN echo failing on purpose && exit 1"))
-                        .fails(5, "returned a non-zero code: 1"),
-                row("Dockerfile RUN killed (137, as by the out-of-memory killer)", r -> r.busybox("RUN sh -c 'kill -9 $$'; exit $?"))
-                        .fails(5, "returned a non-zero code: 137").hint("memory"),
-                row("Dockerfile COPY of a file the context lacks",
-                        r -> r.dockerfile("FROM scratch\nCOPY missing.txt /missing.txt\n"))
-                        .fails(5, "missing.txt"),
-                row("Dockerfile COPY through a directory symlink leaving the context", r -> {
-                    Path outside = r.outside("elsewhere/secret.txt", "outside the clone\n");
-                    r.link("elsewhere", outside.getParent())
-                            .dockerfile("FROM scratch\nCOPY elsewhere/secret.txt /secret.txt\n");
-                }).fails(5, "elsewhere/secret.txt"),
-                row("Dockerfile FROM an image no registry holds",
-                        r -> r.dockerfile("FROM 127.0.0.1:1/bad/nothing:1\nCOPY hello.txt /hello.txt\n"))
-                        .fails(5, "127.0.0.1:1/bad/nothing"),
-
+                        .config("DOCKERFILE", "'Dockerfile' holds no instruction")
+            ),
+            // the Dockerfile's own problems, which the build meets: under BuildKit (the default) and the classic
+            // builder, each in its own words
+            dockerfileRows(Builder.BUILDKIT),
+            dockerfileRows(Builder.CLASSIC),
+            Stream.of(
                 // BUILD_CONTEXT and the files it holds
                 row("BUILD_CONTEXT does not exist", r -> r.set("BUILD_CONTEXT", "service"))
                         .config("BUILD_CONTEXT", "'service' is not a directory"),
@@ -656,7 +642,7 @@ class BadInputTableIT {
                                 .set("REGISTRY_USERNAME", r.bed().registry().username())
                                 .set("REGISTRY_PASSWORD", r.bed().registry().password())
                                 .set("MIRROR_REGIONS", "eu-west-1"))
-                        .config("MIRROR_REGIONS", "works with Amazon ECR only, but IMAGE is on"));
+                        .config("MIRROR_REGIONS", "works with Amazon ECR only, but IMAGE is on"))).flatMap(rows -> rows);
     }
 
     /** The role the table's OIDC rows name; the stand-in lets web identities assume it. */
@@ -839,6 +825,46 @@ class BadInputTableIT {
     // Rows and their set-up
     // ---------------------------------------------------------------------------------------------------------
 
+    /**
+     * The Dockerfile's own problems with {@code builder}: the same rows under each, the cause in that builder's words
+     * (the classic builder's {@code returned a non-zero code: 1}, BuildKit's {@code exit code: 1}).
+     */
+    private static Stream<Row> dockerfileRows(Builder builder) {
+        boolean buildKit = builder == Builder.BUILDKIT;
+        String with = buildKit ? " (BuildKit)" : " (the classic builder)";
+        Change use = r -> {
+            if (!buildKit) {
+                r.set("BUILDER", "classic");
+            }
+        };
+        return Stream.of(
+                row("Dockerfile syntax error" + with, use.then(r -> r.dockerfile("FROMM scratch\nCOPY hello.txt"
+                        + " /hello.txt\n"))).fails(5, "unknown instruction: FROMM"),
+                buildKit
+                        ? row("Dockerfile heredoc, which Docker 20.10's own frontend does not support" + with,
+                                use.then(r -> r.busybox("COPY <<EOF /greeting.txt", "hello", "EOF")))
+                                .fails(5, "unknown instruction: HELLO").hint("here-documents")
+                        : row("Dockerfile heredoc, which the classic builder does not support" + with,
+                                use.then(r -> r.busybox("COPY <<EOF /greeting.txt", "hello", "EOF")))
+                                .fails(5, "needs BuildKit (COPY <<here-document)").hint("BUILDER: auto"),
+                row("Dockerfile RUN fails" + with, use.then(r -> r.busybox("RUN echo failing on purpose && exit 1")))
+                        .fails(5, buildKit ? "exit code: 1" : "returned a non-zero code: 1"),
+                row("Dockerfile RUN killed (137, as by the out-of-memory killer)" + with,
+                        use.then(r -> r.busybox("RUN sh -c 'kill -9 $$'; exit $?")))
+                        .fails(5, buildKit ? "exit code: 137" : "returned a non-zero code: 137").hint("memory"),
+                row("Dockerfile COPY of a file the context lacks" + with,
+                        use.then(r -> r.dockerfile("FROM scratch\nCOPY missing.txt /missing.txt\n")))
+                        .fails(5, "missing.txt"),
+                row("Dockerfile COPY through a directory symlink leaving the context" + with, use.then(r -> {
+                    Path outside = r.outside("elsewhere/secret.txt", "outside the clone\n");
+                    r.link("elsewhere", outside.getParent())
+                            .dockerfile("FROM scratch\nCOPY elsewhere/secret.txt /secret.txt\n");
+                })).fails(5, "elsewhere/secret.txt"),
+                row("Dockerfile FROM an image no registry holds" + with,
+                        use.then(r -> r.dockerfile("FROM 127.0.0.1:1/bad/nothing:1\nCOPY hello.txt /hello.txt\n")))
+                        .fails(5, "127.0.0.1:1/bad/nothing"));
+    }
+
     private static Row row(String name, Change change) {
         return new Row(name, change);
     }
@@ -847,6 +873,14 @@ class BadInputTableIT {
     @FunctionalInterface
     interface Change {
         void apply(Setup setup) throws Exception;
+
+        /** This change, then {@code next}. */
+        default Change then(Change next) {
+            return setup -> {
+                apply(setup);
+                next.apply(setup);
+            };
+        }
     }
 
     /** One bad input and the answer the pipe must give it. */

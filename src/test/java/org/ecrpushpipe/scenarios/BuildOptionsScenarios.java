@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.ecrpushpipe.testbed.DebianDockerCli;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
 import org.ecrpushpipe.testbed.RegistryProcess;
@@ -29,17 +30,21 @@ import org.junit.jupiter.api.io.TempDir;
 import com.github.dockerjava.api.model.AuthConfig;
 
 /**
- * On the bed: the build options (BUILD_ARGS against the docker CLI's own --build-arg, TARGET, LABELS,
- * NO_CACHE, PULL with a base image updated in a loopback registry), the OCI labels and an immutable re-run, push-only
- * (LOCAL_IMAGE), and a failed or killed RUN step — each through the pipe in-process, the real engine, the ECR
- * stand-in and the real registry behind it, checked by what the engine and the registry then hold. Each subclass
- * names the {@link Launcher}: in-process, and the packaged jar.
+ * The build options on the bed: BUILD_ARGS against the docker CLI's own --build-arg, TARGET, LABELS, NO_CACHE, PULL
+ * with a base image updated in a loopback registry, the OCI labels and an immutable re-run, push-only (LOCAL_IMAGE),
+ * and a failed or killed RUN step — each through the pipe, the real engine, the ECR stand-in and the real registry
+ * behind it, checked by what the engine and the registry then hold. Each subclass names the {@link Launcher}
+ * (in-process, the packaged jar) and the {@link Builder} (BuildKit, the default, and the classic builder).
  */
 @ExtendWith(EcrBedExtension.class)
 abstract class BuildOptionsScenarios {
     private static final Pattern BUILT = Pattern.compile("INFO: Built image (sha256:[0-9a-f]{64})\\.");
-    /** A line the pipe prints itself (not the engine's build output). */
-    private static final Pattern OWN_LINE = Pattern.compile("^(INFO|DEBUG|WARNING):.*|^[✔✖].*");
+    /**
+     * A line the pipe prints itself, not the engine's build output: that of a cache image's build shows at debug
+     * level ({@code DEBUG: #6 [4/4] RUN …}), and BuildKit names a step with its build arguments put in, as the docker
+     * CLI shows it.
+     */
+    private static final Pattern OWN_LINE = Pattern.compile("^(INFO|DEBUG|WARNING):(?! #\\d+ ).*|^[✔✖].*");
 
     @TempDir
     Path work;
@@ -53,8 +58,11 @@ abstract class BuildOptionsScenarios {
     /** How this class runs the pipe. */
     protected abstract Launcher launcher();
 
+    /** The engine's builder every run of this class builds with. */
+    protected abstract Builder builder();
+
     private Launcher.PipeRun run(Map<String, String> env, Map<String, List<String>> lists, Path clone) {
-        return launcher().run(env, lists, clone);
+        return builder().launching(launcher()).run(env, lists, clone);
     }
 
     private static String builtImage(Launcher.PipeRun run) {
@@ -73,9 +81,12 @@ abstract class BuildOptionsScenarios {
         return dir;
     }
 
-    /** The docker CLI on the bed's engine, classic builder, as the oracle of docker's own behaviour. */
+    /**
+     * The docker CLI of Debian's docker.io on the bed's engine, with this class's builder, as the oracle of docker's
+     * own behaviour.
+     */
     private String dockerCli(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("docker"));
+        List<String> command = new ArrayList<>(List.of(DebianDockerCli.BINARY.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("A");
@@ -83,7 +94,7 @@ abstract class BuildOptionsScenarios {
         builder.environment().remove("C");
         builder.environment().putAll(env);
         builder.environment().put("DOCKER_HOST", bed.dockerHost());
-        builder.environment().put("DOCKER_BUILDKIT", "0");
+        builder.environment().put("DOCKER_BUILDKIT", builder() == Builder.BUILDKIT ? "1" : "0");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(5, TimeUnit.MINUTES));
@@ -184,12 +195,12 @@ abstract class BuildOptionsScenarios {
         assertEquals(0, run(env, Map.of(), context).exitCode());
         Launcher.PipeRun cached = run(env, Map.of(), context);
         assertEquals(0, cached.exitCode(), cached.output());
-        assertTrue(cached.output().contains("Using cache"), cached.output());
+        assertTrue(builder().cached(cached.output(), "RUN echo step-ran"), cached.output());
         env.put("NO_CACHE", "true");
         Launcher.PipeRun fresh = run(env, Map.of(), context);
         assertEquals(0, fresh.exitCode(), fresh.output());
-        assertFalse(fresh.output().contains("Using cache"), fresh.output());
-        assertTrue(fresh.lines().contains("step-ran"), fresh.output());
+        assertFalse(builder().anyCached(fresh.output()), fresh.output());
+        assertTrue(builder().printed(fresh.output(), "step-ran"), fresh.output());
     }
 
     @Test
@@ -232,7 +243,7 @@ abstract class BuildOptionsScenarios {
         env.put("LOCAL_IMAGE", "local-app:ci");
         Launcher.PipeRun run = run(env, Map.of(), clone);
         assertEquals(0, run.exitCode(), run.output());
-        assertFalse(run.output().contains("Step 1/"), "nothing built");
+        assertFalse(builder().showsBuildOutput(run.output()), "nothing built: " + run.output());
         assertTrue(run.output().contains("INFO: Pushing the image local-app:ci (" + localId + ") from the engine,"
                 + " without building."), run.output());
         assertEquals(Optional.of(localId), bed.imageIdOf("options/local", "1.0"));
@@ -273,13 +284,14 @@ abstract class BuildOptionsScenarios {
         List<String> lines = run.lines();
         int failure = lines.indexOf(run.failureLine());
         assertEquals(1, lines.stream().filter(l -> l.startsWith("✖")).count(), run.output());
-        assertTrue(lines.get(failure - 11).matches("Last 10 lines of output of Step \\d+/\\d+ : RUN echo output-line-1; .*:"),
-                run.output());
+        assertTrue(lines.get(failure - 11).matches("Last 10 lines of output of "
+                + builder().step("RUN echo output-line-1; .*") + ":"), run.output());
         for (int i = 0; i < 10; i++) {
             assertEquals("  output-line-" + (i + 3), lines.get(failure - 10 + i), run.output());
         }
-        assertTrue(run.failureLine().matches("✖ The image build failed at Step \\d+/\\d+ : RUN echo output-line-1; .*: The"
-                + " command '/bin/sh -c echo output-line-1; .*exit 3' returned a non-zero code: 3"), run.failureLine());
+        assertTrue(run.failureLine().matches("✖ The image build failed at "
+                + builder().step("RUN echo output-line-1; .*") + ": "
+                + builder().commandFailed("echo output-line-1; .*exit 3", 3)), run.failureLine());
         assertEquals(Optional.empty(), bed.manifestDigest("options/failing", "1"));
     }
 
@@ -294,7 +306,8 @@ abstract class BuildOptionsScenarios {
         env.put("TAGS", "1");
         Launcher.PipeRun run = run(env, Map.of(), context);
         assertEquals(5, run.exitCode(), run.output());
-        assertTrue(run.failureLine().contains("returned a non-zero code: 137"), run.output());
+        assertTrue(Pattern.compile(builder().commandFailed(".*", 137) + "$").matcher(run.failureLine()).find(),
+                run.output());
         assertTrue(run.output().contains("ran out of memory"), run.output());
         assertTrue(run.output().contains("definitions.services.docker.memory"), run.output());
         assertTrue(run.output().contains("  allocating"), "the step's last line: " + run.output());

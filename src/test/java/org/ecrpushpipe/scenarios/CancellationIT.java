@@ -6,8 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The cancellation cases with the pipe's image run as Bitbucket runs a pipe, stopped as Bitbucket stops a step:
- * {@code docker kill --signal TERM} on its container, whose process 1 is the JVM.
+ * The cancellation cases with the pipe's image run as Bitbucket runs a pipe, building with BuildKit, stopped as
+ * Bitbucket stops a step: {@code docker kill --signal TERM} on its container, whose process 1 is the JVM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CancellationIT extends CancellationScenarios {
@@ -25,5 +25,10 @@ class CancellationIT extends CancellationScenarios {
     @Override
     protected StoppableLauncher launcher() {
         return launcher;
+    }
+
+    @Override
+    protected Builder builder() {
+        return Builder.BUILDKIT;
     }
 }

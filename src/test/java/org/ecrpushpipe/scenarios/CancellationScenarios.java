@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
+import org.ecrpushpipe.testbed.HostProcesses;
 import org.ecrpushpipe.testbed.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,7 +31,8 @@ import com.github.dockerjava.api.model.Container;
  * Stopping a run the way Bitbucket stops a step — SIGTERM ({@code docker kill --signal TERM}, what {@code docker
  * stop} sends first) — in the middle of the build and in the middle of the push, and by Ctrl-C (SIGINT) in the
  * middle of the build, on the bed's real engine, registry and ECR stand-in. Each subclass names how the pipe runs
- * (the image as Bitbucket runs it, the packaged jar).
+ * (the image as Bitbucket runs it, the packaged jar) and the {@link Builder} it builds with (BuildKit, the default,
+ * and the classic builder).
  *
  * <p>What each case asserts, as README's exit-code table and "a stopped step" paragraph promise:
  * <ul>
@@ -39,7 +41,8 @@ import com.github.dockerjava.api.model.Container;
  *       that ends "eventually" would be cut off without a word;</li>
  *   <li>with exit code 143, and exactly one {@code ✖} line, {@code Cancelled while …}, and no stack trace;</li>
  *   <li>the engine holds no container the run made (the build's RUN container is gone, and so is the pipe's
- *       own), within the same bound;</li>
+ *       own), and no process of the build's RUN step runs on (BuildKit runs its steps outside the engine's
+ *       containers), within the same bound;</li>
  *   <li>the registry: each tag is absent or names a whole image (manifest and every blob fetched and checked against
  *       its digest); the moving tag {@code latest} is never ahead of {@code 1.0}; no manifest reaches the registry
  *       after the signal.</li>
@@ -63,6 +66,9 @@ public abstract class CancellationScenarios {
 
     /** How this class runs the pipe. */
     protected abstract StoppableLauncher launcher();
+
+    /** The engine's builder every run of this class builds with. */
+    protected abstract Builder builder();
 
     /** A run that was stopped: its exit code, its output, and how long after the signal it ended. */
     private record Stopped(int exitCode, String output, Duration afterSignal) {
@@ -148,28 +154,36 @@ public abstract class CancellationScenarios {
         String repository = "cancel/" + launcher().name() + "-" + name;
         bed.standIn().createRepository(repository);
         String marker = UUID.randomUUID().toString();
-        // the RUN step would take 5 minutes and then the image would be labelled: a finished build is told apart
+        // the RUN step would take 5 minutes and then the image would be labelled: a finished build is told apart;
+        // the sleep is not the shell's last command, so the shell (whose command line holds the marker) stays
         Path clone = TestImages.busybox(work.resolve("mid-build-" + name)).uniqueFile()
-                .line("RUN echo started " + marker + " && sleep 300")
+                .line("RUN echo started " + marker + " && sleep 300 && echo slept " + marker)
                 .line("LABEL marker=" + marker)
                 .write();
-        Map<String, String> env = bed.pipeEnv(repository);
+        Map<String, String> env = builder().in(bed.pipeEnv(repository));
         env.put("TAGS", "1.0 latest");
         Set<String> before = containers().keySet();
         long[] signalledAt = new long[1];
 
         Stopped stopped;
         try (RunningPipe pipe = launcher().start(env, clone)) {
-            // the step's own output: its container is running the sleep now
-            pipe.awaitOutput(Pattern.compile("^started " + marker + "$", Pattern.MULTILINE), REACH);
-            assertTrue(containers().values().stream().anyMatch(command -> command.contains(marker)),
-                    "the RUN step's container is on the engine before the signal: " + containers());
+            // the step's own output: its shell is running the sleep now
+            pipe.awaitOutput(Pattern.compile(builder().commandLine("started " + marker), Pattern.MULTILINE), REACH);
+            assertFalse(HostProcesses.mentioning(marker).isEmpty(), "the RUN step runs before the signal");
+            if (builder() == Builder.CLASSIC) {
+                assertTrue(containers().values().stream().anyMatch(command -> command.contains(marker)),
+                        "the RUN step's container is on the engine before the signal: " + containers());
+            }
             stopped = stop(name + " mid-build", pipe, signal, signalledAt);
         }
 
         assertCancelledCleanly(stopped, "✖ Cancelled while building the image.");
+        builder().assertBuiltWithIt(stopped.output());
         assertFalse(stopped.output().contains("INFO: Pushing"), stopped.output());
         assertNoContainerLeft(before, signalledAt[0]);
+        assertEquals(List.of(), HostProcesses.awaitNoneMentioning(marker, Duration.ofNanos(Math.max(0,
+                signalledAt[0] + STOP_BOUND.toNanos() - System.nanoTime()))), "the RUN step's processes "
+                + STOP_BOUND.toSeconds() + " s after the signal");
         assertTrue(bed.docker().listImagesCmd().withLabelFilter(Map.of("marker", marker)).exec().isEmpty(),
                 "the build was stopped, not finished");
         assertEquals(Optional.empty(), localImage(bed.repositoryUri(repository) + ":1.0"), "nothing tagged");
@@ -187,7 +201,7 @@ public abstract class CancellationScenarios {
         Path clone = TestImages.busybox(work.resolve("mid-push")).uniqueFile()
                 .line("RUN dd if=/dev/urandom of=/payload bs=1048576 count=200 2>/dev/null")
                 .write();
-        Map<String, String> env = bed.pipeEnv(repository);
+        Map<String, String> env = builder().in(bed.pipeEnv(repository));
         env.put("TAGS", "1.0 latest");
         String first = bed.repositoryUri(repository) + ":1.0";
         Set<String> before = containers().keySet();
@@ -216,6 +230,7 @@ public abstract class CancellationScenarios {
         assertEquals(0, manifestPutsAtSignal, "the signal came before the manifest was sent; else this case"
                 + " proves nothing about a push stopped midway: " + bed.standIn().registryRequests());
         assertCancelledCleanly(stopped, "✖ Cancelled while pushing " + first + ".");
+        builder().assertBuiltWithIt(stopped.output());
         assertFalse(stopped.output().contains("INFO: Tagging"), "no further tag after the signal:\n"
                 + stopped.output());
         assertNoContainerLeft(before, signalledAt[0]);

@@ -3,11 +3,10 @@ package org.ecrpushpipe.scenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
@@ -18,14 +17,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.ecrpushpipe.image.PipeImage;
+import org.ecrpushpipe.testbed.DebianDockerCli;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
 import org.ecrpushpipe.testbed.TestImages;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Pipe runs at the same time, each a separate {@code docker run} of the pipe's image as Bitbucket runs a pipe — as
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>"The same content" means the same build context, built from the engine's cache so it gives the same image id
  * (as a re-run of a step does): the contexts are built once with the docker CLI before the runs start, as an
- * earlier script line of the step would, and every run must build exactly that image.
+ * earlier script line of the step would, with the builder the runs use (each case runs under both), and every run
+ * must build exactly that image.
  */
 @ExtendWith(EcrBedExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -93,8 +95,8 @@ class ConcurrentImageRunsIT {
         }
     }
 
-    /** Starts every step at the same moment, each a {@code docker run} of its own, and waits for all. */
-    private List<Finished> runAtOnce(List<Step> steps) throws Exception {
+    /** Starts every step at the same moment, each a {@code docker run} of its own with {@code builder}; waits for all. */
+    private List<Finished> runAtOnce(Builder builder, List<Step> steps) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(steps.size());
         CyclicBarrier together = new CyclicBarrier(steps.size());
         try {
@@ -104,7 +106,7 @@ class ConcurrentImageRunsIT {
                 env.put("TAGS", step.tags());
                 runs.add(pool.submit(() -> {
                     together.await();
-                    return launcher.run(env, Map.of(), step.context());
+                    return builder.launching(launcher).run(env, Map.of(), step.context());
                 }));
             }
             List<Finished> finished = new ArrayList<>();
@@ -117,39 +119,39 @@ class ConcurrentImageRunsIT {
         }
     }
 
-    /** Builds {@code context} with the docker CLI's classic builder on the bed's engine; returns the image id. */
-    private String buildWithTheDockerCli(Path context) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("DOCKER_HOST", bed.dockerHost());
-        env.put("DOCKER_BUILDKIT", "0");
-        env.put("DOCKER_CONFIG", Files.createTempDirectory(work, "docker-config").toString());
-        env.put("PATH", System.getenv("PATH"));
-        Launcher.PipeRun build = JarLauncher.Processes.run(List.of("docker", "build", "--quiet", "--network", "host",
-                "."), env, context);
+    /** Builds {@code context} with Debian's docker CLI and {@code builder} on the bed's engine; returns its id. */
+    private String buildWithTheDockerCli(Builder builder, Path context) throws Exception {
+        DebianDockerCli.Build build = new DebianDockerCli(bed.dockerHost(), work).build(builder == Builder.BUILDKIT,
+                context, Map.of());
         assertEquals(0, build.exitCode(), build.output());
-        // --quiet prints the id alone on its last line (a newer CLI warns that the classic builder is deprecated first)
-        List<String> lines = build.lines();
-        String id = lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
-        assertTrue(id.matches("sha256:[0-9a-f]{64}"), build.output());
-        return id;
+        assertTrue(build.imageId().matches("sha256:[0-9a-f]{64}"), build.output());
+        return build.imageId();
     }
 
-    @Test
-    void eightTagsOfOneImageAndOneImmutableTagTwiceWithTheSameImageAllSucceed() throws Exception {
-        bed.standIn().createRepository("together/app");
-        bed.standIn().createRepository("together/fixed", "IMMUTABLE");
-        Path clone = TestImages.busybox(work.resolve("one-image")).uniqueFile().write();
-        String image = buildWithTheDockerCli(clone);
+    private static String name(String repository, Builder builder) {
+        return repository + "-" + builder.name().toLowerCase(Locale.ROOT);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Builder.class)
+    void eightTagsOfOneImageAndOneImmutableTagTwiceWithTheSameImageAllSucceed(Builder builder) throws Exception {
+        String app = name("together/app", builder);
+        String fixedRepository = name("together/fixed", builder);
+        bed.standIn().createRepository(app);
+        bed.standIn().createRepository(fixedRepository, "IMMUTABLE");
+        Path clone = TestImages.busybox(work.resolve("one-image-" + builder)).uniqueFile().write();
+        String image = buildWithTheDockerCli(builder, clone);
         List<Step> steps = new ArrayList<>();
         for (int i = 1; i <= 8; i++) {
-            steps.add(new Step("together/app", "1." + i, clone));
+            steps.add(new Step(app, "1." + i, clone));
         }
-        steps.add(new Step("together/fixed", "1.0", clone));
-        steps.add(new Step("together/fixed", "1.0", clone));
+        steps.add(new Step(fixedRepository, "1.0", clone));
+        steps.add(new Step(fixedRepository, "1.0", clone));
 
         long started = System.nanoTime();
-        List<Finished> finished = runAtOnce(steps);
-        System.out.printf("10 runs at once took %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
+        List<Finished> finished = runAtOnce(builder, steps);
+        System.out.printf("10 runs at once with %s took %d s%n", builder,
+                (System.nanoTime() - started) / 1_000_000_000L);
 
         RegistryImages registry = new RegistryImages(bed);
         for (Finished run : finished) {
@@ -168,21 +170,24 @@ class ConcurrentImageRunsIT {
                         + " finds it there:\n" + fixed.get(0).describe() + "\n" + fixed.get(1).describe());
     }
 
-    @Test
-    void twoRunsPushingOneImmutableTagWithDifferentImagesOneWinsAndTheOtherFailsNamingBoth() throws Exception {
-        bed.standIn().createRepository("together/contested", "IMMUTABLE");
+    @ParameterizedTest
+    @EnumSource(Builder.class)
+    void twoRunsPushingOneImmutableTagWithDifferentImagesOneWinsAndTheOtherFailsNamingBoth(Builder builder)
+            throws Exception {
+        String contested = name("together/contested", builder);
+        bed.standIn().createRepository(contested, "IMMUTABLE");
         RegistryImages registry = new RegistryImages(bed);
         // a few rounds, each a fresh tag, so more than one interleaving of the two runs is met
         for (int round = 1; round <= 3; round++) {
             String tag = "2." + round;
-            Path first = TestImages.busybox(work.resolve("contested-a" + round)).uniqueFile().write();
-            Path second = TestImages.busybox(work.resolve("contested-b" + round)).uniqueFile().write();
-            Map<Path, String> images = Map.of(first, buildWithTheDockerCli(first),
-                    second, buildWithTheDockerCli(second));
+            Path first = TestImages.busybox(work.resolve("contested-a" + round + builder)).uniqueFile().write();
+            Path second = TestImages.busybox(work.resolve("contested-b" + round + builder)).uniqueFile().write();
+            Map<Path, String> images = Map.of(first, buildWithTheDockerCli(builder, first),
+                    second, buildWithTheDockerCli(builder, second));
             assertTrue(!images.get(first).equals(images.get(second)), "two different images");
 
-            List<Finished> finished = runAtOnce(List.of(new Step("together/contested", tag, first),
-                    new Step("together/contested", tag, second)));
+            List<Finished> finished = runAtOnce(builder, List.of(new Step(contested, tag, first),
+                    new Step(contested, tag, second)));
 
             List<Finished> winners = finished.stream().filter(f -> f.run().exitCode() == 0).toList();
             String both = finished.get(0).describe() + "\n" + finished.get(1).describe();
@@ -194,7 +199,7 @@ class ConcurrentImageRunsIT {
             assertEquals(winnerImage, winner.builtImage(), both);
             assertEquals(loserImage, loser.builtImage(), both);
 
-            RegistryImages.WholeImage held = registry.image("together/contested", tag)
+            RegistryImages.WholeImage held = registry.image(contested, tag)
                     .orElseThrow(() -> new AssertionError("the tag " + tag + " is absent:\n" + both));
             assertEquals(winnerImage, held.configDigest(), "the tag holds the winner's image:\n" + both);
             assertEquals(Optional.of(held.digest()), winner.reported(tag), "the winner reported the tag's digest:\n"

@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,11 +24,14 @@ import org.ecrpushpipe.standin.Fault;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
 import org.ecrpushpipe.testbed.EngineRelay;
+import org.ecrpushpipe.testbed.HostProcesses;
 import org.ecrpushpipe.testbed.SilentServer;
 import org.ecrpushpipe.testbed.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Faults injected on the bed, one test per fault, each ending in success or in the right clear failure
@@ -499,37 +503,34 @@ class FaultScenariosTest {
     // 9. the engine dying mid-build
 
     /**
-     * The engine goes away in the middle of a build: the pipe reaches the bed's engine through a TCP relay, which
-     * cuts every connection and stops listening the moment a {@code RUN} step's output appears, as when Bitbucket's
-     * docker service dies. This stands for the engine dying: the pipe only sees its engine connection break and
-     * nothing answer any more; the bed's engine itself (shared by every test) stays up and abandons the build.
+     * The engine goes away in the middle of a build, under either builder: the pipe reaches the bed's engine through
+     * a TCP relay, which cuts every connection and stops listening the moment a {@code RUN} step's output appears, as
+     * when Bitbucket's docker service dies. This stands for the engine dying: the pipe only sees its engine connection
+     * break and nothing answer any more; the bed's engine itself (shared by every test) stays up and abandons the
+     * build, so the step's processes end long before its 20 s sleep would.
      */
-    @Test
-    void theEngineGoingAwayMidBuildIsAnEngineFailureAndPushesNothing() throws Exception {
-        // the classic builder's output carries the RUN's own words: the relay cuts when the step prints the marker
-        String marker = "engine-dies-" + UUID.randomUUID();
-        engineGoesAwayMidBuild("classic", marker, "RUN echo engine-$(echo dies)-"
-                + marker.substring("engine-dies-".length()) + " && sleep 20");
-    }
-
-    @Test
-    void theEngineGoingAwayMidBuildUnderBuildKitIsAnEngineFailureAndPushesNothing() throws Exception {
-        // BuildKit's progress comes encoded (moby.buildkit.trace): the relay cuts at its first progress message
-        engineGoesAwayMidBuild("buildkit", "moby.buildkit.trace", "RUN sleep 20");
-    }
-
-    private void engineGoesAwayMidBuild(String builder, String cutAt, String step) throws Exception {
-        Before before = pushBefore("faults/engine-dies-" + builder);
+    @ParameterizedTest
+    @EnumSource(Builder.class)
+    void theEngineGoingAwayMidBuildIsAnEngineFailureAndPushesNothing(Builder builder) throws Exception {
+        Before before = pushBefore("faults/engine-dies-" + builder.name().toLowerCase(Locale.ROOT));
+        String token = UUID.randomUUID().toString();
+        String marker = "engine-dies-" + token;
         try (EngineRelay relay = EngineRelay.start(bed.dockerHost())) {
-            relay.cutWhenEngineSends(cutAt);
-            Launcher.PipeRun run = run(env(before, "DOCKER_HOST", relay.dockerHost(), "BUILDER", builder),
-                    sameLayers("engine-dies-" + builder, step));
-            assertTrue(relay.awaitCut(0), "the relay cut mid-build");
+            relay.cutWhenEngineSends(marker);
+            // the step's line shows "$(echo dies)"; only its output spells the marker; the sleep is not the shell's
+            // last command, so the shell (whose command line holds the token) stays while it runs
+            Launcher.PipeRun run = builder.launching(launcher).run(env(before, "DOCKER_HOST", relay.dockerHost()),
+                    Map.of(), sameLayers("engine-dies", "RUN echo engine-$(echo dies)-" + token + " && sleep 20"
+                            + " && echo slept-" + token));
+            assertTrue(relay.awaitCut(0), "the relay cut mid-build: " + run.output());
             assertEquals(4, run.exitCode(), run.output());
             assertTrue(run.failureLine().startsWith("✖ The Docker engine at " + relay.dockerHost()), run.output());
             assertFalse(run.output().contains("Successfully built"), run.output());
+            assertFalse(run.output().contains("INFO: Built image"), run.output());
             assertNoStackTrace(run);
         }
+        assertEquals(List.of(), HostProcesses.awaitNoneMentioning(token, Duration.ofSeconds(15)),
+                "the engine abandoned the build");
         assertTagsAsBefore(before);
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The scenarios with the pipe's image, built by {@code bash test/build-image.sh} and run as Bitbucket runs a
- * pipe; plus the manual form README gives, with the engine's socket mounted.
+ * pipe, building with BuildKit; plus the manual form README gives, with the engine's socket mounted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageScenariosIT extends PipeScenarios {
@@ -42,6 +42,11 @@ class ImageScenariosIT extends PipeScenarios {
     @Override
     protected Launcher launcher() {
         return launcher;
+    }
+
+    @Override
+    protected Builder builder() {
+        return Builder.BUILDKIT;
     }
 
     /** README's "run it by hand": the clone at the same path as working directory, the engine's socket mounted. */

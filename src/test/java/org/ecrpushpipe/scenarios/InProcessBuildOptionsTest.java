@@ -2,7 +2,7 @@ package org.ecrpushpipe.scenarios;
 
 import org.ecrpushpipe.testbed.EcrBed;
 
-/** The build-option scenarios with the pipe in the test's own JVM. */
+/** The build options with the pipe in the test's own JVM, building with BuildKit (the default). */
 class InProcessBuildOptionsTest extends BuildOptionsScenarios {
     InProcessBuildOptionsTest(EcrBed bed) {
         super(bed);
@@ -11,5 +11,10 @@ class InProcessBuildOptionsTest extends BuildOptionsScenarios {
     @Override
     protected Launcher launcher() {
         return new InProcessLauncher();
+    }
+
+    @Override
+    protected Builder builder() {
+        return Builder.BUILDKIT;
     }
 }

@@ -2,7 +2,10 @@ package org.ecrpushpipe.scenarios;
 
 import org.ecrpushpipe.testbed.EcrBed;
 
-/** The build-option scenarios with the packaged pipe ({@code java -jar quarkus-run.jar}) as a separate process. */
+/**
+ * The build options with the packaged pipe ({@code java -jar quarkus-run.jar}) as a separate process, with
+ * BuildKit.
+ */
 class JarBuildOptionsIT extends BuildOptionsScenarios {
     JarBuildOptionsIT(EcrBed bed) {
         super(bed);
@@ -11,5 +14,10 @@ class JarBuildOptionsIT extends BuildOptionsScenarios {
     @Override
     protected Launcher launcher() {
         return new JarLauncher();
+    }
+
+    @Override
+    protected Builder builder() {
+        return Builder.BUILDKIT;
     }
 }

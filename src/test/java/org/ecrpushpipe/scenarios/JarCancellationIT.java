@@ -5,7 +5,8 @@ import java.util.List;
 import org.ecrpushpipe.testbed.EcrBed;
 
 /**
- * The cancellation cases with the packaged jar, its JVM sent the signal with {@code kill}, as in a terminal. The JVM
+ * The cancellation cases with the packaged jar building with BuildKit, its JVM sent the signal with {@code kill}, as in
+ * a terminal. The JVM
  * starts with SIGINT at its default: Maven runs as a background job of {@code test/run-tests.sh}, whose children
  * inherit SIGINT ignored, and a JVM leaves an ignored SIGINT ignored (a terminal's Ctrl-C reaches a foreground run).
  */
@@ -17,5 +18,10 @@ class JarCancellationIT extends CancellationScenarios {
     @Override
     protected StoppableLauncher launcher() {
         return new JarLauncher(List.of("env", "--default-signal=INT"), JarLauncher.JAR);
+    }
+
+    @Override
+    protected Builder builder() {
+        return Builder.BUILDKIT;
     }
 }

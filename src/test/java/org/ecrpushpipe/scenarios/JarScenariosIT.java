@@ -2,7 +2,7 @@ package org.ecrpushpipe.scenarios;
 
 import org.ecrpushpipe.testbed.EcrBed;
 
-/** The scenarios with the packaged pipe ({@code java -jar quarkus-run.jar}) as a separate process. */
+/** The scenarios with the packaged pipe ({@code java -jar quarkus-run.jar}) as a separate process, with BuildKit. */
 class JarScenariosIT extends PipeScenarios {
     JarScenariosIT(EcrBed bed) {
         super(bed);
@@ -11,5 +11,10 @@ class JarScenariosIT extends PipeScenarios {
     @Override
     protected Launcher launcher() {
         return new JarLauncher();
+    }
+
+    @Override
+    protected Builder builder() {
+        return Builder.BUILDKIT;
     }
 }

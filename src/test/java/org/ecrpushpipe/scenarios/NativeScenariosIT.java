@@ -36,6 +36,12 @@ class NativeScenariosIT extends PipeScenarios {
         return new NativeLauncher();
     }
 
+    /** The default builder only: the native binary's own concerns do not depend on the builder. */
+    @Override
+    protected Builder builder() {
+        return Builder.BUILDKIT;
+    }
+
     private Path busyboxContext(String name, String... lines) {
         TestImages.Context context = TestImages.busybox(contexts.resolve(name)).uniqueFile();
         for (String line : lines) {

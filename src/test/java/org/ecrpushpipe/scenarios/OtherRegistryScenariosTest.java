@@ -49,6 +49,7 @@ class OtherRegistryScenariosTest {
         env.put("AWS_ENDPOINT_URL", bed.standIn().apiEndpoint());
         env.put("NO_COLOR", "1");
         env.put("DEBUG", "true");
+        env.put("BUILD_NETWORK", "host"); // the bed's engine has no bridge network
         return env;
     }
 

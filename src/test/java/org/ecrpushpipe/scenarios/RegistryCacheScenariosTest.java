@@ -12,7 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,20 +26,28 @@ import org.ecrpushpipe.testbed.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 
 /**
- * The registry layer cache on the bed: a run on an engine that no longer holds anything this test built takes the
- * unchanged steps from the image the previous run pushed (pulled through the ECR stand-in's facade with the run's
- * login), and pushes the very same image (same digest) as the cold build did; without the cache the same rebuild
- * gives another image. Every Dockerfile here has a step whose result differs on every execution ({@code date}),
- * so an identical digest proves that step was not run again.
+ * The registry layer cache on the bed: a run on an engine that no longer holds anything this test built (its images
+ * removed, and under BuildKit its build cache pruned) takes the unchanged steps from the images the previous run
+ * pushed (pulled through the ECR stand-in's facade with the run's login), and pushes the very same image (same
+ * digest) as the cold build did; without the cache the same rebuild gives another image. Every Dockerfile here has a
+ * step whose result differs on every execution ({@code date}), so an identical digest proves that step was not run
+ * again. The classic builder takes steps from the pushed tags; BuildKit from the repository's cache images
+ * ({@code <repository>:cache}, see {@link BuildKitRegistryCacheTest}), so the cases about tags as cache sources are
+ * the classic builder's, and the others run under both.
  */
 @ExtendWith(EcrBedExtension.class)
 class RegistryCacheScenariosTest {
-    private static final Pattern STEP_ID = Pattern.compile("^ ---> ([0-9a-f]{12})$", Pattern.MULTILINE);
+    /** An image a build made: a classic step's ({@code  ---> id}), or the image BuildKit wrote. */
+    private static final Pattern STEP_ID = Pattern.compile(
+            "^(?: ---> ([0-9a-f]{12})|#\\d+ writing image (sha256:[0-9a-f]{64}))$", Pattern.MULTILINE);
+    private static final String RUN_DATE = "RUN date +%s%N > /built-at.txt";
     private static final Pattern PUSHED = Pattern.compile("✔ Successfully pushed \\S+:(\\S+) \\((sha256:[0-9a-f]{64})\\)");
     private static final Pattern IMAGE = Pattern.compile("INFO: Built image (sha256:[0-9a-f]{64})\\.");
     private static final Pattern BUILT = Pattern.compile("INFO: Built image (sha256:[0-9a-f]{64})\\.\nINFO: Registry cache:"
@@ -63,30 +73,36 @@ class RegistryCacheScenariosTest {
                 .write();
     }
 
-    private Launcher.PipeRun run(Map<String, String> env, Path dir) {
-        return launcher.run(env, Map.of(), dir);
+    private Launcher.PipeRun run(Builder builder, Map<String, String> env, Path dir) {
+        return builder.launching(launcher).run(env, Map.of(), dir);
     }
 
+    private static String name(String repository, Builder builder) {
+        return repository + "-" + builder.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The classic builder's: BuildKit's counterpart, from the cache image, is {@link BuildKitRegistryCacheTest}'s. */
     @Test
-    void aFreshEngineTakesUnchangedStepsFromThePushedImage() {
-        String repository = "cache/single";
+    void aFreshEngineTakesUnchangedStepsFromThePushedImage() throws Exception {
+        Builder builder = Builder.CLASSIC;
+        String repository = name("cache/single", builder);
         bed.standIn().createRepository(repository);
         Path dir = singleStage("single");
         Map<String, String> env = bed.pipeEnv(repository);
 
         env.put("TAGS", "1.0 latest");
-        Launcher.PipeRun cold = run(env, dir);
+        Launcher.PipeRun cold = run(builder, env, dir);
         assertEquals(0, cold.exitCode(), cold.output());
         assertTrue(cold.output().contains("INFO: Registry cache: no previous image in the registry (1.0, latest);"
                 + " building without it."), cold.output());
         String coldDigest = digest(cold, "1.0");
         String coldImage = built(cold).group(1);
-        removeEverythingBuiltBy(cold, repository);
+        forgetEverythingBuiltBy(cold, repository, builder);
         assertFalse(engineHolds(coldImage), "the engine no longer holds the image");
 
         env.put("TAGS", "1.1");
         bed.standIn().requests().clear();
-        Launcher.PipeRun cached = run(env, dir);
+        Launcher.PipeRun cached = run(builder, env, dir);
         assertEquals(0, cached.exitCode(), cached.output());
         assertTrue(cached.output().contains("INFO: Registry cache: pulling " + bed.registryHost() + "/" + repository
                 + ":latest."), cached.output());
@@ -94,67 +110,74 @@ class RegistryCacheScenariosTest {
                 + bed.registryHost() + "/" + repository + ":latest."), cached.output());
         Matcher built = built(cached);
         assertEquals(built.group(3), built.group(2), "every step from the cache: " + cached.output());
-        assertTrue(cached.output().contains("RUN date +%s%N > /built-at.txt\n ---> Using cache"), cached.output());
+        assertTrue(builder.cached(cached.output(), RUN_DATE), cached.output());
         assertEquals(coldImage, built.group(1), "the same image");
         assertEquals(coldDigest, digest(cached, "1.1"), "the same manifest as the cold build");
         assertTrue(bed.standIn().requests().operations().contains("BatchGetImage"),
                 "existence asked of ECR first: " + bed.standIn().requests().operations());
-        removeEverythingBuiltBy(cached, repository);
+        forgetEverythingBuiltBy(cached, repository, builder);
 
         env.put("TAGS", "1.2");
         env.put("CACHE", "false");
-        Launcher.PipeRun uncached = run(env, dir);
+        Launcher.PipeRun uncached = run(builder, env, dir);
         assertEquals(0, uncached.exitCode(), uncached.output());
         assertFalse(uncached.output().contains("Registry cache:"), uncached.output());
+        assertFalse(builder.cached(uncached.output(), RUN_DATE), uncached.output());
         assertNotEquals(coldDigest, digest(uncached, "1.2"), "without the cache the step runs again: another image");
-        removeEverythingBuiltBy(uncached, repository);
+        forgetEverythingBuiltBy(uncached, repository, builder);
     }
 
     /**
-     * Given any cache source, the classic builder takes a step from its local cache only when that step's image is
-     * an ancestor of a cache source: a registry cache image alone would make a {@code docker build} of the same
-     * context earlier in the step count for nothing. With {@code latest} in the repository (so the registry cache has
-     * a source), the pipe's build of a context the docker CLI just built is that very image, every step from the
-     * cache — as with {@code CACHE: 'false'}.
+     * A {@code docker build} of the same context earlier in the step (with the same builder, {@code DOCKER_BUILDKIT}
+     * 0 or 1) is the image pushed, although {@code latest} in the repository gives the registry cache a source: every
+     * step comes from the engine's cache, as with {@code CACHE: 'false'}. Given any cache source, the classic builder
+     * takes a step from its local cache only when that step's image is an ancestor of a cache source, so a registry
+     * cache image alone would make the earlier build count for nothing; BuildKit takes it from its own cache.
      */
-    @Test
-    void aLocalBuildEarlierInTheStepIsTheImagePushedWhileTheRegistryHoldsLatest() throws Exception {
-        String repository = "cache/local-first";
+    @ParameterizedTest
+    @EnumSource(Builder.class)
+    void aLocalBuildEarlierInTheStepIsTheImagePushedWhileTheRegistryHoldsLatest(Builder builder) throws Exception {
+        String repository = name("cache/local-first", builder);
         bed.standIn().createRepository(repository);
         Map<String, String> env = bed.pipeEnv(repository);
         env.put("TAGS", "latest");
-        Launcher.PipeRun other = run(env, singleStage("local-first-other"));
+        Launcher.PipeRun other = run(builder, env, singleStage("local-first-other"));
         assertEquals(0, other.exitCode(), other.output());
-        removeEverythingBuiltBy(other, repository); // as on a step's fresh engine: latest is in the registry only
+        // as on a step's fresh engine: latest is in the registry only
+        forgetEverythingBuiltBy(other, repository, builder);
 
         Path dir = singleStage("local-first");
-        DebianDockerCli.Build cli = new DebianDockerCli(bed.dockerHost(), work).build(false, dir, Map.of());
+        DebianDockerCli.Build cli = new DebianDockerCli(bed.dockerHost(), work).build(builder == Builder.BUILDKIT,
+                dir, Map.of());
         assertEquals(0, cli.exitCode(), cli.output());
         env.put("TAGS", "2.0");
-        Launcher.PipeRun run = run(env, dir);
+        Launcher.PipeRun run = run(builder, env, dir);
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("INFO: Registry cache: pulling " + bed.registryHost() + "/" + repository
-                + ":latest."), run.output());
+                + (builder == Builder.CLASSIC ? ":latest." : ":cache.")), run.output());
         assertEquals(cli.imageId(), built(run).group(1), "the image docker build made, not a rebuild: " + run.output());
-        assertTrue(run.output().contains("RUN date +%s%N > /built-at.txt\n ---> Using cache"), run.output());
+        assertTrue(builder.cached(run.output(), RUN_DATE), run.output());
+        assertEquals(Optional.of(cli.imageId()), bed.imageIdOf(repository, "2.0"), "the image pushed");
     }
 
+    /** The classic builder's: BuildKit takes steps from the repository's cache image, whatever the branch. */
     @Test
-    void theBranchTagIsACacheSourceAndMissingImagesCostNoPull() {
-        String repository = "cache/branch";
+    void theBranchTagIsACacheSourceAndMissingImagesCostNoPull() throws Exception {
+        Builder builder = Builder.CLASSIC;
+        String repository = name("cache/branch", builder);
         bed.standIn().createRepository(repository);
         Path dir = singleStage("branch");
         Map<String, String> env = bed.pipeEnv(repository);
         env.put("BITBUCKET_BRANCH", "feature/cache");
-        Launcher.PipeRun first = run(env, dir);
+        Launcher.PipeRun first = run(builder, env, dir);
         assertEquals(0, first.exitCode(), first.output());
         String digest = digest(first, "feature-cache");
-        removeEverythingBuiltBy(first, repository);
+        forgetEverythingBuiltBy(first, repository, builder);
 
         env.put("TAGS", "build-2");
         env.put("CACHE_FROM", "cache/never-pushed:main quay.io/someone/else:1");
         bed.standIn().registryRequests().clear();
-        Launcher.PipeRun second = run(env, dir);
+        Launcher.PipeRun second = run(builder, env, dir);
         assertEquals(0, second.exitCode(), second.output());
         assertTrue(second.output().contains("WARNING: CACHE_FROM quay.io/someone/else:1 is in a registry the pipe has"
                 + " no login for; building without it."), second.output());
@@ -169,7 +192,7 @@ class RegistryCacheScenariosTest {
         env.put("TAGS", "build-3");
         env.remove("CACHE_FROM");
         bed.standIn().registryRequests().clear();
-        Launcher.PipeRun third = run(env, dir);
+        Launcher.PipeRun third = run(builder, env, dir);
         assertEquals(0, third.exitCode(), third.output());
         assertTrue(third.output().contains("INFO: Registry cache: " + bed.registryHost() + "/" + repository
                 + ":feature-cache is already in the engine (sha256:"), third.output());
@@ -182,7 +205,7 @@ class RegistryCacheScenariosTest {
         // IMAGE names its host, so before any login)
         env.put("IMAGE", bed.repositoryUri(repository));
         bed.standIn().registryRequests().clear();
-        Launcher.PipeRun fourth = run(env, dir);
+        Launcher.PipeRun fourth = run(builder, env, dir);
         assertEquals(0, fourth.exitCode(), fourth.output());
         assertTrue(fourth.output().contains("INFO: Registry cache: not needed, the engine already holds "
                 + bed.registryHost() + "/" + repository + ":build-3 (sha256:"), fourth.output());
@@ -190,45 +213,57 @@ class RegistryCacheScenariosTest {
         assertFalse(bed.standIn().registryRequests().stream().anyMatch(r -> r.startsWith("GET ")
                 && r.contains("/manifests/")), "no pull: " + bed.standIn().registryRequests());
         assertEquals(digest, digest(fourth, "build-3"));
-        removeEverythingBuiltBy(second, repository);
+        forgetEverythingBuiltBy(second, repository, builder);
     }
 
-    @Test
-    void stagesAreCachedUnderTheirOwnTagsWithCacheStages() throws IOException {
-        String repository = "cache/stages";
+    @ParameterizedTest
+    @EnumSource(Builder.class)
+    void stagesAreCachedUnderTheirOwnTagsWithCacheStages(Builder builder) throws Exception {
+        String repository = name("cache/stages", builder);
         bed.standIn().createRepository(repository);
         Path dir = twoStage("stages");
         Map<String, String> env = bed.pipeEnv(repository);
         env.put("CACHE", "stages");
         env.put("TAGS", "1.0");
 
-        Launcher.PipeRun cold = run(env, dir);
+        Launcher.PipeRun cold = run(builder, env, dir);
         assertEquals(0, cold.exitCode(), cold.output());
         assertTrue(cold.output().contains("INFO: CACHE=stages: pushed " + bed.registryHost() + "/" + repository
                 + ":cache-builder (sha256:"), cold.output());
         assertTrue(bed.manifestDigest(repository, "cache-builder").isPresent(), "the stage is in the registry");
         String coldDigest = digest(cold, "1.0");
-        removeEverythingBuiltBy(cold, repository);
+        forgetEverythingBuiltBy(cold, repository, builder);
 
         env.put("TAGS", "1.1");
-        env.put("CACHE", "true"); // the final image alone: the builder stage's steps are not in it
+        env.put("CACHE", "true"); // the final image alone (under BuildKit, its cache image)
         env.put("CACHE_FROM", repository + ":1.0");
-        Launcher.PipeRun finalOnly = run(env, dir);
+        Launcher.PipeRun finalOnly = run(builder, env, dir);
         assertEquals(0, finalOnly.exitCode(), finalOnly.output());
-        assertNotEquals(coldDigest, digest(finalOnly, "1.1"),
-                "without the stage's image its RUN runs again, and the image differs: " + finalOnly.output());
-        removeEverythingBuiltBy(finalOnly, repository);
+        if (builder == Builder.CLASSIC) {
+            // the builder stage's steps are not in the final image's history
+            assertFalse(builder.cached(finalOnly.output(), RUN_DATE), finalOnly.output());
+            assertNotEquals(coldDigest, digest(finalOnly, "1.1"),
+                    "without the stage's image its RUN runs again, and the image differs: " + finalOnly.output());
+        } else {
+            // the cache image's metadata holds the keys of the builder stage's steps that led to the last stage
+            assertTrue(finalOnly.output().contains("INFO: Registry cache: pulling " + bed.registryHost() + "/"
+                    + repository + ":cache."), finalOnly.output());
+            assertTrue(builder.allCached(finalOnly.output()), "every step from the cache image: "
+                    + finalOnly.output());
+            assertEquals(coldDigest, digest(finalOnly, "1.1"), "the same image as the cold build");
+        }
+        forgetEverythingBuiltBy(finalOnly, repository, builder);
         // with the stage's image as well, every step hits and the image is the cold build's
         env.put("TAGS", "1.0-again");
         env.put("CACHE", "stages");
-        Launcher.PipeRun cached = run(env, dir);
+        Launcher.PipeRun cached = run(builder, env, dir);
         assertEquals(0, cached.exitCode(), cached.output());
         assertTrue(cached.output().contains(bed.registryHost() + "/" + repository + ":cache-builder"),
                 cached.output());
         Matcher built = built(cached);
         assertEquals(built.group(3), built.group(2), "every step from the cache: " + cached.output());
         assertEquals(coldDigest, digest(cached, "1.0-again"), "the same image as the cold build");
-        removeEverythingBuiltBy(cached, repository);
+        forgetEverythingBuiltBy(cached, repository, builder);
     }
 
     /** Two stages: the builder's RUN output changes on every run; the final stage copies it. */
@@ -277,10 +312,12 @@ class RegistryCacheScenariosTest {
 
     /**
      * Removes from the engine what this run built or pulled, and only that: the repository's tags, then every
-     * step image the build output names, newest first. A step image shared with another test's images (the busybox
-     * steps) is kept: the engine refuses to remove an image with children.
+     * image the build output names, newest first. A classic step image shared with another test's images (the
+     * busybox steps) is kept: the engine refuses to remove an image with children. Under BuildKit, whose steps are
+     * in its build cache rather than images, the build cache is pruned as well (the whole of it: other tests' steps
+     * are built again when they need them).
      */
-    private void removeEverythingBuiltBy(Launcher.PipeRun run, String repository) {
+    private void forgetEverythingBuiltBy(Launcher.PipeRun run, String repository, Builder builder) throws Exception {
         String prefix = bed.registryHost() + "/" + repository + ":";
         bed.docker().listImagesCmd().exec().forEach(image -> {
             if (image.getRepoTags() != null) {
@@ -294,13 +331,18 @@ class RegistryCacheScenariosTest {
         List<String> steps = new ArrayList<>();
         Matcher m = STEP_ID.matcher(run.output());
         while (m.find()) {
-            steps.add(m.group(1));
+            steps.add(m.group(1) != null ? m.group(1) : m.group(2));
         }
         Collections.reverse(steps);
         steps.forEach(this::remove);
         Matcher image = IMAGE.matcher(run.output()); // the run's image itself
         if (image.find()) {
             remove(image.group(1));
+        }
+        if (builder == Builder.BUILDKIT) {
+            DebianDockerCli.Result pruned = new DebianDockerCli(bed.dockerHost(), work).run(work, true, Map.of(),
+                    List.of("builder", "prune", "--all", "--force"));
+            assertEquals(0, pruned.exitCode(), pruned.output());
         }
     }
 

@@ -9,6 +9,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * A TCP relay on a free port of 127.0.0.1 in front of the bed's Docker engine ({@code tcp://127.0.0.1:PORT}) that
  * can make the engine go away for its client: {@link #cutWhenEngineSends(String)} closes every relayed
  * connection, and the listener, the moment the engine's answers carry a marker (e.g. a line a {@code RUN} step
- * echoes), so a pipe that uses the relay as DOCKER_HOST loses its engine mid-build, as when Bitbucket's docker
+ * echoes: as it is from the classic builder, base64-encoded inside BuildKit's status messages), so a pipe that uses
+ * the relay as DOCKER_HOST loses its engine mid-build, as when Bitbucket's docker
  * service dies. The engine itself keeps running (the bed's engine is shared; it sees its client go and abandons
  * the build); for the client there is no difference: its connection breaks and nothing answers on the address
  * any more. {@link #close()} stops the relay.
@@ -28,7 +32,7 @@ public final class EngineRelay implements AutoCloseable {
     private final InetSocketAddress engine;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final CountDownLatch cut = new CountDownLatch(1);
-    private volatile byte[] marker;
+    private volatile List<byte[]> markers = List.of();
 
     private EngineRelay(ServerSocket server, InetSocketAddress engine) {
         this.server = server;
@@ -54,9 +58,25 @@ public final class EngineRelay implements AutoCloseable {
         return "tcp://127.0.0.1:" + server.getLocalPort();
     }
 
-    /** Cuts everything once the engine's answers contain {@code text} (ASCII, as it appears on the wire). */
+    /**
+     * Cuts everything once the engine's answers contain {@code text} (ASCII): as it is (the classic builder's JSON
+     * stream), or base64-encoded in a BuildKit status message ({@code "aux":"<base64 protobuf>"}) at any of the
+     * three offsets it can have in the encoded bytes.
+     */
     public void cutWhenEngineSends(String text) {
-        marker = text.getBytes(StandardCharsets.US_ASCII);
+        byte[] plain = text.getBytes(StandardCharsets.US_ASCII);
+        List<byte[]> all = new ArrayList<>(List.of(plain));
+        for (int offset = 0; offset < 3; offset++) {
+            // the text after `offset` other bytes: the first group of four characters also encodes those, the last
+            // may encode what follows; the groups between encode the text's bytes alone
+            byte[] shifted = new byte[offset + plain.length];
+            System.arraycopy(plain, 0, shifted, offset, plain.length);
+            String encoded = Base64.getEncoder().encodeToString(shifted);
+            int from = offset == 0 ? 0 : 4;
+            int to = (shifted.length / 3) * 4;
+            all.add(encoded.substring(from, to).getBytes(StandardCharsets.US_ASCII));
+        }
+        markers = List.copyOf(all);
     }
 
     /** Waits until the relay has cut; false if it has not within {@code seconds}. */
@@ -111,17 +131,18 @@ public final class EngineRelay implements AutoCloseable {
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                byte[] wanted = marker;
-                if (fromEngine && wanted != null) {
+                List<byte[]> wanted = markers;
+                if (fromEngine && !wanted.isEmpty()) {
                     byte[] joined = new byte[window.length + n];
                     System.arraycopy(window, 0, joined, 0, window.length);
                     System.arraycopy(buffer, 0, joined, window.length, n);
-                    if (indexOf(joined, wanted) >= 0) {
+                    if (wanted.stream().anyMatch(m -> indexOf(joined, m) >= 0)) {
                         cut();
                         return; // the client never sees the marker's chunk: the engine died before sending it
                     }
-                    int keep = Math.min(joined.length, wanted.length - 1);
-                    window = java.util.Arrays.copyOfRange(joined, joined.length - keep, joined.length);
+                    int longest = wanted.stream().mapToInt(m -> m.length).max().orElse(1);
+                    int keep = Math.min(joined.length, longest - 1);
+                    window = Arrays.copyOfRange(joined, joined.length - keep, joined.length);
                 }
                 out.write(buffer, 0, n);
                 out.flush();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +35,7 @@ import org.ecrpushpipe.docker.PullAccess;
 import org.ecrpushpipe.errors.BuildProblem;
 import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.testbed.DockerEngineExtension;
+import org.ecrpushpipe.testbed.HostProcesses;
 import org.ecrpushpipe.testbed.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -283,41 +283,21 @@ class BuildKitBuilderTest {
         while (output.stream().noneMatch(l -> l.endsWith(" start-" + token)) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertFalse(processesMentioning(token).isEmpty(), "the step runs: " + output);
+        assertFalse(HostProcesses.mentioning(token).isEmpty(), "the step runs: " + output);
         long cancelledAt = System.nanoTime();
         cancellation.cancel();
         Exception e = assertThrows(Exception.class, () -> result.get(10, TimeUnit.SECONDS));
         assertInstanceOf(PipeException.Cancelled.class, e.getCause(), String.valueOf(e));
         int linesAtEnd = output.size();
-        while (!processesMentioning(token).isEmpty()
+        while (!HostProcesses.mentioning(token).isEmpty()
                 && System.nanoTime() - cancelledAt < Duration.ofSeconds(5).toNanos()) {
             Thread.sleep(50);
         }
-        assertEquals(List.of(), processesMentioning(token), "the step's processes are gone");
+        assertEquals(List.of(), HostProcesses.mentioning(token), "the step's processes are gone");
         assertTrue(docker.listContainersCmd().withShowAll(true).exec().stream()
                 .noneMatch(c -> String.valueOf(c.getCommand()).contains(token)), "no container is left");
         Thread.sleep(1000);
         assertEquals(linesAtEnd, output.size(), "nothing more is shown: " + output);
-    }
-
-    /** The processes of this machine whose command line holds {@code token}, e.g. a build step's shell. */
-    private static List<String> processesMentioning(String token) throws IOException {
-        List<String> found = new ArrayList<>();
-        long self = ProcessHandle.current().pid();
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    String command = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
-                            .replace('\0', ' ');
-                    if (command.contains(token) && !process.getFileName().toString().equals(Long.toString(self))) {
-                        found.add(process.getFileName() + ": " + command);
-                    }
-                } catch (IOException gone) {
-                    // the process ended while the list was read
-                }
-            }
-        }
-        return found;
     }
 
     private static final Pattern PLAIN_LINE = Pattern.compile(
