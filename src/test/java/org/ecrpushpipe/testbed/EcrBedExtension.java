@@ -7,9 +7,10 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Hands tests an {@link EcrBed} (engine, fresh registry, ECR stand-in), or an {@link EcrRegionsBed} (the same with
- * three regions of one account), one per test class, closed after the class; a class takes one or the other (both
- * would serve the home region's registry host at once). Fails, never skips, when a component is missing.
+ * Hands tests an {@link EcrBed} (engine, fresh registry, ECR stand-in), an {@link EcrRegionsBed} (the same with
+ * three regions of one account) or an {@link EcrAccountsBed} (two accounts in one region), one per test class, closed
+ * after the class; a class takes one of them (two would serve the home region's registry host at once). Fails, never
+ * skips, when a component is missing.
  */
 public final class EcrBedExtension implements ParameterResolver {
     private static final Namespace NAMESPACE = Namespace.create(EcrBedExtension.class);
@@ -22,13 +23,14 @@ public final class EcrBedExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == EcrBed.class || type == EcrRegionsBed.class;
+        return type == EcrBed.class || type == EcrRegionsBed.class || type == EcrAccountsBed.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        Start start = type == EcrBed.class ? EcrBed::start : EcrRegionsBed::start;
+        Start start = type == EcrBed.class ? EcrBed::start : type == EcrRegionsBed.class ? EcrRegionsBed::start
+                : EcrAccountsBed::start;
         return TestClassScope.of(context).getStore(NAMESPACE).computeIfAbsent(type, key -> {
             try {
                 return start.start();
