@@ -21,15 +21,25 @@
 # trimmed-down machine gets them too.
 BED_PACKAGES=(docker.io docker-registry busybox-static debootstrap apache2-utils util-linux mount openssl bsdutils)
 
-# The ECR registry hosts the bed's engine resolves, each to a loopback address of its own (the first to
-# .2 of the engine's 127.X.Y.0/24 block, the next to .3, ...), where a stand-in's registry facade listens
-# on port 443. The first is the stand-in's default (EcrBed, BedMain); the others leave room for tests of
-# other regions and accounts, each with a facade of its own (EcrRegionsBed mirrors to eu-west-1 and us-east-1).
-BED_ECR_HOSTS=(
-  123456789012.dkr.ecr.ap-southeast-1.amazonaws.com
-  123456789012.dkr.ecr.eu-west-1.amazonaws.com
-  210987654321.dkr.ecr.ap-southeast-1.amazonaws.com
-  123456789012.dkr.ecr.us-east-1.amazonaws.com
+# The host names the bed's engine resolves, one loopback address a line (the first line to .2 of the engine's
+# 127.X.Y.0/24 block, the next to .3, ...), a line's further names (aliases) to the same address. A stand-in's
+# registry facade listens on a registry line's address, port 443. The first line is the stand-in's default (EcrBed,
+# BedMain), with its dual-stack name; the next three leave room for tests of other regions and accounts, each with a
+# facade of its own (EcrRegionsBed mirrors to eu-west-1 and us-east-1, EcrAccountsBed pushes into 210987654321);
+# China and GovCloud (standard and FIPS names) serve EcrEndpointsBed, whose one AWS API endpoint answers every API
+# host name of the line after, as the AWS SDK picks them without AWS_ENDPOINT_URL (a JVM resolves them with
+# -Djdk.net.hosts.file set to the same hosts file). The last two are Docker Hub's registry and token service, for
+# the token-auth registry (TokenRegistry) that the engine reaches as docker.io.
+BED_HOSTS=(
+  "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com 123456789012.dkr-ecr.ap-southeast-1.on.aws"
+  "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+  "210987654321.dkr.ecr.ap-southeast-1.amazonaws.com"
+  "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+  "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn"
+  "123456789012.dkr.ecr.us-gov-west-1.amazonaws.com 123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com"
+  "api.ecr.ap-southeast-1.amazonaws.com ecr.ap-southeast-1.api.aws sts.ap-southeast-1.amazonaws.com sts.ap-southeast-1.api.aws api.ecr.cn-north-1.amazonaws.com.cn api.ecr.us-gov-west-1.amazonaws.com api.ecr-fips.us-gov-west-1.amazonaws.com"
+  "registry-1.docker.io"
+  "auth.docker.io"
 )
 
 # The state of what this shell started. Sourcing the file again (easy to do in an interactive shell) keeps
@@ -173,9 +183,11 @@ bed_spawn() {
 # Starts a private dockerd listening on a unix socket in its own directory and on tcp://127.0.0.1:PORT,
 # and exports DOCKER_HOST=tcp://127.0.0.1:PORT the way Bitbucket hands a TCP DOCKER_HOST to pipes.
 # The engine runs in a mount namespace of its own, where a private hosts file covers /etc/hosts (the
-# machine's entries plus BED_ECR_HOSTS, each on a loopback address) and a private directory covers
+# machine's entries plus BED_HOSTS, each line on a loopback address) and a private directory covers
 # /etc/docker (certs.d/<host>/ca.crt trusting the CA of the facade's certificate): real ECR host names
-# reach the bed, and the machine's own /etc/hosts and /etc/docker stay untouched. A DOCKER_HOST that is
+# reach the bed, and the machine's own /etc/hosts and /etc/docker stay untouched. The engine also trusts that CA
+# as a system CA (SSL_CERT_FILE: the machine's bundle and the CA), as it must for Docker Hub, whose registry it
+# reaches with the system's CAs alone, never with certs.d. A DOCKER_HOST that is
 # already set is not used: the bed cannot arrange host names for an engine it did not start. Exports
 # BED_ENGINE_DIR (the hosts file, certs.d and the facade's key and certificate, for the stand-in),
 # BED_ENGINE_DOCKER_HOST, BED_ENGINE_STORAGE_DRIVER, and BED_DOCKER_HOST_INTERNAL: a loopback address where
@@ -224,8 +236,8 @@ bed_start_engine() {
       mkdir -p "$BED_DIR/data-$driver"
       # shellcheck disable=SC2016 # $1, $2 and $@ are the inner bash's arguments
       bed_spawn unshare --mount --propagation private -- \
-        bash -c 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/docker && shift 2 && exec "$@"' \
-        _ "$BED_DIR/etc/hosts" "$BED_DIR/etc/docker" \
+        bash -c 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/docker && export SSL_CERT_FILE="$3" && shift 3 && exec "$@"' \
+        _ "$BED_DIR/etc/hosts" "$BED_DIR/etc/docker" "$BED_DIR/etc/ssl/ca-certificates.crt" \
         dockerd \
         --data-root "$BED_DIR/data-$driver" \
         --exec-root "$BED_DIR/x" \
@@ -274,20 +286,22 @@ bed_start_engine() {
 
 # Writes what the engine's mount namespace shows as /etc/hosts and /etc/docker, under DIR/etc, and the
 # facade's TLS material under DIR/tls: a CA made for this engine alone (its key is deleted at once), and
-# a key and certificate for every name in BED_ECR_HOSTS (and its address) signed by it, for the stand-in.
+# a key and certificate for every name in BED_HOSTS (and its address) signed by it, for the stand-in; and
+# DIR/etc/ssl/ca-certificates.crt, the machine's CA bundle with that CA added, the engine's system CAs.
 # The addresses are a 127.X.Y.0/24 block picked at random, so beds of several engines (several test runs
 # on one machine) never share a facade address.
 bed_prepare_engine_etc() {
-  local dir="$1" prefix i san="IP:127.0.0.1"
+  local dir="$1" prefix i name san="IP:127.0.0.1"
   prefix="$(bed_pick_address_block)"
   printf '%s\n' "$prefix" >"$dir/address-block"
-  mkdir -p "$dir/etc/docker/certs.d" "$dir/tls"
+  mkdir -p "$dir/etc/docker/certs.d" "$dir/etc/ssl" "$dir/tls"
   {
     cat /etc/hosts
     printf '\n# ECR registry hosts of the test bed (this file is /etc/hosts only in its engine'"'"'s mount namespace)\n'
-    for i in "${!BED_ECR_HOSTS[@]}"; do
-      printf '%s.%d %s\n' "$prefix" $((i + 2)) "${BED_ECR_HOSTS[i]}"
-      san+=",DNS:${BED_ECR_HOSTS[i]},IP:$prefix.$((i + 2))"
+    for i in "${!BED_HOSTS[@]}"; do
+      printf '%s.%d %s\n' "$prefix" $((i + 2)) "${BED_HOSTS[i]}"
+      for name in ${BED_HOSTS[i]}; do san+=",DNS:$name"; done
+      san+=",IP:$prefix.$((i + 2))"
     done
   } >"$dir/etc/hosts"
   (
@@ -297,7 +311,7 @@ bed_prepare_engine_etc() {
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
       -subj "/CN=ecr-push-pipe test bed CA" -keyout ca.key -out ca.crt 2>/dev/null
     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -subj "/CN=${BED_ECR_HOSTS[0]}" -keyout facade.key -out facade.csr 2>/dev/null
+      -subj "/CN=${BED_HOSTS[0]%% *}" -keyout facade.key -out facade.csr 2>/dev/null
     printf 'subjectAltName=%s\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' \
       "$san" >facade.ext
     openssl x509 -req -in facade.csr -CA ca.crt -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" -days 7 \
@@ -305,13 +319,14 @@ bed_prepare_engine_etc() {
     rm -f ca.key facade.csr facade.ext
     chmod 644 ca.crt facade.crt
   ) || return 1
-  for i in "${!BED_ECR_HOSTS[@]}"; do
-    mkdir -p "$dir/etc/docker/certs.d/${BED_ECR_HOSTS[i]}"
-    cp "$dir/tls/ca.crt" "$dir/etc/docker/certs.d/${BED_ECR_HOSTS[i]}/ca.crt"
+  for name in ${BED_HOSTS[*]}; do
+    mkdir -p "$dir/etc/docker/certs.d/$name"
+    cp "$dir/tls/ca.crt" "$dir/etc/docker/certs.d/$name/ca.crt"
   done
+  { cat /etc/ssl/certs/ca-certificates.crt 2>/dev/null || true; cat "$dir/tls/ca.crt"; } >"$dir/etc/ssl/ca-certificates.crt"
 }
 
-# Prints a 127.X.Y prefix (X in 100..249) of which no address that BED_ECR_HOSTS would get has anything
+# Prints a 127.X.Y prefix (X in 100..249) of which no address that BED_HOSTS would get has anything
 # listening on port 443 right now, and whose .1 has nothing on 2375 (the engine's host.docker.internal).
 bed_pick_address_block() {
   local prefix i taken
@@ -322,7 +337,7 @@ bed_pick_address_block() {
     if timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/2375"' _ "$prefix.1" 2>/dev/null; then
       continue
     fi
-    for i in "${!BED_ECR_HOSTS[@]}"; do
+    for i in "${!BED_HOSTS[@]}"; do
       # shellcheck disable=SC2016 # $1 is the inner bash's argument
       if timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/443"' _ "$prefix.$((i + 2))" 2>/dev/null; then
         taken=1
@@ -339,8 +354,8 @@ bed_pick_address_block() {
 # "host → address, ..." of the engine's private hosts file, for the log.
 bed_engine_host_map() {
   local name
-  for name in "${BED_ECR_HOSTS[@]}"; do
-    awk -v n="$name" '$2 == n { printf "%s -> %s, ", n, $1 }' "$BED_DIR/etc/hosts"
+  for name in ${BED_HOSTS[*]}; do
+    awk -v n="$name" '{ for (f = 2; f <= NF; f++) if ($f == n) printf "%s -> %s, ", n, $1 }' "$BED_DIR/etc/hosts"
   done | sed 's/, $//'
 }
 
@@ -416,7 +431,7 @@ bed_pids_mentioning() {
 # Starts a real registry and the ECR stand-in in front of it (`BedMain serve`, from the test classes that
 # `./mvnw package` compiles), with one IAM user and the named repositories, for the engine that
 # bed_start_engine started: its registry facade listens where that engine resolves the first of
-# BED_ECR_HOSTS. Waits for its READY line, then exports what a pipe run or an AWS CLI call needs:
+# BED_HOSTS. Waits for its READY line, then exports what a pipe run or an AWS CLI call needs:
 # AWS_ENDPOINT_URL, AWS_KEY, AWS_SECRET (random), AWS_REGION, IMAGE (the first repository's full URI,
 # 123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/NAME) and AWS_PAGER="" (so AWS CLI v2 prints rather
 # than pages). Stopped by the teardown, before the engine. BED_API_LATENCY_MS and BED_REGISTRY_LATENCY_MS (default 0)

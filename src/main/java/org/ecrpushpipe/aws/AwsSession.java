@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.ecrpushpipe.config.CredentialSettings;
+import org.ecrpushpipe.config.EndpointVariants;
 import org.ecrpushpipe.credentials.CredentialPlan;
 import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.PipeException;
@@ -47,15 +48,19 @@ public final class AwsSession implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AwsCredentialsProvider provider;
     private final Optional<URI> stsEndpoint;
+    private final EndpointVariants variants;
     private final Consumer<String> secrets;
 
     /**
      * @param region      the region whose STS endpoint is called
      * @param stsEndpoint AWS_ENDPOINT_URL_STS (or AWS_ENDPOINT_URL)
+     * @param variants    which of AWS's STS endpoints (FIPS, dual-stack) is called without {@code stsEndpoint}
      * @param secrets     told every secret value STS issues, before it is used
      */
-    public AwsSession(CredentialPlan plan, String region, Optional<URI> stsEndpoint, Consumer<String> secrets) {
+    public AwsSession(CredentialPlan plan, String region, Optional<URI> stsEndpoint, EndpointVariants variants,
+                      Consumer<String> secrets) {
         this.stsEndpoint = stsEndpoint;
+        this.variants = variants;
         this.secrets = secrets;
         AwsCredentialsProvider source;
         String action;
@@ -112,7 +117,12 @@ public final class AwsSession implements AutoCloseable {
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(ATTEMPT_TIMEOUT).build())
                 .overrideConfiguration(o -> o.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT));
-        stsEndpoint.ifPresent(builder::endpointOverride);
+        if (stsEndpoint.isPresent()) {
+            builder.endpointOverride(stsEndpoint.get());
+        } else {
+            // set either way: the SDK would otherwise read AWS_USE_FIPS_ENDPOINT from the process itself
+            builder.fipsEnabled(variants.fips()).dualstackEnabled(variants.dualStack());
+        }
         StsClient client = builder.build();
         closeables.add(client);
         return client;

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.ecrpushpipe.aws.AwsSession;
 import org.ecrpushpipe.config.ConfigReader;
 import org.ecrpushpipe.config.CredentialSettings;
-import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.console.Console;
 import org.ecrpushpipe.credentials.CredentialPlan;
@@ -79,7 +78,8 @@ public class PushCommand implements Callable<Integer> {
                 });
             }
             CredentialPlan plan = CredentialPlan.of(config);
-            try (AwsSession aws = new AwsSession(plan, config.region(), config.stsEndpoint(), console::addSecret)) {
+            try (AwsSession aws = new AwsSession(plan, config.region(), config.stsEndpoint(), config.endpointVariants(),
+                    console::addSecret)) {
                 plan.announcement().forEach(console::info);
                 aws.authenticate();
                 return publishToEcr(config, aws);
@@ -92,9 +92,7 @@ public class PushCommand implements Callable<Integer> {
     /** Publishes through the image's ECR registry, with the region's and the other regions' SDK clients. */
     private Integer publishToEcr(PipeConfig config, AwsSession aws) {
         EcrSettings settings = new EcrSettings(config.region(), aws.provider(), config.image().accountId(),
-                config.image().registry().map(ImageRef.EcrRegistryHost::variant)
-                        .orElse(ImageRef.EndpointVariant.STANDARD),
-                config.ecrEndpoint());
+                config.endpointVariants(), config.ecrEndpoint());
         try (EcrRegistries otherRegions = new EcrRegistries(settings);
              EcrRegistry registry = new EcrRegistry(settings)) {
             return publish(config, registry, Optional.of(registry), otherRegions);

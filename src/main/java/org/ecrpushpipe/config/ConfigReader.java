@@ -113,6 +113,7 @@ public final class ConfigReader {
         Optional<URI> generic = readEndpoint(Variable.AWS_ENDPOINT_URL);
         Optional<URI> ecr = readEndpoint(Variable.AWS_ENDPOINT_URL_ECR).or(() -> generic);
         Optional<URI> sts = readEndpoint(Variable.AWS_ENDPOINT_URL_STS).or(() -> generic);
+        EndpointVariants variants = endpointVariants(image);
         boolean debug = reader.flag(Variable.DEBUG);
         int retries = reader.wholeNumber(Variable.RETRIES, 0, 10);
         int retryMaxSeconds = reader.wholeNumber(Variable.RETRY_MAX_SECONDS, 1, 300);
@@ -128,8 +129,19 @@ public final class ConfigReader {
         Optional<AwsCredentials> credentials = secret.isEmpty() ? Optional.empty()
                 : key.map(k -> new AwsCredentials(Secret.of(k), Secret.of(secret.get()), sessionToken.map(Secret::of)));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
-                ecr, sts, debug, retries, Duration.ofSeconds(retryMaxSeconds), release, repository,
+                ecr, sts, variants, debug, retries, Duration.ofSeconds(retryMaxSeconds), release, repository,
                 buildSettings, cache, access.settings(), results), reader.warnings(), List.copyOf(notes));
+    }
+
+    /**
+     * AWS's FIPS and dual-stack endpoints: asked for with the AWS SDK's standard variables, or implied by an IMAGE on
+     * such a registry host (its API is the matching endpoint).
+     */
+    private EndpointVariants endpointVariants(ImageRef image) {
+        ImageRef.EndpointVariant host = image == null ? ImageRef.EndpointVariant.STANDARD
+                : image.registry().map(ImageRef.EcrRegistryHost::variant).orElse(ImageRef.EndpointVariant.STANDARD);
+        return new EndpointVariants(reader.flag(Variable.AWS_USE_FIPS_ENDPOINT) || host == ImageRef.EndpointVariant.FIPS,
+                reader.flag(Variable.AWS_USE_DUALSTACK_ENDPOINT) || host == ImageRef.EndpointVariant.DUAL_STACK);
     }
 
     /**

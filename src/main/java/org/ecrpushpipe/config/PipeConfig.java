@@ -20,6 +20,7 @@ import org.ecrpushpipe.context.BuildContext;
  * @param dockerHost   the Docker engine address, as Docker writes it
  * @param ecrEndpoint  an endpoint override for the ECR API
  * @param stsEndpoint  an endpoint override for the STS API
+ * @param endpointVariants which of AWS's own endpoints the API calls go to without an override (FIPS, dual-stack)
  * @param debug        whether debug lines and stack traces are shown
  * @param retries      push attempts after the first, for transient failures (RETRIES)
  * @param retryMaxWait the longest wait between two push attempts (RETRY_MAX_SECONDS)
@@ -33,7 +34,8 @@ import org.ecrpushpipe.context.BuildContext;
  */
 public record PipeConfig(Optional<AwsCredentials> credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
-                         Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, boolean debug,
+                         Optional<URI> ecrEndpoint, Optional<URI> stsEndpoint, EndpointVariants endpointVariants,
+                         boolean debug,
                          int retries, Duration retryMaxWait, ReleaseSettings release,
                          RepositorySettings repository, BuildSettings buildSettings, CacheSettings cache,
                          CredentialSettings access, ResultSettings results) {

@@ -100,7 +100,11 @@ public enum Variable {
     AWS_ENDPOINT_URL_ECR(List.of(), Need.OPTIONAL, false, "AWS_ENDPOINT_URL",
             "Endpoint for the ECR API only."),
     AWS_ENDPOINT_URL_STS(List.of(), Need.OPTIONAL, false, "AWS_ENDPOINT_URL",
-            "Endpoint for the STS API only (OIDC and AWS_ROLE_ARN call STS).");
+            "Endpoint for the STS API only (OIDC and AWS_ROLE_ARN call STS)."),
+    AWS_USE_FIPS_ENDPOINT(List.of(), Need.OPTIONAL, false, "false, or true when IMAGE is a FIPS registry host",
+            "true: call AWS's FIPS endpoints (the AWS SDK's standard variable), such as api.ecr-fips.us-gov-west-1.amazonaws.com; a bare IMAGE name is then pushed to the FIPS registry host ECR names."),
+    AWS_USE_DUALSTACK_ENDPOINT(List.of(), Need.OPTIONAL, false, "false, or true when IMAGE is a dual-stack registry host",
+            "true: call AWS's dual-stack (IPv4 and IPv6) endpoints (the AWS SDK's standard variable), such as ecr.ap-southeast-1.api.aws; a bare IMAGE name is then pushed to the dual-stack registry host ECR names.");
 
     /** Whether the user must set a variable. */
     public enum Need {

@@ -251,8 +251,8 @@ public final class Failures {
     public static PipeException repositoryPolicyDenies(String action, String detail, Throwable origin) {
         return new PipeException.Authentication("The repository's policy does not allow " + action
                 + " for this principal: " + detail,
-                "cross-account access: the repository policy in the repository's account must allow " + action
-                        + " for this user or role", origin);
+                "cross-account access: assume a role of the repository's account (AWS_ROLE_ARN), or let the repository"
+                        + " policy in that account allow " + action + " for this user or role", origin);
     }
 
     public static PipeException throttled(String action, String detail, Throwable origin) {
@@ -345,8 +345,8 @@ public final class Failures {
                             + " in the registry", null));
             case DENIED_BY_REPOSITORY_POLICY -> new PipeException.Authentication("Pushing " + reference
                     + " was denied: " + detail,
-                    "cross-account push: the repository policy in the repository's account must allow this principal",
-                    null);
+                    "cross-account push: assume a role of the repository's account (AWS_ROLE_ARN), or let the repository"
+                            + " policy in that account allow this principal", null);
             case LAYER_TOO_LARGE -> new PipeException.Push("Pushing " + reference + " failed: a layer is larger"
                     + " than the registry accepts (" + detail + ").",
                     "make the layer smaller (split a large COPY or RUN), or use a .dockerignore", null);

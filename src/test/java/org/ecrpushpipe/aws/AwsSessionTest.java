@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.ecrpushpipe.config.CredentialSettings;
+import org.ecrpushpipe.config.EndpointVariants;
 import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.credentials.CredentialPlan;
 import org.ecrpushpipe.standin.EcrStandIn;
@@ -36,7 +37,7 @@ class AwsSessionTest {
                     Optional.of(new CredentialSettings.AssumeRole(CHAINED, Optional.empty(), "bitbucket-1")));
             List<String> masked = new CopyOnWriteArrayList<>();
             try (AwsSession session = new AwsSession(plan, standIn.region(),
-                    Optional.of(URI.create(standIn.apiEndpoint())), masked::add)) {
+                    Optional.of(URI.create(standIn.apiEndpoint())), EndpointVariants.STANDARD, masked::add)) {
                 session.authenticate();
                 assertTrue(session.provider().resolveCredentials().accessKeyId().startsWith("ASIA"));
             }

@@ -158,4 +158,33 @@ class CredentialVariablesTest {
         assertEquals(List.of("REGISTRY_PASSWORD"), alone.stream().map(Problem::variable).toList());
         assertFalse(alone.toString().contains("pw-1"));
     }
+
+    @Test
+    void fipsAndDualStackEndpointsComeFromTheStandardVariablesOrFromImagesHost() {
+        Map<String, String> keys = env("AWS_KEY", "AKIAEXAMPLE", "AWS_SECRET", "s");
+        assertEquals(EndpointVariants.STANDARD, read(keys).config().endpointVariants());
+
+        Map<String, String> fips = new HashMap<>(keys);
+        fips.put("AWS_USE_FIPS_ENDPOINT", "TRUE");
+        assertEquals(new EndpointVariants(true, false), read(fips).config().endpointVariants());
+
+        Map<String, String> both = new HashMap<>(keys);
+        both.put("AWS_USE_FIPS_ENDPOINT", "true");
+        both.put("AWS_USE_DUALSTACK_ENDPOINT", "true");
+        assertEquals(new EndpointVariants(true, true), read(both).config().endpointVariants());
+
+        Map<String, String> fipsHost = new HashMap<>(keys);
+        fipsHost.put("IMAGE", "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/app");
+        assertEquals(new EndpointVariants(true, false), read(fipsHost).config().endpointVariants());
+
+        Map<String, String> dualHost = new HashMap<>(keys);
+        dualHost.put("IMAGE", "123456789012.dkr-ecr.eu-west-1.on.aws/app");
+        assertEquals(new EndpointVariants(false, true), read(dualHost).config().endpointVariants());
+
+        Map<String, String> wrong = new HashMap<>(keys);
+        wrong.put("AWS_USE_FIPS_ENDPOINT", "yes");
+        wrong.put("AWS_USE_DUALSTACK_ENDPOINT", "on");
+        assertEquals(List.of("AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT"),
+                problems(wrong).stream().map(Problem::variable).toList());
+    }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.ecrpushpipe.config.AwsCredentials;
-import org.ecrpushpipe.config.ImageRef.EndpointVariant;
+import org.ecrpushpipe.config.EndpointVariants;
 import org.ecrpushpipe.config.LifecyclePolicy;
 import org.ecrpushpipe.config.RepositorySetting;
 import org.ecrpushpipe.config.RepositorySettings;
@@ -92,7 +92,7 @@ class RepositoryPreparerEcrTest {
 
     private EcrRegistry ecr() {
         return new EcrRegistry(new EcrSettings(standIn.region(), new AwsCredentials(Secret.of(KEY), Secret.of(SECRET),
-                Optional.empty()), Optional.empty(), EndpointVariant.STANDARD,
+                Optional.empty()), Optional.empty(), EndpointVariants.STANDARD,
                 Optional.of(URI.create(standIn.apiEndpoint()))));
     }
 

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.ecrpushpipe.config.ConfigReader;
-import org.ecrpushpipe.config.ImageRef;
+import org.ecrpushpipe.config.EndpointVariants;
 import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.BuildRequest;
@@ -121,7 +121,7 @@ class SameNameOnOneEngineTest {
 
         try (DockerJavaEngine real = new DockerJavaEngine(bed.dockerHost());
              EcrRegistry registry = new EcrRegistry(new EcrSettings(config.region(), config.credentials().orElseThrow(),
-                     Optional.empty(), ImageRef.EndpointVariant.STANDARD, config.ecrEndpoint()))) {
+                     Optional.empty(), EndpointVariants.STANDARD, config.ecrEndpoint()))) {
             Digest theirImage = Builds.imageId(real.classicBuilder(),
                     new BuildRequest(ConfigReader.read(env, theirs).config().build()), l -> { });
             RecordingEvents events = new RecordingEvents();

@@ -51,9 +51,12 @@ final class ApiHandler implements HttpHandler {
     private final RequestLog log;
     private final StrictMode strict;
     private final Latency latency;
+    private final AccountBoundary boundary;
 
     ApiHandler(EcrControlPlane ecr, StsService sts, SigV4Verifier verifier, StsAssumeRole assumeRole,
-               SigV4Verifier stsVerifier, Faults faults, RequestLog log, StrictMode strict, Latency latency) {
+               SigV4Verifier stsVerifier, Faults faults, RequestLog log, StrictMode strict, Latency latency,
+               AccountBoundary boundary) {
+        this.boundary = boundary;
         this.strict = strict;
         this.ecr = ecr;
         this.sts = sts;
@@ -111,8 +114,12 @@ final class ApiHandler implements HttpHandler {
             strict.denyApiCall(caller.principalArn(), operation, request).ifPresent(denial -> {
                 throw new EcrError("AccessDeniedException", denial);
             });
-            byte[] response = EcrJson.MAPPER.writeValueAsBytes(ecr.handle(operation, new Params(request),
-                    caller.principalArn()));
+            Params params = new Params(request);
+            boundary.checkApiCall(operation, caller.principalArn(), params);
+            String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host")).orElse("")
+                    .replaceFirst(":\\d+$", "");
+            byte[] response = EcrJson.MAPPER.writeValueAsBytes(ecr.handle(operation, params, caller.principalArn(),
+                    host));
             return new Answer(new ApiCall(operation, accessKeyId, ApiCall.OK), 200, JSON_TYPE, response);
         } catch (EcrError e) {
             return Answer.ecrError(operation, accessKeyId, e);

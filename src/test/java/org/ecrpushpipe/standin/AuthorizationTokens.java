@@ -7,11 +7,13 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The registry passwords GetAuthorizationToken hands out (ECR's user is always {@code AWS}) and their expiry.
- * Thread-safe.
+ * The registry passwords GetAuthorizationToken hands out (ECR's user is always {@code AWS}), their expiry, and the
+ * principal each was issued to (a password opens every registry that principal may use, of any account). Shared by
+ * the stand-ins of several accounts of one AWS ({@link EcrStandIn.Builder#sameAwsAs}). Thread-safe.
  */
 final class AuthorizationTokens {
     /** One issued password; {@link #toString()} hides it. */
@@ -27,6 +29,7 @@ final class AuthorizationTokens {
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
+    private final Map<String, String> principals = new ConcurrentHashMap<>();
     private final Clock clock;
     private volatile Duration lifetime;
 
@@ -42,13 +45,20 @@ final class AuthorizationTokens {
         this.lifetime = lifetime;
     }
 
-    Issued issue() {
+    /** A new password for {@code principalArn}, the caller of GetAuthorizationToken. */
+    Issued issue(String principalArn) {
         byte[] bytes = new byte[48];
         random.nextBytes(bytes);
         String password = "eyJ" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant expiresAt = clock.instant().plus(lifetime);
+        principals.put(password, principalArn);
         expiries.put(password, expiresAt);
         return new Issued(password, expiresAt);
+    }
+
+    /** The principal a password was issued to, if it was issued here. */
+    Optional<String> principal(String password) {
+        return Optional.ofNullable(principals.get(Objects.requireNonNullElse(password, "")));
     }
 
     /** Every password issued so far, for tests that check that none was shown anywhere. */

@@ -1,8 +1,13 @@
 package org.ecrpushpipe.standin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
 
 /** Dispatches an ECR operation by name, and answers GetAuthorizationToken itself. */
 final class EcrControlPlane {
@@ -14,9 +19,14 @@ final class EcrControlPlane {
     private final String proxyEndpoint;
     private final CreationTemplates templates;
     private final Denials denials;
+    private final String accountId;
+    private final String region;
 
     EcrControlPlane(RepositoryOperations repositories, ImageOperations images, AuthorizationTokens tokens,
-                    String proxyEndpoint, CreationTemplates templates, Denials denials) {
+                    String proxyEndpoint, CreationTemplates templates, Denials denials, String accountId,
+                    String region) {
+        this.accountId = accountId;
+        this.region = region;
         this.templates = templates;
         this.denials = denials;
         this.repositories = repositories;
@@ -25,11 +35,14 @@ final class EcrControlPlane {
         this.proxyEndpoint = proxyEndpoint;
     }
 
-    /** @param principalArn the caller, whose IAM policy may deny the operation ({@link Denials}) */
-    ObjectNode handle(String operation, Params params, String principalArn) {
+    /**
+     * @param principalArn the caller, whose IAM policy may deny the operation ({@link Denials})
+     * @param apiHost      the API host name the call was sent to (its {@code Host} header, without a port)
+     */
+    ObjectNode handle(String operation, Params params, String principalArn, String apiHost) {
         denials.check(operation, principalArn);
         return switch (operation) {
-            case "GetAuthorizationToken" -> getAuthorizationToken(params);
+            case "GetAuthorizationToken" -> getAuthorizationToken(params, principalArn, apiHost);
             case "CreateRepository" -> repositories.createRepository(params);
             case "DescribeRepositories" -> repositories.describeRepositories(params);
             case "PutLifecyclePolicy" -> repositories.putLifecyclePolicy(params);
@@ -48,15 +61,50 @@ final class EcrControlPlane {
         };
     }
 
-    private ObjectNode getAuthorizationToken(Params params) {
-        params.list("registryIds", 0, 10);
-        AuthorizationTokens.Issued issued = tokens.issue();
+    /**
+     * One authorization per registry asked for ({@code registryIds}, else the caller's own, this one), each with the
+     * proxyEndpoint of that registry, as ECR answers; the password is the same for all (it opens every registry the
+     * caller may use). The proxyEndpoint names the registry in the API endpoint's variant: reached at its FIPS
+     * endpoint ({@code api.ecr-fips.…}), ECR names the FIPS registry host ({@code <account>.dkr.ecr-fips.…}), as
+     * docker logins through AWS_USE_FIPS_ENDPOINT expect; at its dual-stack endpoint ({@code ecr.<region>.api.aws}),
+     * the dual-stack host ({@code <account>.dkr-ecr.<region>.on.aws}). Reached at another name (an endpoint
+     * override on loopback), its own registry's proxyEndpoint is the one configured.
+     */
+    private ObjectNode getAuthorizationToken(Params params, String principalArn, String apiHost) {
+        List<String> registries = new ArrayList<>();
+        for (JsonNode id : params.list("registryIds", 0, 10)) {
+            registries.add(id.asText());
+        }
+        if (registries.isEmpty()) {
+            registries.add(accountId);
+        }
+        AuthorizationTokens.Issued issued = tokens.issue(principalArn);
         String token = Base64.getEncoder()
                 .encodeToString(("AWS:" + issued.password()).getBytes(StandardCharsets.UTF_8));
         ObjectNode response = EcrJson.object();
-        ObjectNode data = response.putArray("authorizationData").addObject().put("authorizationToken", token);
-        data.set("expiresAt", EcrJson.timestamp(issued.expiresAt()));
-        data.put("proxyEndpoint", proxyEndpoint);
+        ArrayNode authorizations = response.putArray("authorizationData");
+        for (String registry : registries) {
+            ObjectNode data = authorizations.addObject().put("authorizationToken", token);
+            data.set("expiresAt", EcrJson.timestamp(issued.expiresAt()));
+            data.put("proxyEndpoint", proxyEndpoint(registry, apiHost));
+        }
         return response;
+    }
+
+    private String proxyEndpoint(String registry, String apiHost) {
+        String host = apiHost.toLowerCase(Locale.ROOT);
+        boolean fips = host.startsWith("api.ecr-fips.") || host.startsWith("ecr-fips.");
+        boolean dualStack = host.endsWith(".api.aws");
+        boolean awsName = host.startsWith("api.ecr.") || host.startsWith("ecr.") || fips;
+        if (!awsName && registry.equals(accountId)) {
+            return proxyEndpoint;
+        }
+        if (fips) {
+            return "https://" + registry + ".dkr.ecr-fips." + region + ".amazonaws.com";
+        }
+        if (dualStack) {
+            return "https://" + registry + ".dkr-ecr." + region + ".on.aws";
+        }
+        return "https://" + EcrStandIn.ecrRegistryHost(registry, region);
     }
 }

@@ -66,9 +66,9 @@ public final class EcrStandIn implements AutoCloseable {
     private final HttpServer ecrHostFacade;
     private final ExecutorService apiThreads;
     private final ExecutorService facadeThreads;
-    private final Identities identities = new Identities();
+    private final Identities identities;
     private final AuthorizationTokens authorizationTokens;
-    private final WebIdentityTokens webIdentityTokens = new WebIdentityTokens();
+    private final WebIdentityTokens webIdentityTokens;
     private final RepositoryCatalog catalog;
     private final StsService sts;
     private final StsAssumeRole assumeRole;
@@ -95,10 +95,13 @@ public final class EcrStandIn implements AutoCloseable {
         this.strict = new StrictMode(accountId, region);
         this.apiLatency = new Latency(b.apiLatency);
         this.registryLatency = new Latency(b.registryLatency);
-        this.authorizationTokens = new AuthorizationTokens(clock, b.tokenLifetime);
+        EcrStandIn aws = b.sameAwsAs;
+        this.identities = aws != null ? aws.identities : new Identities();
+        this.authorizationTokens = aws != null ? aws.authorizationTokens : new AuthorizationTokens(clock, b.tokenLifetime);
+        this.webIdentityTokens = aws != null ? aws.webIdentityTokens : new WebIdentityTokens();
         this.catalog = new RepositoryCatalog(accountId);
-        this.sts = new StsService(webIdentityTokens, identities, clock);
-        this.assumeRole = new StsAssumeRole(sts, strict);
+        this.sts = aws != null ? aws.sts : new StsService(webIdentityTokens, identities, clock);
+        this.assumeRole = aws != null ? aws.assumeRole : new StsAssumeRole(sts, strict);
         RegistryClient registry = this.registryClient = new RegistryClient(URI.create(Objects.requireNonNull(b.registryUrl,
                 "the real registry behind the stand-in: call registry(url, username, password)")),
                 b.registryUsername, b.registryPassword);
@@ -141,18 +144,20 @@ public final class EcrStandIn implements AutoCloseable {
         EcrControlPlane ecr = new EcrControlPlane(
                 new RepositoryOperations(catalog, json, accountId, clock, kmsKeys),
                 new ImageOperations(catalog, images, registry, accountId, clock),
-                authorizationTokens, proxyEndpoint, templates, denials);
+                authorizationTokens, proxyEndpoint, templates, denials, accountId, region);
+        AccountBoundary boundary = new AccountBoundary(accountId, region);
 
         apiThreads = threads("ecr-stand-in-api");
         facadeThreads = threads("ecr-stand-in-registry");
         api.setExecutor(apiThreads);
         facade.setExecutor(facadeThreads);
         apiHandler = new ApiHandler(ecr, sts, new SigV4Verifier("ecr", region, clock, identities::find), assumeRole,
-                new SigV4Verifier("sts", region, clock, identities::find), apiFaults, requests, strict, apiLatency);
+                new SigV4Verifier("sts", region, clock, identities::find), apiFaults, requests, strict, apiLatency,
+                boundary);
         api.createContext("/", apiHandler);
         api.createContext(StandInAdmin.PATH, new StandInAdmin(requests, apiLatency, registryLatency));
         registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId, region, clock,
-                new CreateOnPush(catalog, templates, clock), strict, images, registryLatency);
+                new CreateOnPush(catalog, templates, clock), strict, images, registryLatency, boundary);
         facade.createContext("/", registryFacade);
         api.start();
         facade.start();
@@ -433,6 +438,11 @@ public final class EcrStandIn implements AutoCloseable {
         return apiFaults;
     }
 
+    /** The principal an access key (a user's, or an STS session's) belongs to, if the stand-in knows the key. */
+    Optional<String> principalOf(String accessKeyId) {
+        return identities.find(accessKeyId).map(AccessKey::principalArn);
+    }
+
     /** The ECR and STS API of this stand-in's region, for a {@link RegionalApi} in front of several regions. */
     HttpHandler apiHandler() {
         return apiHandler;
@@ -498,8 +508,21 @@ public final class EcrStandIn implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration apiLatency = Duration.ZERO;
         private Duration registryLatency = Duration.ZERO;
+        private EcrStandIn sameAwsAs;
 
         private Builder() {
+        }
+
+        /**
+         * The registry of another account (or region) of the same AWS as {@code other}: it accepts the same access
+         * keys and STS sessions (and STS issues them for both), and the registry passwords either hands out, as
+         * AWS's IAM, STS and GetAuthorizationToken span accounts and regions. What each registry holds and allows is
+         * its own: a call or a push into the other's registry is refused as crossing accounts
+         * ({@link AccountBoundary}).
+         */
+        public Builder sameAwsAs(EcrStandIn other) {
+            this.sameAwsAs = Objects.requireNonNull(other);
+            return this;
         }
 
         public Builder accountId(String accountId) {

@@ -14,6 +14,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.AuthorizationData;
+import software.amazon.awssdk.services.ecr.model.EcrException;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 
 /**
@@ -71,9 +73,42 @@ class RegionalApiTest {
              EcrClient inSingapore = client(api, "ap-southeast-1"); EcrClient inIreland = client(api, "eu-west-1")) {
             ireland.apiFaults().failNext(1, "*", "GetAuthorizationToken", new Fault.Status(500));
             inSingapore.getAuthorizationToken();
-            assertThrows(software.amazon.awssdk.services.ecr.model.EcrException.class, inIreland::getAuthorizationToken);
+            assertThrows(EcrException.class, inIreland::getAuthorizationToken);
             assertEquals(List.of("POST GetAuthorizationToken: answered 500"), ireland.apiFaults().injected());
             assertEquals(List.of(), singapore.apiFaults().injected());
+        }
+    }
+
+    @Test
+    void eachCallReachesTheAccountItNamesAndWhatCrossesAccountsIsRefusedAsEcrRefusesIt() throws Exception {
+        try (EcrStandIn ci = standIn("ap-southeast-1");
+             EcrStandIn prod = EcrStandIn.builder().accountId("210987654321").region("ap-southeast-1").sameAwsAs(ci)
+                     .registry("http://127.0.0.1:9", "unused", "unused").start();
+             RegionalApi api = new RegionalApi(List.of(ci, prod));
+             EcrClient client = client(api, "ap-southeast-1")) {
+            ci.createRepository("team/app");
+            prod.createRepository("team/app");
+
+            // the caller's own registry by default; the other account's, asked by registryId, is refused there
+            assertEquals("123456789012", client.describeRepositories(r -> r.repositoryNames("team/app"))
+                    .repositories().get(0).registryId());
+            EcrException denied = assertThrows(EcrException.class, () -> client.describeRepositories(
+                    r -> r.registryId("210987654321").repositoryNames("team/app")));
+            assertEquals("AccessDeniedException", denied.awsErrorDetails().errorCode());
+            assertEquals("User: arn:aws:iam::123456789012:user/ci is not authorized to perform:"
+                    + " ecr:DescribeRepositories on resource: arn:aws:ecr:ap-southeast-1:210987654321:repository/team/app"
+                    + " because no resource-based policy allows the ecr:DescribeRepositories action",
+                    denied.awsErrorDetails().errorMessage());
+            assertEquals(List.of("DescribeRepositories"), ci.requests().operations());
+            assertEquals(List.of(new ApiCall("DescribeRepositories", KEY, "AccessDeniedException")),
+                    prod.requests().all());
+
+            // a login names each registry asked for (ECR answers one per registryId), the other account's too
+            List<AuthorizationData> logins = client.getAuthorizationToken(r -> r.registryIds("210987654321",
+                    "123456789012")).authorizationData();
+            assertEquals(List.of("https://210987654321.dkr.ecr.ap-southeast-1.amazonaws.com",
+                    "https://123456789012.dkr.ecr.ap-southeast-1.amazonaws.com"),
+                    logins.stream().map(AuthorizationData::proxyEndpoint).toList());
         }
     }
 }

@@ -50,6 +50,7 @@ final class RegistryFacade implements HttpHandler {
     private final CreateOnPush createOnPush;
     private final RepositoryImages images;
     private final Latency latency;
+    private final AccountBoundary boundary;
     /** Every request the facade received, as "METHOD path", for tests that count uploads. */
     private final List<String> requests = new CopyOnWriteArrayList<>();
     /** Every Host header received, to show which name a push went through. */
@@ -57,7 +58,8 @@ final class RegistryFacade implements HttpHandler {
 
     RegistryFacade(RepositoryCatalog catalog, AuthorizationTokens tokens, RegistryClient registry, Faults faults,
                    String accountId, String region, Clock clock, CreateOnPush createOnPush, StrictMode strict,
-                   RepositoryImages images, Latency latency) {
+                   RepositoryImages images, Latency latency, AccountBoundary boundary) {
+        this.boundary = boundary;
         this.createOnPush = createOnPush;
         this.strict = strict;
         this.catalog = catalog;
@@ -67,7 +69,7 @@ final class RegistryFacade implements HttpHandler {
         this.accountId = accountId;
         this.images = images;
         this.latency = latency;
-        this.realm = "https://" + accountId + ".dkr.ecr." + region + ".amazonaws.com/";
+        this.realm = "https://" + EcrStandIn.ecrRegistryHost(accountId, region) + "/";
         this.layerBucket = new LayerBucket(region, clock);
     }
 
@@ -110,7 +112,8 @@ final class RegistryFacade implements HttpHandler {
                 fromLayerBucket(exchange); // pre-signed: no registry credentials, as S3 wants none
                 return;
             }
-            if (!authorized(exchange)) {
+            Optional<String> principal = authorized(exchange);
+            if (principal.isEmpty()) {
                 return;
             }
             Matcher m = REPOSITORY_PATH.matcher(path);
@@ -119,6 +122,11 @@ final class RegistryFacade implements HttpHandler {
                 return;
             }
             String name = m.group(1);
+            Optional<String> otherAccount = boundary.registryDenial(principal.get(), method, m.group(2), m.group(3), name);
+            if (otherAccount.isPresent()) {
+                sendError(exchange, 403, "DENIED", otherAccount.get());
+                return;
+            }
             Optional<Repository> repository = catalog.find(name);
             if (repository.isEmpty() && !method.equals("GET") && !method.equals("HEAD")) {
                 repository = createOnPush.create(name);
@@ -169,7 +177,8 @@ final class RegistryFacade implements HttpHandler {
                 "dropped the connection after " + read + " bytes of the body, " + (more ? "more unread" : "the whole body"));
     }
 
-    private boolean authorized(HttpExchange exchange) throws IOException {
+    /** The principal the presented password was issued to; empty after answering a request without a valid one. */
+    private Optional<String> authorized(HttpExchange exchange) throws IOException {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         String password = null;
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -184,16 +193,16 @@ final class RegistryFacade implements HttpHandler {
         }
         AuthorizationTokens.Status status = password == null ? AuthorizationTokens.Status.UNKNOWN : tokens.check(password);
         if (status == AuthorizationTokens.Status.VALID) {
-            return true;
+            return tokens.principal(password);
         }
         if (status == AuthorizationTokens.Status.EXPIRED) {
             sendError(exchange, 403, "DENIED", "Your authorization token has expired. Reauthenticate and try again.");
-            return false;
+            return Optional.empty();
         }
         exchange.getResponseHeaders().set("Www-Authenticate",
                 "Basic realm=\"" + realm + "\",service=\"ecr.amazonaws.com\"");
         send(exchange, 401, "text/plain; charset=utf-8", "Not Authorized");
-        return false;
+        return Optional.empty();
     }
 
     private void putManifest(HttpExchange exchange, Repository repository, String reference) throws IOException {

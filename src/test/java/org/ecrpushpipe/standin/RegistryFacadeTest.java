@@ -76,6 +76,23 @@ class RegistryFacadeTest {
     }
 
     @Test
+    void aPasswordIssuedToAnotherAccountsPrincipalIsDeniedAsEcrDeniesItWithoutARepositoryPolicy() throws Exception {
+        try (EcrStandIn other = EcrStandIn.builder().accountId("210987654321").region(standIn.region())
+                .sameAwsAs(standIn).registry(registry.url(), registry.username(), registry.password()).start()) {
+            other.createRepository("team/theirs");
+            HttpRequest request = HttpRequest.newBuilder(URI.create("https://" + other.registryHost()
+                    + "/v2/team/theirs/blobs/uploads/")).header("Authorization", auth)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, response.statusCode());
+            assertEquals("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"User: arn:aws:iam::123456789012:user/ci is not"
+                    + " authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:ap-southeast-1:210987654321:"
+                    + "repository/team/theirs because no resource-based policy allows the ecr:InitiateLayerUpload"
+                    + " action\"}]}", response.body());
+        }
+    }
+
+    @Test
     void withAnIssuedTokenAnswersTheVersionCheck() throws Exception {
         assertEquals(200, send("GET", "/v2/", auth, null).statusCode());
     }

@@ -2,6 +2,7 @@ package org.ecrpushpipe.testbed;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,8 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * @param dockerHost the engine's {@code DOCKER_HOST}
  * @param dir        the bed's directory: {@code etc/hosts}, {@code etc/docker/certs.d/}, {@code tls/}
- * @param hosts      the ECR host names the engine resolves, in the bed's order, with their addresses
+ * @param hosts      the host names the engine resolves, in the bed's order (a line's aliases after its first name),
+ *                   with their addresses
  */
 public record BedEngine(String dockerHost, Path dir, Map<String, InetAddress> hosts) {
     /** The port an ECR registry host is reached on (HTTPS, no port in the image reference). */
@@ -81,7 +83,7 @@ public record BedEngine(String dockerHost, Path dir, Map<String, InetAddress> ho
                 + why + ". Run them with `bash test/run-tests.sh`, which starts that engine (as root).");
     }
 
-    /** The ECR host names in the engine's hosts file: the lines after the bed's own comment line. */
+    /** The host names in the engine's hosts file: the lines after the bed's own comment line, aliases included. */
     private static Map<String, InetAddress> readHosts(Path hostsFile) {
         Map<String, InetAddress> hosts = new LinkedHashMap<>();
         try {
@@ -91,8 +93,12 @@ public record BedEngine(String dockerHost, Path dir, Map<String, InetAddress> ho
                 if (line.startsWith("# ECR registry hosts of the test bed")) {
                     ours = true;
                 } else if (ours && !line.isBlank()) {
+                    // an address, then its names: the line's first name and its aliases
                     String[] fields = line.trim().split("\\s+");
-                    hosts.put(fields[1], InetAddress.getByName(fields[0]));
+                    InetAddress address = InetAddress.getByName(fields[0]);
+                    for (int i = 1; i < fields.length; i++) {
+                        hosts.put(fields[i], address);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -106,7 +112,7 @@ public record BedEngine(String dockerHost, Path dir, Map<String, InetAddress> ho
         InetAddress address = hosts.get(host);
         if (address == null) {
             throw new IllegalStateException("the bed's engine resolves " + hosts.keySet() + ", not " + host
-                    + " (add it to BED_ECR_HOSTS in test/bed.sh)");
+                    + " (add it to BED_HOSTS in test/bed.sh)");
         }
         return address;
     }
@@ -119,6 +125,42 @@ public record BedEngine(String dockerHost, Path dir, Map<String, InetAddress> ho
     /** The CA the engine trusts for {@code host} ({@code /etc/docker/certs.d/<host>/ca.crt} in its namespace). */
     public Path trustedCa(String host) {
         return dir.resolve("etc/docker/certs.d").resolve(host).resolve("ca.crt");
+    }
+
+    /**
+     * Writes into {@code dir} a PKCS12 trust store that holds the bed's CA alone (password
+     * {@value TlsRelay#TRUST_STORE_PASSWORD}: it protects only a public certificate), and returns the options that
+     * make a JVM resolve host names as the bed's engine does (its hosts file, through the JDK's own
+     * {@code jdk.net.hosts.file}) and trust that CA as it trusts the CAs of its own store (the JDK's standard
+     * {@code javax.net.ssl.trustStore}): so the packaged pipe reaches the real host names of the bed over verified
+     * TLS, the way it reaches AWS and public registries, with nothing in the product told about the bed.
+     */
+    public List<String> jvmOptionsResolvingAsTheEngine(Path dir) {
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("ecr-push-pipe-test-bed-ca", certificate(this.dir.resolve("tls/ca.crt")));
+            Path store = dir.resolve("bed-ca.p12");
+            try (OutputStream out = Files.newOutputStream(store)) {
+                trusted.store(out, TlsRelay.TRUST_STORE_PASSWORD.toCharArray());
+            }
+            return List.of("-Djdk.net.hosts.file=" + hostsFile(), "-Djavax.net.ssl.trustStore=" + store,
+                    "-Djavax.net.ssl.trustStorePassword=" + TlsRelay.TRUST_STORE_PASSWORD);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the bed's CA as a trust store in " + dir, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not make a trust store of the bed's CA", e);
+        }
+    }
+
+    /** The bed's TLS key ({@code tls/facade.key}, PEM) and its certificate ({@code tls/facade.crt}), valid for every host. */
+    public Path serverKey() {
+        return dir.resolve("tls/facade.key");
+    }
+
+    /** The certificate of {@link #serverKey()}, signed by the bed's CA, for every name of {@link #hosts()}. */
+    public Path serverCertificate() {
+        return dir.resolve("tls/facade.crt");
     }
 
     /** Server TLS for a registry facade at any of {@link #hosts()}: the bed's key and certificate chain. */

@@ -28,25 +28,44 @@ import org.ecrpushpipe.standin.EcrStandIn;
 import org.junit.jupiter.api.Test;
 
 /**
- * The host names and trust the bed's engine gets from {@code test/bed.sh}: ECR registry hosts on loopback
- * addresses of their own, in files private to the engine, and a facade certificate valid for those names that only
- * the CA in the engine's certs.d vouches for.
+ * The host names and trust the bed's engine gets from {@code test/bed.sh}: ECR registry hosts (and the other hosts
+ * of the bed: the AWS API names, Docker Hub's) on loopback addresses of their own, one a line of names, in files
+ * private to the engine, and a facade certificate valid for those names that only the CA in the engine's certs.d
+ * vouches for.
  */
 class BedEngineTest {
-    private static final List<String> ECR_HOSTS = List.of("123456789012.dkr.ecr.ap-southeast-1.amazonaws.com",
-            "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "210987654321.dkr.ecr.ap-southeast-1.amazonaws.com",
-            "123456789012.dkr.ecr.us-east-1.amazonaws.com");
+    /** The bed's lines of names: the names of one line share its address. */
+    private static final List<List<String>> LINES = List.of(
+            List.of("123456789012.dkr.ecr.ap-southeast-1.amazonaws.com", "123456789012.dkr-ecr.ap-southeast-1.on.aws"),
+            List.of("123456789012.dkr.ecr.eu-west-1.amazonaws.com"),
+            List.of("210987654321.dkr.ecr.ap-southeast-1.amazonaws.com"),
+            List.of("123456789012.dkr.ecr.us-east-1.amazonaws.com"),
+            List.of("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn"),
+            List.of("123456789012.dkr.ecr.us-gov-west-1.amazonaws.com",
+                    "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com"),
+            List.of("api.ecr.ap-southeast-1.amazonaws.com", "ecr.ap-southeast-1.api.aws",
+                    "sts.ap-southeast-1.amazonaws.com", "sts.ap-southeast-1.api.aws",
+                    "api.ecr.cn-north-1.amazonaws.com.cn", "api.ecr.us-gov-west-1.amazonaws.com",
+                    "api.ecr-fips.us-gov-west-1.amazonaws.com"),
+            List.of("registry-1.docker.io"),
+            List.of("auth.docker.io"));
+    private static final List<String> HOSTS = LINES.stream().flatMap(List::stream).toList();
 
     @Test
-    void eachEcrHostHasALoopbackAddressOfItsOwnInTheEnginesFilesOnly() throws IOException {
+    void eachLineOfHostsHasALoopbackAddressOfItsOwnInTheEnginesFilesOnly() throws IOException {
         BedEngine engine = BedEngine.require();
-        assertEquals(ECR_HOSTS, List.copyOf(engine.hosts().keySet()));
-        assertEquals(ECR_HOSTS.size(), new HashSet<>(engine.hosts().values()).size(), "distinct addresses");
+        assertEquals(HOSTS, List.copyOf(engine.hosts().keySet()));
+        assertEquals(LINES.size(), new HashSet<>(engine.hosts().values()).size(), "distinct addresses");
+        for (List<String> line : LINES) {
+            for (String alias : line) {
+                assertEquals(engine.addressOf(line.get(0)), engine.addressOf(alias), alias + " shares its line's address");
+            }
+        }
         for (InetAddress address : engine.hosts().values()) {
             assertTrue(address.getHostAddress().startsWith("127."), address + " is in 127.0.0.0/8");
         }
         String machineHosts = Files.readString(Path.of("/etc/hosts"));
-        for (String host : ECR_HOSTS) {
+        for (String host : HOSTS) {
             assertFalse(machineHosts.contains(host), "the machine's /etc/hosts does not know " + host);
             assertTrue(Files.isRegularFile(engine.trustedCa(host)), "certs.d of the engine trusts a CA for " + host);
             assertFalse(Files.exists(Path.of("/etc/docker/certs.d", host)), "the machine's /etc/docker is untouched");

@@ -23,7 +23,7 @@ public final class EcrRegistries implements RegistriesByRegion, AutoCloseable {
     @Override
     public synchronized RegionalEcr in(String region) {
         EcrRegistry registry = registries.computeIfAbsent(region, r -> new EcrRegistry(new EcrSettings(r,
-                home.credentials(), home.registryId(), home.variant(), home.endpointOverride())));
+                home.credentials(), home.registryId(), home.variants(), home.endpointOverride())));
         return new RegionalEcr(region, registry, registry);
     }
 

@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import org.ecrpushpipe.config.ImageRef.EndpointVariant;
 import org.ecrpushpipe.config.RepositorySpec;
 import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
@@ -122,8 +121,8 @@ public final class EcrRegistry implements Registry, EcrRepositories, AutoCloseab
             if (settings.endpointOverride().isPresent()) {
                 builder.endpointOverride(settings.endpointOverride().get());
             } else {
-                builder.fipsEnabled(settings.variant() == EndpointVariant.FIPS)
-                        .dualstackEnabled(settings.variant() == EndpointVariant.DUAL_STACK);
+                // set either way: the SDK would otherwise read AWS_USE_FIPS_ENDPOINT from the process itself
+                builder.fipsEnabled(settings.variants().fips()).dualstackEnabled(settings.variants().dualStack());
             }
             client = builder.build();
         }

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.Optional;
 
 import org.ecrpushpipe.config.AwsCredentials;
-import org.ecrpushpipe.config.ImageRef.EndpointVariant;
+import org.ecrpushpipe.config.EndpointVariants;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -12,16 +12,17 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * How to reach ECR: region, the credentials provider (static keys, or STS sessions that refresh themselves), the registry (account) when IMAGE named one, the endpoint variant its
- * host implies, and an endpoint override ({@code AWS_ENDPOINT_URL_ECR}).
+ * How to reach ECR: region, the credentials provider (static keys, or STS sessions that refresh themselves), the
+ * registry (account) when IMAGE named one, which of AWS's endpoints (FIPS, dual-stack) the SDK picks for the region,
+ * and an endpoint override ({@code AWS_ENDPOINT_URL_ECR}), which wins over the variants.
  */
 public record EcrSettings(String region, AwsCredentialsProvider credentials, Optional<String> registryId,
-                          EndpointVariant variant, Optional<URI> endpointOverride) {
+                          EndpointVariants variants, Optional<URI> endpointOverride) {
 
     /** Settings that sign with a static key pair. */
-    public EcrSettings(String region, AwsCredentials keys, Optional<String> registryId, EndpointVariant variant,
+    public EcrSettings(String region, AwsCredentials keys, Optional<String> registryId, EndpointVariants variants,
                        Optional<URI> endpointOverride) {
-        this(region, StaticCredentialsProvider.create(sdkCredentials(keys)), registryId, variant, endpointOverride);
+        this(region, StaticCredentialsProvider.create(sdkCredentials(keys)), registryId, variants, endpointOverride);
     }
 
     private static software.amazon.awssdk.auth.credentials.AwsCredentials sdkCredentials(AwsCredentials keys) {

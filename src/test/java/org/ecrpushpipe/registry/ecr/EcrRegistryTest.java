@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import org.ecrpushpipe.config.AwsCredentials;
-import org.ecrpushpipe.config.ImageRef.EndpointVariant;
+import org.ecrpushpipe.config.EndpointVariants;
 import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.errors.PipeException;
@@ -50,7 +50,7 @@ class EcrRegistryTest {
 
     private EcrRegistry ecr(String key, String secret) {
         return new EcrRegistry(new EcrSettings(standIn.region(), new AwsCredentials(Secret.of(key), Secret.of(secret),
-                Optional.empty()), Optional.empty(), EndpointVariant.STANDARD,
+                Optional.empty()), Optional.empty(), EndpointVariants.STANDARD,
                 Optional.of(URI.create(standIn.apiEndpoint()))));
     }
 
@@ -117,7 +117,7 @@ class EcrRegistryTest {
             closed = socket.getLocalPort();
         }
         try (EcrRegistry ecr = new EcrRegistry(new EcrSettings("ap-southeast-1", new AwsCredentials(Secret.of(KEY),
-                Secret.of(SECRET), Optional.empty()), Optional.empty(), EndpointVariant.STANDARD,
+                Secret.of(SECRET), Optional.empty()), Optional.empty(), EndpointVariants.STANDARD,
                 Optional.of(URI.create("http://127.0.0.1:" + closed))))) {
             PipeException e = assertThrows(PipeException.Push.class, ecr::login);
             assertTrue(e.getMessage().startsWith("Cannot reach the ECR API in ap-southeast-1"), e.getMessage());
