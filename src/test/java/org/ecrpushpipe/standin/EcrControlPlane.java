@@ -14,9 +14,11 @@ final class EcrControlPlane {
     private final String proxyEndpoint;
     private final CreationTemplates templates;
     private final Denials denials;
+    private final ImageScanning scanning;
 
     EcrControlPlane(RepositoryOperations repositories, ImageOperations images, AuthorizationTokens tokens,
-                    String proxyEndpoint, CreationTemplates templates, Denials denials) {
+                    String proxyEndpoint, CreationTemplates templates, Denials denials, ImageScanning scanning) {
+        this.scanning = scanning;
         this.templates = templates;
         this.denials = denials;
         this.repositories = repositories;
@@ -43,6 +45,9 @@ final class EcrControlPlane {
             case "BatchDeleteImage" -> images.batchDeleteImage(params);
             case "UpdateImageStorageClass" -> images.updateImageStorageClass(params);
             case "DescribeRepositoryCreationTemplates" -> templates.describe(params);
+            case "StartImageScan" -> scanning.startImageScan(params);
+            case "DescribeImageScanFindings" -> scanning.describeImageScanFindings(params);
+            case "PutImageScanningConfiguration" -> scanning.putImageScanningConfiguration(params);
             default -> throw new EcrError("UnknownOperationException",
                     "The ECR stand-in does not implement the operation " + operation);
         };
