@@ -32,7 +32,10 @@ class ScanGateRegionsTest extends RegionsScenarios {
         env.put("MIRROR_REGIONS", String.join(" ", EcrRegionsBed.OTHER_REGIONS));
         env.put("SCAN_FAIL_ON", "HIGH");
         env.put("CACHE", "false");
-        ALL_REGIONS.forEach(r -> bed.standIn(r).requests().clear());
+        ALL_REGIONS.forEach(r -> {
+            bed.standIn(r).requests().clear();
+            bed.standIn(r).registryRequests().clear();
+        });
         return env;
     }
 
