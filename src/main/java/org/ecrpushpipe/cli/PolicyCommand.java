@@ -62,6 +62,9 @@ public class PolicyCommand implements Callable<Integer> {
                     PolicyInputs.partitionOf(b.registry().region()), b.registry().region(), b.registry().accountId(),
                     b.repository())).distinct().toList());
         }
+        if (needs.scanGate()) {
+            inputs = inputs.withScanGate();
+        }
         if (needs.roleArn().isPresent()) {
             inputs = inputs.withRoles(List.of(needs.roleArn().get()));
         }

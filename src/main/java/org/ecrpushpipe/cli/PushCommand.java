@@ -20,6 +20,7 @@ import org.ecrpushpipe.publish.Publisher;
 import org.ecrpushpipe.publish.RetryPolicy;
 import org.ecrpushpipe.publish.RunContext;
 import org.ecrpushpipe.registry.EcrRepositories;
+import org.ecrpushpipe.registry.ImageScans;
 import org.ecrpushpipe.registry.RegistriesByRegion;
 import org.ecrpushpipe.registry.Registry;
 import org.ecrpushpipe.registry.ecr.EcrRegistries;
@@ -73,7 +74,7 @@ public class PushCommand implements Callable<Integer> {
                 console.info("Using REGISTRY_USERNAME and REGISTRY_PASSWORD for " + other.get().host()
                         + " (not ECR: no AWS call).");
                 return publish(config, new V2Registry(other.get().host(), other.get().username(),
-                        other.get().password()), Optional.empty(), region -> {
+                        other.get().password()), Optional.empty(), Optional.empty(), region -> {
                     throw new IllegalStateException("a registry other than ECR has no regions to mirror to");
                 });
             }
@@ -95,15 +96,15 @@ public class PushCommand implements Callable<Integer> {
                 config.endpointVariants(), config.ecrEndpoint());
         try (EcrRegistries otherRegions = new EcrRegistries(settings);
              EcrRegistry registry = new EcrRegistry(settings)) {
-            return publish(config, registry, Optional.of(registry), otherRegions);
+            return publish(config, registry, Optional.of(registry), Optional.of(registry), otherRegions);
         }
     }
 
     private Integer publish(PipeConfig config, Registry registry, Optional<EcrRepositories> repositories,
-                            RegistriesByRegion otherRegions) {
+                            Optional<ImageScans> scans, RegistriesByRegion otherRegions) {
         try (DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
             Ports ports = new Ports(registry, repositories, otherRegions, engine, engine::builder,
-                    new ResultFiles(config.results().outputFile(), config.results().sharedStorageDir()));
+                    new ResultFiles(config.results().outputFile(), config.results().sharedStorageDir()), scans);
             RunContext context = new RunContext(new ConsoleEvents(console),
                     new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random), run::sleep,
                     System::nanoTime, PushCommand::inBackground, run);

@@ -120,6 +120,7 @@ public final class ConfigReader {
         RepositorySettings repository = new RepositoryVariables(reader).read();
         CacheSettings cache = new CacheVariables(reader).read();
         ResultSettings results = new ResultVariables(reader).read();
+        Optional<ScanSettings> scan = new ScanVariables(reader).read(otherRegistryHost);
         otherRegistryHost.ifPresent(this::checkEcrOnly);
 
         List<Problem> problems = reader.problems();
@@ -130,7 +131,7 @@ public final class ConfigReader {
                 : key.map(k -> new AwsCredentials(Secret.of(k), Secret.of(secret.get()), sessionToken.map(Secret::of)));
         return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
                 ecr, sts, variants, debug, retries, Duration.ofSeconds(retryMaxSeconds), release, repository,
-                buildSettings, cache, access.settings(), results), reader.warnings(), List.copyOf(notes));
+                buildSettings, cache, access.settings(), results, scan), reader.warnings(), List.copyOf(notes));
     }
 
     /**

@@ -31,6 +31,7 @@ import org.ecrpushpipe.context.BuildContext;
  * @param cache        the registry layer cache (CACHE, CACHE_FROM)
  * @param access       OIDC and the role to assume, beyond the key pair
  * @param results      where the results go (OUTPUT_FILE, Bitbucket's shared pipe storage)
+ * @param scan         the scan gate (SCAN_FAIL_ON, SCAN_IGNORE, SCAN_TIMEOUT_SECONDS); empty without it
  */
 public record PipeConfig(Optional<AwsCredentials> credentials, String region, ImageRef image, List<Tag> tags,
                          BuildContext build, String dockerHost,
@@ -38,7 +39,7 @@ public record PipeConfig(Optional<AwsCredentials> credentials, String region, Im
                          boolean debug,
                          int retries, Duration retryMaxWait, ReleaseSettings release,
                          RepositorySettings repository, BuildSettings buildSettings, CacheSettings cache,
-                         CredentialSettings access, ResultSettings results) {
+                         CredentialSettings access, ResultSettings results, Optional<ScanSettings> scan) {
 
     public PipeConfig {
         tags = List.copyOf(tags);

@@ -45,11 +45,12 @@ public final class PolicyVariables {
      * @param baseImages      the ECR repositories the Dockerfile's images are in (FROM, COPY --from, build arguments
      *                        put in), which a build pulls with the run's login; none when it builds nothing or the
      *                        Dockerfile cannot be read
+     * @param scanGate        SCAN_FAIL_ON is set: the image is scanned before it is tagged
      */
     public record Needs(ImageRef image, String region, boolean promotes, boolean pullsCache, List<String> cacheFrom,
                         boolean createsRepository, boolean tagsRepository, boolean kmsEncryption,
                         Optional<String> kmsKey, boolean lifecyclePolicy, List<String> mirrorRegions,
-                        Optional<String> roleArn, List<EcrImage> baseImages) {
+                        Optional<String> roleArn, List<EcrImage> baseImages, boolean scanGate) {
         public Needs {
             baseImages = List.copyOf(baseImages);
             cacheFrom = List.copyOf(cacheFrom);
@@ -92,7 +93,8 @@ public final class PolicyVariables {
                 reader.value(Variable.ENCRYPTION).filter("KMS"::equalsIgnoreCase).isPresent(),
                 reader.value(Variable.KMS_KEY), reader.isSet(Variable.LIFECYCLE_POLICY),
                 reader.list(Variable.MIRROR_REGIONS).orElse(List.of()), reader.value(Variable.AWS_ROLE_ARN),
-                promotes || reader.isSet(Variable.LOCAL_IMAGE) ? List.of() : baseImages(reader, workingDirectory));
+                promotes || reader.isSet(Variable.LOCAL_IMAGE) ? List.of() : baseImages(reader, workingDirectory),
+                reader.value(Variable.SCAN_FAIL_ON).flatMap(Severity::of).isPresent());
     }
 
     /** The ECR images the Dockerfile pulls, read as a build reads them; none when it cannot be read. */

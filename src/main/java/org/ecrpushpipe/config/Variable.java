@@ -51,6 +51,12 @@ public enum Variable {
             "AWS resource tags of a created repository: key=value items, space separated (team=payments env=prod) or as a YAML list (one tag per item, so values may hold spaces)."),
     LIFECYCLE_POLICY(List.of(), Need.OPTIONAL, false, null,
             "Path (relative to the clone) of an ECR lifecycle policy JSON file, checked before the build and applied to the repository unless it already holds the same policy."),
+    SCAN_FAIL_ON(List.of(), Need.OPTIONAL, false, "unset: no scan gate",
+            "The scan gate: CRITICAL, HIGH, MEDIUM, LOW or INFORMATIONAL. The image is pushed under a candidate tag of its own and scanned in ECR first; TAGS are added only when the scan finds nothing at or above this severity (but SCAN_IGNORE's ids), else no tag is added and the run fails (exit 7). ECR only."),
+    SCAN_IGNORE(List.of(), Need.OPTIONAL, false, "none",
+            "Finding ids the scan gate accepts (CVE-2024-12345, GHSA-…, ALAS2-…), space separated or as a YAML list; each one found is printed as accepted. Needs SCAN_FAIL_ON."),
+    SCAN_TIMEOUT_SECONDS(List.of(), Need.OPTIONAL, false, "300",
+            "How long the scan gate waits for ECR's scan, in seconds: 1 to 3600. A scan not done by then fails the run (exit 8), with no tag added. Needs SCAN_FAIL_ON."),
     BUILD_ARGS(List.of(), Need.OPTIONAL, false, "none",
             "Build arguments, KEY=VALUE, space separated or as a YAML list (one item each, so values may hold spaces). A bare KEY takes the value of the pipe's variable KEY, as docker build --build-arg KEY does (pass it in the pipe's variables); unset, the Dockerfile's ARG default applies. Values are never printed by the pipe."),
     BUILD_SECRETS(List.of(), Need.OPTIONAL, false, "none",
@@ -143,6 +149,7 @@ public enum Variable {
             case LABELS -> "labels";
             case CACHE_FROM -> "images";
             case BUILD_SECRETS -> "secrets";
+            case SCAN_IGNORE -> "finding ids";
             default -> null;
         };
     }

@@ -13,6 +13,10 @@ public enum ExitCode {
     BUILD(5, "the image build failed"),
     PUSH(6, "the push failed: the repository is missing, ECR or the registry refused or could not be reached,"
             + " or the registry holds another digest than the one pushed"),
+    SCAN_GATE(7, "the scan gate stopped the release: ECR's scan found a finding at or above SCAN_FAIL_ON that"
+            + " SCAN_IGNORE does not accept; no tag was added"),
+    SCAN_INCOMPLETE(8, "the scan gate could not decide: ECR's scan failed, cannot scan the image, or did not finish"
+            + " within SCAN_TIMEOUT_SECONDS; no tag was added"),
     CANCELLED(143, "the run was stopped (SIGTERM, as Bitbucket sends when a step is stopped, or Ctrl-C); no tag"
             + " points at a partial image");
 

@@ -504,6 +504,72 @@ public final class Failures {
                 + "; then promote again (the regions already done stay done)", null);
     }
 
+    // ---- the scan gate (SCAN_FAIL_ON) ---------------------------------------------------------------
+
+    /** How many blocking findings the ✖ line names; the run lists the worst findings above it. */
+    private static final int NAMED_FINDINGS = 5;
+
+    /**
+     * The scan found what SCAN_FAIL_ON does not let through; no tag of TAGS was added.
+     *
+     * @param image     the image scanned, {@code <repository uri>@sha256:…}
+     * @param blocking  the findings that stop it, worst first, each {@code ID (SEVERITY in package)}
+     * @param candidate the candidate tag that still names the image (a built image), for inspection
+     */
+    public static PipeException scanGateStopped(String image, String failOn, List<String> blocking,
+                                                Optional<String> candidate) {
+        int n = blocking.size();
+        String named = String.join(", ", blocking.subList(0, Math.min(n, NAMED_FINDINGS)))
+                + (n > NAMED_FINDINGS ? " and " + (n - NAMED_FINDINGS) + " more" : "");
+        return new PipeException.ScanGate("The scan gate stopped the release: " + n + " finding" + (n == 1 ? "" : "s")
+                + " at or above " + failOn + " in " + image + ": " + named + "; no tag of TAGS was added.",
+                stays(candidate) + "update the packages listed above (to the fixed versions where ECR names them) and"
+                        + " run the step again, or accept a finding you have assessed by adding its id to SCAN_IGNORE");
+    }
+
+    /**
+     * ECR's scan ended without findings (FAILED, UNSUPPORTED_IMAGE, FINDINGS_UNAVAILABLE, …), or ECR refused to
+     * scan the image at all (UnsupportedImageTypeException); no tag of TAGS was added.
+     */
+    public static PipeException scanFailed(String image, String status, String description,
+                                           Optional<String> candidate) {
+        String hint = switch (status) {
+            case "UNSUPPORTED_IMAGE" -> "ECR's basic scanning reads the packages of common Linux distributions only:"
+                    + " an image FROM scratch, or distroless, has none it can read; turn on enhanced scanning (Amazon"
+                    + " Inspector) for the registry, or remove SCAN_FAIL_ON for this image";
+            case "IMAGE_ARCHIVED" -> "the image is in ECR's archive storage class: restore it, then run the step again";
+            default -> "run the step again later; ECR starts one basic scan of an image per 24 hours, so a re-run of"
+                    + " the same image within a day reads this result again, while a new build is scanned afresh";
+        };
+        return new PipeException.ScanIncomplete("ECR's scan of " + image + " ended " + status
+                + (description.isBlank() ? "" : " (" + description.strip() + ")") + ", with no findings to decide on;"
+                + " no tag of TAGS was added.", stays(candidate) + hint, null);
+    }
+
+    /**
+     * The scan did not finish within SCAN_TIMEOUT_SECONDS, or ECR never reported one; no tag of TAGS was added.
+     *
+     * @param lastStatus the scan's status when the time was up; empty when ECR reported no scan of the image
+     * @param notStarted why ECR started no scan on request, when it refused
+     */
+    public static PipeException scanTimedOut(String image, long seconds, Optional<String> lastStatus,
+                                             Optional<String> notStarted, Optional<String> candidate) {
+        String state = lastStatus.map(s -> "it was still " + s)
+                .orElse("ECR reported no scan of it" + notStarted.map(d -> "; StartImageScan said: " + d).orElse(""));
+        String hint = lastStatus.isPresent()
+                ? "raise SCAN_TIMEOUT_SECONDS, or run the step again: the scan goes on in ECR, and a re-run of the same"
+                + " image reads its result"
+                : "check the registry's scanning configuration (ECR console, Private registry, Scanning): it must scan"
+                + " this repository, on push or on request";
+        return new PipeException.ScanIncomplete("The scan of " + image + " did not finish within " + seconds + " s"
+                + " (SCAN_TIMEOUT_SECONDS; " + state + "); no tag of TAGS was added.", stays(candidate) + hint, null);
+    }
+
+    /** The hint's first words when a candidate tag still names the image. */
+    private static String stays(Optional<String> candidate) {
+        return candidate.map(c -> "the image stays as " + c + " for inspection; ").orElse("");
+    }
+
     // ---- shaping the repository ----------------------------------------------------------------------
 
     /** What to check when ECR refuses a parameter, by the call it refused. */

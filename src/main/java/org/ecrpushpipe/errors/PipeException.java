@@ -9,7 +9,8 @@ import java.util.List;
  */
 public abstract sealed class PipeException extends RuntimeException
         permits PipeException.Configuration, PipeException.Authentication, PipeException.DockerEngine,
-        PipeException.Build, PipeException.Push, PipeException.Cancelled {
+        PipeException.Build, PipeException.Push, PipeException.Cancelled, PipeException.ScanGate,
+        PipeException.ScanIncomplete {
 
     private final String hint;
 
@@ -113,6 +114,30 @@ public abstract sealed class PipeException extends RuntimeException
         @Override
         public ExitCode exitCode() {
             return ExitCode.PUSH;
+        }
+    }
+
+    /** The scan gate found what SCAN_FAIL_ON does not let through: no tag was added. */
+    public static final class ScanGate extends PipeException {
+        public ScanGate(String cause, String hint) {
+            super(cause, hint, null);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.SCAN_GATE;
+        }
+    }
+
+    /** The scan gate got no findings to decide on (the scan failed, cannot be made, or took too long). */
+    public static final class ScanIncomplete extends PipeException {
+        public ScanIncomplete(String cause, String hint, Throwable origin) {
+            super(cause, hint, origin);
+        }
+
+        @Override
+        public ExitCode exitCode() {
+            return ExitCode.SCAN_INCOMPLETE;
         }
     }
 

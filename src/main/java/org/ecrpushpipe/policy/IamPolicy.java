@@ -52,6 +52,13 @@ public record IamPolicy(List<Statement> statements) {
     static final List<String> KMS = List.of("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt",
             "kms:GenerateDataKey", "kms:RetireGrant");
     static final List<String> ASSUME_ROLE = List.of("sts:AssumeRole");
+    /**
+     * The scan gate (SCAN_FAIL_ON) in the image's own region: StartImageScan when the repository does not scan on
+     * push (or its scan on push is not there), DescribeImageScanFindings while waiting and for the findings, and,
+     * for a built image, BatchDeleteImage to remove the candidate tag once the release tags are added.
+     */
+    static final List<String> SCAN_GATE = List.of("ecr:DescribeImageScanFindings", "ecr:StartImageScan");
+    static final List<String> CANDIDATE_REMOVAL = List.of("ecr:BatchDeleteImage");
 
     /**
      * One Allow statement.
@@ -109,6 +116,15 @@ public record IamPolicy(List<Statement> statements) {
             statements.add(new Statement("EcrPullCacheFrom", CACHE_FROM_PULL, inputs.cacheFrom().stream()
                     .map(r -> repositoryArn(inputs.partition(), inputs.regions().get(0), inputs.account(), r))
                     .toList(), List.of()));
+        }
+        if (inputs.scanGate()) {
+            // only where the image is scanned: its own region, not the mirror regions
+            List<String> gate = new ArrayList<>(SCAN_GATE);
+            if (!inputs.promotion()) {
+                gate.addAll(CANDIDATE_REMOVAL);
+            }
+            statements.add(new Statement("EcrScanGate", sorted(new LinkedHashSet<>(gate)), repositories.subList(0, 1),
+                    List.of()));
         }
         if (!inputs.baseImages().isEmpty()) {
             // the Dockerfile's images in ECR: the engine pulls them with the run's login

@@ -28,11 +28,18 @@ final class PromoteStep {
     private final Registry registry;
     private final EcrRepositories repositories;
     private final RunContext context;
+    private final Optional<ScanGateStep> gate;
 
     PromoteStep(Registry registry, EcrRepositories repositories, RunContext context) {
+        this(registry, repositories, context, Optional.empty());
+    }
+
+    /** @param gate the scan gate the image passes before it gets any tag (SCAN_FAIL_ON) */
+    PromoteStep(Registry registry, EcrRepositories repositories, RunContext context, Optional<ScanGateStep> gate) {
         this.registry = registry;
         this.repositories = repositories;
         this.context = context;
+        this.gate = gate;
     }
 
     /**
@@ -55,10 +62,24 @@ final class PromoteStep {
         Digest digest = found.manifestDigest();
         context.events().info("Promoting " + sourceName(repository, source)
                 + (source.sourceTag().isPresent() ? " (" + digest + ")" : "") + ".");
+        gate.ifPresent(g -> passGate(g, repository, digest, request.tags()));
         List<PushedTag> tagged = new RegistryTags(context).add(registry, repository, hostOf(repository), digest,
                 request.tags());
         return new PublishResult(repository.uri(), found.imageId().orElse(digest), tagged, Duration.ZERO,
                 context.since(start));
+    }
+
+    /**
+     * The scan gate, before any tag is added: immutable tags that name another image fail first (the scan can take
+     * minutes), then the image's scan decides. The image keeps the tag it was promoted from whatever it decides.
+     */
+    private void passGate(ScanGateStep gate, Repository repository, Digest digest, List<Tag> tags) {
+        List<String> held = ScanGateStep.heldByOthers(registry, repository, tags, Optional.empty(),
+                t -> t.manifestDigest().equals(digest));
+        if (!held.isEmpty()) {
+            throw Failures.promotionTagsHeld(held, repository.uri(), digest.value());
+        }
+        gate.check(repository, digest, Optional.empty());
     }
 
     /** The image to promote, as the registry holds it. */

@@ -30,7 +30,7 @@ public record PublishPlan(PublishRequest request, Optional<ReleaseSettings> prom
         Optional<String> host = config.access().otherRegistry().map(CredentialSettings.OtherRegistry::host)
                 .or(() -> PublishRequest.ecrHost(config.image()));
         PublishRequest request = new PublishRequest(kind, host, config.image(), Optional.ofNullable(config.region()),
-                config.tags(), source, config.repository(), config.cache());
+                config.tags(), source, config.repository(), config.cache(), config.scan());
         ReleaseSettings release = config.release();
         return new PublishPlan(request, Optional.of(release).filter(ReleaseSettings::promotes),
                 release.mirrorRegions());

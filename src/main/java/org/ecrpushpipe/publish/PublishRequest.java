@@ -7,6 +7,7 @@ import org.ecrpushpipe.config.BuildSettings;
 import org.ecrpushpipe.config.CacheSettings;
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.RepositorySettings;
+import org.ecrpushpipe.config.ScanSettings;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.errors.RegistryKind;
@@ -24,12 +25,25 @@ import org.ecrpushpipe.errors.RegistryKind;
  * @param source     what to publish: a build, or an image already in the engine
  * @param repository what to do to the repository first: create it when missing, keep its lifecycle policy
  * @param cache      the registry layer cache to use (CACHE, CACHE_FROM); only a build uses it
+ * @param scan       the scan gate the image passes before any tag of {@code tags} names it (SCAN_FAIL_ON); ECR only
  */
 public record PublishRequest(RegistryKind kind, Optional<String> host, ImageRef image, Optional<String> region,
                              List<Tag> tags,
-                             ImageSource source, RepositorySettings repository, CacheSettings cache) {
+                             ImageSource source, RepositorySettings repository, CacheSettings cache,
+                             Optional<ScanSettings> scan) {
     public PublishRequest {
         tags = List.copyOf(tags);
+    }
+
+    /** A request without the scan gate. */
+    public PublishRequest(RegistryKind kind, Optional<String> host, ImageRef image, Optional<String> region,
+                          List<Tag> tags, ImageSource source, RepositorySettings repository, CacheSettings cache) {
+        this(kind, host, image, region, tags, source, repository, cache, Optional.empty());
+    }
+
+    /** The same request, with the scan gate. */
+    public PublishRequest withScan(ScanSettings gate) {
+        return new PublishRequest(kind, host, image, region, tags, source, repository, cache, Optional.of(gate));
     }
 
     /** A build of {@code build} with no option set, into an ECR repository left as it is (it must exist). */

@@ -68,7 +68,8 @@ public final class Publisher {
     }
 
     private PublishResult promote(PublishRequest request, ReleaseSettings source) {
-        return new PromoteStep(ports.registry(), ports.repositories().orElseThrow(), context).promote(request, source);
+        return new PromoteStep(ports.registry(), ports.repositories().orElseThrow(), context, gate(request))
+                .promote(request, source);
     }
 
     private static String summary(PublishResult result, boolean promoted) {
@@ -107,13 +108,45 @@ public final class Publisher {
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
         image.say(events);
         long pushStart = context.nanoTime().getAsLong();
-        List<PushedTag> pushed = new PushStep(ports.registry(), login, ports.engine(), context, request.kind(),
-                request.region()).push(repository, ready.host(), request.tags(), image.id(),
-                ready.prepared().createdOnPush().isPresent(), ready.tagged());
+        List<PushedTag> pushed = push(request, ready, login, image.id());
         prepare.afterPush(ready, request);
         image.built().ifPresent(built -> pushCacheImages(image, built, repository, ready.host(), login));
         return new PublishResult(ready.host() + "/" + request.image().repository(), image.id(), pushed,
                 image.buildTime(), context.since(pushStart));
+    }
+
+    /**
+     * Every tag pushed and verified. With the scan gate (SCAN_FAIL_ON) the image goes first under its candidate tag
+     * alone, and gets the tags, in the registry, only once its scan lets it through: no tag ever names an image that
+     * the gate stopped. Immutable tags are looked at before the candidate is pushed, as before a push.
+     */
+    private List<PushedTag> push(PublishRequest request, PrepareStep.Ready ready, Login login, Digest imageId) {
+        Repository repository = ready.repository();
+        boolean createdOnPush = ready.prepared().createdOnPush().isPresent();
+        Optional<ScanGateStep> gate = gate(request);
+        if (gate.isEmpty()) {
+            return new PushStep(ports.registry(), login, ports.engine(), context, request.kind(), request.region())
+                    .push(repository, ready.host(), request.tags(), imageId, createdOnPush, ready.tagged());
+        }
+        List<String> held = ScanGateStep.heldByOthers(ports.registry(), repository, request.tags(), ready.tagged(),
+                t -> t.imageId().filter(imageId::equals).isPresent());
+        if (!held.isEmpty()) {
+            throw Failures.immutableTagsHeld(held, ready.host() + "/" + repository.name(), imageId.value());
+        }
+        PushedTag candidate = new PushStep(ports.registry(), login, ports.engine(), gate.get().candidateContext(),
+                request.kind(), request.region()).push(repository, ready.host(),
+                List.of(ScanGateStep.candidateTag(imageId)), imageId, createdOnPush, Optional.empty()).get(0);
+        gate.get().check(repository, candidate.digest(), Optional.of(candidate.reference()));
+        List<PushedTag> pushed = new RegistryTags(context).add(ports.registry(), repository, ready.host(),
+                candidate.digest(), request.tags());
+        gate.get().removeCandidate(candidate.reference());
+        return pushed;
+    }
+
+    /** The scan gate the request asks for, in the image's own registry. */
+    private Optional<ScanGateStep> gate(PublishRequest request) {
+        return request.scan().map(settings -> new ScanGateStep(ports.scans().orElseThrow(() ->
+                new IllegalStateException("the scan gate needs ECR's image scanning")), settings, context));
     }
 
     /** The registry cache's own images, after the image: the stages' and, under BuildKit, the image's own. */

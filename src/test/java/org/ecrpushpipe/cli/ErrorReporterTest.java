@@ -36,8 +36,10 @@ class ErrorReporterTest {
         assertEquals(ExitCode.BUILD.code(), report(new PipeException.Build("a", "h", null), false));
         assertEquals(ExitCode.PUSH.code(), report(new PipeException.Push("a", "h", null), false));
         assertEquals(ExitCode.CANCELLED.code(), report(new PipeException.Cancelled("a", "h", null), false));
+        assertEquals(ExitCode.SCAN_GATE.code(), report(new PipeException.ScanGate("a", "h"), false));
+        assertEquals(ExitCode.SCAN_INCOMPLETE.code(), report(new PipeException.ScanIncomplete("a", "h", null), false));
         assertEquals(ExitCode.UNEXPECTED.code(), report(new IllegalStateException("boom"), false));
-        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 143), java.util.Arrays.stream(ExitCode.values()).map(ExitCode::code).toList());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 143), java.util.Arrays.stream(ExitCode.values()).map(ExitCode::code).toList());
     }
 
     @Test

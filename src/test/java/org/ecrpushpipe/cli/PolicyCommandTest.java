@@ -50,6 +50,18 @@ class PolicyCommandTest {
     }
 
     @Test
+    void scanFailOnAddsTheScanGateAndABadSeverityDoesNot() {
+        String image = "210987654321.dkr.ecr.eu-west-1.amazonaws.com/team/app";
+        Run run = run(Map.of("IMAGE", image, "SCAN_FAIL_ON", "high"), "policy");
+        assertEquals(0, run.code(), run.output());
+        assertEquals(IamPolicy.of(PolicyInputs.base("210987654321", "team/app", "eu-west-1").withCachePull()
+                .withScanGate()).toJson() + "\n", run.output());
+        Run bad = run(Map.of("IMAGE", image, "SCAN_FAIL_ON", "SEVERE"), "policy");
+        assertEquals(0, bad.code(), "read leniently, as every variable but IMAGE: " + bad.output());
+        assertFalse(bad.output().contains("StartImageScan"), bad.output());
+    }
+
+    @Test
     void aBareNameTakesTheRegionFromAwsRegionAndLeavesTheAccountOpen() {
         Run run = run(Map.of("IMAGE", "my-service", "AWS_DEFAULT_REGION", "us-gov-west-1"), "policy");
         assertEquals(0, run.code(), run.output());

@@ -642,7 +642,38 @@ class BadInputTableIT {
                                 .set("REGISTRY_USERNAME", r.bed().registry().username())
                                 .set("REGISTRY_PASSWORD", r.bed().registry().password())
                                 .set("MIRROR_REGIONS", "eu-west-1"))
-                        .config("MIRROR_REGIONS", "works with Amazon ECR only, but IMAGE is on"))).flatMap(rows -> rows);
+                        .config("MIRROR_REGIONS", "works with Amazon ECR only, but IMAGE is on"),
+                // the scan gate: SCAN_FAIL_ON, SCAN_IGNORE, SCAN_TIMEOUT_SECONDS
+                row("SCAN_FAIL_ON not a severity", r -> r.set("SCAN_FAIL_ON", "SEVERE"))
+                        .config("SCAN_FAIL_ON", "'SEVERE' is not a severity; use one of CRITICAL, HIGH, MEDIUM, LOW,"
+                                + " INFORMATIONAL"),
+                row("SCAN_FAIL_ON a CVSS score instead of a severity", r -> r.set("SCAN_FAIL_ON", "7.0"))
+                        .config("SCAN_FAIL_ON", "'7.0' is not a severity"),
+                row("SCAN_IGNORE a package name, not a finding id",
+                        r -> r.set("SCAN_FAIL_ON", "HIGH").set("SCAN_IGNORE", "CVE-2024-12345 openssl"))
+                        .config("SCAN_IGNORE", "'openssl' is not a finding id"),
+                row("SCAN_IGNORE ids joined by commas",
+                        r -> r.set("SCAN_FAIL_ON", "HIGH").set("SCAN_IGNORE", "CVE-2024-12345,CVE-2024-54321"))
+                        .config("SCAN_IGNORE", "'CVE-2024-12345,CVE-2024-54321' is not a finding id"),
+                row("SCAN_IGNORE a CVE id cut short", r -> r.set("SCAN_FAIL_ON", "HIGH").set("SCAN_IGNORE", "CVE-2024-12"))
+                        .config("SCAN_IGNORE", "'CVE-2024-12' is not a finding id"),
+                row("SCAN_IGNORE without SCAN_FAIL_ON", r -> r.set("SCAN_IGNORE", "CVE-2024-12345"))
+                        .config("SCAN_IGNORE", "is set, but SCAN_FAIL_ON is not"),
+                row("SCAN_TIMEOUT_SECONDS with a unit", r -> r.set("SCAN_FAIL_ON", "HIGH").set("SCAN_TIMEOUT_SECONDS", "5m"))
+                        .config("SCAN_TIMEOUT_SECONDS", "'5m' is not a whole number from 1 to 3600"),
+                row("SCAN_TIMEOUT_SECONDS zero", r -> r.set("SCAN_FAIL_ON", "HIGH").set("SCAN_TIMEOUT_SECONDS", "0"))
+                        .config("SCAN_TIMEOUT_SECONDS", "'0' is not a whole number from 1 to 3600"),
+                row("SCAN_TIMEOUT_SECONDS beyond an hour",
+                        r -> r.set("SCAN_FAIL_ON", "HIGH").set("SCAN_TIMEOUT_SECONDS", "7200"))
+                        .config("SCAN_TIMEOUT_SECONDS", "'7200' is not a whole number from 1 to 3600"),
+                row("SCAN_TIMEOUT_SECONDS without SCAN_FAIL_ON", r -> r.set("SCAN_TIMEOUT_SECONDS", "60"))
+                        .config("SCAN_TIMEOUT_SECONDS", "is set, but SCAN_FAIL_ON is not"),
+                row("SCAN_FAIL_ON with an IMAGE on another registry",
+                        r -> r.set("IMAGE", r.bed().registry().host() + "/" + r.repository())
+                                .set("REGISTRY_USERNAME", r.bed().registry().username())
+                                .set("REGISTRY_PASSWORD", r.bed().registry().password())
+                                .set("SCAN_FAIL_ON", "CRITICAL"))
+                        .config("SCAN_FAIL_ON", "works with Amazon ECR only, but IMAGE is on"))).flatMap(rows -> rows);
     }
 
     /** The role the table's OIDC rows name; the stand-in lets web identities assume it. */

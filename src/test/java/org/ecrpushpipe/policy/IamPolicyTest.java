@@ -50,6 +50,21 @@ class IamPolicyTest {
                 }""", IamPolicy.of(BASE).toJson());
     }
 
+    @Test
+    void theScanGateAddsItsActionsOnTheImagesOwnRepositoryOnly() {
+        IamPolicy built = IamPolicy.of(BASE.withMirrorRegions(List.of("eu-west-1")).withScanGate());
+        IamPolicy.Statement gate = built.statementWith("ecr:StartImageScan").orElseThrow();
+        assertEquals("EcrScanGate", gate.sid());
+        assertEquals(List.of("ecr:BatchDeleteImage", "ecr:DescribeImageScanFindings", "ecr:StartImageScan"),
+                gate.actions(), "a built image's candidate tag is removed once it passes");
+        assertEquals(List.of(ARN), gate.resources(), "scanned in its own region, not in the mirror regions");
+        IamPolicy promoted = IamPolicy.of(BASE.withPromotion().withScanGate());
+        assertEquals(List.of("ecr:DescribeImageScanFindings", "ecr:StartImageScan"),
+                promoted.statementWith("ecr:StartImageScan").orElseThrow().actions(), "a promotion has no candidate");
+        assertFalse(IamPolicy.of(BASE).actions().contains("ecr:StartImageScan"));
+        assertFalse(IamPolicy.of(BASE).actions().contains("ecr:BatchDeleteImage"));
+    }
+
     @ParameterizedTest
     @CsvSource({"ap-southeast-1, aws", "cn-north-1, aws-cn", "cn-northwest-1, aws-cn", "us-gov-west-1, aws-us-gov",
             "us-east-1, aws", "eu-central-2, aws"})

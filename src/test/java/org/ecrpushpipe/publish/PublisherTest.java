@@ -17,10 +17,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.RepositorySpec;
+import org.ecrpushpipe.config.ScanSettings;
+import org.ecrpushpipe.config.Severity;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.context.BuildContext;
 import org.ecrpushpipe.docker.BuildOutcome;
@@ -40,6 +43,7 @@ import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
 import org.ecrpushpipe.registry.TagAndDigest;
 import org.ecrpushpipe.registry.TaggedImage;
+import org.ecrpushpipe.fakes.FakeImageScans;
 import org.ecrpushpipe.fakes.InMemoryRegistry;
 import org.ecrpushpipe.fakes.RecordingEvents;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +58,7 @@ class PublisherTest {
     private static final Digest OTHER = Digest.of("sha256:other");
 
     private final FakeRegistry registry = new FakeRegistry();
+    private final FakeImageScans scans = new FakeImageScans();
     private final FakeEngine engine = new FakeEngine();
 
     private final List<String> events = new ArrayList<>();
@@ -97,7 +102,7 @@ class PublisherTest {
                 }, run);
         Ports ports = new Ports(registry, Optional.of(registry), region -> {
             throw new AssertionError("no other region");
-        }, engine, kind -> engine, ResultsOutput.NONE);
+        }, engine, kind -> engine, ResultsOutput.NONE, Optional.of(scans));
         return new Publisher(ports, context).publish(config);
     }
 
@@ -392,6 +397,54 @@ class PublisherTest {
             assertEquals(1, engine.pushed.size(), problem + " is not retried");
             assertTrue(sleeps.isEmpty(), problem + " is not retried");
         }
+    }
+
+    private PublishRequest gated(String... tags) {
+        return config(tags).withScan(new ScanSettings(Severity.HIGH, Set.of(), Duration.ofSeconds(60)));
+    }
+
+    @Test
+    void theScanGatePushesTheCandidateAloneAndTagsOnlyAfterTheScan() {
+        scans.answering(List.of(FakeImageScans.running(), FakeImageScans.complete(FakeImageScans.finding(
+                "CVE-2024-0001", "MEDIUM", "zlib", "1.2"))));
+        PublishResult result = publish(gated("1.0", "latest"));
+        assertEquals(List.of("scan-candidate-image"), engine.pushed, "only the candidate goes through the engine");
+        assertEquals(List.of("1.0", "latest"), registry.taggedInRegistry, "the tags, in the registry, latest last");
+        assertEquals(List.of("start " + DIGEST, "scan " + DIGEST, "scan " + DIGEST, "remove scan-candidate-image"),
+                scans.calls);
+        assertEquals(List.of("1.0", "latest"), result.tags().stream().map(t -> t.reference().tag().value()).toList());
+        int passed = events.indexOf("info Scan gate passed: nothing at or above HIGH that SCAN_IGNORE does not"
+                + " accept.");
+        assertTrue(passed > 0, events.toString());
+        List<String> pushedEvents = events.stream().filter(l -> l.startsWith("pushed ")).toList();
+        assertEquals(List.of("pushed " + HOST + "/my-service:1.0 " + DIGEST, "pushed " + HOST
+                + "/my-service:latest " + DIGEST), pushedEvents, "the candidate is no pushed tag");
+        assertTrue(events.indexOf(pushedEvents.get(0)) > passed, "no tag before the gate said yes: " + events);
+        assertTrue(events.contains("info Scan gate: " + HOST + "/my-service:scan-candidate-image (" + DIGEST
+                + ") is now in the registry; no tag of TAGS names it yet."), events.toString());
+    }
+
+    @Test
+    void aStoppedReleaseAddsNoTagAndLeavesTheCandidate() {
+        scans.answering(List.of(FakeImageScans.complete(FakeImageScans.finding("CVE-2024-0001", "CRITICAL",
+                "glibc", "2.31"))));
+        PipeException e = assertThrows(PipeException.ScanGate.class, () -> publish(gated("1.0", "latest")));
+        assertEquals(ExitCode.SCAN_GATE, e.exitCode());
+        assertEquals(List.of("scan-candidate-image"), engine.pushed);
+        assertEquals(List.of(), registry.taggedInRegistry, "no release tag");
+        assertTrue(scans.calls.stream().noneMatch(c -> c.startsWith("remove")), "the candidate stays");
+        assertTrue(e.hint().startsWith("the image stays as " + HOST + "/my-service:scan-candidate-image for"
+                + " inspection"), e.hint());
+    }
+
+    @Test
+    void anImmutableTagHoldingAnotherImageFailsTheGatedRunBeforeTheCandidateIsPushed() {
+        registry.mutability = "IMMUTABLE";
+        registry.existing.put("1.0", new TaggedImage(Digest.of("sha256:" + "b".repeat(64)), Optional.of(OTHER)));
+        PipeException e = assertThrows(PipeException.Push.class, () -> publish(gated("1.0")));
+        assertTrue(e.getMessage().startsWith("The immutable tag 1.0 (sha256:bbbb"), e.getMessage());
+        assertEquals(List.of(), engine.pushed, "nothing pushed");
+        assertEquals(List.of(), scans.calls, "nothing scanned");
     }
 
     private static final class FakeRegistry extends InMemoryRegistry {

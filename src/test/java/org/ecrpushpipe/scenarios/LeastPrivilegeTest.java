@@ -182,6 +182,17 @@ class LeastPrivilegeTest {
                         test.bed.standIn().createRepository(repository);
                         TestBuild.run(test.bed.docker(), TestImages.busybox(test.work.resolve("local-"
                                 + RUNS.incrementAndGet())).uniqueFile().write(), "lp-local:ci");
+                    }, Map.of()),
+            new PolicyScenario("gate a build on its scan (SCAN_FAIL_ON)", Map.of("TAGS", "1.0.0",
+                    "SCAN_FAIL_ON", "HIGH"),
+                    (test, repository) -> test.bed.standIn().createRepository(repository),
+                    merged(NOTHING_TO_PULL, Map.of("ecr:BatchDeleteImage",
+                            "WARNING: Scan gate: could not remove the candidate tag "))),
+            new PolicyScenario("gate a promotion on its scan (SCAN_FAIL_ON with SOURCE_TAG)", Map.of(
+                    "SOURCE_TAG", "build-1", "TAGS", "1.0.0", "SCAN_FAIL_ON", "HIGH"),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        test.pushWithoutPolicy(repository, "build-1");
                     }, Map.of()));
 
     private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {

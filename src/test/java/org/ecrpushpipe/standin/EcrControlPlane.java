@@ -21,12 +21,14 @@ final class EcrControlPlane {
     private final Denials denials;
     private final String accountId;
     private final String region;
+    private final ImageScanning scanning;
 
     EcrControlPlane(RepositoryOperations repositories, ImageOperations images, AuthorizationTokens tokens,
                     String proxyEndpoint, CreationTemplates templates, Denials denials, String accountId,
-                    String region) {
+                    String region, ImageScanning scanning) {
         this.accountId = accountId;
         this.region = region;
+        this.scanning = scanning;
         this.templates = templates;
         this.denials = denials;
         this.repositories = repositories;
@@ -56,6 +58,9 @@ final class EcrControlPlane {
             case "BatchDeleteImage" -> images.batchDeleteImage(params);
             case "UpdateImageStorageClass" -> images.updateImageStorageClass(params);
             case "DescribeRepositoryCreationTemplates" -> templates.describe(params);
+            case "StartImageScan" -> scanning.startImageScan(params);
+            case "DescribeImageScanFindings" -> scanning.describeImageScanFindings(params);
+            case "PutImageScanningConfiguration" -> scanning.putImageScanningConfiguration(params);
             default -> throw new EcrError("UnknownOperationException",
                     "The ECR stand-in does not implement the operation " + operation);
         };

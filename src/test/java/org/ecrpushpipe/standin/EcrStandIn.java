@@ -87,6 +87,7 @@ public final class EcrStandIn implements AutoCloseable {
     private final StrictMode strict;
     private final Latency apiLatency;
     private final Latency registryLatency;
+    private final ImageScanning scanning;
 
     private EcrStandIn(Builder b) throws IOException {
         this.accountId = b.accountId;
@@ -141,10 +142,12 @@ public final class EcrStandIn implements AutoCloseable {
         this.templates = new CreationTemplates(accountId, clock);
         this.denials = new Denials(accountId, region);
         RepositoryImages images = new RepositoryImages(registry, clock);
+        this.scanning = new ImageScanning(catalog, images, accountId, region, clock);
+        images.onStored(scanning::pushed);
         EcrControlPlane ecr = new EcrControlPlane(
                 new RepositoryOperations(catalog, json, accountId, clock, kmsKeys),
                 new ImageOperations(catalog, images, registry, accountId, clock),
-                authorizationTokens, proxyEndpoint, templates, denials, accountId, region);
+                authorizationTokens, proxyEndpoint, templates, denials, accountId, region, scanning);
         AccountBoundary boundary = new AccountBoundary(accountId, region);
 
         apiThreads = threads("ecr-stand-in-api");
@@ -368,6 +371,24 @@ public final class EcrStandIn implements AutoCloseable {
                                     List<String> exclusionFilters, String lifecyclePolicy) {
         templates.add(prefix, appliedFor, TagMutability.of(imageTagMutability, exclusionFilters), "AES256", null,
                 Map.of(), lifecyclePolicy);
+    }
+
+    /**
+     * What scans of images of {@code repository} come to from now on (a clean basic scan until a test says
+     * otherwise): how long they run, how they end, their findings.
+     */
+    public void scanResult(String repository, ScanResult result) {
+        scanning.result(repository, Objects.requireNonNull(result));
+    }
+
+    /** Whether the repository scans each image pushed, as PutImageScanningConfiguration sets it. */
+    public void scanOnPush(String repository, boolean scanOnPush) {
+        catalog.require(repository).scanOnPush(scanOnPush);
+    }
+
+    /** How many scans were started in the repository so far, on push and on request (StartImageScan). */
+    public int scanCount(String repository) {
+        return scanning.scanCount(repository);
     }
 
     /** Adds a KMS key of the account, by id and optionally an alias ({@code alias/name}), usable for repositories. */

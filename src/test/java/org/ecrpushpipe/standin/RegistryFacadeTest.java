@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -35,6 +36,18 @@ import software.amazon.awssdk.services.ecr.model.ImageDetail;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsResponse;
+import software.amazon.awssdk.services.ecr.model.LimitExceededException;
+import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
+import org.ecrpushpipe.config.AwsCredentials;
+import org.ecrpushpipe.config.EndpointVariants;
+import org.ecrpushpipe.config.Secret;
+import org.ecrpushpipe.config.Tag;
+import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.ScanReport;
+import org.ecrpushpipe.registry.ScanStart;
+import org.ecrpushpipe.registry.ecr.EcrRegistry;
+import org.ecrpushpipe.registry.ecr.EcrSettings;
 
 /** ECR's registry as docker sees it: the facade over HTTPS with a real registry behind it. */
 @ExtendWith(StandInExtension.class)
@@ -188,6 +201,131 @@ class RegistryFacadeTest {
         var again = ecr.batchDeleteImage(r -> r.repositoryName("retag")
                 .imageIds(ImageIdentifier.builder().imageTag("stable").build()));
         assertEquals("ImageNotFound", again.failures().get(0).failureCodeAsString());
+    }
+
+    /** Waits (at most 10 s) until the stand-in's scan of the image is no longer running, and returns it. */
+    private DescribeImageScanFindingsResponse scanOver(String repository, String digest, int maxResults)
+            throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            var response = ecr.describeImageScanFindings(r -> r.repositoryName(repository).maxResults(maxResults)
+                    .imageId(ImageIdentifier.builder().imageDigest(digest).build()));
+            String status = response.imageScanStatus().statusAsString();
+            if (!status.equals("IN_PROGRESS") && !status.equals("PENDING")) {
+                return response;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the scan of " + digest + " did not end");
+    }
+
+    @Test
+    void aBasicScanOnRequestAsTheSdkSeesIt() throws Exception {
+        standIn.createRepository("scans/basic");
+        Image image = Image.random("scans-basic");
+        String digest = push("scans/basic", "1", image);
+        ImageIdentifier byTag = ImageIdentifier.builder().imageTag("1").build();
+        ScanNotFoundException none = assertThrows(ScanNotFoundException.class, () -> ecr.describeImageScanFindings(
+                r -> r.repositoryName("scans/basic").imageId(byTag)));
+        assertEquals("Image scan does not exist for the image with '{imageDigest:'null', imageTag:'1'}' in the"
+                + " repository with name 'scans/basic' in the registry with id '123456789012'",
+                none.awsErrorDetails().errorMessage());
+        standIn.scanResult("scans/basic", ScanResult.basic(
+                new ScanResult.Finding("CVE-2024-0002", "HIGH", "openssl", "3.0.2-0ubuntu1", null),
+                new ScanResult.Finding("CVE-2024-0001", "CRITICAL", "glibc", "2.35-0ubuntu3", null),
+                new ScanResult.Finding("CVE-2024-0003", "HIGH", "curl", "7.81.0-1", null)).taking(Duration.ofMillis(300)));
+
+        var started = ecr.startImageScan(r -> r.repositoryName("scans/basic").imageId(byTag));
+        assertEquals("IN_PROGRESS", started.imageScanStatus().statusAsString());
+        assertEquals(digest, started.imageId().imageDigest());
+        assertEquals("1", started.imageId().imageTag());
+        assertEquals("IN_PROGRESS", ecr.describeImageScanFindings(r -> r.repositoryName("scans/basic")
+                .imageId(byTag)).imageScanStatus().statusAsString());
+        LimitExceededException again = assertThrows(LimitExceededException.class, () -> ecr.startImageScan(
+                r -> r.repositoryName("scans/basic").imageId(byTag)));
+        assertEquals("The scan quota per image has been exceeded. Wait and try again.",
+                again.awsErrorDetails().errorMessage());
+
+        var first = scanOver("scans/basic", digest, 2);
+        assertEquals("COMPLETE", first.imageScanStatus().statusAsString());
+        assertEquals("The scan was completed successfully.", first.imageScanStatus().description());
+        assertEquals(Map.of("CRITICAL", 1, "HIGH", 2), first.imageScanFindings().findingSeverityCountsAsStrings());
+        var worst = first.imageScanFindings().findings().get(0);
+        assertEquals("CVE-2024-0001", worst.name());
+        assertEquals("CRITICAL", worst.severityAsString());
+        assertEquals(Map.of("package_name", "glibc", "package_version", "2.35-0ubuntu3"), worst.attributes().stream()
+                .collect(java.util.stream.Collectors.toMap(a -> a.key(), a -> a.value())));
+        assertEquals(2, first.imageScanFindings().findings().size());
+        assertTrue(first.imageScanFindings().enhancedFindings().isEmpty());
+        var second = ecr.describeImageScanFindings(r -> r.repositoryName("scans/basic").maxResults(2)
+                .nextToken(first.nextToken()).imageId(ImageIdentifier.builder().imageDigest(digest).build()));
+        assertEquals(List.of("CVE-2024-0003"), second.imageScanFindings().findings().stream().map(f -> f.name())
+                .toList());
+        assertEquals(null, second.nextToken());
+        assertEquals(1, standIn.scanCount("scans/basic"));
+    }
+
+    @Test
+    void aRepositoryThatScansOnPushGivesEnhancedFindingsInInspectorsShape() throws Exception {
+        standIn.createRepository("scans/on-push");
+        var set = ecr.putImageScanningConfiguration(r -> r.repositoryName("scans/on-push")
+                .imageScanningConfiguration(c -> c.scanOnPush(true)));
+        assertTrue(set.imageScanningConfiguration().scanOnPush());
+        assertTrue(ecr.describeRepositories(r -> r.repositoryNames("scans/on-push")).repositories().get(0)
+                .imageScanningConfiguration().scanOnPush());
+        standIn.scanResult("scans/on-push", ScanResult.enhanced(
+                new ScanResult.Finding("CVE-2021-44228", "CRITICAL", "log4j-core", "2.14.1", "2.15.0"),
+                new ScanResult.Finding("CVE-2024-0004", "LOW", "bash", "5.1-6", null)).taking(Duration.ofMillis(200)));
+        String digest = push("scans/on-push", "1", Image.random("scans-on-push"));
+        assertEquals("PENDING", ecr.describeImageScanFindings(r -> r.repositoryName("scans/on-push")
+                .imageId(ImageIdentifier.builder().imageDigest(digest).build())).imageScanStatus().statusAsString());
+        var over = scanOver("scans/on-push", digest, 100);
+        assertEquals("ACTIVE", over.imageScanStatus().statusAsString());
+        assertTrue(over.imageScanFindings().findings().isEmpty(), "enhanced scanning gives enhancedFindings only");
+        var critical = over.imageScanFindings().enhancedFindings().get(0);
+        assertEquals("CRITICAL", critical.severity());
+        assertEquals("CVE-2021-44228", critical.packageVulnerabilityDetails().vulnerabilityId());
+        assertEquals("log4j-core", critical.packageVulnerabilityDetails().vulnerablePackages().get(0).name());
+        assertEquals("2.15.0", critical.packageVulnerabilityDetails().vulnerablePackages().get(0).fixedInVersion());
+        assertEquals("NotAvailable", over.imageScanFindings().enhancedFindings().get(1).packageVulnerabilityDetails()
+                .vulnerablePackages().get(0).fixedInVersion());
+        assertEquals(digest, critical.resources().get(0).details().awsEcrContainerImage().imageHash());
+        // the scan on push counts towards the day's one scan of the image
+        assertThrows(LimitExceededException.class, () -> ecr.startImageScan(r -> r.repositoryName("scans/on-push")
+                .imageId(ImageIdentifier.builder().imageDigest(digest).build())));
+        assertThrows(ImageNotFoundException.class, () -> ecr.describeImageScanFindings(r -> r
+                .repositoryName("scans/on-push").imageId(ImageIdentifier.builder().imageTag("never").build())));
+    }
+
+    /** The pipe's adapter reads both shapes into one, and ECR's answers that are not failures as values. */
+    @Test
+    void thePipesAdapterReadsBasicAndEnhancedScans() throws Exception {
+        standIn.createRepository("scans/adapter");
+        standIn.scanResult("scans/adapter", ScanResult.basic(
+                new ScanResult.Finding("CVE-2024-0005", "MEDIUM", "zlib", "1.2.13", null)).taking(Duration.ZERO));
+        Digest basic = Digest.of(push("scans/adapter", "basic", Image.random("scans-adapter-1")));
+        try (EcrRegistry adapter = new EcrRegistry(new EcrSettings(standIn.region(), new AwsCredentials(
+                Secret.of(EcrApiTest.KEY), Secret.of(EcrApiTest.SECRET), Optional.empty()), Optional.empty(),
+                EndpointVariants.STANDARD, Optional.of(URI.create(standIn.apiEndpoint()))))) {
+            assertEquals(Optional.empty(), adapter.scan("scans/adapter", basic));
+            assertEquals(ScanStart.STARTED, adapter.startScan("scans/adapter", basic));
+            assertEquals(ScanStart.Outcome.ALREADY_SCANNED, adapter.startScan("scans/adapter", basic).outcome());
+            ScanReport report = adapter.scan("scans/adapter", basic).orElseThrow();
+            assertEquals(new ScanReport("COMPLETE", Optional.of("The scan was completed successfully."),
+                    Map.of("MEDIUM", 1), List.of(new ScanReport.Finding("CVE-2024-0005", "MEDIUM", Optional.of("zlib"),
+                    Optional.of("1.2.13"), Optional.empty()))), report);
+
+            standIn.scanResult("scans/adapter", ScanResult.enhanced(
+                    new ScanResult.Finding("CVE-2021-44228", "CRITICAL", "log4j-core", "2.14.1", "2.15.0"))
+                    .taking(Duration.ZERO));
+            Digest enhanced = Digest.of(push("scans/adapter", "enhanced", Image.random("scans-adapter-2")));
+            adapter.startScan("scans/adapter", enhanced);
+            assertEquals(List.of(new ScanReport.Finding("CVE-2021-44228", "CRITICAL", Optional.of("log4j-core"),
+                    Optional.of("2.14.1"), Optional.of("2.15.0"))),
+                    adapter.scan("scans/adapter", enhanced).orElseThrow().findings());
+
+            adapter.removeTag("scans/adapter", new Tag("basic"));
+            assertEquals(List.of("enhanced"), registryTags("scans/adapter"));
+        }
     }
 
     @Test

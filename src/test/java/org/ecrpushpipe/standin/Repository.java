@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Repository {
     private final String name;
     private final Instant createdAt;
-    private final boolean scanOnPush;
+    private boolean scanOnPush;
     private final String encryptionType;
     private final String kmsKey;
     private final ReentrantLock manifestLock = new ReentrantLock();
@@ -46,8 +46,13 @@ final class Repository {
         return createdAt;
     }
 
-    boolean scanOnPush() {
+    synchronized boolean scanOnPush() {
         return scanOnPush;
+    }
+
+    /** PutImageScanningConfiguration's setting: whether each image pushed is scanned. */
+    synchronized void scanOnPush(boolean scan) {
+        this.scanOnPush = scan;
     }
 
     String encryptionType() {

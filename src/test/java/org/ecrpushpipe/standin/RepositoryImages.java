@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * ECR's view of the images of a repository: an image is a manifest digest with the tags that point at it. A call
@@ -36,9 +37,17 @@ final class RepositoryImages {
         }
     };
 
+    /** Told of every manifest stored (a push, or PutImage): a repository that scans on push scans it. */
+    private volatile BiConsumer<Repository, String> onStored = (repository, digest) -> { };
+
     RepositoryImages(RegistryClient registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
+    }
+
+    /** Who is told of every manifest stored, with its repository and digest. */
+    void onStored(BiConsumer<Repository, String> listener) {
+        this.onStored = listener;
     }
 
     /** Every image of the repository (the one call that walks them all: DescribeImages without imageIds). */
@@ -68,6 +77,7 @@ final class RepositoryImages {
     /** Notes a manifest the registry stored (under {@code tag}, or by digest alone when null). */
     void stored(Repository repository, String digest, String tag) {
         repository.index().stored(digest, tag, clock.instant());
+        onStored.accept(repository, digest);
     }
 
     /** Notes a manifest the registry deleted, with every tag that pointed at it. */

@@ -23,9 +23,12 @@ import org.ecrpushpipe.errors.RootCause;
 import org.ecrpushpipe.registry.CreationTemplate;
 import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.EcrRepositories;
+import org.ecrpushpipe.registry.ImageScans;
 import org.ecrpushpipe.registry.Registry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
+import org.ecrpushpipe.registry.ScanReport;
+import org.ecrpushpipe.registry.ScanStart;
 import org.ecrpushpipe.registry.TagAndDigest;
 import org.ecrpushpipe.registry.TaggedImage;
 
@@ -65,12 +68,21 @@ import software.amazon.awssdk.services.ecr.model.LifecyclePolicyNotFoundExceptio
 import software.amazon.awssdk.services.ecr.model.PutLifecyclePolicyRequest;
 import software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.TagStatus;
+import software.amazon.awssdk.services.ecr.model.BatchDeleteImageRequest;
+import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsRequest;
+import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsResponse;
+import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
+import software.amazon.awssdk.services.ecr.model.LimitExceededException;
+import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
+import software.amazon.awssdk.services.ecr.model.StartImageScanRequest;
+import software.amazon.awssdk.services.ecr.model.UnsupportedImageTypeException;
+import software.amazon.awssdk.services.ecr.model.ValidationException;
 
 /**
- * {@link Registry} and {@link EcrRepositories} on Amazon ECR through the AWS SDK for Java v2 (sync, url-connection client). Besides {@code aws} (the
+ * {@link Registry}, {@link EcrRepositories} and {@link ImageScans} on Amazon ECR through the AWS SDK for Java v2 (sync, url-connection client). Besides {@code aws} (the
  * credentials), the only code that imports the SDK; every SDK failure is translated here into a {@link PipeException}.
  */
-public final class EcrRegistry implements Registry, EcrRepositories, AutoCloseable {
+public final class EcrRegistry implements Registry, EcrRepositories, ImageScans, AutoCloseable {
     private static final List<String> ACCEPTED_MANIFESTS = List.of(
             "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.index.v1+json");
@@ -91,6 +103,9 @@ public final class EcrRegistry implements Registry, EcrRepositories, AutoCloseab
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private EcrClient client;
+    /** The most findings DescribeImageScanFindings returns in one answer. */
+    static final int FINDINGS_PER_PAGE = 1000;
+
     /** Manifests read by digest during this run, for {@link #addTag}. */
     private final Map<String, Image> manifests = new ConcurrentHashMap<>();
     private final EcrSettings settings;
@@ -459,6 +474,93 @@ public final class EcrRegistry implements Registry, EcrRepositories, AutoCloseab
             next = page.nextToken();
         } while (next != null);
         return archived;
+    }
+
+    @Override
+    public ScanStart startScan(String repository, Digest manifestDigest) {
+        StartImageScanRequest.Builder request = StartImageScanRequest.builder().repositoryName(repository)
+                .imageId(ImageIdentifier.builder().imageDigest(manifestDigest.value()).build());
+        settings.registryId().ifPresent(request::registryId);
+        try {
+            // ECR's answers that are not failures of the run come back as values; the others are translated
+            return call("ecr:StartImageScan", () -> {
+                try {
+                    client().startImageScan(request.build());
+                    return ScanStart.STARTED;
+                } catch (LimitExceededException e) {
+                    return new ScanStart(ScanStart.Outcome.ALREADY_SCANNED, errorMessage(e));
+                } catch (UnsupportedImageTypeException e) {
+                    return new ScanStart(ScanStart.Outcome.UNSUPPORTED, errorMessage(e));
+                } catch (ValidationException e) {
+                    return new ScanStart(ScanStart.Outcome.REFUSED, errorMessage(e));
+                } catch (ImageNotFoundException e) {
+                    throw Failures.imageGone(manifestDigest.value(), repository);
+                }
+            });
+        } catch (RepositoryNotFoundException e) {
+            throw repositoryGone(repository, e);
+        }
+    }
+
+    @Override
+    public Optional<ScanReport> scan(String repository, Digest manifestDigest) {
+        List<ScanReport.Finding> findings = new ArrayList<>();
+        String next = null;
+        DescribeImageScanFindingsResponse first = null;
+        do {
+            Optional<DescribeImageScanFindingsResponse> page = scanPage(repository, manifestDigest, next);
+            if (page.isEmpty()) {
+                return Optional.empty();
+            }
+            first = first == null ? page.get() : first;
+            ScanReport report = EcrScanFindings.report(page.get(), List.of());
+            if (!report.done()) {
+                return Optional.of(report);
+            }
+            findings.addAll(EcrScanFindings.findings(page.get()));
+            next = page.get().nextToken();
+        } while (next != null);
+        return Optional.of(EcrScanFindings.report(first, findings));
+    }
+
+    /** One page of DescribeImageScanFindings; empty when ECR has no scan of the image. */
+    private Optional<DescribeImageScanFindingsResponse> scanPage(String repository, Digest manifestDigest,
+                                                                 String next) {
+        DescribeImageScanFindingsRequest.Builder request = DescribeImageScanFindingsRequest.builder()
+                .repositoryName(repository).maxResults(FINDINGS_PER_PAGE).nextToken(next)
+                .imageId(ImageIdentifier.builder().imageDigest(manifestDigest.value()).build());
+        settings.registryId().ifPresent(request::registryId);
+        try {
+            return call("ecr:DescribeImageScanFindings", () -> {
+                try {
+                    return Optional.of(client().describeImageScanFindings(request.build()));
+                } catch (ScanNotFoundException e) {
+                    return Optional.empty();
+                } catch (ImageNotFoundException e) {
+                    throw Failures.imageGone(manifestDigest.value(), repository);
+                }
+            });
+        } catch (RepositoryNotFoundException e) {
+            throw repositoryGone(repository, e);
+        }
+    }
+
+    @Override
+    public void removeTag(String repository, Tag tag) {
+        BatchDeleteImageRequest.Builder request = BatchDeleteImageRequest.builder().repositoryName(repository)
+                .imageIds(ImageIdentifier.builder().imageTag(tag.value()).build());
+        settings.registryId().ifPresent(request::registryId);
+        try {
+            // a tag already gone is reported among the answer's failures: nothing left to remove
+            call("ecr:BatchDeleteImage", () -> client().batchDeleteImage(request.build()));
+        } catch (RepositoryNotFoundException e) {
+            throw repositoryGone(repository, e);
+        }
+    }
+
+    private static String errorMessage(EcrException e) {
+        return e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? String.valueOf(e.getMessage())
+                : e.awsErrorDetails().errorMessage().strip();
     }
 
     @Override
