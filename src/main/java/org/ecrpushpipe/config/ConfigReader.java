@@ -175,6 +175,11 @@ public final class ConfigReader {
             }
             return List.copyOf(tags);
         }
+        return tagsFromGitContext();
+    }
+
+    /** Without TAGS: the git tag, else the branch, else the commit names the image; latest only without any. */
+    private List<Tag> tagsFromGitContext() {
         // The git tag, else the branch, names the image. When it cleans up to nothing, 'latest' would let a
         // feature branch move the production tag: ask for TAGS instead.
         for (VariableReader.Context contextVariable : List.of(VariableReader.Context.BITBUCKET_TAG,

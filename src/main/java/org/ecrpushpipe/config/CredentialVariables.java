@@ -37,24 +37,44 @@ final class CredentialVariables {
         Optional<String> username = reader.value(Variable.REGISTRY_USERNAME);
         Optional<String> password = reader.value(Variable.REGISTRY_PASSWORD);
         if (otherHost.isPresent()) {
-            if (username.isEmpty()) {
-                reader.problem(Variable.REGISTRY_USERNAME, "required field when IMAGE is on " + otherHost.get()
-                        + ", not on ECR");
-            }
-            if (password.isEmpty()) {
-                reader.problem(Variable.REGISTRY_PASSWORD, "required field when IMAGE is on " + otherHost.get()
-                        + ", not on ECR");
-            }
-            if (keysGiven) {
-                reader.warning("AWS_KEY is set, but IMAGE is on " + otherHost.get() + ", not on ECR: the AWS keys are"
-                        + " not used (REGISTRY_USERNAME and REGISTRY_PASSWORD log in).");
-            }
-            Optional<CredentialSettings.OtherRegistry> other = username.isPresent() && password.isPresent()
-                    ? Optional.of(new CredentialSettings.OtherRegistry(otherHost.get(), username.get(),
-                            Secret.of(password.get())))
-                    : Optional.empty();
-            return new Read(new CredentialSettings(Optional.empty(), Optional.empty(), other), false);
+            return otherRegistry(otherHost.get(), username, password, keysGiven);
         }
+        registryLoginOnEcr(username, password);
+        Optional<String> oidcRole = roleArn(Variable.AWS_OIDC_ROLE_ARN);
+        OidcToken token = oidcToken(oidcRole.isPresent());
+        Optional<String> roleArn = roleArn(Variable.AWS_ROLE_ARN);
+        Optional<String> externalId = externalId(roleArn.isPresent());
+        String sessionName = sessionName();
+        Optional<CredentialSettings.WebIdentity> webIdentity = oidcRole.flatMap(role -> token.value()
+                .map(jwt -> new CredentialSettings.WebIdentity(role, Secret.of(jwt), sessionName)));
+        boolean keysRequired = keysRequired(keysGiven, webIdentity.isPresent(), oidcRole.isPresent(),
+                token.malformed());
+        Optional<CredentialSettings.AssumeRole> assumeRole = roleArn.map(arn ->
+                new CredentialSettings.AssumeRole(arn, externalId, sessionName));
+        return new Read(new CredentialSettings(webIdentity, assumeRole, Optional.empty()), keysRequired);
+    }
+
+    /** IMAGE on another registry: its username and password log in, and AWS's keys are not used. */
+    private Read otherRegistry(String host, Optional<String> username, Optional<String> password,
+                               boolean keysGiven) {
+        if (username.isEmpty()) {
+            reader.problem(Variable.REGISTRY_USERNAME, "required field when IMAGE is on " + host + ", not on ECR");
+        }
+        if (password.isEmpty()) {
+            reader.problem(Variable.REGISTRY_PASSWORD, "required field when IMAGE is on " + host + ", not on ECR");
+        }
+        if (keysGiven) {
+            reader.warning("AWS_KEY is set, but IMAGE is on " + host + ", not on ECR: the AWS keys are"
+                    + " not used (REGISTRY_USERNAME and REGISTRY_PASSWORD log in).");
+        }
+        Optional<CredentialSettings.OtherRegistry> other = username.isPresent() && password.isPresent()
+                ? Optional.of(new CredentialSettings.OtherRegistry(host, username.get(), Secret.of(password.get())))
+                : Optional.empty();
+        return new Read(new CredentialSettings(Optional.empty(), Optional.empty(), other), false);
+    }
+
+    /** IMAGE on ECR: a registry username or password is a leftover, or half of a pair. */
+    private void registryLoginOnEcr(Optional<String> username, Optional<String> password) {
         if (password.isPresent() && username.isEmpty()) {
             reader.problem(Variable.REGISTRY_PASSWORD, "REGISTRY_PASSWORD is set without REGISTRY_USERNAME; both are"
                     + " for a registry other than ECR (IMAGE on its host): set REGISTRY_USERNAME too, or remove it");
@@ -62,55 +82,65 @@ final class CredentialVariables {
             reader.warning("REGISTRY_USERNAME is set, but IMAGE is on ECR: it is not used (ECR logs in with AWS"
                     + " credentials).");
         }
-        Optional<String> oidcRole = roleArn(Variable.AWS_OIDC_ROLE_ARN);
+    }
+
+    /** The step's OIDC token, or none when it is missing or not a JSON Web Token (a problem when OIDC is asked for). */
+    private OidcToken oidcToken(boolean oidcAsked) {
         Optional<String> token = reader.value(Variable.BITBUCKET_STEP_OIDC_TOKEN);
-        boolean tokenMalformed = token.isPresent() && !JWT.matcher(token.get()).matches();
-        if (tokenMalformed) {
-            if (oidcRole.isPresent()) {
-                reader.problem(Variable.BITBUCKET_STEP_OIDC_TOKEN, "BITBUCKET_STEP_OIDC_TOKEN is not an OpenID Connect"
-                        + " token (a JSON Web Token: three base64url parts joined by dots; value not shown); Bitbucket"
-                        + " sets it when the step has 'oidc: true': do not set it by hand");
-            }
-            token = Optional.empty();
+        if (token.isEmpty() || JWT.matcher(token.get()).matches()) {
+            return new OidcToken(token, false);
         }
-        Optional<String> roleArn = roleArn(Variable.AWS_ROLE_ARN);
+        if (oidcAsked) {
+            reader.problem(Variable.BITBUCKET_STEP_OIDC_TOKEN, "BITBUCKET_STEP_OIDC_TOKEN is not an OpenID Connect"
+                    + " token (a JSON Web Token: three base64url parts joined by dots; value not shown); Bitbucket"
+                    + " sets it when the step has 'oidc: true': do not set it by hand");
+        }
+        return new OidcToken(Optional.empty(), true);
+    }
+
+    /** The step's OIDC token when usable, and whether one was given that is not a token. */
+    private record OidcToken(Optional<String> value, boolean malformed) {
+    }
+
+    private Optional<String> externalId(boolean roleGiven) {
         Optional<String> externalId = reader.value(Variable.AWS_ROLE_EXTERNAL_ID);
         if (externalId.isPresent() && !EXTERNAL_ID.matcher(externalId.get()).matches()) {
             reader.problem(Variable.AWS_ROLE_EXTERNAL_ID, "AWS_ROLE_EXTERNAL_ID must be 2 to 1224 letters, digits"
                     + " and _+=,.@:/- (STS's rule); copy it from the role's trust policy (sts:ExternalId)");
         }
-        if (externalId.isPresent() && roleArn.isEmpty()) {
+        if (externalId.isPresent() && !roleGiven) {
             reader.warning("AWS_ROLE_EXTERNAL_ID is set without AWS_ROLE_ARN; it is not used.");
         }
-        String sessionName = sessionName();
+        return externalId;
+    }
 
-        Optional<CredentialSettings.WebIdentity> webIdentity = Optional.empty();
-        boolean keysRequired = true;
-        if (oidcRole.isPresent() && token.isPresent()) {
-            webIdentity = Optional.of(new CredentialSettings.WebIdentity(oidcRole.get(), Secret.of(token.get()),
-                    sessionName));
-            keysRequired = false;
+    /**
+     * Whether AWS_KEY and AWS_SECRET must be set: not when OIDC authenticates, nor when OIDC is asked for without
+     * keys (then the missing token is the problem to name).
+     */
+    private boolean keysRequired(boolean keysGiven, boolean oidc, boolean oidcRoleValid, boolean tokenMalformed) {
+        if (oidc) {
             if (keysGiven) {
                 reader.warning("Both AWS_OIDC_ROLE_ARN (with the step's OIDC token) and AWS_KEY are set; using OIDC,"
                         + " as Bitbucket's official pipes do: a short-lived session beats a stored key. Remove the"
                         + " keys from the step.");
             }
-        } else if (reader.value(Variable.AWS_OIDC_ROLE_ARN).isPresent()) {
-            if (keysGiven) {
-                reader.warning("AWS_OIDC_ROLE_ARN is set, but the step has no OIDC token: add 'oidc: true' to the"
-                        + " step. Using AWS_KEY and AWS_SECRET instead.");
-            } else {
-                keysRequired = false;
-                if (oidcRole.isPresent() && !tokenMalformed) {
-                    reader.problem(Variable.BITBUCKET_STEP_OIDC_TOKEN, "missing: AWS_OIDC_ROLE_ARN is set, but the"
-                            + " step has no OIDC token and no AWS_KEY / AWS_SECRET are set; add 'oidc: true' to the"
-                            + " step in bitbucket-pipelines.yml (or give keys)");
-                }
-            }
+            return false;
         }
-        Optional<CredentialSettings.AssumeRole> assumeRole = roleArn.map(arn ->
-                new CredentialSettings.AssumeRole(arn, externalId, sessionName));
-        return new Read(new CredentialSettings(webIdentity, assumeRole, Optional.empty()), keysRequired);
+        if (reader.value(Variable.AWS_OIDC_ROLE_ARN).isEmpty()) {
+            return true;
+        }
+        if (keysGiven) {
+            reader.warning("AWS_OIDC_ROLE_ARN is set, but the step has no OIDC token: add 'oidc: true' to the"
+                    + " step. Using AWS_KEY and AWS_SECRET instead.");
+            return true;
+        }
+        if (oidcRoleValid && !tokenMalformed) {
+            reader.problem(Variable.BITBUCKET_STEP_OIDC_TOKEN, "missing: AWS_OIDC_ROLE_ARN is set, but the"
+                    + " step has no OIDC token and no AWS_KEY / AWS_SECRET are set; add 'oidc: true' to the"
+                    + " step in bitbucket-pipelines.yml (or give keys)");
+        }
+        return false;
     }
 
     /** The settings read, and whether AWS_KEY and AWS_SECRET must be set. */

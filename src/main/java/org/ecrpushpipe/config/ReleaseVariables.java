@@ -46,20 +46,7 @@ final class ReleaseVariables {
         }
         Variable source = tag.isPresent() ? Variable.SOURCE_TAG : Variable.SOURCE_DIGEST;
         if (tag.isPresent() || reader.value(Variable.SOURCE_DIGEST).isPresent()) {
-            List<String> build = new ArrayList<>();
-            // nothing is built, nor taken from the engine (LOCAL_IMAGE)
-            List<Variable> notWithPromotion = new ArrayList<>(BuildVariables.BUILD_ONLY);
-            notWithPromotion.add(Variable.LOCAL_IMAGE);
-            for (Variable v : notWithPromotion) {
-                if (reader.isSet(v)) {
-                    build.add(v.name());
-                }
-            }
-            if (!build.isEmpty()) {
-                reader.problem(source, "set together with " + String.join(" and ", build) + ": " + source.name()
-                        + " promotes an image already in the repository and builds nothing; remove "
-                        + String.join(" and ", build) + " from this step, or " + source.name() + " to build");
-            }
+            buildWithPromotion(source);
         }
         if (promotionAsked && reader.flag(Variable.CREATE_REPOSITORY)) {
             // the image to promote must already be in the repository: there is nothing to create
@@ -68,6 +55,23 @@ final class ReleaseVariables {
                     + " its settings from this step (LIFECYCLE_POLICY still applies to the repository)");
         }
         return new ReleaseSettings(sourceTag, digest, readMirrorRegions(region));
+    }
+
+    /** A promotion builds nothing, nor takes an image from the engine (LOCAL_IMAGE): their variables are a problem. */
+    private void buildWithPromotion(Variable source) {
+        List<String> build = new ArrayList<>();
+        List<Variable> notWithPromotion = new ArrayList<>(BuildVariables.BUILD_ONLY);
+        notWithPromotion.add(Variable.LOCAL_IMAGE);
+        for (Variable v : notWithPromotion) {
+            if (reader.isSet(v)) {
+                build.add(v.name());
+            }
+        }
+        if (!build.isEmpty()) {
+            reader.problem(source, "set together with " + String.join(" and ", build) + ": " + source.name()
+                    + " promotes an image already in the repository and builds nothing; remove "
+                    + String.join(" and ", build) + " from this step, or " + source.name() + " to build");
+        }
     }
 
     /** Whether the run promotes (SOURCE_TAG or SOURCE_DIGEST set, even when invalid): nothing is to be built. */

@@ -44,34 +44,55 @@ final class RepositoryVariables {
     RepositorySettings read() {
         boolean create = reader.flag(Variable.CREATE_REPOSITORY);
         Set<RepositorySetting> given = EnumSet.noneOf(RepositorySetting.class);
-        String mutability = RepositorySpec.DEFAULTS.tagMutability();
-        Optional<String> writtenMutability = reader.value(Variable.IMAGE_TAG_MUTABILITY);
-        if (writtenMutability.isPresent()) {
-            given.add(RepositorySetting.IMAGE_TAG_MUTABILITY);
-            String upper = writtenMutability.get().toUpperCase(Locale.ROOT);
-            if (MUTABILITIES.contains(upper)) {
-                mutability = upper;
-            } else {
-                reader.problem(Variable.IMAGE_TAG_MUTABILITY, "'" + writtenMutability.get() + "' is not a tag"
-                        + " mutability; use one of " + String.join(", ", MUTABILITIES));
-                mutability = null;
-            }
-        }
+        String mutability = mutability(given);
         List<String> filters = exclusions(mutability, given);
         boolean scanOnPush = false;
         if (reader.value(Variable.SCAN_ON_PUSH).isPresent()) {
             given.add(RepositorySetting.SCAN_ON_PUSH);
             scanOnPush = reader.flag(Variable.SCAN_ON_PUSH);
         }
-        String encryption = RepositorySpec.DEFAULTS.encryption();
-        Optional<String> writtenEncryption = reader.value(Variable.ENCRYPTION);
-        if (writtenEncryption.isPresent()) {
-            given.add(RepositorySetting.ENCRYPTION);
-            encryption = writtenEncryption.get().toUpperCase(Locale.ROOT);
-            if (!encryption.equals("AES256") && !encryption.equals("KMS")) {
-                reader.problem(Variable.ENCRYPTION, "'" + writtenEncryption.get() + "' is neither AES256 nor KMS");
-            }
+        String encryption = encryption(given);
+        Optional<String> kmsKey = kmsKey(encryption, given);
+        Map<String, String> tags = resourceTags(given);
+        if (!create) {
+            settingsWithoutCreate(given);
         }
+        Optional<LifecyclePolicy> policy = reader.path(Variable.LIFECYCLE_POLICY).flatMap(this::lifecyclePolicy);
+        RepositorySpec spec = new RepositorySpec(mutability == null ? "MUTABLE" : mutability, filters, scanOnPush,
+                encryption, kmsKey, tags);
+        return new RepositorySettings(create, spec, given, policy);
+    }
+
+    /** IMAGE_TAG_MUTABILITY in upper case, ECR's default when not set, or null when it is not a mutability. */
+    private String mutability(Set<RepositorySetting> given) {
+        Optional<String> written = reader.value(Variable.IMAGE_TAG_MUTABILITY);
+        if (written.isEmpty()) {
+            return RepositorySpec.DEFAULTS.tagMutability();
+        }
+        given.add(RepositorySetting.IMAGE_TAG_MUTABILITY);
+        String upper = written.get().toUpperCase(Locale.ROOT);
+        if (MUTABILITIES.contains(upper)) {
+            return upper;
+        }
+        reader.problem(Variable.IMAGE_TAG_MUTABILITY, "'" + written.get() + "' is not a tag"
+                + " mutability; use one of " + String.join(", ", MUTABILITIES));
+        return null;
+    }
+
+    private String encryption(Set<RepositorySetting> given) {
+        Optional<String> written = reader.value(Variable.ENCRYPTION);
+        if (written.isEmpty()) {
+            return RepositorySpec.DEFAULTS.encryption();
+        }
+        given.add(RepositorySetting.ENCRYPTION);
+        String encryption = written.get().toUpperCase(Locale.ROOT);
+        if (!encryption.equals("AES256") && !encryption.equals("KMS")) {
+            reader.problem(Variable.ENCRYPTION, "'" + written.get() + "' is neither AES256 nor KMS");
+        }
+        return encryption;
+    }
+
+    private Optional<String> kmsKey(String encryption, Set<RepositorySetting> given) {
         Optional<String> kmsKey = reader.value(Variable.KMS_KEY);
         if (kmsKey.isPresent()) {
             given.add(RepositorySetting.KMS_KEY);
@@ -80,20 +101,18 @@ final class RepositoryVariables {
                         + " the repository with this key, or remove KMS_KEY");
             }
         }
-        Map<String, String> tags = resourceTags(given);
-        if (!create) {
-            List<String> named = given.stream().map(Enum::name).toList();
-            if (!named.isEmpty()) {
-                reader.problem(Variable.CREATE_REPOSITORY, String.join(", ", named) + (named.size() == 1 ? " is" : " are")
-                        + " set, but CREATE_REPOSITORY is not true: the pipe uses repository settings only to create"
-                        + " a missing repository (and to warn where an existing one differs); set CREATE_REPOSITORY:"
-                        + " 'true', or remove " + (named.size() == 1 ? "it" : "them"));
-            }
+        return kmsKey;
+    }
+
+    /** Repository settings only shape a repository the pipe creates: given without CREATE_REPOSITORY, a problem. */
+    private void settingsWithoutCreate(Set<RepositorySetting> given) {
+        List<String> named = given.stream().map(Enum::name).toList();
+        if (!named.isEmpty()) {
+            reader.problem(Variable.CREATE_REPOSITORY, String.join(", ", named) + (named.size() == 1 ? " is" : " are")
+                    + " set, but CREATE_REPOSITORY is not true: the pipe uses repository settings only to create"
+                    + " a missing repository (and to warn where an existing one differs); set CREATE_REPOSITORY:"
+                    + " 'true', or remove " + (named.size() == 1 ? "it" : "them"));
         }
-        Optional<LifecyclePolicy> policy = reader.path(Variable.LIFECYCLE_POLICY).flatMap(this::lifecyclePolicy);
-        RepositorySpec spec = new RepositorySpec(mutability == null ? "MUTABLE" : mutability, filters, scanOnPush,
-                encryption, kmsKey, tags);
-        return new RepositorySettings(create, spec, given, policy);
     }
 
     private List<String> exclusions(String mutability, Set<RepositorySetting> given) {
@@ -229,61 +248,77 @@ final class RepositoryVariables {
                 return "'rules' must be a list of at least one rule";
             }
             Set<Integer> priorities = new HashSet<>();
+            for (int i = 0; i < rules.size(); i++) {
+                String problem = ruleProblem(rules.get(i), "rule " + (i + 1), priorities);
+                if (problem != null) {
+                    return problem;
+                }
+            }
+            return anyRuleProblem(rules);
+        }
+
+        /** What is wrong with one rule, or null; its priority joins those already used. */
+        private static String ruleProblem(JsonNode rule, String where, Set<Integer> priorities) {
+            if (!rule.isObject()) {
+                return where + " is not an object";
+            }
+            String problem = unknownMember(rule, RULE, where);
+            if (problem != null) {
+                return problem;
+            }
+            JsonNode priority = rule.get("rulePriority");
+            if (priority == null || !priority.isInt() || priority.asInt() < 1) {
+                return where + ": 'rulePriority' must be a whole number of 1 or more";
+            }
+            if (!priorities.add(priority.asInt())) {
+                return where + ": 'rulePriority' " + priority.asInt() + " is used twice; each rule needs its own";
+            }
+            if (rule.has("description") && !rule.get("description").isTextual()) {
+                return where + ": 'description' must be text";
+            }
+            JsonNode selection = rule.get("selection");
+            if (selection == null || !selection.isObject()) {
+                return where + ": 'selection' (an object) is missing";
+            }
+            problem = selectionProblem(selection, where);
+            if (problem != null) {
+                return problem;
+            }
+            JsonNode action = rule.get("action");
+            if (action == null || !action.isObject()) {
+                return where + ": 'action' (an object) is missing";
+            }
+            return actionProblem(action, where);
+        }
+
+        private static String actionProblem(JsonNode action, String where) {
+            String problem = unknownMember(action, ACTION, where + "'s action");
+            if (problem != null) {
+                return problem;
+            }
+            String type = action.path("type").asText("");
+            if (type.equals("expire")) {
+                return action.has("targetStorageClass")
+                        ? where + ": an 'expire' action takes no 'targetStorageClass'" : null;
+            }
+            if (type.equals("transition")) {
+                return action.path("targetStorageClass").asText("").equals("archive")
+                        ? null : where + ": a 'transition' action needs 'targetStorageClass': 'archive'";
+            }
+            return where + ": the action's 'type' must be 'expire' (or 'transition')";
+        }
+
+        /** ECR's rule for a rule selecting every image: one at most, and it comes last (the highest priority). */
+        private static String anyRuleProblem(JsonNode rules) {
             int anyRules = 0;
             int highest = 0;
             int anyPriority = 0;
-            for (int i = 0; i < rules.size(); i++) {
-                JsonNode rule = rules.get(i);
-                String where = "rule " + (i + 1);
-                if (!rule.isObject()) {
-                    return where + " is not an object";
-                }
-                String problem = unknownMember(rule, RULE, where);
-                if (problem != null) {
-                    return problem;
-                }
-                JsonNode priority = rule.get("rulePriority");
-                if (priority == null || !priority.isInt() || priority.asInt() < 1) {
-                    return where + ": 'rulePriority' must be a whole number of 1 or more";
-                }
-                if (!priorities.add(priority.asInt())) {
-                    return where + ": 'rulePriority' " + priority.asInt() + " is used twice; each rule needs its own";
-                }
-                highest = Math.max(highest, priority.asInt());
-                if (rule.has("description") && !rule.get("description").isTextual()) {
-                    return where + ": 'description' must be text";
-                }
-                JsonNode selection = rule.get("selection");
-                if (selection == null || !selection.isObject()) {
-                    return where + ": 'selection' (an object) is missing";
-                }
-                problem = selectionProblem(selection, where);
-                if (problem != null) {
-                    return problem;
-                }
-                if (selection.get("tagStatus").asText().equals("any")) {
+            for (JsonNode rule : rules) {
+                int priority = rule.get("rulePriority").asInt();
+                highest = Math.max(highest, priority);
+                if (rule.get("selection").get("tagStatus").asText().equals("any")) {
                     anyRules++;
-                    anyPriority = priority.asInt();
-                }
-                JsonNode action = rule.get("action");
-                if (action == null || !action.isObject()) {
-                    return where + ": 'action' (an object) is missing";
-                }
-                problem = unknownMember(action, ACTION, where + "'s action");
-                if (problem != null) {
-                    return problem;
-                }
-                String type = action.path("type").asText("");
-                if (type.equals("expire")) {
-                    if (action.has("targetStorageClass")) {
-                        return where + ": an 'expire' action takes no 'targetStorageClass'";
-                    }
-                } else if (type.equals("transition")) {
-                    if (!action.path("targetStorageClass").asText("").equals("archive")) {
-                        return where + ": a 'transition' action needs 'targetStorageClass': 'archive'";
-                    }
-                } else {
-                    return where + ": the action's 'type' must be 'expire' (or 'transition')";
+                    anyPriority = priority;
                 }
             }
             if (anyRules > 1) {

@@ -90,27 +90,11 @@ public record IamPolicy(List<Statement> statements) {
             // A registry-level read: the templates belong to the registry, not to a repository.
             statements.add(new Statement("EcrReadCreationTemplates", TEMPLATES, List.of("*"), List.of()));
         }
-        Set<String> repositoryActions = new LinkedHashSet<>();
-        if (inputs.createRepository()) {
-            repositoryActions.addAll(CREATE);
-            if (inputs.repositoryTags()) {
-                repositoryActions.addAll(TAG);
-            }
-        }
-        if (inputs.lifecyclePolicy()) {
-            repositoryActions.addAll(LIFECYCLE);
-        }
-        repositoryActions.addAll(apiOnly ? PROMOTION_CHECK : PUSH);
-        if (inputs.cachePull()) {
-            repositoryActions.addAll(CACHE_PULL);
-        }
-        if (inputs.promotion()) {
-            repositoryActions.addAll(PROMOTION);
-        }
         List<String> repositories = inputs.regions().stream()
                 .map(region -> repositoryArn(inputs.partition(), region, inputs.account(), inputs.repository()))
                 .toList();
-        statements.add(new Statement("EcrPushToRepository", sorted(repositoryActions), repositories, List.of()));
+        statements.add(new Statement("EcrPushToRepository", sorted(repositoryActions(inputs, apiOnly)), repositories,
+                List.of()));
         if (inputs.cachePull() && !inputs.cacheFrom().isEmpty()) {
             // CACHE_FROM: the pipe asks which tags are there (BatchGetImage), the engine pulls them
             statements.add(new Statement("EcrPullCacheFrom", CACHE_FROM_PULL, inputs.cacheFrom().stream()
@@ -118,13 +102,7 @@ public record IamPolicy(List<Statement> statements) {
                     .toList(), List.of()));
         }
         if (inputs.scanGate()) {
-            // only where the image is scanned: its own region, not the mirror regions
-            List<String> gate = new ArrayList<>(SCAN_GATE);
-            if (!inputs.promotion()) {
-                gate.addAll(CANDIDATE_REMOVAL);
-            }
-            statements.add(new Statement("EcrScanGate", sorted(new LinkedHashSet<>(gate)), repositories.subList(0, 1),
-                    List.of()));
+            statements.add(scanGate(inputs, repositories));
         }
         if (!inputs.baseImages().isEmpty()) {
             // the Dockerfile's images in ECR: the engine pulls them with the run's login
@@ -138,6 +116,37 @@ public record IamPolicy(List<Statement> statements) {
             statements.add(new Statement("AssumeRoles", ASSUME_ROLE, inputs.roleArns(), List.of()));
         }
         return new IamPolicy(statements);
+    }
+
+    /** What the pipe does on the image's repository, in every region it goes to. */
+    private static Set<String> repositoryActions(PolicyInputs inputs, boolean apiOnly) {
+        Set<String> actions = new LinkedHashSet<>();
+        if (inputs.createRepository()) {
+            actions.addAll(CREATE);
+            if (inputs.repositoryTags()) {
+                actions.addAll(TAG);
+            }
+        }
+        if (inputs.lifecyclePolicy()) {
+            actions.addAll(LIFECYCLE);
+        }
+        actions.addAll(apiOnly ? PROMOTION_CHECK : PUSH);
+        if (inputs.cachePull()) {
+            actions.addAll(CACHE_PULL);
+        }
+        if (inputs.promotion()) {
+            actions.addAll(PROMOTION);
+        }
+        return actions;
+    }
+
+    /** Only where the image is scanned: its own region, not the mirror regions. */
+    private static Statement scanGate(PolicyInputs inputs, List<String> repositories) {
+        List<String> gate = new ArrayList<>(SCAN_GATE);
+        if (!inputs.promotion()) {
+            gate.addAll(CANDIDATE_REMOVAL);
+        }
+        return new Statement("EcrScanGate", sorted(new LinkedHashSet<>(gate)), repositories.subList(0, 1), List.of());
     }
 
     /** {@code arn:<partition>:ecr:<region>:<account>:repository/<name>}. */
