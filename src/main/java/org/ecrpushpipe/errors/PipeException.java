@@ -13,10 +13,12 @@ public abstract sealed class PipeException extends RuntimeException
         PipeException.ScanIncomplete {
 
     private final String hint;
+    private final ExitCode exitCode;
 
-    protected PipeException(String cause, String hint, Throwable origin) {
+    protected PipeException(ExitCode exitCode, String cause, String hint, Throwable origin) {
         super(cause, origin);
         this.hint = hint;
+        this.exitCode = exitCode;
     }
 
     /** What the user can do about it, one line; may be empty. */
@@ -25,7 +27,9 @@ public abstract sealed class PipeException extends RuntimeException
     }
 
     /** The exit code of this failure's class. */
-    public abstract ExitCode exitCode();
+    public final ExitCode exitCode() {
+        return exitCode;
+    }
 
     /** Lines that show the failure (a failed build step's last output), printed before its {@code ✖} line. */
     public List<String> shownLines() {
@@ -41,7 +45,8 @@ public abstract sealed class PipeException extends RuntimeException
         }
 
         public Configuration(List<Problem> problems) {
-            super("Validation errors:", "set the variables in the pipe's 'variables:' block; README lists them all", null);
+            super(ExitCode.CONFIGURATION, "Validation errors:",
+                    "set the variables in the pipe's 'variables:' block; README lists them all", null);
             this.problems = List.copyOf(problems);
         }
 
@@ -49,34 +54,19 @@ public abstract sealed class PipeException extends RuntimeException
         public List<Problem> problems() {
             return problems;
         }
-
-        @Override
-        public ExitCode exitCode() {
-            return ExitCode.CONFIGURATION;
-        }
     }
 
     /** AWS refused the credentials, or the IAM policy denies an action the pipe needs. */
     public static final class Authentication extends PipeException {
         public Authentication(String cause, String hint, Throwable origin) {
-            super(cause, hint, origin);
-        }
-
-        @Override
-        public ExitCode exitCode() {
-            return ExitCode.AUTHENTICATION;
+            super(ExitCode.AUTHENTICATION, cause, hint, origin);
         }
     }
 
     /** The Docker engine cannot be reached or refused an operation unrelated to building or pushing. */
     public static final class DockerEngine extends PipeException {
         public DockerEngine(String cause, String hint, Throwable origin) {
-            super(cause, hint, origin);
-        }
-
-        @Override
-        public ExitCode exitCode() {
-            return ExitCode.DOCKER_ENGINE;
+            super(ExitCode.DOCKER_ENGINE, cause, hint, origin);
         }
     }
 
@@ -90,7 +80,7 @@ public abstract sealed class PipeException extends RuntimeException
 
         /** @param shownLines lines that show the failure, such as a failed step's last output */
         public Build(String cause, String hint, List<String> shownLines, Throwable origin) {
-            super(cause, hint, origin);
+            super(ExitCode.BUILD, cause, hint, origin);
             this.shownLines = List.copyOf(shownLines);
         }
 
@@ -98,58 +88,33 @@ public abstract sealed class PipeException extends RuntimeException
         public List<String> shownLines() {
             return shownLines;
         }
-
-        @Override
-        public ExitCode exitCode() {
-            return ExitCode.BUILD;
-        }
     }
 
     /** The push failed, the repository is missing, or the registry does not hold what was pushed. */
     public static final class Push extends PipeException {
         public Push(String cause, String hint, Throwable origin) {
-            super(cause, hint, origin);
-        }
-
-        @Override
-        public ExitCode exitCode() {
-            return ExitCode.PUSH;
+            super(ExitCode.PUSH, cause, hint, origin);
         }
     }
 
     /** The scan gate found what SCAN_FAIL_ON does not let through: no tag was added. */
     public static final class ScanGate extends PipeException {
         public ScanGate(String cause, String hint) {
-            super(cause, hint, null);
-        }
-
-        @Override
-        public ExitCode exitCode() {
-            return ExitCode.SCAN_GATE;
+            super(ExitCode.SCAN_GATE, cause, hint, null);
         }
     }
 
     /** The scan gate got no findings to decide on (the scan failed, cannot be made, or took too long). */
     public static final class ScanIncomplete extends PipeException {
         public ScanIncomplete(String cause, String hint, Throwable origin) {
-            super(cause, hint, origin);
-        }
-
-        @Override
-        public ExitCode exitCode() {
-            return ExitCode.SCAN_INCOMPLETE;
+            super(ExitCode.SCAN_INCOMPLETE, cause, hint, origin);
         }
     }
 
     /** The run was stopped from outside (SIGTERM, Ctrl-C) before it was done. */
     public static final class Cancelled extends PipeException {
         public Cancelled(String cause, String hint, Throwable origin) {
-            super(cause, hint, origin);
-        }
-
-        @Override
-        public ExitCode exitCode() {
-            return ExitCode.CANCELLED;
+            super(ExitCode.CANCELLED, cause, hint, origin);
         }
     }
 }

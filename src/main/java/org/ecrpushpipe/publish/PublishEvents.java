@@ -24,4 +24,48 @@ public interface PublishEvents {
     default void region(RegionOutcome outcome) {
         info(outcome.line());
     }
+
+    /** Passes every event on to another; a subclass changes what it needs to. */
+    class Forwarding implements PublishEvents {
+        private final PublishEvents next;
+
+        public Forwarding(PublishEvents next) {
+            this.next = next;
+        }
+
+        @Override
+        public void info(String message) {
+            next.info(message);
+        }
+
+        @Override
+        public void debug(String message) {
+            next.debug(message);
+        }
+
+        @Override
+        public void warning(String message) {
+            next.warning(message);
+        }
+
+        @Override
+        public void buildOutput(String line) {
+            next.buildOutput(line);
+        }
+
+        @Override
+        public void secret(String value) {
+            next.secret(value);
+        }
+
+        @Override
+        public void pushed(PushedTag tag) {
+            next.pushed(tag);
+        }
+
+        @Override
+        public void region(RegionOutcome outcome) {
+            next.region(outcome);
+        }
+    }
 }

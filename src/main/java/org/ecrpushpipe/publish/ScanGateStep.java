@@ -68,36 +68,10 @@ final class ScanGateStep {
      * and not reported as a pushed tag.
      */
     RunContext candidateContext() {
-        PublishEvents events = context.events();
-        PublishEvents candidate = new PublishEvents() {
-            @Override
-            public void info(String message) {
-                events.info(message);
-            }
-
-            @Override
-            public void debug(String message) {
-                events.debug(message);
-            }
-
-            @Override
-            public void warning(String message) {
-                events.warning(message);
-            }
-
-            @Override
-            public void buildOutput(String line) {
-                events.buildOutput(line);
-            }
-
-            @Override
-            public void secret(String value) {
-                events.secret(value);
-            }
-
+        PublishEvents candidate = new PublishEvents.Forwarding(context.events()) {
             @Override
             public void pushed(PushedTag tag) {
-                events.info("Scan gate: " + tag.reference() + " (" + tag.digest() + ") is "
+                info("Scan gate: " + tag.reference() + " (" + tag.digest() + ") is "
                         + (tag.alreadyThere() ? "already" : "now") + " in the registry; no tag of TAGS names it yet.");
             }
         };
