@@ -2,11 +2,14 @@ package org.ecrpushpipe.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.ecrpushpipe.config.ConfigReader;
 import org.ecrpushpipe.config.Variable;
+import org.ecrpushpipe.config.VariableGroup;
 import org.ecrpushpipe.console.Console;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.errors.ExitCode;
@@ -62,7 +65,13 @@ public final class PipeLauncher {
     /** Width of --help; lines are wrapped at spaces only, so no name or address is ever cut. */
     static final int HELP_WIDTH = 80;
 
-    /** The variables (from the registry), the exit codes and an example, for --help. */
+    /** The pipe's repository, where Bitbucket shows README.md: pipe.yml's {@code repository:} (a test keeps them equal). */
+    static final String REPOSITORY = "https://bitbucket.org/org/ecr-push-pipe";
+
+    /**
+     * The variables (from the registry), the exit codes, an example, and last a link to the README section of each
+     * group of variables, for --help.
+     */
     static String variablesHelp() {
         StringBuilder help = new StringBuilder("%nVariables (environment):%n");
         for (Variable v : Variable.values()) {
@@ -83,7 +92,25 @@ public final class PipeLauncher {
                 .append("    -e TAGS='1.0.0 latest' -v \"$PWD:$PWD\" -w \"$PWD\" \\%n")
                 .append("    -v /var/run/docker.sock:/var/run/docker.sock org/ecr-push-pipe:")
                 .append(new PipeVersion().version()).append("%n");
+        // Each address on a line of its own, unindented: the longest stays within HELP_WIDTH and whole, so a
+        // terminal can open it.
+        help.append("%nMore in README.md, a section for each group of variables:%n");
+        for (VariableGroup group : VariableGroup.values()) {
+            wrap(help, group.title() + ":", "", "  ");
+            help.append(readmeLink(group.readmeHeading()).replace("%", "%%")).append("%n");
+        }
         return help.toString();
+    }
+
+    /**
+     * The address of a README.md heading as Bitbucket shows the repository's README: it names a heading's anchor
+     * {@code markdown-header-} followed by Python-Markdown's slug of its text (letters and digits kept, lower
+     * case, runs of spaces and dashes one dash).
+     */
+    static String readmeLink(String heading) {
+        String ascii = Normalizer.normalize(heading, Normalizer.Form.NFKD).replaceAll("[^\\p{ASCII}]", "");
+        String slug = ascii.replaceAll("[^\\w\\s-]", "").strip().toLowerCase(Locale.ROOT).replaceAll("[-\\s]+", "-");
+        return REPOSITORY + "#markdown-header-" + slug;
     }
 
     private static void wrap(StringBuilder out, String text, String indent) {

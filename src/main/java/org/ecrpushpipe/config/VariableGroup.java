@@ -1,0 +1,107 @@
+package org.ecrpushpipe.config;
+
+import static org.ecrpushpipe.config.Variable.AWS_ENDPOINT_URL;
+import static org.ecrpushpipe.config.Variable.AWS_ENDPOINT_URL_ECR;
+import static org.ecrpushpipe.config.Variable.AWS_ENDPOINT_URL_STS;
+import static org.ecrpushpipe.config.Variable.AWS_KEY;
+import static org.ecrpushpipe.config.Variable.AWS_OIDC_ROLE_ARN;
+import static org.ecrpushpipe.config.Variable.AWS_REGION;
+import static org.ecrpushpipe.config.Variable.AWS_ROLE_ARN;
+import static org.ecrpushpipe.config.Variable.AWS_ROLE_EXTERNAL_ID;
+import static org.ecrpushpipe.config.Variable.AWS_ROLE_SESSION_NAME;
+import static org.ecrpushpipe.config.Variable.AWS_SECRET;
+import static org.ecrpushpipe.config.Variable.AWS_SESSION_TOKEN;
+import static org.ecrpushpipe.config.Variable.AWS_USE_DUALSTACK_ENDPOINT;
+import static org.ecrpushpipe.config.Variable.AWS_USE_FIPS_ENDPOINT;
+import static org.ecrpushpipe.config.Variable.BITBUCKET_STEP_OIDC_TOKEN;
+import static org.ecrpushpipe.config.Variable.BUILDER;
+import static org.ecrpushpipe.config.Variable.BUILD_ARGS;
+import static org.ecrpushpipe.config.Variable.BUILD_CONTEXT;
+import static org.ecrpushpipe.config.Variable.BUILD_NETWORK;
+import static org.ecrpushpipe.config.Variable.BUILD_SECRETS;
+import static org.ecrpushpipe.config.Variable.CACHE;
+import static org.ecrpushpipe.config.Variable.CACHE_FROM;
+import static org.ecrpushpipe.config.Variable.CREATE_REPOSITORY;
+import static org.ecrpushpipe.config.Variable.DEBUG;
+import static org.ecrpushpipe.config.Variable.DOCKERFILE;
+import static org.ecrpushpipe.config.Variable.DOCKER_HOST;
+import static org.ecrpushpipe.config.Variable.ENCRYPTION;
+import static org.ecrpushpipe.config.Variable.IMAGE;
+import static org.ecrpushpipe.config.Variable.IMAGE_TAG_MUTABILITY;
+import static org.ecrpushpipe.config.Variable.IMAGE_TAG_MUTABILITY_EXCLUSIONS;
+import static org.ecrpushpipe.config.Variable.KMS_KEY;
+import static org.ecrpushpipe.config.Variable.LABELS;
+import static org.ecrpushpipe.config.Variable.LIFECYCLE_POLICY;
+import static org.ecrpushpipe.config.Variable.LOCAL_IMAGE;
+import static org.ecrpushpipe.config.Variable.MIRROR_REGIONS;
+import static org.ecrpushpipe.config.Variable.NO_CACHE;
+import static org.ecrpushpipe.config.Variable.NO_COLOR;
+import static org.ecrpushpipe.config.Variable.OUTPUT_FILE;
+import static org.ecrpushpipe.config.Variable.PULL;
+import static org.ecrpushpipe.config.Variable.REGISTRY_PASSWORD;
+import static org.ecrpushpipe.config.Variable.REGISTRY_USERNAME;
+import static org.ecrpushpipe.config.Variable.REPOSITORY_TAGS;
+import static org.ecrpushpipe.config.Variable.RETRIES;
+import static org.ecrpushpipe.config.Variable.RETRY_MAX_SECONDS;
+import static org.ecrpushpipe.config.Variable.SCAN_FAIL_ON;
+import static org.ecrpushpipe.config.Variable.SCAN_IGNORE;
+import static org.ecrpushpipe.config.Variable.SCAN_ON_PUSH;
+import static org.ecrpushpipe.config.Variable.SCAN_TIMEOUT_SECONDS;
+import static org.ecrpushpipe.config.Variable.SOURCE_DIGEST;
+import static org.ecrpushpipe.config.Variable.SOURCE_TAG;
+import static org.ecrpushpipe.config.Variable.TAGS;
+import static org.ecrpushpipe.config.Variable.TARGET;
+
+import java.util.List;
+
+/**
+ * The variables by what they are about, each group with the README section that tells more: {@code --help} ends
+ * with a link to each section rather than a copy of it. Every variable is in exactly one group, and each section
+ * is a heading of README.md; tests keep both true.
+ */
+public enum VariableGroup {
+    CREDENTIALS("Credentials (AWS keys, OIDC, a role to assume, another registry's login)", "Authentication",
+            AWS_KEY, AWS_SECRET, AWS_SESSION_TOKEN, AWS_OIDC_ROLE_ARN, BITBUCKET_STEP_OIDC_TOKEN, AWS_ROLE_ARN,
+            AWS_ROLE_EXTERNAL_ID, AWS_ROLE_SESSION_NAME, REGISTRY_USERNAME, REGISTRY_PASSWORD),
+    IMAGE_AND_TAGS("The repository, its region and the tags", "Variables", IMAGE, AWS_REGION, TAGS),
+    BUILD("Building (the Dockerfile, the context, arguments, the builder)", "Details",
+            DOCKERFILE, BUILD_CONTEXT, BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL, BUILDER, BUILD_NETWORK, LOCAL_IMAGE),
+    SECRETS("Build secrets", "Build secrets", BUILD_SECRETS),
+    REGISTRY_CACHE("The registry cache", "Registry cache", CACHE, CACHE_FROM),
+    RETRY("Retries and time limits", "Time limits", RETRIES, RETRY_MAX_SECONDS),
+    PROMOTION("Promotion and mirroring", "Examples", SOURCE_TAG, SOURCE_DIGEST, MIRROR_REGIONS),
+    REPOSITORY("Creating and shaping the repository", "Choosing tag mutability", CREATE_REPOSITORY,
+            IMAGE_TAG_MUTABILITY, IMAGE_TAG_MUTABILITY_EXCLUSIONS, SCAN_ON_PUSH, ENCRYPTION, KMS_KEY, REPOSITORY_TAGS,
+            LIFECYCLE_POLICY),
+    SCAN_GATE("The scan gate", "Scan gate", SCAN_FAIL_ON, SCAN_IGNORE, SCAN_TIMEOUT_SECONDS),
+    RESULTS("Results for later steps", "Results for later steps", OUTPUT_FILE),
+    OUTPUT("Output (debug lines, colours)", "Output", DEBUG, NO_COLOR),
+    ENDPOINTS("The Docker engine and the AWS endpoints", "Variables",
+            DOCKER_HOST, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS, AWS_USE_FIPS_ENDPOINT,
+            AWS_USE_DUALSTACK_ENDPOINT);
+
+    private final String title;
+    private final String readmeHeading;
+    private final List<Variable> variables;
+
+    VariableGroup(String title, String readmeHeading, Variable... variables) {
+        this.title = title;
+        this.readmeHeading = readmeHeading;
+        this.variables = List.of(variables);
+    }
+
+    /** What the group is about, for a reader. */
+    public String title() {
+        return title;
+    }
+
+    /** The text of the README.md heading whose section tells more about the group. */
+    public String readmeHeading() {
+        return readmeHeading;
+    }
+
+    /** The group's variables. */
+    public List<Variable> variables() {
+        return variables;
+    }
+}
