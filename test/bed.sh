@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 #
 # The test bed: installs the real components the tests use and starts a private Docker engine.
-# Meant to be sourced (by test/run-tests.sh, test/try-it.sh, bench/ and README's by-hand recipe), not run;
+# Meant to be sourced (by test/run-tests.sh, test/try-it.sh, bench/ and the by-hand recipe of docs/testing.md), not run;
 # it works in scripts and typed into an interactive shell (job control on) alike:
 #
 #   source test/bed.sh
@@ -73,7 +73,7 @@ bed_missing_packages() {
 bed_needed_packages() {
   printf '%s\n' "${BED_PACKAGES[@]}"
   command -v javac >/dev/null 2>&1 || echo openjdk-17-jdk-headless
-  # README's by-hand recipe and the benchmark ask the stand-in with the AWS CLI (a v1 may already be here)
+  # The by-hand recipe (docs/testing.md) and the benchmark ask the stand-in with the AWS CLI (a v1 may already be here)
   command -v aws >/dev/null 2>&1 || echo awscli
   command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || echo wget
   [[ -e /etc/ssl/certs/ca-certificates.crt ]] || echo ca-certificates

@@ -68,9 +68,12 @@ public final class PipeLauncher {
     /** The pipe's repository, where Bitbucket shows README.md: pipe.yml's {@code repository:} (a test keeps them equal). */
     static final String REPOSITORY = "https://bitbucket.org/org/ecr-push-pipe";
 
+    /** The branch whose docs/ pages --help links to: the one every release is made from. */
+    static final String BRANCH = "main";
+
     /**
-     * The variables (from the registry), the exit codes, an example, and last a link to the README section of each
-     * group of variables, for --help.
+     * The variables (from the registry), the exit codes, an example, and last a link to the README section or docs/
+     * page of each group of variables, for --help.
      */
     static String variablesHelp() {
         StringBuilder help = new StringBuilder("%nVariables (environment):%n");
@@ -94,23 +97,28 @@ public final class PipeLauncher {
                 .append(new PipeVersion().version()).append("%n");
         // Each address on a line of its own, unindented: the longest stays within HELP_WIDTH and whole, so a
         // terminal can open it.
-        help.append("%nMore in README.md, a section for each group of variables:%n");
+        help.append("%nMore in README.md and docs/, a section or page for each group of variables:%n");
         for (VariableGroup group : VariableGroup.values()) {
             wrap(help, group.title() + ":", "", "  ");
-            help.append(readmeLink(group.readmeHeading()).replace("%", "%%")).append("%n");
+            help.append(documentationLink(group).replace("%", "%%")).append("%n");
         }
         return help.toString();
     }
 
     /**
-     * The address of a README.md heading as Bitbucket shows the repository's README: it names a heading's anchor
-     * {@code markdown-header-} followed by Python-Markdown's slug of its text (letters and digits kept, lower
-     * case, runs of spaces and dashes one dash).
+     * The address of a group's documentation as Bitbucket shows it: README.md on the repository's front page, a page
+     * of docs/ under {@code src/<branch>/}. Bitbucket names a heading's anchor {@code markdown-header-} followed by
+     * Python-Markdown's slug of its text (letters and digits kept, lower case, runs of spaces and dashes one dash).
      */
-    static String readmeLink(String heading) {
+    static String documentationLink(VariableGroup group) {
+        String page = group.page().equals(VariableGroup.README) ? REPOSITORY
+                : REPOSITORY + "/src/" + BRANCH + "/" + group.page();
+        return group.heading().map(heading -> page + "#markdown-header-" + slug(heading)).orElse(page);
+    }
+
+    private static String slug(String heading) {
         String ascii = Normalizer.normalize(heading, Normalizer.Form.NFKD).replaceAll("[^\\p{ASCII}]", "");
-        String slug = ascii.replaceAll("[^\\w\\s-]", "").strip().toLowerCase(Locale.ROOT).replaceAll("[-\\s]+", "-");
-        return REPOSITORY + "#markdown-header-" + slug;
+        return ascii.replaceAll("[^\\w\\s-]", "").strip().toLowerCase(Locale.ROOT).replaceAll("[-\\s]+", "-");
     }
 
     private static void wrap(StringBuilder out, String text, String indent) {

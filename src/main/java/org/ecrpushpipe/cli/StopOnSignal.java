@@ -14,7 +14,7 @@ import org.ecrpushpipe.errors.ExitCode;
  * up to a grace period for it to report (its {@code ✖} line), and ends the process with the exit code the run
  * returned — {@link ExitCode#CANCELLED} for a cancelled run, whichever signal it was. Without that last step the
  * JVM would end with its own status for the signal: 143 after SIGTERM, but 130 after Ctrl-C and 129 after SIGHUP,
- * not the one code README documents. A run that does not report within the grace is left to the JVM (the signal's
+ * not the one code docs/errors.md documents. A run that does not report within the grace is left to the JVM (the signal's
  * status, no {@code ✖} line); a run that had already ended needs nothing.
  */
 final class StopOnSignal implements Runnable {

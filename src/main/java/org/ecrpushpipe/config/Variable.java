@@ -6,7 +6,8 @@ import java.util.stream.Stream;
 /**
  * Every variable the pipe understands, in one registry: name, aliases (the first name listed wins when several
  * are set and differ), whether it is required, whether its value is secret, its default, and what it does.
- * {@code --help}, {@code pipe.yml} and README's variables table say the same; a test keeps them in step.
+ * {@code --help}, {@code pipe.yml}, README's variables table and docs/variables.md say the same; tests keep them
+ * in step.
  */
 public enum Variable {
     AWS_KEY(List.of("AWS_ACCESS_KEY_ID"), Need.OPTIONAL, true, null,

@@ -11,6 +11,8 @@ import static org.ecrpushpipe.config.Variable.AWS_ROLE_EXTERNAL_ID;
 import static org.ecrpushpipe.config.Variable.AWS_ROLE_SESSION_NAME;
 import static org.ecrpushpipe.config.Variable.AWS_SECRET;
 import static org.ecrpushpipe.config.Variable.AWS_SESSION_TOKEN;
+import static org.ecrpushpipe.config.Variable.AWS_USE_DUALSTACK_ENDPOINT;
+import static org.ecrpushpipe.config.Variable.AWS_USE_FIPS_ENDPOINT;
 import static org.ecrpushpipe.config.Variable.BITBUCKET_STEP_OIDC_TOKEN;
 import static org.ecrpushpipe.config.Variable.BUILDER;
 import static org.ecrpushpipe.config.Variable.BUILD_ARGS;
@@ -41,45 +43,57 @@ import static org.ecrpushpipe.config.Variable.REGISTRY_USERNAME;
 import static org.ecrpushpipe.config.Variable.REPOSITORY_TAGS;
 import static org.ecrpushpipe.config.Variable.RETRIES;
 import static org.ecrpushpipe.config.Variable.RETRY_MAX_SECONDS;
+import static org.ecrpushpipe.config.Variable.SCAN_FAIL_ON;
+import static org.ecrpushpipe.config.Variable.SCAN_IGNORE;
 import static org.ecrpushpipe.config.Variable.SCAN_ON_PUSH;
+import static org.ecrpushpipe.config.Variable.SCAN_TIMEOUT_SECONDS;
 import static org.ecrpushpipe.config.Variable.SOURCE_DIGEST;
 import static org.ecrpushpipe.config.Variable.SOURCE_TAG;
 import static org.ecrpushpipe.config.Variable.TAGS;
 import static org.ecrpushpipe.config.Variable.TARGET;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The variables by what they are about, each group with the README section that tells more: {@code --help} ends
- * with a link to each section rather than a copy of it. Every variable is in exactly one group, and each section
- * is a heading of README.md; tests keep both true.
+ * The variables by what they are about, each group with the place of the documentation that tells more: a section
+ * of README.md or a page under docs/. {@code --help} ends with a link to each rather than a copy of it. Every
+ * variable is in exactly one group, and each place exists; tests keep both true.
  */
 public enum VariableGroup {
-    CREDENTIALS("Credentials (AWS keys, OIDC, a role to assume, another registry's login)", "Authentication",
+    CREDENTIALS("Credentials (AWS keys, OIDC, a role to assume, another registry's login)",
+            "docs/authentication.md", null,
             AWS_KEY, AWS_SECRET, AWS_SESSION_TOKEN, AWS_OIDC_ROLE_ARN, BITBUCKET_STEP_OIDC_TOKEN, AWS_ROLE_ARN,
             AWS_ROLE_EXTERNAL_ID, AWS_ROLE_SESSION_NAME, REGISTRY_USERNAME, REGISTRY_PASSWORD),
-    IMAGE_AND_TAGS("The repository, its region and the tags", "Variables", IMAGE, AWS_REGION, TAGS),
-    BUILD("Building (the Dockerfile, the context, arguments, the builder)", "Details",
+    IMAGE_AND_TAGS("The repository, its region and the tags", "README.md", "Variables", IMAGE, AWS_REGION, TAGS),
+    BUILD("Building (the Dockerfile, the context, arguments, the builder)", "docs/how-it-works.md", null,
             DOCKERFILE, BUILD_CONTEXT, BUILD_ARGS, TARGET, LABELS, NO_CACHE, PULL, BUILDER, BUILD_NETWORK, LOCAL_IMAGE),
-    SECRETS("Build secrets", "Build secrets", BUILD_SECRETS),
-    REGISTRY_CACHE("The registry cache", "Registry cache", CACHE, CACHE_FROM),
-    RETRY("Retries and time limits", "Time limits", RETRIES, RETRY_MAX_SECONDS),
-    PROMOTION("Promotion and mirroring", "Examples", SOURCE_TAG, SOURCE_DIGEST, MIRROR_REGIONS),
-    REPOSITORY("Creating and shaping the repository", "Choosing tag mutability", CREATE_REPOSITORY,
+    SECRETS("Build secrets", "docs/build-secrets.md", null, BUILD_SECRETS),
+    REGISTRY_CACHE("The registry cache", "docs/registry-cache.md", null, CACHE, CACHE_FROM),
+    RETRY("Retries and time limits", "docs/errors.md", null, RETRIES, RETRY_MAX_SECONDS),
+    PROMOTION("Promotion and mirroring", "README.md", "Examples", SOURCE_TAG, SOURCE_DIGEST, MIRROR_REGIONS),
+    REPOSITORY("Creating and shaping the repository", "docs/repositories.md", null, CREATE_REPOSITORY,
             IMAGE_TAG_MUTABILITY, IMAGE_TAG_MUTABILITY_EXCLUSIONS, SCAN_ON_PUSH, ENCRYPTION, KMS_KEY, REPOSITORY_TAGS,
             LIFECYCLE_POLICY),
-    RESULTS("Results for later steps", "Results for later steps", OUTPUT_FILE),
-    OUTPUT("Output (debug lines, colours)", "Output", DEBUG, NO_COLOR),
-    ENDPOINTS("The Docker engine and the AWS endpoints", "Variables",
-            DOCKER_HOST, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS);
+    SCAN_GATE("The scan gate", "docs/scan-gate.md", null, SCAN_FAIL_ON, SCAN_IGNORE, SCAN_TIMEOUT_SECONDS),
+    RESULTS("Results for later steps", "docs/results.md", null, OUTPUT_FILE),
+    OUTPUT("Output (debug lines, colours)", "docs/errors.md", null, DEBUG, NO_COLOR),
+    ENDPOINTS("The Docker engine and the AWS endpoints", "docs/variables.md", null,
+            DOCKER_HOST, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS, AWS_USE_FIPS_ENDPOINT,
+            AWS_USE_DUALSTACK_ENDPOINT);
+
+    /** The page users see first, and where the repository's front page shows it. */
+    public static final String README = "README.md";
 
     private final String title;
-    private final String readmeHeading;
+    private final String page;
+    private final String heading;
     private final List<Variable> variables;
 
-    VariableGroup(String title, String readmeHeading, Variable... variables) {
+    VariableGroup(String title, String page, String heading, Variable... variables) {
         this.title = title;
-        this.readmeHeading = readmeHeading;
+        this.page = page;
+        this.heading = heading;
         this.variables = List.of(variables);
     }
 
@@ -88,9 +102,14 @@ public enum VariableGroup {
         return title;
     }
 
-    /** The text of the README.md heading whose section tells more about the group. */
-    public String readmeHeading() {
-        return readmeHeading;
+    /** The Markdown file that tells more, by its path in the repository ({@link #README} or a page of docs/). */
+    public String page() {
+        return page;
+    }
+
+    /** The heading of {@link #page()} whose section tells more; empty when the whole page does. */
+    public Optional<String> heading() {
+        return Optional.ofNullable(heading);
     }
 
     /** The group's variables. */

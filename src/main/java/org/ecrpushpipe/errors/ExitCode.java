@@ -1,8 +1,8 @@
 package org.ecrpushpipe.errors;
 
 /**
- * The pipe's exit codes, one per class of failure. README's "Exit codes" table lists the same values; a test
- * keeps the two in step.
+ * The pipe's exit codes, one per class of failure. The "Exit codes" table of docs/errors.md lists the same values;
+ * a test keeps the two in step.
  */
 public enum ExitCode {
     SUCCESS(0, "the image was built, pushed and verified for every tag"),

@@ -628,7 +628,7 @@ public final class Failures {
 
     private static final String OIDC_PROVIDER_HINT = "the role's account needs the IAM identity provider"
             + " https://api.bitbucket.org/2.0/workspaces/<workspace>/pipelines-config/identity/oidc with the audience"
-            + " ari:cloud:bitbucket::workspace/<workspace-uuid> (README, Authentication)";
+            + " ari:cloud:bitbucket::workspace/<workspace-uuid> (docs/authentication.md)";
 
     public static PipeException oidcTokenRefused(String roleArn, String detail, Throwable origin) {
         return new PipeException.Authentication("STS refused the step's OIDC token for " + roleArn + ": " + detail,
@@ -644,7 +644,7 @@ public final class Failures {
         return new PipeException.Authentication("STS refused " + action + " on " + roleArn + ": " + detail,
                 action.equals("sts:AssumeRoleWithWebIdentity")
                         ? "the role's trust policy must allow sts:AssumeRoleWithWebIdentity for the Bitbucket"
-                                + " identity provider (README, Authentication); " + OIDC_PROVIDER_HINT
+                                + " identity provider (docs/authentication.md); " + OIDC_PROVIDER_HINT
                         : "the role's trust policy must allow sts:AssumeRole for the source user or role (and name"
                                 + " AWS_ROLE_EXTERNAL_ID when it asks for sts:ExternalId), and the source's IAM policy"
                                 + " must allow sts:AssumeRole on the role", origin);

@@ -1,6 +1,7 @@
 package org.ecrpushpipe.docs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -24,48 +25,159 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-/** README, pipe.yml and the code say the same things about variables and exit codes. */
+/**
+ * README, the pages of docs/, pipe.yml and the code say the same things about variables and exit codes, README keeps
+ * the official pipes' order and length, and every link between the documents leads somewhere.
+ */
 class DocumentationTest {
-    private static final Pattern VARIABLE_ROW = Pattern.compile("(?m)^\\| ([A-Z_]+)( \\(\\*{1,2}\\))? \\| (.*) \\|$");
+    /** A row of README's table: the name linked to its section of docs/variables.md, the usage, the default. */
+    private static final Pattern VARIABLE_ROW = Pattern.compile(
+            "(?m)^\\| \\[([A-Z_]+)]\\(docs/variables\\.md#([^)]*)\\)( \\(\\*{1,2}\\))? \\| (.*) \\| (.*) \\|$");
+    private static final Pattern ANY_ROW_STARTING_WITH_A_NAME = Pattern.compile("(?m)^\\| \\[?`?([A-Z][A-Z_]+)`?]?\\W");
+    private static final Pattern VARIABLE_SECTION = Pattern.compile("(?m)^## ([A-Z_]+)\\n\\n(.*?)(?=^## |\\z)",
+            Pattern.DOTALL);
     private static final Pattern EXIT_ROW = Pattern.compile("(?m)^\\| (\\d+) \\| (.*) \\|$");
+    private static final Path VARIABLES_PAGE = Path.of("docs/variables.md");
+    private static final Path ERRORS_PAGE = Path.of("docs/errors.md");
+    /** The order of Bitbucket's official pipes' READMEs; other sections may come between. */
+    private static final List<String> README_SECTIONS = List.of("YAML Definition", "Variables", "Details",
+            "Prerequisites", "Authentication", "Examples", "Development", "Support", "License");
+    private static final int README_MAX_LINES = 350;
 
     private static String readme() throws IOException {
-        return Files.readString(Path.of("README.md"));
+        return Files.readString(MarkdownDocs.README);
+    }
+
+    private static List<String> registry() {
+        return Stream.of(Variable.values()).map(Enum::name).toList();
     }
 
     @Test
     void readmeVariablesTableMatchesTheRegistry() throws IOException {
         Map<String, String> rows = new LinkedHashMap<>();
-        Map<String, String> markers = new LinkedHashMap<>();
         Matcher m = VARIABLE_ROW.matcher(readme());
         while (m.find()) {
-            rows.put(m.group(1), m.group(3));
-            markers.put(m.group(1), m.group(2) == null ? "" : m.group(2).trim());
-        }
-        assertEquals(Stream.of(Variable.values()).map(Enum::name).toList(), new ArrayList<>(rows.keySet()),
-                "README's variables table lists the registry's variables in its order");
-        for (Variable v : Variable.values()) {
+            rows.put(m.group(1), m.group(4));
+            String anchor = m.group(2);
+            assertEquals(MarkdownDocs.bitbucketAnchor(m.group(1)), anchor, m.group(1) + " links to its own section");
+            String marker = m.group(3) == null ? "" : m.group(3).trim();
+            Variable v = Variable.valueOf(m.group(1));
             String expectedMarker = switch (v.need()) {
                 case REQUIRED -> "(*)";
                 case REQUIRED_MAY_COME_FROM_CONTEXT -> "(**)";
                 case OPTIONAL -> "";
             };
-            assertEquals(expectedMarker, markers.get(v.name()), v.name());
+            assertEquals(expectedMarker, marker, v.name());
             for (String alias : v.aliases()) {
-                assertTrue(rows.get(v.name()).contains("`" + alias + "`"), v.name() + " row names alias " + alias);
+                assertTrue(m.group(4).contains("`" + alias + "`"), v.name() + " row names alias " + alias);
+            }
+            assertFalse(m.group(4).isBlank(), v.name() + " says what it does");
+            assertFalse(m.group(5).isBlank(), v.name() + " gives its default");
+            assertTrue(m.group(4).length() <= 100, v.name() + "'s usage fits one line; the detail is in"
+                    + " docs/variables.md: " + m.group(4));
+        }
+        assertEquals(registry(), new ArrayList<>(rows.keySet()),
+                "README's variables table lists the registry's variables in its order, one line each");
+        Matcher anyRow = ANY_ROW_STARTING_WITH_A_NAME.matcher(readme());
+        int named = 0;
+        while (anyRow.find()) {
+            named += registry().contains(anyRow.group(1)) ? 1 : 0;
+        }
+        assertEquals(registry().size(), named, "no other README row starts with a variable's name (a row the pattern"
+                + " above missed)");
+    }
+
+    @Test
+    void variablesPageDescribesEveryVariableInTheRegistrysOrder() throws IOException {
+        Map<String, String> sections = new LinkedHashMap<>();
+        Matcher m = VARIABLE_SECTION.matcher(Files.readString(VARIABLES_PAGE));
+        while (m.find()) {
+            sections.put(m.group(1), m.group(2).strip());
+        }
+        assertEquals(registry(), new ArrayList<>(sections.keySet()),
+                "docs/variables.md has a section for each of the registry's variables, in its order");
+        for (Variable v : Variable.values()) {
+            String section = sections.get(v.name());
+            assertTrue(section.length() > 20, v.name() + " is described: " + section);
+            for (String alias : v.aliases()) {
+                assertTrue(section.contains("`" + alias + "`"), v.name() + "'s section names alias " + alias);
+            }
+            assertEquals(v.need() == Variable.Need.REQUIRED, section.startsWith("Required."),
+                    v.name() + "'s section says whether it is required");
+        }
+    }
+
+    @Test
+    void exitCodesMatchTheCodeWhereverTheyAreListed() throws IOException {
+        Map<Integer, String> expected = Stream.of(ExitCode.values()).collect(Collectors.toMap(ExitCode::code,
+                ExitCode::meaning, (a, b) -> a, LinkedHashMap::new));
+        List<Path> listing = new ArrayList<>();
+        for (Path document : MarkdownDocs.documents()) {
+            Map<Integer, String> rows = new LinkedHashMap<>();
+            Matcher m = EXIT_ROW.matcher(Files.readString(document));
+            while (m.find()) {
+                rows.put(Integer.parseInt(m.group(1)), m.group(2));
+            }
+            if (!rows.isEmpty()) {
+                assertEquals(expected, rows, document + "'s exit codes are the code's");
+                listing.add(document);
+            }
+        }
+        assertEquals(List.of(ERRORS_PAGE), listing, "the exit codes are listed in one place");
+        assertTrue(readme().contains("](" + ERRORS_PAGE + ")"), "README links to the exit codes");
+    }
+
+    @Test
+    void readmeKeepsTheOfficialPipesOrderAndLength() throws IOException {
+        List<String> sections = MarkdownDocs.headings(MarkdownDocs.README).stream()
+                .filter(README_SECTIONS::contains).toList();
+        assertEquals(README_SECTIONS, sections, "README's sections, in the official pipes' order");
+        assertTrue(readme().startsWith("# Bitbucket Pipelines Pipe: "), "README's title");
+        long lines = readme().lines().count();
+        assertTrue(lines <= README_MAX_LINES, "README has " + lines + " lines; at most " + README_MAX_LINES
+                + ": move the detail to a page of docs/");
+        assertTrue(readme().contains("\nbash test/try-it.sh ") || readme().contains("\nbash test/try-it.sh\n"),
+                "README keeps the command that runs the pipe end to end");
+        assertTrue(readme().contains("\nbash test/run-tests.sh ") || readme().contains("\nbash test/run-tests.sh\n"),
+                "README keeps the test command");
+    }
+
+    @Test
+    void everyRelativeLinkLeadsToAFileAndHeadingThatExist() throws IOException {
+        List<String> broken = new ArrayList<>();
+        int checked = 0;
+        for (Path document : MarkdownDocs.documents()) {
+            for (String link : MarkdownDocs.relativeLinks(document)) {
+                String why = MarkdownDocs.brokenLink(document, link);
+                if (why != null) {
+                    broken.add(why);
+                }
+                checked++;
+            }
+        }
+        assertEquals(List.of(), broken, "links that lead nowhere");
+        assertTrue(checked > 100, "the documents link to each other: " + checked);
+    }
+
+    @Test
+    void readmeLinksToEveryPageOfDocs() throws IOException {
+        List<String> linked = MarkdownDocs.relativeLinks(MarkdownDocs.README).stream()
+                .map(l -> l.contains("#") ? l.substring(0, l.indexOf('#')) : l).toList();
+        for (Path page : MarkdownDocs.documents()) {
+            if (!page.equals(MarkdownDocs.README)) {
+                assertTrue(linked.contains(page.toString()), "README links to " + page);
             }
         }
     }
 
     @Test
-    void readmeExitCodesMatchTheCode() throws IOException {
-        Map<Integer, String> rows = new LinkedHashMap<>();
-        Matcher m = EXIT_ROW.matcher(readme());
-        while (m.find()) {
-            rows.put(Integer.parseInt(m.group(1)), m.group(2));
-        }
-        assertEquals(Stream.of(ExitCode.values()).collect(Collectors.toMap(ExitCode::code, ExitCode::meaning,
-                (a, b) -> a, LinkedHashMap::new)), rows);
+    void bitbucketsAnchorsAreWorkedOutAsItsMarkdownDoes() {
+        assertEquals("markdown-header-yaml-definition", MarkdownDocs.bitbucketAnchor("YAML Definition"));
+        assertEquals("markdown-header-aws_key", MarkdownDocs.bitbucketAnchor("AWS_KEY"));
+        assertEquals("markdown-header-the-pipes-own-pipeline-and-releases",
+                MarkdownDocs.bitbucketAnchor("The pipe's own pipeline and releases"));
+        assertEquals("markdown-header-policy-the-iam-policy",
+                MarkdownDocs.bitbucketAnchor("`policy` — the IAM policy"));
     }
 
     @Test
@@ -96,7 +208,7 @@ class DocumentationTest {
             built.load(in);
         }
         assertEquals(version, built.getProperty("version"), "--version says pom.xml's version, which is pipe.yml's");
-        List<Path> documents = new java.util.ArrayList<>(List.of(Path.of("README.md")));
+        List<Path> documents = MarkdownDocs.documents();
         try (Stream<Path> examples = Files.walk(Path.of("examples"))) {
             examples.filter(p -> p.toString().endsWith(".yml")).forEach(documents::add);
         }

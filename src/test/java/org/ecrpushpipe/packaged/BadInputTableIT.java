@@ -63,7 +63,7 @@ class BadInputTableIT {
     private static final List<String> AS_NOBODY = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
     /**
      * How long a run may take when the ECR endpoint or the engine accepts connections but never answers (
-     * "the run must fail within a bounded, documented time, not hang"): README's "Time limits" gives an ECR call
+     * "the run must fail within a bounded, documented time, not hang"): docs/errors.md's "Time limits" gives an ECR call
      * about 60 s (the first such call ends the run) and the engine's ping 20 s; the rest is the JVM's start and the
      * margin of a busy machine.
      */

@@ -163,7 +163,7 @@ abstract class BuildOptionsScenarios {
         assertEquals("0123456789abcdef0123456789abcdef01234567", labels.get("org.opencontainers.image.revision"));
         assertEquals("2.1.0", labels.get("org.opencontainers.image.version"), "the first tag that does not move");
         assertEquals("main", labels.get("org.opencontainers.image.ref.name"));
-        assertFalse(labels.containsKey("org.opencontainers.image.created"), "no build time: see README");
+        assertFalse(labels.containsKey("org.opencontainers.image.created"), "no build time: see docs/how-it-works.md");
     }
 
     @Test

@@ -34,7 +34,7 @@ import com.github.dockerjava.api.model.Container;
  * (the image as Bitbucket runs it, the packaged jar) and the {@link Builder} it builds with (BuildKit, the default,
  * and the classic builder).
  *
- * <p>What each case asserts, as README's exit-code table and "a stopped step" paragraph promise:
+ * <p>What each case asserts, as the exit-code table of docs/errors.md and the "stopped step" paragraph of docs/how-it-works.md promise:
  * <ul>
  *   <li>the run ends within {@link #STOP_BOUND} of the signal — a generous bound for a noisy shared 2-core machine;
  *       Bitbucket, like {@code docker stop}, kills what is still running some seconds after the SIGTERM, so a run

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pushing into another account's repository, as README's cross-account example does: the CI account's keys
+ * Pushing into another account's repository, as the cross-account example of docs/authentication.md does: the CI account's keys
  * ({@value EcrBed#ACCOUNT_ID}) assume {@code AWS_ROLE_ARN}, a role of {@value EcrAccountsBed#OTHER_ACCOUNT}, and
  * IMAGE names that account's registry. On the bed with both accounts ({@link EcrAccountsBed}): each account's
  * registry is a stand-in of its own in front of a real registry of its own, behind one API endpoint that hands each

@@ -315,7 +315,7 @@ class FaultScenariosTest {
     }
 
     /**
-     * A registry that is killed mid-push and stays down fails the run within README's bound: about a minute per
+     * A registry that is killed mid-push and stays down fails the run within docs/errors.md's bound: about a minute per
      * push attempt (the engine's own retries of each layer: 5 + 10 + 15 + 20 s), plus at most RETRY_MAX_SECONDS
      * between attempts. With RETRIES 1 that is two attempts, about 2 minutes; asserted with half as much again.
      */
@@ -337,7 +337,7 @@ class FaultScenariosTest {
         assertEquals(1, warnings(run, "Push of ").size(), "RETRIES 1: one retry: " + run.output());
         Duration documented = Duration.ofMinutes(2).plusSeconds(1);
         assertTrue(timed.took().compareTo(documented.multipliedBy(3).dividedBy(2)) < 0,
-                "failed after " + timed.took().toSeconds() + " s; README says about " + documented.toSeconds() + " s");
+                "failed after " + timed.took().toSeconds() + " s; docs/errors.md says about " + documented.toSeconds() + " s");
         assertNoStackTrace(run);
         assertNoTagAheadOrBroken(before, run);
         assertTagsAsBefore(before);
@@ -437,7 +437,7 @@ class FaultScenariosTest {
     // 7. the ECR API endpoint accepts connections but never answers
 
     /**
-     * README's bound: an ECR call ends after 60 s, its retries included (each attempt after 20 s); the first call
+     * docs/errors.md's bound: an ECR call ends after 60 s, its retries included (each attempt after 20 s); the first call
      * that does not answer ends the run. Asserted with half as much again.
      */
     @Test
@@ -454,7 +454,7 @@ class FaultScenariosTest {
         assertTrue(run.failureLine().startsWith("✖ Cannot reach the ECR API in " + EcrBed.REGION), run.output());
         assertTrue(run.output().contains("AWS_ENDPOINT_URL"), "the hint names the endpoint variable: " + run.output());
         assertTrue(timed.took().compareTo(Duration.ofSeconds(90)) < 0,
-                "failed after " + timed.took().toSeconds() + " s; README says 60 s");
+                "failed after " + timed.took().toSeconds() + " s; docs/errors.md says 60 s");
         assertTrue(attempts >= 2, "each attempt was given up and retried within the call's minute: " + attempts);
         assertNoStackTrace(run);
         assertNoTagAheadOrBroken(before, run);
@@ -482,7 +482,7 @@ class FaultScenariosTest {
 
     /**
      * An engine address that accepts connections but never answers (a docker service that hangs, a forwarded port
-     * with nothing behind it) must end the run as unreachable, not hang it: README documents 20 s for the ping;
+     * with nothing behind it) must end the run as unreachable, not hang it: docs/errors.md documents 20 s for the ping;
      * the test allows 90 s on a noisy machine.
      */
     @Test

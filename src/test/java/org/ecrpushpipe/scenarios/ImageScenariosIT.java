@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The scenarios with the pipe's image, built by {@code bash test/build-image.sh} and run as Bitbucket runs a
- * pipe, building with BuildKit; plus the manual form README gives, with the engine's socket mounted.
+ * pipe, building with BuildKit; plus the manual form docs/building-the-image.md gives, with the engine's socket mounted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageScenariosIT extends PipeScenarios {
@@ -49,7 +49,7 @@ class ImageScenariosIT extends PipeScenarios {
         return Builder.BUILDKIT;
     }
 
-    /** README's "run it by hand": the clone at the same path as working directory, the engine's socket mounted. */
+    /** docs/building-the-image.md's "run it by hand": the clone at the same path as working directory, the engine's socket mounted. */
     @Test
     void theManualFormFromReadmeWorksWithTheSocketMounted() throws Exception {
         bed.standIn().createRepository("manual/app");

@@ -274,7 +274,7 @@ class LeastPrivilegeTest {
     }
 
     /**
-     * Where the printed statements go with AWS_ROLE_ARN (README, Prerequisites): {@code AssumeRoles} on the
+     * Where the printed statements go with AWS_ROLE_ARN (docs/iam-policy.md): {@code AssumeRoles} on the
      * pipeline's user, every other statement on the role, whose session makes the ECR calls.
      */
     static Map<String, String> byIdentity(String policy, String role) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * README's by-hand recipe ("Start the bed by hand"), typed line by line into an interactive bash with job control
+ * The by-hand recipe of docs/testing.md ("Start the bed by hand"), typed line by line into an interactive bash with job control
  * on, as a reader would type it: the engine and the stand-in must answer, the pipe must push, and when the shell
  * exits, every process started from it (found by a mark in its environment, so a process that slipped out of the
  * shell's process tree is found too) must be gone.
@@ -31,9 +31,9 @@ class ByHandRecipeTest {
     private static final Pattern PUSHED = Pattern.compile("✔ Successfully pushed (\\S+):latest \\((sha256:[0-9a-f]{64})\\)");
     private static final Pattern ANSI = Pattern.compile("\u001b\\[[0-9;]*m");
 
-    /** The fenced block after README's "Start the bed by hand" line, one string a line. */
+    /** The fenced block after docs/testing.md's "Start the bed by hand" line, one string a line. */
     static List<String> readmeRecipe() throws IOException {
-        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        List<String> readme = Files.readAllLines(Path.of("docs/testing.md"));
         int intro = -1;
         for (int i = 0; i < readme.size(); i++) {
             if (readme.get(i).startsWith("Start the bed by hand")) {
@@ -41,7 +41,7 @@ class ByHandRecipeTest {
                 break;
             }
         }
-        assertTrue(intro >= 0, "README has a line starting 'Start the bed by hand'");
+        assertTrue(intro >= 0, "docs/testing.md has a line starting 'Start the bed by hand'");
         int open = intro + 1;
         while (open < readme.size() && !readme.get(open).startsWith("```")) {
             open++;

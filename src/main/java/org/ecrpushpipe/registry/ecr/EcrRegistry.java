@@ -93,7 +93,7 @@ public final class EcrRegistry implements Registry, EcrRepositories, ImageScans,
 
     /**
      * How long one ECR API call may take, its retries and their waits included: an endpoint that accepts
-     * connections but never answers fails the call (and the run) after this long instead of hanging (README,
+     * connections but never answers fails the call (and the run) after this long instead of hanging (docs/errors.md,
      * "Time limits"). Throttling retries fit well inside: the SDK's waits for 5 attempts add up to 15 s at most.
      */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
