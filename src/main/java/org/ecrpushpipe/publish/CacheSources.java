@@ -71,6 +71,21 @@ public record CacheSources(Map<String, List<ImageReference>> candidates, List<St
         return new CacheSources(Collections.unmodifiableMap(byRepository), List.copyOf(foreign));
     }
 
+    /**
+     * The tags being pushed and, when the cache pulls, the repository's own candidates whatever the builder
+     * ({@code cache}, the branch's tag, {@code latest}): what the registry side asks of the repository at once, so
+     * that the cache finds its answer there. Stages' cache tags are asked by the cache itself.
+     */
+    public static List<Tag> withOwnCandidates(CacheSettings settings, List<Tag> tags) {
+        Set<Tag> asked = new LinkedHashSet<>(tags);
+        if (settings.mode().pulls()) {
+            settings.branchTag().ifPresent(asked::add);
+            asked.add(new Tag("latest"));
+            asked.add(IMAGE_CACHE_TAG);
+        }
+        return List.copyOf(asked);
+    }
+
     /** The cache tag of a stage: {@code cache-<stage>}, cut to Docker's 128 characters. */
     public static Tag stageTag(String stage) {
         String tag = STAGE_TAG_PREFIX + stage;

@@ -80,10 +80,11 @@ final class CacheStep {
         }
         List<String> stages = stagesToo ? dockerfile.map(Dockerfile::intermediateStages).orElse(List.of())
                 : List.of();
-        String host = ready.get().host();
+        PrepareStep.Ready registrySide = ready.get();
+        String host = registrySide.host();
         List<String> sources = new RegistryCache(registry, engine, context.events()).pull(CacheSources.choose(
-                settings, host, request.image().repository(), request.tags(), stages, buildKit), login.current(),
-                buildKit, context.cancellation());
+                settings, host, request.image().repository(), request.tags(), stages, buildKit),
+                registrySide.known().orElse(KnownTags.NONE), login.current(), buildKit, context.cancellation());
         context.stopIfCancelled("starting the build");
         String imageCache = new ImageReference(host, request.image().repository(), CacheSources.IMAGE_CACHE_TAG)
                 .toString();

@@ -1,7 +1,9 @@
 package org.ecrpushpipe.publish;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -20,7 +22,8 @@ import org.ecrpushpipe.registry.TaggedImage;
  * registry creates it on the first push.
  *
  * <p>In ECR the login, the repository's description, its archived tags and what the tags being pushed name now are
- * asked at once, so the run waits for one round trip to AWS, not four; only a repository that must be created or
+ * asked at once (with the registry cache's own candidates, so the cache need not ask again), so the run waits for
+ * one round trip to AWS, not four; only a repository that must be created or
  * given its lifecycle policy costs more. What the tags name serves the immutable-tag check before the push.
  */
 final class PrepareStep {
@@ -44,12 +47,17 @@ final class PrepareStep {
      *
      * @param prepared the repository as the push will find it
      * @param host     the registry host to push to: the one IMAGE names, else the one the login names
-     * @param tagged   what each tag being pushed named when the run began, where it named something; empty when
-     *                 not asked (another registry), so the push asks itself
+     * @param known    what the tags being pushed and the registry cache's own candidates named when the run
+     *                 began; empty when not asked (another registry), so each step asks itself
      */
-    record Ready(RepositoryPreparer.Prepared prepared, String host, Optional<Map<Tag, TaggedImage>> tagged) {
+    record Ready(RepositoryPreparer.Prepared prepared, String host, Optional<KnownTags> known) {
         Repository repository() {
             return prepared.repository();
+        }
+
+        /** What each tag being pushed (and each cache candidate) named when the run began, where it named one. */
+        Optional<Map<Tag, TaggedImage>> tagged() {
+            return known.map(KnownTags::held);
         }
     }
 
@@ -63,16 +71,17 @@ final class PrepareStep {
         EcrRepositories ecr = repositories.get();
         CompletableFuture<Optional<Repository>> described = alongside(() -> ecr.repository(name));
         CompletableFuture<Map<Tag, Digest>> archived = alongside(() -> preparer.archivedTags(ecr, name));
-        CompletableFuture<Map<Tag, TaggedImage>> tagged = alongside(() -> registry.heldTags(name, request.tags()));
+        List<Tag> asked = CacheSources.withOwnCandidates(request.cache(), request.tags());
+        CompletableFuture<Map<Tag, TaggedImage>> tagged = alongside(() -> registry.heldTags(name, asked));
         RegistryCredentials credentials = login.renew();
         String host = request.host().orElse(credentials.registryHost());
         RepositoryPreparer.Prepared prepared = preparer.prepare(ecr, join(described), name, request.repository(),
                 host, request.region().orElseThrow());
         if (!prepared.existedBefore()) {
-            return new Ready(prepared, host, Optional.of(Map.of()));
+            return new Ready(prepared, host, Optional.of(new KnownTags(name, Set.copyOf(asked), Map.of())));
         }
         preparer.sayArchived(prepared, request.tags(), join(archived));
-        return new Ready(prepared, host, Optional.of(join(tagged)));
+        return new Ready(prepared, host, Optional.of(new KnownTags(name, Set.copyOf(asked), join(tagged))));
     }
 
     /** After the push: what is left to do to a repository that ECR created on that push. */

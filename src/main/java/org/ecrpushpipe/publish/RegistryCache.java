@@ -18,7 +18,7 @@ import org.ecrpushpipe.registry.TaggedImage;
 
 /**
  * Brings the chosen cache images into the engine before the build: asks the registry which of them exist (one
- * request per repository, so a missing one costs no pull), pulls those with the run's registry login, and says
+ * request per repository, none where the registry side asked already; a missing one costs no pull), pulls those with the run's registry login, and says
  * what will be used. A cache image that cannot be had is never a failure: the build just starts colder.
  */
 final class RegistryCache {
@@ -37,12 +37,13 @@ final class RegistryCache {
      * held the very image the registry's tag names (no pull at all, as on a re-run in the same step) — unless
      * {@code byName}: BuildKit takes a cache source by name only, so such an image is tagged with its name first.
      */
-    List<String> pull(CacheSources sources, RegistryCredentials credentials, boolean byName, Cancellation run) {
+    List<String> pull(CacheSources sources, KnownTags known, RegistryCredentials credentials, boolean byName,
+                      Cancellation run) {
         for (String foreign : sources.foreign()) {
             events.warning("CACHE_FROM " + foreign + " is in a registry the pipe has no login for; building"
                     + " without it.");
         }
-        Map<ImageReference, TaggedImage> held = heldInRegistry(sources);
+        Map<ImageReference, TaggedImage> held = heldInRegistry(sources, known);
         if (held.isEmpty()) {
             if (!sources.candidates().isEmpty()) {
                 events.info("Registry cache: no previous image in the registry ("
@@ -65,12 +66,16 @@ final class RegistryCache {
         return List.copyOf(used);
     }
 
-    /** Which of the candidates the registry holds, and what each names: one request per repository. */
-    private Map<ImageReference, TaggedImage> heldInRegistry(CacheSources sources) {
+    /**
+     * Which of the candidates the registry holds, and what each names: one request per repository, none for those
+     * the registry side asked already.
+     */
+    private Map<ImageReference, TaggedImage> heldInRegistry(CacheSources sources, KnownTags known) {
         Map<ImageReference, TaggedImage> held = new LinkedHashMap<>();
         for (Map.Entry<String, List<ImageReference>> repository : sources.candidates().entrySet()) {
             List<Tag> asked = repository.getValue().stream().map(ImageReference::tag).toList();
-            Map<Tag, TaggedImage> there = registry.heldTags(repository.getKey(), asked);
+            Map<Tag, TaggedImage> there = known.of(repository.getKey(), asked)
+                    .orElseGet(() -> registry.heldTags(repository.getKey(), asked));
             repository.getValue().stream().filter(r -> there.containsKey(r.tag()))
                     .forEach(r -> held.put(r, there.get(r.tag())));
         }
