@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import com.github.dockerjava.api.exception.NotFoundException;
+
 import org.ecrpushpipe.cli.PipeLauncher;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
@@ -140,8 +142,10 @@ class LeastPrivilegeTest {
             new PolicyScenario("pull the previous image into the registry cache", Map.of("TAGS", "latest"),
                     (test, repository) -> {
                         test.bed.standIn().createRepository(repository);
-                        test.pushWithoutPolicy(repository, "latest");
+                        // with the registry cache on, so that under BuildKit the cache image is there to pull too
+                        test.pushWithoutPolicy(repository, "latest", true);
                         test.bed.docker().removeImageCmd(test.bed.repositoryUri(repository) + ":latest").exec();
+                        test.removeIfHeld(test.bed.repositoryUri(repository) + ":cache");
                     }, Map.of("ecr:GetDownloadUrlForLayer", "WARNING: Registry cache: could not pull ")),
             new PolicyScenario("pull a CACHE_FROM image of another repository", Map.of("TAGS", "1.0.0",
                     "CACHE_FROM", "{repository}-base:main"),
@@ -355,12 +359,25 @@ class LeastPrivilegeTest {
 
     /** Pushes an image to {@code repository} under {@code tag}, with everything allowed (a scenario's setup). */
     private void pushWithoutPolicy(String repository, String tag) {
+        pushWithoutPolicy(repository, tag, false);
+    }
+
+    private void pushWithoutPolicy(String repository, String tag, boolean cache) {
         Map<String, String> env = bed.pipeEnv(bed.repositoryUri(repository));
         env.put("TAGS", tag);
-        env.put("CACHE", "false");
+        env.put("CACHE", String.valueOf(cache));
         Path context = TestImages.busybox(work.resolve("setup-" + RUNS.incrementAndGet())).uniqueFile().write();
         Launcher.PipeRun run = new InProcessLauncher().run(env, Map.of(), context);
         assertEquals(0, run.exitCode(), run.output());
+    }
+
+    /** Removes an image the engine may hold under {@code name}. */
+    private void removeIfHeld(String name) {
+        try {
+            bed.docker().removeImageCmd(name).exec();
+        } catch (NotFoundException e) {
+            // not held: nothing to remove
+        }
     }
 
     /** The operations the stand-in denied, each once, in order. */
