@@ -40,6 +40,12 @@ public record IamPolicy(List<Statement> statements) {
     static final List<String> PROMOTION = List.of("ecr:BatchGetImage", "ecr:PutImage");
     /** A promotion checks the repository like a push, then reads the source manifest and puts it under each tag. */
     static final List<String> PROMOTION_CHECK = List.of("ecr:DescribeRepositories");
+    /**
+     * A multi-platform image made in the registry (PLATFORM_TAGS): the images' manifests read (BatchGetImage), their
+     * configurations read through ECR's API (GetDownloadUrlForLayer, in the image's own region only), the index
+     * written (PutImage).
+     */
+    static final List<String> PLATFORM_CONFIGS = List.of("ecr:GetDownloadUrlForLayer");
     static final List<String> CREATE = List.of("ecr:CreateRepository");
     static final List<String> TAG = List.of("ecr:TagResource");
     static final List<String> LIFECYCLE = List.of("ecr:GetLifecyclePolicy", "ecr:PutLifecyclePolicy");
@@ -73,8 +79,9 @@ public record IamPolicy(List<Statement> statements) {
     /** The policy {@code inputs} need and nothing more. */
     public static IamPolicy of(PolicyInputs inputs) {
         List<Statement> statements = new ArrayList<>();
-        // a promotion to the image's own region re-tags through the API: no registry login, no upload
-        boolean apiOnly = inputs.promotion() && inputs.regions().size() == 1;
+        // a promotion to the image's own region re-tags through the API, and a multi-platform image is made through
+        // it, in every region: no registry login, no upload
+        boolean apiOnly = inputs.platformIndex() || inputs.promotion() && inputs.regions().size() == 1;
         if (!apiOnly) {
             statements.add(new Statement("EcrLogin", LOGIN, List.of("*"), List.of()));
         }
@@ -83,27 +90,7 @@ public record IamPolicy(List<Statement> statements) {
             // A registry-level read: the templates belong to the registry, not to a repository.
             statements.add(new Statement("EcrReadCreationTemplates", TEMPLATES, List.of("*"), List.of()));
         }
-        Set<String> repositoryActions = new LinkedHashSet<>();
-        if (inputs.createRepository()) {
-            repositoryActions.addAll(CREATE);
-            if (inputs.repositoryTags()) {
-                repositoryActions.addAll(TAG);
-            }
-        }
-        if (inputs.lifecyclePolicy()) {
-            repositoryActions.addAll(LIFECYCLE);
-        }
-        repositoryActions.addAll(apiOnly ? PROMOTION_CHECK : PUSH);
-        if (inputs.cachePull()) {
-            repositoryActions.addAll(CACHE_PULL);
-        }
-        if (inputs.promotion()) {
-            repositoryActions.addAll(PROMOTION);
-        }
-        List<String> repositories = inputs.regions().stream()
-                .map(region -> repositoryArn(inputs.partition(), region, inputs.account(), inputs.repository()))
-                .toList();
-        statements.add(new Statement("EcrPushToRepository", sorted(repositoryActions), repositories, List.of()));
+        statements.addAll(repositoryStatements(inputs, apiOnly));
         if (inputs.cachePull() && !inputs.cacheFrom().isEmpty()) {
             // CACHE_FROM: the pipe asks which tags are there (BatchGetImage), the engine pulls them
             statements.add(new Statement("EcrPullCacheFrom", CACHE_FROM_PULL, inputs.cacheFrom().stream()
@@ -122,6 +109,45 @@ public record IamPolicy(List<Statement> statements) {
             statements.add(new Statement("AssumeRoles", ASSUME_ROLE, inputs.roleArns(), List.of()));
         }
         return new IamPolicy(statements);
+    }
+
+    /**
+     * The statements on the image's repository (in every region): what the run does to it, and with PLATFORM_TAGS
+     * and mirror regions, the configurations' reads in the image's own region alone.
+     */
+    private static List<Statement> repositoryStatements(PolicyInputs inputs, boolean apiOnly) {
+        List<Statement> statements = new ArrayList<>();
+        Set<String> repositoryActions = new LinkedHashSet<>();
+        if (inputs.createRepository()) {
+            repositoryActions.addAll(CREATE);
+            if (inputs.repositoryTags()) {
+                repositoryActions.addAll(TAG);
+            }
+        }
+        if (inputs.lifecyclePolicy()) {
+            repositoryActions.addAll(LIFECYCLE);
+        }
+        repositoryActions.addAll(apiOnly ? PROMOTION_CHECK : PUSH);
+        if (inputs.cachePull()) {
+            repositoryActions.addAll(CACHE_PULL);
+        }
+        if (inputs.promotion() || inputs.platformIndex()) {
+            repositoryActions.addAll(PROMOTION);
+        }
+        boolean mirrored = inputs.regions().size() > 1;
+        if (inputs.platformIndex() && !mirrored) {
+            repositoryActions.addAll(PLATFORM_CONFIGS);
+        }
+        List<String> repositories = inputs.regions().stream()
+                .map(region -> repositoryArn(inputs.partition(), region, inputs.account(), inputs.repository()))
+                .toList();
+        statements.add(new Statement("EcrPushToRepository", sorted(repositoryActions), repositories, List.of()));
+        if (inputs.platformIndex() && mirrored) {
+            // the configurations are read in the image's own region only; the mirror regions are only checked
+            statements.add(new Statement("EcrReadPlatformConfigs", PLATFORM_CONFIGS, repositories.subList(0, 1),
+                    List.of()));
+        }
+        return statements;
     }
 
     /** {@code arn:<partition>:ecr:<region>:<account>:repository/<name>}. */

@@ -27,11 +27,14 @@ import org.ecrpushpipe.config.ImageRef;
  * @param cacheFrom          the other repositories of the image's registry the registry cache pulls from (CACHE_FROM)
  * @param baseImages         the ARNs of the ECR repositories the Dockerfile's images are pulled from, with the run's
  *                           login (FROM, COPY --from)
+ * @param platformIndex      PLATFORM_TAGS: images of several platforms are combined into one through the API, their
+ *                           configurations read from the image's own region
  */
 public record PolicyInputs(String partition, String account, String repository, List<String> regions,
                            boolean createRepository, boolean repositoryTags, Optional<String> kmsKey,
                            boolean lifecyclePolicy, boolean creationTemplates, boolean promotion, boolean cachePull,
-                           List<String> roleArns, List<String> cacheFrom, List<String> baseImages) {
+                           List<String> roleArns, List<String> cacheFrom, List<String> baseImages,
+                           boolean platformIndex) {
 
     public PolicyInputs {
         Objects.requireNonNull(partition);
@@ -50,7 +53,7 @@ public record PolicyInputs(String partition, String account, String repository, 
     /** The base flow: log in, check the repository, push, verify; no feature switched on. */
     public static PolicyInputs base(String account, String repository, String region) {
         return new PolicyInputs(partitionOf(region), account, repository, List.of(region), false, false,
-                Optional.empty(), false, false, false, false, List.of(), List.of(), List.of());
+                Optional.empty(), false, false, false, false, List.of(), List.of(), List.of(), false);
     }
 
     /** The ARN partition a region belongs to. */
@@ -60,56 +63,61 @@ public record PolicyInputs(String partition, String account, String repository, 
 
     public PolicyInputs withCreateRepository(boolean tags) {
         return new PolicyInputs(partition, account, repository, regions, true, tags, kmsKey, lifecyclePolicy,
-                creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages);
+                creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages, platformIndex);
     }
 
     public PolicyInputs withKmsKey(String keyArn) {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags,
-                Optional.of(keyArn), lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages);
+                Optional.of(keyArn), lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages, platformIndex);
     }
 
     public PolicyInputs withLifecyclePolicy() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                true, creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages);
+                true, creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages, platformIndex);
     }
 
     public PolicyInputs withCreationTemplates() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, true, promotion, cachePull, roleArns, cacheFrom, baseImages);
+                lifecyclePolicy, true, promotion, cachePull, roleArns, cacheFrom, baseImages, platformIndex);
     }
 
     public PolicyInputs withPromotion() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, true, cachePull, roleArns, cacheFrom, baseImages);
+                lifecyclePolicy, creationTemplates, true, cachePull, roleArns, cacheFrom, baseImages, platformIndex);
+    }
+
+    public PolicyInputs withPlatformIndex() {
+        return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
+                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages, true);
     }
 
     public PolicyInputs withCachePull() {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, true, roleArns, cacheFrom, baseImages);
+                lifecyclePolicy, creationTemplates, promotion, true, roleArns, cacheFrom, baseImages, platformIndex);
     }
 
     public PolicyInputs withMirrorRegions(List<String> mirrors) {
         List<String> all = new ArrayList<>(regions.subList(0, 1));
         mirrors.stream().filter(r -> !all.contains(r)).forEach(all::add);
         return new PolicyInputs(partition, account, repository, all, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages);
+                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom, baseImages, platformIndex);
     }
 
     public PolicyInputs withRoles(List<String> arns) {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, cachePull, arns, cacheFrom, baseImages);
+                lifecyclePolicy, creationTemplates, promotion, cachePull, arns, cacheFrom, baseImages, platformIndex);
     }
 
     /** The registry cache also pulls from these other repositories of the image's registry. */
     /** The ECR repositories (ARNs) the Dockerfile's images are pulled from. */
     public PolicyInputs withBaseImages(List<String> repositoryArns) {
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom, repositoryArns);
+                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, cacheFrom, repositoryArns, platformIndex);
     }
 
     public PolicyInputs withCacheFrom(List<String> repositories) {
         List<String> others = repositories.stream().filter(r -> !r.equals(repository)).distinct().toList();
         return new PolicyInputs(partition, account, repository, regions, createRepository, repositoryTags, kmsKey,
-                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, others, baseImages);
+                lifecyclePolicy, creationTemplates, promotion, cachePull, roleArns, others, baseImages, platformIndex);
     }
 }
