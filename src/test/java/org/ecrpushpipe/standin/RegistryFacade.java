@@ -56,8 +56,8 @@ final class RegistryFacade implements HttpHandler {
     private final Set<String> hostHeaders = ConcurrentHashMap.newKeySet();
 
     RegistryFacade(RepositoryCatalog catalog, AuthorizationTokens tokens, RegistryClient registry, Faults faults,
-                   String accountId, String region, Clock clock, CreateOnPush createOnPush, StrictMode strict,
-                   RepositoryImages images, Latency latency) {
+                   String accountId, String region, LayerBucket layerBucket, CreateOnPush createOnPush,
+                   StrictMode strict, RepositoryImages images, Latency latency) {
         this.createOnPush = createOnPush;
         this.strict = strict;
         this.catalog = catalog;
@@ -68,7 +68,7 @@ final class RegistryFacade implements HttpHandler {
         this.images = images;
         this.latency = latency;
         this.realm = "https://" + accountId + ".dkr.ecr." + region + ".amazonaws.com/";
-        this.layerBucket = new LayerBucket(region, clock);
+        this.layerBucket = layerBucket;
     }
 
     /** The requests received so far ("METHOD path"), oldest first; a live view, cleared by {@code clear()}. */
