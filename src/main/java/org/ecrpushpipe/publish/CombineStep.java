@@ -70,8 +70,6 @@ final class CombineStep {
      * @throws PipeException.Configuration naming every source that cannot go into it
      */
     Combined read(PublishRequest request, List<Tag> sources) {
-        ImageRef image = request.image();
-        String name = image.repository();
         context.events().info((request.kind() == RegistryKind.ECR
                 ? "Combining in Amazon ECR in " + request.region().orElseThrow()
                 : "Combining in " + request.host().orElseThrow()) + ": nothing is built, pulled or uploaded.");
@@ -87,7 +85,8 @@ final class CombineStep {
         context.events().info("Made the multi-platform image " + index.digest() + ": "
                 + (index.mediaType().equals(Manifest.DOCKER_LIST) ? "a Docker manifest list" : "an OCI image index")
                 + " of " + read.platforms.size() + " platforms.");
-        return new Combined(repository, host, index, List.copyOf(read.platforms), Collections.unmodifiableMap(new LinkedHashMap<>(read.entries)), start);
+        return new Combined(repository, host, index, List.copyOf(read.platforms),
+                Collections.unmodifiableMap(new LinkedHashMap<>(read.entries)), start);
     }
 
     /**

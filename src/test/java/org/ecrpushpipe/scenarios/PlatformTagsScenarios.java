@@ -36,7 +36,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * holds after the run, and the docker CLI's own {@code docker manifest inspect} is the oracle of the image made.
  */
 abstract class PlatformTagsScenarios extends RegionsScenarios {
-    private static final Pattern PUSHED = Pattern.compile("✔ Successfully pushed (\\S+):(\\S+) \\((sha256:[0-9a-f]{64})\\)");
+    private static final Pattern PUSHED = Pattern.compile(
+            "✔ Successfully pushed (\\S+):(\\S+) \\((sha256:[0-9a-f]{64})\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     PlatformTagsScenarios(EcrRegionsBed bed) {
