@@ -18,7 +18,10 @@ import org.ecrpushpipe.errors.PipeException.Configuration.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SOURCE_TAG, SOURCE_DIGEST, PLATFORM_TAGS and MIRROR_REGIONS, read with all the other variables by {@link ConfigReader}. */
+/**
+ * SOURCE_TAG, SOURCE_DIGEST, PLATFORM_TAGS and MIRROR_REGIONS, read with all the other variables by
+ * {@link ConfigReader}.
+ */
 class ReleaseVariablesTest {
     private static final String IMAGE = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/my-service";
     private static final String DIGEST = "sha256:" + "ab".repeat(32);
