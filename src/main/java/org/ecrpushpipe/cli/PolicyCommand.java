@@ -37,7 +37,9 @@ public class PolicyCommand implements Callable<Integer> {
     static PolicyInputs inputs(PolicyVariables.Needs needs) {
         String account = needs.image().accountId().orElse("*");
         PolicyInputs inputs = PolicyInputs.base(account, needs.image().repository(), needs.region());
-        if (needs.promotes()) {
+        if (needs.combines()) {
+            inputs = inputs.withPlatformIndex();
+        } else if (needs.promotes()) {
             inputs = inputs.withPromotion();
         } else if (needs.pullsCache()) {
             inputs = inputs.withCachePull().withCacheFrom(needs.cacheFrom());

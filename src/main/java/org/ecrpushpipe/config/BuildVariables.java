@@ -39,8 +39,10 @@ final class BuildVariables {
         Optional<String> localImage = reader.value(Variable.LOCAL_IMAGE);
         if (localImage.isPresent()) {
             List<String> conflicting = BUILD_ONLY.stream().filter(reader::isSet).map(Variable::name).toList();
-            // with SOURCE_TAG or SOURCE_DIGEST, the promotion's one problem already names them all, LOCAL_IMAGE too
-            boolean promotion = reader.isSet(Variable.SOURCE_TAG) || reader.isSet(Variable.SOURCE_DIGEST);
+            // with SOURCE_TAG, SOURCE_DIGEST or PLATFORM_TAGS, that variable's one problem already names them all,
+            // LOCAL_IMAGE too
+            boolean promotion = reader.isSet(Variable.SOURCE_TAG) || reader.isSet(Variable.SOURCE_DIGEST)
+                    || reader.isSet(Variable.PLATFORM_TAGS);
             if (!conflicting.isEmpty() && !promotion) {
                 reader.problem(Variable.LOCAL_IMAGE, "LOCAL_IMAGE pushes an image already built, so "
                         + String.join(", ", conflicting) + (conflicting.size() == 1 ? " has" : " have")

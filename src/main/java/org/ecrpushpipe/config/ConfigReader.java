@@ -96,13 +96,14 @@ public final class ConfigReader {
         String region = target.region(image);
         List<Tag> tags = readTags();
         ReleaseVariables releaseVariables = new ReleaseVariables(reader);
-        ReleaseSettings release = releaseVariables.read(region);
+        ReleaseSettings release = releaseVariables.read(region, tags);
         // build options, or LOCAL_IMAGE instead of a build (then there is no context to read)
         BuildVariables buildVariables = new BuildVariables(reader);
         BuildSettings buildSettings = buildVariables.read();
         boolean pushOnly = buildSettings.localImage().isPresent();
-        // a promotion builds nothing, nor does a push of LOCAL_IMAGE: the clone need not hold a Dockerfile
-        Path context = releaseVariables.promotionAsked() || pushOnly ? null : readContext();
+        // a promotion or a combination of platforms builds nothing, nor does a push of LOCAL_IMAGE: the clone need
+        // not hold a Dockerfile
+        Path context = releaseVariables.buildsNothing() || pushOnly ? null : readContext();
         Located dockerfile = context == null ? null : readDockerfile(context);
         if (dockerfile != null) {
             buildVariables.checkTarget(buildSettings, context.resolve(dockerfile.relative()),

@@ -46,11 +46,12 @@ public final class PolicyVariables {
      *                        put in), which a build pulls with the run's login; none when it builds nothing or the
      *                        Dockerfile cannot be read
      * @param scanGate        SCAN_FAIL_ON is set: the image is scanned before it is tagged
+     * @param combines        PLATFORM_TAGS: images of several platforms are combined into one, in the registry
      */
     public record Needs(ImageRef image, String region, boolean promotes, boolean pullsCache, List<String> cacheFrom,
                         boolean createsRepository, boolean tagsRepository, boolean kmsEncryption,
                         Optional<String> kmsKey, boolean lifecyclePolicy, List<String> mirrorRegions,
-                        Optional<String> roleArn, List<EcrImage> baseImages, boolean scanGate) {
+                        Optional<String> roleArn, List<EcrImage> baseImages, boolean scanGate, boolean combines) {
         public Needs {
             baseImages = List.copyOf(baseImages);
             cacheFrom = List.copyOf(cacheFrom);
@@ -82,8 +83,10 @@ public final class PolicyVariables {
             throw new PipeException.Configuration(problems);
         }
         boolean promotes = reader.isSet(Variable.SOURCE_TAG) || reader.isSet(Variable.SOURCE_DIGEST);
+        // PLATFORM_TAGS builds nothing either: a run recognises it by the variable alone, as a promotion
+        boolean combines = reader.isSet(Variable.PLATFORM_TAGS);
         CacheSettings cache = new CacheVariables(reader).read();
-        boolean pullsCache = !promotes && !reader.isSet(Variable.LOCAL_IMAGE) && cache.mode().pulls();
+        boolean pullsCache = !promotes && !combines && !reader.isSet(Variable.LOCAL_IMAGE) && cache.mode().pulls();
         Optional<String> ownHost = image.registry().map(r -> r.host());
         List<String> cacheFrom = !pullsCache ? List.of() : cache.cacheFrom().stream()
                 .filter(c -> c.registryHost().isEmpty() || c.registryHost().equals(ownHost))
@@ -93,8 +96,9 @@ public final class PolicyVariables {
                 reader.value(Variable.ENCRYPTION).filter("KMS"::equalsIgnoreCase).isPresent(),
                 reader.value(Variable.KMS_KEY), reader.isSet(Variable.LIFECYCLE_POLICY),
                 reader.list(Variable.MIRROR_REGIONS).orElse(List.of()), reader.value(Variable.AWS_ROLE_ARN),
-                promotes || reader.isSet(Variable.LOCAL_IMAGE) ? List.of() : baseImages(reader, workingDirectory),
-                reader.value(Variable.SCAN_FAIL_ON).flatMap(Severity::of).isPresent());
+                promotes || combines || reader.isSet(Variable.LOCAL_IMAGE) ? List.of()
+                        : baseImages(reader, workingDirectory),
+                reader.value(Variable.SCAN_FAIL_ON).flatMap(Severity::of).isPresent(), combines);
     }
 
     /** The ECR images the Dockerfile pulls, read as a build reads them; none when it cannot be read. */

@@ -8,7 +8,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code SOURCE_TAG}, {@code SOURCE_DIGEST} and {@code MIRROR_REGIONS} into {@link ReleaseSettings}.
+ * Reads {@code SOURCE_TAG}, {@code SOURCE_DIGEST}, {@code PLATFORM_TAGS} and {@code MIRROR_REGIONS} into
+ * {@link ReleaseSettings}.
  */
 final class ReleaseVariables {
     /** A manifest digest as ECR gives it: only sha256 (ECR computes no other). */
@@ -17,13 +18,18 @@ final class ReleaseVariables {
     private final VariableReader reader;
     /** Whether SOURCE_TAG or SOURCE_DIGEST is set, valid or not: then nothing is to be built. */
     private boolean promotionAsked;
+    /** Whether PLATFORM_TAGS is set, valid or not: then nothing is to be built either. */
+    private boolean combineAsked;
 
     ReleaseVariables(VariableReader reader) {
         this.reader = reader;
     }
 
-    /** @param region the image's own region; null when it is unknown (its problem is reported elsewhere) */
-    ReleaseSettings read(String region) {
+    /**
+     * @param region the image's own region; null when it is unknown (its problem is reported elsewhere)
+     * @param tags   the tags the run gives the image (TAGS, or its default)
+     */
+    ReleaseSettings read(String region, List<Tag> tags) {
         Optional<String> tag = reader.value(Variable.SOURCE_TAG);
         Optional<String> digest = reader.value(Variable.SOURCE_DIGEST);
         promotionAsked = tag.isPresent() || digest.isPresent();
@@ -54,19 +60,13 @@ final class ReleaseVariables {
                     + " image already in the repository, so the repository must exist; remove CREATE_REPOSITORY and"
                     + " its settings from this step (LIFECYCLE_POLICY still applies to the repository)");
         }
-        return new ReleaseSettings(sourceTag, digest, readMirrorRegions(region));
+        List<Tag> platformTags = readPlatformTags(tags);
+        return new ReleaseSettings(sourceTag, digest, readMirrorRegions(region), platformTags);
     }
 
     /** A promotion builds nothing, nor takes an image from the engine (LOCAL_IMAGE): their variables are a problem. */
     private void buildWithPromotion(Variable source) {
-        List<String> build = new ArrayList<>();
-        List<Variable> notWithPromotion = new ArrayList<>(BuildVariables.BUILD_ONLY);
-        notWithPromotion.add(Variable.LOCAL_IMAGE);
-        for (Variable v : notWithPromotion) {
-            if (reader.isSet(v)) {
-                build.add(v.name());
-            }
-        }
+        List<String> build = buildVariablesSet();
         if (!build.isEmpty()) {
             reader.problem(source, "set together with " + String.join(" and ", build) + ": " + source.name()
                     + " promotes an image already in the repository and builds nothing; remove "
@@ -74,9 +74,93 @@ final class ReleaseVariables {
         }
     }
 
-    /** Whether the run promotes (SOURCE_TAG or SOURCE_DIGEST set, even when invalid): nothing is to be built. */
-    boolean promotionAsked() {
-        return promotionAsked;
+    /** The variables set that only a build uses, LOCAL_IMAGE among them (it takes an image from the engine). */
+    private List<String> buildVariablesSet() {
+        List<String> build = new ArrayList<>();
+        List<Variable> buildOnly = new ArrayList<>(BuildVariables.BUILD_ONLY);
+        buildOnly.add(Variable.LOCAL_IMAGE);
+        for (Variable v : buildOnly) {
+            if (reader.isSet(v)) {
+                build.add(v.name());
+            }
+        }
+        return build;
+    }
+
+    /**
+     * Whether the run builds nothing: it promotes, or combines images of several platforms (PLATFORM_TAGS set,
+     * even when invalid), so the clone need not hold a Dockerfile.
+     */
+    boolean buildsNothing() {
+        return promotionAsked || combineAsked;
+    }
+
+    /**
+     * PLATFORM_TAGS: the images to combine, each a valid tag, given once, at least two, none of them one of TAGS;
+     * a run that combines builds nothing (no build's variable, no LOCAL_IMAGE), promotes nothing, and needs the
+     * repository to exist.
+     */
+    private List<Tag> readPlatformTags(List<Tag> tags) {
+        Variable variable = Variable.PLATFORM_TAGS;
+        combineAsked = reader.isSet(variable);
+        Optional<List<String>> written = reader.list(variable);
+        if (written.isEmpty()) {
+            return List.of();
+        }
+        Set<Tag> platformTags = new LinkedHashSet<>();
+        boolean invalid = false;
+        for (String t : written.get()) {
+            if (!Tag.isValid(t)) {
+                reader.problem(variable, Tag.describeProblem(t));
+                invalid = true;
+            } else if (!platformTags.add(new Tag(t))) {
+                reader.warning("PLATFORM_TAGS lists " + t + " more than once; using it once.");
+            }
+        }
+        if (written.get().isEmpty()) {
+            if (reader.problems(Set.of(variable)).isEmpty()) {
+                reader.problem(variable, "no tag given");
+            }
+        } else if (!invalid && platformTags.size() == 1) {
+            reader.problem(variable, "one tag given ('" + platformTags.iterator().next() + "'): a multi-platform"
+                    + " image is made of two or more images, one per platform; to give one image more tags, use"
+                    + " SOURCE_TAG");
+        }
+        for (Tag tag : platformTags) {
+            if (tags.contains(tag)) {
+                reader.problem(variable, "'" + tag + "' is also in TAGS: the multi-platform image would take the tag"
+                        + " of an image it is made of; give it other TAGS");
+            }
+        }
+        checkNothingElseAsked();
+        return List.copyOf(platformTags);
+    }
+
+    /** A combination builds nothing, promotes nothing, and needs the repository to exist. */
+    private void checkNothingElseAsked() {
+        Variable variable = Variable.PLATFORM_TAGS;
+        List<String> conflicting = new ArrayList<>();
+        for (Variable v : List.of(Variable.SOURCE_TAG, Variable.SOURCE_DIGEST)) {
+            if (reader.isSet(v)) {
+                conflicting.add(v.name());
+            }
+        }
+        if (!conflicting.isEmpty()) {
+            String promotion = String.join(" and ", conflicting);
+            reader.problem(variable, "set together with " + promotion + ": PLATFORM_TAGS makes a new multi-platform"
+                    + " image of several images, " + promotion + " gives one image more tags; keep one of them");
+        }
+        List<String> build = buildVariablesSet();
+        if (!build.isEmpty()) {
+            reader.problem(variable, "set together with " + String.join(" and ", build) + ": PLATFORM_TAGS combines"
+                    + " images already in the repository and builds nothing; remove " + String.join(" and ", build)
+                    + " from this step, or PLATFORM_TAGS to build");
+        }
+        if (reader.flag(Variable.CREATE_REPOSITORY)) {
+            reader.problem(variable, "set together with CREATE_REPOSITORY: true, but PLATFORM_TAGS combines images"
+                    + " already in the repository, so the repository must exist; remove CREATE_REPOSITORY and its"
+                    + " settings from this step (LIFECYCLE_POLICY still applies to the repository)");
+        }
     }
 
     private List<String> readMirrorRegions(String region) {

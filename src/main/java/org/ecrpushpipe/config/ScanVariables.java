@@ -50,6 +50,13 @@ final class ScanVariables {
                     + otherRegistryHost.get() + ", another registry; remove SCAN_FAIL_ON from this step");
             return Optional.empty();
         }
+        if (reader.isSet(Variable.PLATFORM_TAGS)) {
+            // ECR scans each platform's image, not the index made of them: a gate here would let it through unseen
+            reader.problem(Variable.SCAN_FAIL_ON, "set together with PLATFORM_TAGS, but ECR scans each platform's"
+                    + " image, not the multi-platform image made of them; set SCAN_FAIL_ON in the steps that push"
+                    + " the platform images, and remove it from this step");
+            return Optional.empty();
+        }
         Optional<Severity> failOn = Severity.of(written.get());
         if (failOn.isEmpty()) {
             reader.problem(Variable.SCAN_FAIL_ON, "'" + written.get() + "' is not a severity; use one of "

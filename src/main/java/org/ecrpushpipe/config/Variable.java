@@ -34,6 +34,8 @@ public enum Variable {
             "Promote instead of building: the tag of an image already in the repository, which then also gets TAGS (the same manifest, nothing built, pulled or uploaded). Not with DOCKERFILE, BUILD_CONTEXT or SOURCE_DIGEST."),
     SOURCE_DIGEST(List.of(), Need.OPTIONAL, false, "unset: build the image",
             "Promote instead of building: the manifest digest (sha256:…) of an image already in the repository, which then also gets TAGS. Not with DOCKERFILE, BUILD_CONTEXT or SOURCE_TAG."),
+    PLATFORM_TAGS(List.of(), Need.OPTIONAL, false, "unset: build the image",
+            "Combine instead of building: tags (in IMAGE's repository) of single-platform images pushed by earlier steps, e.g. one per runner's architecture, space separated or as a YAML list. They become one multi-platform image under TAGS (an OCI image index, or a Docker manifest list), made in the registry with each image's platform read from its configuration; nothing is built, pulled or uploaded. Not with a build's variables, SOURCE_TAG, SOURCE_DIGEST, LOCAL_IMAGE or CREATE_REPOSITORY."),
     MIRROR_REGIONS(List.of(), Need.OPTIONAL, false, "none",
             "Other regions of the same account that get the same image (the same digest, the same tags) in a repository of the same name, space separated or as a YAML list. Each region is logged in to separately; its repository must exist."),
     CREATE_REPOSITORY(List.of(), Need.OPTIONAL, false, "false",
@@ -143,7 +145,7 @@ public enum Variable {
      */
     String listItems() {
         return switch (this) {
-            case TAGS, REPOSITORY_TAGS -> "tags";
+            case TAGS, REPOSITORY_TAGS, PLATFORM_TAGS -> "tags";
             case MIRROR_REGIONS -> "regions";
             case IMAGE_TAG_MUTABILITY_EXCLUSIONS -> "filters";
             case BUILD_ARGS -> "build arguments";

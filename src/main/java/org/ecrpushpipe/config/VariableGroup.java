@@ -47,6 +47,7 @@ import static org.ecrpushpipe.config.Variable.SCAN_FAIL_ON;
 import static org.ecrpushpipe.config.Variable.SCAN_IGNORE;
 import static org.ecrpushpipe.config.Variable.SCAN_ON_PUSH;
 import static org.ecrpushpipe.config.Variable.SCAN_TIMEOUT_SECONDS;
+import static org.ecrpushpipe.config.Variable.PLATFORM_TAGS;
 import static org.ecrpushpipe.config.Variable.SOURCE_DIGEST;
 import static org.ecrpushpipe.config.Variable.SOURCE_TAG;
 import static org.ecrpushpipe.config.Variable.TAGS;
@@ -72,6 +73,7 @@ public enum VariableGroup {
     REGISTRY_CACHE("The registry cache", "docs/registry-cache.md", null, CACHE, CACHE_FROM),
     RETRY("Retries and time limits", "docs/errors.md", null, RETRIES, RETRY_MAX_SECONDS),
     PROMOTION("Promotion and mirroring", "README.md", "Examples", SOURCE_TAG, SOURCE_DIGEST, MIRROR_REGIONS),
+    PLATFORMS("Multi-platform images", "docs/multi-platform.md", null, PLATFORM_TAGS),
     REPOSITORY("Creating and shaping the repository", "docs/repositories.md", null, CREATE_REPOSITORY,
             IMAGE_TAG_MUTABILITY, IMAGE_TAG_MUTABILITY_EXCLUSIONS, SCAN_ON_PUSH, ENCRYPTION, KMS_KEY, REPOSITORY_TAGS,
             LIFECYCLE_POLICY),

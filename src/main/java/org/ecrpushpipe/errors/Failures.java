@@ -570,6 +570,83 @@ public final class Failures {
         return candidate.map(c -> "the image stays as " + c + " for inspection; ").orElse("");
     }
 
+    // ---- multi-platform images (PLATFORM_TAGS) ------------------------------------------------------
+
+    /** A source the repository does not hold: a configuration problem, found before anything is written. */
+    public static PipeException.Configuration.Problem platformSourceMissing(String tag, String repositoryUri) {
+        return new PipeException.Configuration.Problem("PLATFORM_TAGS", "'" + tag + "' is not in " + repositoryUri
+                + ": PLATFORM_TAGS names images earlier steps pushed to this repository; check the tag (the step"
+                + " that pushed it, and that it ran first)");
+    }
+
+    /** A source in ECR's archive storage class: it cannot be read, so not combined, until it is restored. */
+    public static PipeException.Configuration.Problem platformSourceArchived(String tag, String repositoryUri,
+                                                                             String digest) {
+        return new PipeException.Configuration.Problem("PLATFORM_TAGS", "'" + tag + "' (" + digest + ") of "
+                + repositoryUri + " is archived (ECR's archive storage class) and cannot be read; restore it with"
+                + " UpdateImageStorageClass to STANDARD, or push it again");
+    }
+
+    /** A source that is neither an image manifest nor an index of them (a schema 1 manifest, an artifact). */
+    public static PipeException.Configuration.Problem platformSourceNotAnImage(String tag, String digest,
+                                                                               String mediaType) {
+        return new PipeException.Configuration.Problem("PLATFORM_TAGS", "'" + tag + "' (" + digest + ") is a "
+                + mediaType + " manifest, not an image or an index the pipe can combine (Docker v2 schema 2 or"
+                + " OCI); push it again with a current Docker");
+    }
+
+    /** A source whose configuration names no operating system or architecture. */
+    public static PipeException.Configuration.Problem platformSourceWithoutPlatform(String tag, String digest,
+                                                                                    String why) {
+        return new PipeException.Configuration.Problem("PLATFORM_TAGS", "'" + tag + "' (" + digest + ") names no"
+                + " platform: " + why + "; a multi-platform image needs each image's os and architecture");
+    }
+
+    /** Two sources (or entries of sources) of one platform: an engine could not choose between them. */
+    public static PipeException.Configuration.Problem platformTwice(String tag, String platform, String otherTag) {
+        return new PipeException.Configuration.Problem("PLATFORM_TAGS", "'" + tag + "' is " + platform
+                + ", as '" + otherTag + "' is: a multi-platform image holds one image per platform; keep one of"
+                + " them");
+    }
+
+    /** The sources' problems, all of them, before anything is written. */
+    public static PipeException platformSourcesRefused(List<PipeException.Configuration.Problem> problems) {
+        return new PipeException.Configuration(problems);
+    }
+
+    /** A mirror region lacks manifests the multi-platform image names; nothing was written anywhere. */
+    public static PipeException mirrorLacksPlatformImages(String region, String repositoryUri,
+                                                          List<String> sources) {
+        return new PipeException.Push("The mirror region " + region + " lacks " + String.join(", ", sources)
+                + " in " + repositoryUri + ", which the multi-platform image names; nothing was written.",
+                "push those images with MIRROR_REGIONS including " + region + " first (a re-run of the steps that"
+                        + " pushed them mirrors them), then run this step again", null);
+    }
+
+    /** Immutable tags that already name another image than the multi-platform image; no tag was written. */
+    public static PipeException platformTagsHeld(List<String> tagsWithDigests, String repositoryUri,
+                                                 String digest) {
+        boolean one = tagsWithDigests.size() == 1;
+        return new PipeException.Push("The immutable tag" + (one ? " " : "s ") + String.join(", ", tagsWithDigests)
+                + " of " + repositoryUri + " already hold" + (one ? "s" : "") + " another image than the"
+                + " multi-platform image (" + digest + "); no tag was added.", "give the multi-platform image a new"
+                + " tag, or make the repository's tags mutable", null);
+    }
+
+    /** The registry refused the index: an image it names is gone since the run read it. */
+    public static PipeException indexEntriesGone(String reference, String detail, Throwable origin) {
+        return new PipeException.Push("The registry refused the multi-platform image " + reference + ": it names"
+                + " an image the repository no longer holds (" + detail + ").", "another job may have deleted a"
+                + " source image since the run read it; push it again, then run the step again", origin);
+    }
+
+    /** A small blob (an image's configuration) could not be read whole. */
+    public static PipeException blobUnreadable(String digest, String repository, String detail, Throwable origin) {
+        return new PipeException.Push("Could not read the blob " + digest + " of " + repository + ": " + detail
+                + ".", "run the step again; if it keeps failing, check the step's network access to the registry"
+                + " (ECR serves blobs from S3)", origin);
+    }
+
     // ---- shaping the repository ----------------------------------------------------------------------
 
     /** What to check when ECR refuses a parameter, by the call it refused. */

@@ -40,6 +40,12 @@ public record IamPolicy(List<Statement> statements) {
     static final List<String> PROMOTION = List.of("ecr:BatchGetImage", "ecr:PutImage");
     /** A promotion checks the repository like a push, then reads the source manifest and puts it under each tag. */
     static final List<String> PROMOTION_CHECK = List.of("ecr:DescribeRepositories");
+    /**
+     * A multi-platform image made in the registry (PLATFORM_TAGS): the images' manifests read (BatchGetImage), their
+     * configurations read through ECR's API (GetDownloadUrlForLayer, in the image's own region only), the index
+     * written (PutImage).
+     */
+    static final List<String> PLATFORM_CONFIGS = List.of("ecr:GetDownloadUrlForLayer");
     static final List<String> CREATE = List.of("ecr:CreateRepository");
     static final List<String> TAG = List.of("ecr:TagResource");
     static final List<String> LIFECYCLE = List.of("ecr:GetLifecyclePolicy", "ecr:PutLifecyclePolicy");
@@ -80,8 +86,9 @@ public record IamPolicy(List<Statement> statements) {
     /** The policy {@code inputs} need and nothing more. */
     public static IamPolicy of(PolicyInputs inputs) {
         List<Statement> statements = new ArrayList<>();
-        // a promotion to the image's own region re-tags through the API: no registry login, no upload
-        boolean apiOnly = inputs.promotion() && inputs.regions().size() == 1;
+        // a promotion to the image's own region re-tags through the API, and a multi-platform image is made through
+        // it, in every region: no registry login, no upload
+        boolean apiOnly = inputs.platformIndex() || inputs.promotion() && inputs.regions().size() == 1;
         if (!apiOnly) {
             statements.add(new Statement("EcrLogin", LOGIN, List.of("*"), List.of()));
         }
@@ -93,8 +100,7 @@ public record IamPolicy(List<Statement> statements) {
         List<String> repositories = inputs.regions().stream()
                 .map(region -> repositoryArn(inputs.partition(), region, inputs.account(), inputs.repository()))
                 .toList();
-        statements.add(new Statement("EcrPushToRepository", sorted(repositoryActions(inputs, apiOnly)), repositories,
-                List.of()));
+        statements.addAll(repositoryStatements(inputs, apiOnly, repositories));
         if (inputs.cachePull() && !inputs.cacheFrom().isEmpty()) {
             // CACHE_FROM: the pipe asks which tags are there (BatchGetImage), the engine pulls them
             statements.add(new Statement("EcrPullCacheFrom", CACHE_FROM_PULL, inputs.cacheFrom().stream()
@@ -118,6 +124,27 @@ public record IamPolicy(List<Statement> statements) {
         return new IamPolicy(statements);
     }
 
+    /**
+     * The statements on the image's repository (in every region): what the run does to it, and with PLATFORM_TAGS
+     * and mirror regions, the configurations' reads in the image's own region alone.
+     */
+    private static List<Statement> repositoryStatements(PolicyInputs inputs, boolean apiOnly,
+                                                        List<String> repositories) {
+        List<Statement> statements = new ArrayList<>();
+        boolean mirrored = repositories.size() > 1;
+        Set<String> actions = repositoryActions(inputs, apiOnly);
+        if (inputs.platformIndex() && !mirrored) {
+            actions.addAll(PLATFORM_CONFIGS);
+        }
+        statements.add(new Statement("EcrPushToRepository", sorted(actions), repositories, List.of()));
+        if (inputs.platformIndex() && mirrored) {
+            // the configurations are read in the image's own region only; the mirror regions are only checked
+            statements.add(new Statement("EcrReadPlatformConfigs", PLATFORM_CONFIGS, repositories.subList(0, 1),
+                    List.of()));
+        }
+        return statements;
+    }
+
     /** What the pipe does on the image's repository, in every region it goes to. */
     private static Set<String> repositoryActions(PolicyInputs inputs, boolean apiOnly) {
         Set<String> actions = new LinkedHashSet<>();
@@ -134,7 +161,7 @@ public record IamPolicy(List<Statement> statements) {
         if (inputs.cachePull()) {
             actions.addAll(CACHE_PULL);
         }
-        if (inputs.promotion()) {
+        if (inputs.promotion() || inputs.platformIndex()) {
             actions.addAll(PROMOTION);
         }
         return actions;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.ecrpushpipe.config.RepositorySettings;
 import org.ecrpushpipe.config.Tag;
@@ -13,6 +14,7 @@ import org.ecrpushpipe.errors.Failures;
 import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.errors.RegistryKind;
 import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.Manifest;
 import org.ecrpushpipe.registry.RegionalEcr;
 import org.ecrpushpipe.registry.RegistriesByRegion;
 import org.ecrpushpipe.registry.TagAndDigest;
@@ -27,6 +29,9 @@ import org.ecrpushpipe.registry.TagAndDigest;
  * <li>A promoted image (SOURCE_TAG) is tagged in each region on the registry's side, as in its own region: the
  * region must already hold the image (mirrored when it was pushed), since promotion uploads no layers; a region
  * that lacks it fails, saying so.</li>
+ * <li>A multi-platform image (PLATFORM_TAGS) is written in each region on the registry's side, the same manifest
+ * text, so the same digest: every region must hold the images it names, which is checked in every region before it
+ * is written anywhere ({@link #checkHeld}).</li>
  * </ul>
  * Regions are done one after the other, after the image's own region. A region that fails does not stop the
  * others; the run then fails with the first region's failure, and a re-run completes what is missing (immutable
@@ -113,18 +118,56 @@ final class MirrorStep {
      * @param promoted whether the image was promoted (registry side only) rather than built
      */
     Mirrored mirror(PublishResult home, String homeRegion, List<Tag> tags, boolean promoted, Prepared prepared) {
+        Digest digest = home.tags().isEmpty() ? home.imageId() : home.tags().get(0).digest();
+        return mirror(home, homeRegion, digest, region -> promoted ? promoteIn(region, digest, tags, prepared)
+                : pushIn(region, home.imageId(), tags, prepared));
+    }
+
+    /**
+     * Before anything is written anywhere, whether every mirror region holds every manifest a multi-platform image
+     * names (PLATFORM_TAGS): they were mirrored when they were pushed, since the index is written there alone.
+     *
+     * @param entries each manifest the index names, with what to call it in a message
+     * @param prepared each region's repository, as {@link #prepare} found it
+     * @throws PipeException naming the first region that lacks any, and all that it lacks
+     */
+    void checkHeld(Map<Digest, String> entries, Prepared prepared) {
+        for (String region : regions) {
+            RegionalEcr ecr = registries.in(region);
+            List<String> lacking = entries.entrySet().stream()
+                    .filter(e -> ecr.registry().manifest(repositoryName, e.getKey().value()).isEmpty())
+                    .map(Map.Entry::getValue).toList();
+            if (!lacking.isEmpty()) {
+                throw Failures.mirrorLacksPlatformImages(region, preparedIn(region, prepared).repository().uri(),
+                        lacking);
+            }
+            context.events().debug("Mirror region " + region + " holds every image of the multi-platform image.");
+        }
+    }
+
+    /** Writes a multi-platform image {@code index} in every mirror region, under {@code tags}. */
+    Mirrored mirrorIndex(PublishResult home, String homeRegion, List<Tag> tags, Manifest index, Prepared prepared) {
+        return mirror(home, homeRegion, index.digest(), region -> {
+            RegionalEcr ecr = registries.in(region);
+            RepositoryPreparer.Prepared ready = preparedIn(region, prepared);
+            return new RegistryTags(context).put(ecr.registry(), ready.repository(),
+                    PromoteStep.hostOf(ready.repository()), index, tags);
+        });
+    }
+
+    /** Puts the image of digest {@code digest} into every mirror region, each as {@code into} does it. */
+    private Mirrored mirror(PublishResult home, String homeRegion, Digest digest,
+                            Function<String, List<PushedTag>> into) {
         List<RegionOutcome> outcomes = new ArrayList<>();
         outcomes.add(RegionOutcome.done(homeRegion, home.repositoryUri(), home.tags()));
         if (regions.isEmpty()) {
             return new Mirrored(home, outcomes, Optional.empty());
         }
-        Digest digest = home.tags().get(0).digest();
         PipeException firstFailure = null;
         for (String region : regions) {
             context.events().info("Mirroring " + digest + " to " + region + ".");
             try {
-                List<PushedTag> pushed = promoted ? promoteIn(region, digest, tags, prepared)
-                        : pushIn(region, home.imageId(), tags, prepared);
+                List<PushedTag> pushed = into.apply(region);
                 checkDigests(region, pushed, digest);
                 outcomes.add(RegionOutcome.done(region, pushed.get(0).reference().repositoryUri(), pushed));
             } catch (PipeException.Cancelled stopped) {

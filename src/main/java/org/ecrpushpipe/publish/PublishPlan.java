@@ -6,20 +6,35 @@ import java.util.Optional;
 import org.ecrpushpipe.config.CredentialSettings;
 import org.ecrpushpipe.config.PipeConfig;
 import org.ecrpushpipe.config.ReleaseSettings;
+import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.errors.RegistryKind;
 
 /**
  * What one run does, decided once from the configuration: publish into the image's own registry (build, or push
- * an image the engine holds), or promote an image already there; then mirror into other regions. Steps that are not
- * asked for are never built.
+ * an image the engine holds), promote an image already there, or combine images of several platforms already there
+ * into one; then mirror into other regions. Steps that are not asked for are never built.
  *
  * @param request       what to publish in the image's own registry
  * @param promotion     the image to promote instead of publishing one; empty to publish
  * @param mirrorRegions the other regions of the account that get the same image
+ * @param platformTags  the images to combine into one multi-platform image instead of publishing one (PLATFORM_TAGS);
+ *                      empty to publish (or promote)
  */
-public record PublishPlan(PublishRequest request, Optional<ReleaseSettings> promotion, List<String> mirrorRegions) {
+public record PublishPlan(PublishRequest request, Optional<ReleaseSettings> promotion, List<String> mirrorRegions,
+                          List<Tag> platformTags) {
     public PublishPlan {
         mirrorRegions = List.copyOf(mirrorRegions);
+        platformTags = List.copyOf(platformTags);
+    }
+
+    /** A plan that combines no platforms. */
+    public PublishPlan(PublishRequest request, Optional<ReleaseSettings> promotion, List<String> mirrorRegions) {
+        this(request, promotion, mirrorRegions, List.of());
+    }
+
+    /** Whether the run combines images of several platforms (PLATFORM_TAGS) instead of publishing one. */
+    public boolean combines() {
+        return !platformTags.isEmpty();
     }
 
     /** The plan of a configuration. */
@@ -33,6 +48,6 @@ public record PublishPlan(PublishRequest request, Optional<ReleaseSettings> prom
                 config.tags(), source, config.repository(), config.cache(), config.scan());
         ReleaseSettings release = config.release();
         return new PublishPlan(request, Optional.of(release).filter(ReleaseSettings::promotes),
-                release.mirrorRegions());
+                release.mirrorRegions(), release.platformTags());
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 
 import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.ReleaseSettings;
+import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.docker.BuildCache;
 import org.ecrpushpipe.docker.BuilderKind;
 import org.ecrpushpipe.docker.Cancellation;
@@ -24,8 +25,8 @@ import org.ecrpushpipe.registry.Repository;
 /**
  * The pipe's use case, as a runner of small steps (as Jib's {@code StepsRunner}): it decides what runs alongside
  * what, and in which order, and each step ({@link PrepareStep}, {@link CacheStep}, {@link BuildStep},
- * {@link PushStep}, {@link CacheImagesStep}, {@link PromoteStep}, {@link MirrorStep}) holds its own decisions. It
- * talks to the outside only through the {@link Ports}.
+ * {@link PushStep}, {@link CacheImagesStep}, {@link PromoteStep}, {@link CombineStep}, {@link MirrorStep}) holds its
+ * own decisions. It talks to the outside only through the {@link Ports}.
  *
  * <p>The registry side (login, repository) and the engine side (ping, build) overlap: on a re-run with nothing to
  * build, the build is over before the registry has answered. Build output waits until the registry side has said
@@ -42,8 +43,8 @@ public final class Publisher {
     }
 
     /**
-     * The whole run: the mirror regions' repositories made ready, the image published (or promoted) in its own
-     * registry, mirrored, summed up, and its results written.
+     * The whole run: the mirror regions' repositories made ready, the image published (promoted, or combined from
+     * images of several platforms) in its own registry, mirrored, summed up, and its results written.
      */
     public PublishResult run(PublishPlan plan) {
         PublishRequest request = plan.request();
@@ -54,13 +55,18 @@ public final class Publisher {
         MirrorStep.Prepared mirrors = mirror.map(m -> m.prepare(request.repository(),
                 request.image().registry().map(ImageRef.EcrRegistryHost::host), region))
                 .orElseGet(MirrorStep.Prepared::none);
-        PublishResult home = plan.promotion().map(source -> promote(request, source))
-                .orElseGet(() -> publish(request));
-        boolean promoted = plan.promotion().isPresent();
-        PublishResult result = mirror.map(m -> m.mirror(home, region, request.tags(), promoted, mirrors).orThrow())
-                .orElseGet(() -> home.withRegions(List.of(RegionOutcome.done(region, home.repositoryUri(),
-                        home.tags()))));
-        context.events().info(summary(result, promoted));
+        PublishResult result;
+        if (plan.combines()) {
+            result = combine(request, plan.platformTags(), mirror, mirrors);
+        } else {
+            PublishResult home = plan.promotion().map(source -> promote(request, source))
+                    .orElseGet(() -> publish(request));
+            boolean promoted = plan.promotion().isPresent();
+            result = mirror.map(m -> m.mirror(home, region, request.tags(), promoted, mirrors).orThrow())
+                    .orElseGet(() -> home.withRegions(List.of(RegionOutcome.done(region, home.repositoryUri(),
+                            home.tags()))));
+        }
+        context.events().info(summary(result, plan));
         ResultsOutput.Written written = ports.results().write(result);
         written.warnings().forEach(context.events()::warning);
         written.files().forEach(f -> context.events().info("Results written to " + f + "."));
@@ -72,9 +78,30 @@ public final class Publisher {
                 .promote(request, source);
     }
 
-    private static String summary(PublishResult result, boolean promoted) {
+    /**
+     * The multi-platform image: every source read and the index made, every mirror region checked to hold what it
+     * names, and only then written, in the image's own region first.
+     */
+    private PublishResult combine(PublishRequest request, List<Tag> sources, Optional<MirrorStep> mirror,
+                                  MirrorStep.Prepared mirrors) {
+        CombineStep step = new CombineStep(ports.registry(), ports.repositories(), context);
+        CombineStep.Combined combined = step.read(request, sources);
+        mirror.ifPresent(m -> m.checkHeld(combined.entries(), mirrors));
+        PublishResult home = step.write(request, combined);
+        String region = request.region().orElse(null);
+        return mirror.map(m -> m.mirrorIndex(home, region, request.tags(), combined.index(), mirrors).orThrow())
+                .orElseGet(() -> home.withRegions(List.of(RegionOutcome.done(region, home.repositoryUri(),
+                        home.tags()))));
+    }
+
+    private static String summary(PublishResult result, PublishPlan plan) {
         int tags = result.tags().size();
-        return promoted
+        if (plan.combines()) {
+            return String.format(Locale.ROOT, "Combined %d platforms as %d tag%s of %s: %.1f s, nothing built.",
+                    result.platforms().size(), tags, tags == 1 ? "" : "s", result.repositoryUri(),
+                    result.push().toMillis() / 1000.0);
+        }
+        return plan.promotion().isPresent()
                 ? String.format(Locale.ROOT, "Promoted %d tag%s of %s: %.1f s, nothing built.", tags,
                 tags == 1 ? "" : "s", result.repositoryUri(), result.push().toMillis() / 1000.0)
                 : String.format(Locale.ROOT, "Pushed %d tag%s of %s: build %.1f s, push %.1f s.", tags,

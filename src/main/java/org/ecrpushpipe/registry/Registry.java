@@ -42,4 +42,27 @@ public interface Registry {
      * @return what the tag now points at: another manifest when an immutable tag already held one
      */
     TaggedImage addTag(String repository, Digest manifestDigest, Tag tag);
+
+    /**
+     * The manifest a tag or a manifest digest names now, as the registry holds it: its exact text and media type.
+     *
+     * @param reference a tag, or a manifest digest ({@code sha256:…})
+     * @return empty when the repository holds no such manifest (or holds it archived, where it cannot be read)
+     */
+    Optional<Manifest> manifest(String repository, String reference);
+
+    /**
+     * A small blob of the repository (an image's configuration), whole and checked against its digest.
+     *
+     * @return empty when the repository holds no such blob
+     */
+    Optional<byte[]> blob(String repository, Digest digest);
+
+    /**
+     * Stores a manifest under {@code tag}, on the registry's side (a multi-platform image made of manifests the
+     * repository holds): nothing is uploaded but the manifest's own text, and its digest is that of the text.
+     *
+     * @return what the tag now points at: another manifest when an immutable tag already held one
+     */
+    TaggedImage putManifest(String repository, Manifest manifest, Tag tag);
 }

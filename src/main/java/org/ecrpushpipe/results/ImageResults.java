@@ -14,11 +14,29 @@ import org.ecrpushpipe.registry.Digest;
  * @param digest   the pushed manifest's digest; {@code <imageUri>@<digest>} names the image immutably
  * @param tags     the tags now pointing at it, in push order
  * @param regions  the same image in further regions (mirroring), one record each; empty without mirroring
+ * @param platforms the images of a multi-platform image (PLATFORM_TAGS), in its order; empty for one platform
  */
-public record ImageResults(String imageUri, Digest digest, List<String> tags, List<Region> regions) {
+public record ImageResults(String imageUri, Digest digest, List<String> tags, List<Region> regions,
+                           List<Platform> platforms) {
     public ImageResults {
         tags = List.copyOf(tags);
         regions = List.copyOf(regions);
+        platforms = List.copyOf(platforms);
+    }
+
+    /** The results of an image of one platform. */
+    public ImageResults(String imageUri, Digest digest, List<String> tags, List<Region> regions) {
+        this(imageUri, digest, tags, regions, List.of());
+    }
+
+    /**
+     * One platform's image of a multi-platform image.
+     *
+     * @param platform  its platform, {@code linux/arm64}
+     * @param digest    its manifest digest, which names it alone ({@code <imageUri>@<digest>})
+     * @param sourceTag the tag of PLATFORM_TAGS it came from
+     */
+    public record Platform(String platform, Digest digest, String sourceTag) {
     }
 
     /**
@@ -41,6 +59,8 @@ public record ImageResults(String imageUri, Digest digest, List<String> tags, Li
                 tags.stream().map(t -> t.reference().tag().value()).toList(),
                 // the image's own region is the first outcome; the further ones are the mirror regions
                 result.regions().stream().skip(1).filter(r -> r.digest().isPresent())
-                        .map(r -> new Region(r.region(), r.repositoryUri(), r.digest().get())).toList());
+                        .map(r -> new Region(r.region(), r.repositoryUri(), r.digest().get())).toList(),
+                result.platforms().stream().map(p -> new Platform(p.platform().toString(), p.digest(),
+                        p.source().value())).toList());
     }
 }

@@ -18,7 +18,10 @@ import org.ecrpushpipe.errors.PipeException.Configuration.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SOURCE_TAG, SOURCE_DIGEST and MIRROR_REGIONS, read with all the other variables by {@link ConfigReader}. */
+/**
+ * SOURCE_TAG, SOURCE_DIGEST, PLATFORM_TAGS and MIRROR_REGIONS, read with all the other variables by
+ * {@link ConfigReader}.
+ */
 class ReleaseVariablesTest {
     private static final String IMAGE = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/my-service";
     private static final String DIGEST = "sha256:" + "ab".repeat(32);
@@ -94,6 +97,43 @@ class ReleaseVariablesTest {
                 + " an image already in the repository and builds nothing; remove BUILD_ARGS and LABELS from this"
                 + " step, or SOURCE_TAG to build")), problems(env("SOURCE_TAG", "a", "BUILD_ARGS_COUNT", "1",
                 "BUILD_ARGS_0", "A=1", "LABELS_COUNT", "1", "LABELS_0", "team=payments")));
+    }
+
+    @Test
+    void platformTagsSpaceSeparatedOrAListDeduplicatedBuildNothing() {
+        PipeConfig config = read(env("PLATFORM_TAGS", " 42-amd64  42-arm64 ", "TAGS", "1.4 latest")).config();
+        assertEquals(List.of(new Tag("42-amd64"), new Tag("42-arm64")), config.release().platformTags());
+        assertTrue(config.release().combines());
+        assertNull(config.build(), "nothing is built: the clone needs no Dockerfile");
+        ConfigReader.Result list = read(env("PLATFORM_TAGS_COUNT", "3", "PLATFORM_TAGS_0", "42-amd64",
+                "PLATFORM_TAGS_1", "42-arm64", "PLATFORM_TAGS_2", "42-amd64", "TAGS", "1.4"));
+        assertEquals(List.of(new Tag("42-amd64"), new Tag("42-arm64")), list.config().release().platformTags());
+        assertEquals(List.of("PLATFORM_TAGS lists 42-amd64 more than once; using it once."), list.warnings());
+    }
+
+    @Test
+    void platformTagsProblemsAreAllListed() {
+        assertEquals(List.of(new Problem("PLATFORM_TAGS", "one tag given ('42-amd64'): a multi-platform image is made"
+                + " of two or more images, one per platform; to give one image more tags, use SOURCE_TAG")),
+                problems(env("PLATFORM_TAGS", "42-amd64 42-amd64", "TAGS", "1.4")));
+        assertEquals(List.of(new Problem("PLATFORM_TAGS", "no tag given")), problems(env("PLATFORM_TAGS_COUNT",
+                "0", "TAGS", "1.4")));
+        assertEquals(List.of(
+                        new Problem("PLATFORM_TAGS", "'42-arm64' is also in TAGS: the multi-platform image would take"
+                                + " the tag of an image it is made of; give it other TAGS"),
+                        new Problem("PLATFORM_TAGS", "set together with SOURCE_TAG: PLATFORM_TAGS makes a new"
+                                + " multi-platform image of several images, SOURCE_TAG gives one image more tags;"
+                                + " keep one of them"),
+                        new Problem("PLATFORM_TAGS", "set together with DOCKERFILE and LOCAL_IMAGE: PLATFORM_TAGS"
+                                + " combines images already in the repository and builds nothing; remove DOCKERFILE"
+                                + " and LOCAL_IMAGE from this step, or PLATFORM_TAGS to build"),
+                        new Problem("PLATFORM_TAGS", "set together with CREATE_REPOSITORY: true, but PLATFORM_TAGS"
+                                + " combines images already in the repository, so the repository must exist; remove"
+                                + " CREATE_REPOSITORY and its settings from this step (LIFECYCLE_POLICY still applies"
+                                + " to the repository)")),
+                problems(env("PLATFORM_TAGS", "42-amd64 42-arm64", "TAGS", "42-arm64 latest", "SOURCE_TAG", "b",
+                        "DOCKERFILE", "Dockerfile", "LOCAL_IMAGE", "my-app", "CREATE_REPOSITORY", "true")).stream()
+                        .filter(p -> p.variable().equals("PLATFORM_TAGS")).toList());
     }
 
     @Test

@@ -110,6 +110,15 @@ class ScanVariablesTest {
     }
 
     @Test
+    void notWithPlatformTags() {
+        // the multi-platform image is never scanned itself: the gate belongs to the steps that push its images
+        assertEquals(List.of(new Problem("SCAN_FAIL_ON", "set together with PLATFORM_TAGS, but ECR scans each"
+                + " platform's image, not the multi-platform image made of them; set SCAN_FAIL_ON in the steps that"
+                + " push the platform images, and remove it from this step")),
+                problems(env("PLATFORM_TAGS", "42-amd64 42-arm64", "TAGS", "1.4", "SCAN_FAIL_ON", "HIGH")));
+    }
+
+    @Test
     void ecrOnly() {
         assertEquals(List.of(new Problem("SCAN_FAIL_ON", "works with Amazon ECR only, but IMAGE is on"
                 + " registry.example.com, another registry; remove SCAN_FAIL_ON from this step")),

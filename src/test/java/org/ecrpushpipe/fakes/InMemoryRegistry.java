@@ -14,6 +14,7 @@ import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.registry.CreationTemplate;
 import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.EcrRepositories;
+import org.ecrpushpipe.registry.Manifest;
 import org.ecrpushpipe.registry.Registry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
@@ -43,6 +44,12 @@ public class InMemoryRegistry implements Registry, EcrRepositories {
     public final List<String> added = new ArrayList<>();
     /** How often the run logged in. */
     public int logins;
+    /** Manifest digest → the manifest's text, for the manifests a test gives the registry (and those written). */
+    public final Map<Digest, Manifest> manifests = new HashMap<>();
+    /** Blob digest → its bytes (images' configurations). */
+    public final Map<Digest, byte[]> blobs = new HashMap<>();
+    /** The manifests written on the registry's side, as "tag digest", in order. */
+    public final List<String> written = new ArrayList<>();
 
     /** @param host the registry host the login names */
     public InMemoryRegistry(String host) {
@@ -102,6 +109,46 @@ public class InMemoryRegistry implements Registry, EcrRepositories {
         }
         added.add(tag.value());
         TaggedImage now = new TaggedImage(manifestDigest, Optional.ofNullable(images.get(manifestDigest)));
+        tags.put(tag.value(), now);
+        return now;
+    }
+
+    /** Holds this manifest under these tags (an image's, with its config digest when it names one). */
+    public InMemoryRegistry holding(Manifest manifest, String... tagNames) {
+        manifests.put(manifest.digest(), manifest);
+        Optional<Digest> config = manifest.config().map(Manifest.Descriptor::digest);
+        config.ifPresent(c -> images.put(manifest.digest(), c));
+        for (String tag : tagNames) {
+            tags.put(tag, new TaggedImage(manifest.digest(), config));
+        }
+        return this;
+    }
+
+    @Override
+    public Optional<Manifest> manifest(String repository, String reference) {
+        if (reference.contains(":")) {
+            return Optional.ofNullable(manifests.get(Digest.of(reference)));
+        }
+        return Optional.ofNullable(tags.get(reference)).map(t -> manifests.get(t.manifestDigest()));
+    }
+
+    @Override
+    public Optional<byte[]> blob(String repository, Digest digest) {
+        return Optional.ofNullable(blobs.get(digest));
+    }
+
+    /** Stores the manifest under the tag, unless the tag is immutable and names another one. */
+    @Override
+    public TaggedImage putManifest(String repository, Manifest manifest, Tag tag) {
+        TaggedImage held = tags.get(tag.value());
+        boolean immutable = repository(repository).map(r -> r.isImmutable(tag)).orElse(false);
+        if (held != null && !held.manifestDigest().equals(manifest.digest()) && immutable) {
+            return held;
+        }
+        written.add(tag.value() + " " + manifest.digest());
+        manifests.put(manifest.digest(), manifest);
+        images.putIfAbsent(manifest.digest(), manifest.digest());
+        TaggedImage now = new TaggedImage(manifest.digest(), Optional.empty());
         tags.put(tag.value(), now);
         return now;
     }

@@ -33,6 +33,7 @@ import org.ecrpushpipe.scenarios.Launcher;
 import org.ecrpushpipe.testbed.DoctoredEngine;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
+import org.ecrpushpipe.testbed.PlatformImages;
 import org.ecrpushpipe.testbed.SilentServer;
 import org.ecrpushpipe.testbed.TestImages;
 import org.junit.jupiter.api.AfterAll;
@@ -584,6 +585,48 @@ class BadInputTableIT {
                 row("MIRROR_REGIONS list with an item missing",
                         r -> r.set("MIRROR_REGIONS_COUNT", "2").set("MIRROR_REGIONS_0", "eu-west-1"))
                         .config("MIRROR_REGIONS", "MIRROR_REGIONS_COUNT is 2 but MIRROR_REGIONS_1 is not set"),
+                // PLATFORM_TAGS: multi-platform images combined in the registry
+                row("PLATFORM_TAGS with a tag that is not valid", r -> r.set("PLATFORM_TAGS", "1.4-amd64 1.4/arm64"))
+                        .config("PLATFORM_TAGS", "'1.4/arm64' contains '/'"),
+                row("PLATFORM_TAGS one tag", r -> r.set("PLATFORM_TAGS", "1.4-amd64"))
+                        .config("PLATFORM_TAGS", "one tag given ('1.4-amd64')"),
+                row("PLATFORM_TAGS_COUNT zero", r -> r.set("PLATFORM_TAGS_COUNT", "0"))
+                        .config("PLATFORM_TAGS", "no tag given"),
+                row("PLATFORM_TAGS naming a tag of TAGS",
+                        r -> r.set("PLATFORM_TAGS", "1.4-amd64 1.4-arm64").set("TAGS", "1.4-arm64 latest"))
+                        .config("PLATFORM_TAGS", "'1.4-arm64' is also in TAGS"),
+                row("PLATFORM_TAGS with a build's DOCKERFILE",
+                        r -> r.set("PLATFORM_TAGS", "1.4-amd64 1.4-arm64").set("DOCKERFILE", "Dockerfile"))
+                        .config("PLATFORM_TAGS", "set together with DOCKERFILE: PLATFORM_TAGS combines images already"
+                                + " in the repository and builds nothing"),
+                row("PLATFORM_TAGS with SOURCE_TAG",
+                        r -> r.set("PLATFORM_TAGS", "1.4-amd64 1.4-arm64").set("SOURCE_TAG", "build-42"))
+                        .config("PLATFORM_TAGS", "set together with SOURCE_TAG: PLATFORM_TAGS makes a new"
+                                + " multi-platform image"),
+                row("PLATFORM_TAGS with LOCAL_IMAGE",
+                        r -> r.set("PLATFORM_TAGS", "1.4-amd64 1.4-arm64").set("LOCAL_IMAGE", "my-app"))
+                        .config("PLATFORM_TAGS", "set together with LOCAL_IMAGE: PLATFORM_TAGS combines images"),
+                row("PLATFORM_TAGS with CREATE_REPOSITORY",
+                        r -> r.set("PLATFORM_TAGS", "1.4-amd64 1.4-arm64").set("CREATE_REPOSITORY", "true"))
+                        .config("PLATFORM_TAGS", "set together with CREATE_REPOSITORY: true, but PLATFORM_TAGS"),
+                row("PLATFORM_TAGS with SCAN_FAIL_ON",
+                        r -> r.set("PLATFORM_TAGS", "1.4-amd64 1.4-arm64").set("SCAN_FAIL_ON", "HIGH"))
+                        .config("SCAN_FAIL_ON", "set together with PLATFORM_TAGS, but ECR scans each platform's image"),
+                row("PLATFORM_TAGS a source not in the repository", r -> r.image("1.4-amd64", "linux/amd64")
+                        .set("PLATFORM_TAGS", "1.4-amd64 1.4-arm64"))
+                        .config("PLATFORM_TAGS", "'1.4-arm64' is not in"),
+                row("PLATFORM_TAGS two sources of one platform (arm64 and arm64/v8)",
+                        r -> r.image("1.4-arm64", "linux/arm64").image("1.4-arm64-v8", "linux/arm64/v8")
+                                .set("PLATFORM_TAGS", "1.4-arm64 1.4-arm64-v8"))
+                        .config("PLATFORM_TAGS", "'1.4-arm64-v8' is linux/arm64/v8, as '1.4-arm64' is"),
+                row("PLATFORM_TAGS a source whose configuration names no platform",
+                        r -> r.image("1.4-amd64", "linux/amd64").image("1.4-other", null)
+                                .set("PLATFORM_TAGS", "1.4-amd64 1.4-other"))
+                        .config("PLATFORM_TAGS", "names no platform: its configuration"),
+                row("PLATFORM_TAGS a source archived",
+                        r -> r.image("1.4-amd64", "linux/amd64").image("1.4-arm64", "linux/arm64").archive("1.4-arm64")
+                                .set("PLATFORM_TAGS", "1.4-amd64 1.4-arm64"))
+                        .config("PLATFORM_TAGS", "is archived (ECR's archive storage class)"),
                 // credentials: OIDC and assumed roles
                 row("AWS_OIDC_ROLE_ARN not a role ARN", r -> r.oidc("arn:aws:iam::123456789012:user/ci"))
                         .config("AWS_OIDC_ROLE_ARN", "not an IAM role ARN"),
@@ -689,11 +732,15 @@ class BadInputTableIT {
     void everyBadInputIsAnsweredWithItsExitCodeOneCauseAndAHint(Row row) throws Exception {
         Path dir = Files.createDirectories(root.resolve("row-" + (++rows)));
         Setup setup = new Setup(bed, dir, "bad/input-" + rows);
-        List<String> registryBefore = registryCatalog();
         Launcher.PipeRun run;
+        List<String> registryBefore;
+        List<String> tagsBefore;
         try {
             row.change.apply(setup);
             setup.finish();
+            // taken after the set-up, which may write the images a row needs into the row's repository
+            registryBefore = registryCatalog();
+            tagsBefore = registryTags(setup.repository);
             JarLauncher launcher = setup.asNobody ? new JarLauncher(AS_NOBODY, readableJar(), List.of())
                     : new JarLauncher();
             if (row.within != null) {
@@ -713,6 +760,7 @@ class BadInputTableIT {
         }
         check(row, setup, run);
         assertEquals(registryBefore, registryCatalog(), "nothing was pushed, not even a layer\n" + run.output());
+        assertEquals(tagsBefore, registryTags(setup.repository), "no tag was written\n" + run.output());
     }
 
     /** The repositories the real registry holds anything of. */
@@ -720,6 +768,17 @@ class BadInputTableIT {
         return given().header("Authorization", bed.registry().basicAuthorization())
                 .when().get(bed.registry().url() + "/v2/_catalog?n=1000")
                 .then().statusCode(200).extract().jsonPath().getList("repositories", String.class);
+    }
+
+    /** The tags the real registry holds in a repository; none when it holds nothing of it. */
+    private List<String> registryTags(String repository) {
+        var response = given().header("Authorization", bed.registry().basicAuthorization())
+                .when().get(bed.registry().url() + "/v2/" + repository + "/tags/list");
+        if (response.statusCode() == 404) {
+            return List.of();
+        }
+        List<String> tags = response.then().statusCode(200).extract().jsonPath().getList("tags", String.class);
+        return tags == null ? List.of() : tags.stream().sorted().toList();
     }
 
     private void check(Row row, Setup setup, Launcher.PipeRun run) {
@@ -1062,6 +1121,22 @@ class BadInputTableIT {
                 context.line(line);
             }
             context.write();
+            return this;
+        }
+
+        /**
+         * An image of {@code platform} ({@code os/architecture[/variant]}; null for none) in the row's repository
+         * under {@code tag}, written through the stand-in's registry as an earlier step's push writes one.
+         */
+        Setup image(String tag, String platform) {
+            PlatformImages.through(bed.standIn(), bed.secretKey()).image(repository, tag, platform,
+                    PlatformImages.DOCKER_V2);
+            return this;
+        }
+
+        /** Moves the image under {@code tag} to ECR's archive storage class. */
+        Setup archive(String tag) {
+            bed.standIn().archive(repository, tag);
             return this;
         }
 

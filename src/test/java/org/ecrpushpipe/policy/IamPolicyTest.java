@@ -139,6 +139,28 @@ class IamPolicyTest {
     }
 
     @Test
+    void aMultiPlatformImageIsMadeThroughTheApiWithNoLogin() {
+        IamPolicy policy = IamPolicy.of(BASE.withPlatformIndex());
+        assertEquals(List.of("ecr:BatchGetImage", "ecr:DescribeRepositories", "ecr:GetDownloadUrlForLayer",
+                "ecr:PutImage"), policy.actions());
+        assertEquals(List.of("EcrPushToRepository"), policy.statements().stream().map(IamPolicy.Statement::sid)
+                .toList(), "manifests and configurations read, the index written, all through the API");
+    }
+
+    @Test
+    void aMirroredMultiPlatformImageReadsTheConfigurationsInItsOwnRegionOnly() {
+        IamPolicy policy = IamPolicy.of(BASE.withPlatformIndex().withMirrorRegions(List.of("eu-west-1")));
+        assertEquals(List.of("EcrPushToRepository", "EcrReadPlatformConfigs"), policy.statements().stream()
+                .map(IamPolicy.Statement::sid).toList());
+        assertEquals(List.of("ecr:BatchGetImage", "ecr:DescribeRepositories", "ecr:PutImage"),
+                policy.statements().get(0).actions());
+        assertEquals(List.of(ARN, "arn:aws:ecr:eu-west-1:123456789012:repository/my-service"),
+                policy.statements().get(0).resources());
+        assertEquals(List.of("ecr:GetDownloadUrlForLayer"), policy.statements().get(1).actions());
+        assertEquals(List.of(ARN), policy.statements().get(1).resources());
+    }
+
+    @Test
     void mirrorRegionsAddTheRepositoryInEachRegionOnce() {
         IamPolicy policy = IamPolicy.of(BASE.withMirrorRegions(List.of("eu-west-1", "ap-southeast-1", "us-east-1")));
         assertEquals(List.of(ARN, "arn:aws:ecr:eu-west-1:123456789012:repository/my-service",

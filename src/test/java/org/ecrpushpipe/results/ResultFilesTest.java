@@ -1,6 +1,7 @@
 package org.ecrpushpipe.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -40,6 +41,26 @@ class ResultFilesTest {
         assertEquals(URI, json.get("IMAGE_URI").asText());
         assertEquals("1.0", json.get("IMAGE_TAGS").get(0).asText());
         assertEquals("eu-west-1", json.get("regions").get(0).get("region").asText());
+    }
+
+    @Test
+    void aMultiPlatformImageNamesEachPlatformsImage() throws Exception {
+        Digest arm64 = Digest.of("sha256:" + "cd".repeat(32));
+        ImageResults results = new ImageResults(URI, DIGEST, List.of("1.4"), List.of(), List.of(
+                new ImageResults.Platform("linux/amd64", Digest.of("sha256:" + "ef".repeat(32)), "42-amd64"),
+                new ImageResults.Platform("linux/arm64/v8", arm64, "42-arm64")));
+        assertTrue(DotenvResults.render(results).endsWith("IMAGE_TAGS=1.4\nIMAGE_PLATFORMS='linux/amd64"
+                + " linux/arm64/v8'\nPLATFORM_DIGEST_LINUX_AMD64=sha256:" + "ef".repeat(32)
+                + "\nPLATFORM_DIGEST_LINUX_ARM64_V8=" + arm64 + "\n"), DotenvResults.render(results));
+        JsonNode json = new ObjectMapper().readTree(JsonResults.render(results));
+        assertEquals(DIGEST.value(), json.get("IMAGE_DIGEST").asText(), "the index");
+        assertEquals("linux/arm64/v8", json.get("platforms").get(1).get("platform").asText());
+        assertEquals(arm64.value(), json.get("platforms").get(1).get("IMAGE_DIGEST").asText());
+        assertEquals("42-arm64", json.get("platforms").get(1).get("SOURCE_TAG").asText());
+        assertEquals(0, new ObjectMapper().readTree(JsonResults.render(new ImageResults(URI, DIGEST, List.of("1.0"),
+                List.of()))).get("platforms").size(), "one platform: an empty array");
+        assertFalse(DotenvResults.render(new ImageResults(URI, DIGEST, List.of("1.0"), List.of()))
+                .contains("PLATFORM"), "one platform: no platform lines");
     }
 
     @Test

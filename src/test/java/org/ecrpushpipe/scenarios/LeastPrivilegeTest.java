@@ -22,6 +22,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import org.ecrpushpipe.cli.PipeLauncher;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
+import org.ecrpushpipe.testbed.PlatformImages;
 import org.ecrpushpipe.testbed.SecretScanner;
 import org.ecrpushpipe.testbed.TestBuild;
 import org.ecrpushpipe.testbed.TestImages;
@@ -138,6 +139,14 @@ class LeastPrivilegeTest {
                     (test, repository) -> {
                         test.bed.standIn().createRepository(repository);
                         test.pushWithoutPolicy(repository, "build-1");
+                    }, Map.of()),
+            new PolicyScenario("combine two platforms with PLATFORM_TAGS", Map.of("PLATFORM_TAGS",
+                    "1-amd64 1-arm64", "TAGS", "1.0 latest"),
+                    (test, repository) -> {
+                        test.bed.standIn().createRepository(repository);
+                        test.pushWithoutPolicy(repository, "1-amd64");
+                        PlatformImages.through(test.bed.standIn(), test.bed.secretKey()).imageLike(repository,
+                                "1-amd64", "1-arm64", "linux/arm64/v8", PlatformImages.DOCKER_V2);
                     }, Map.of()),
             new PolicyScenario("pull the previous image into the registry cache", Map.of("TAGS", "latest"),
                     (test, repository) -> {

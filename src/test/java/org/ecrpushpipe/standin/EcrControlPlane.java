@@ -54,6 +54,7 @@ final class EcrControlPlane {
             case "ListTagsForResource" -> repositories.listTagsForResource(params);
             case "DescribeImages" -> images.describeImages(params);
             case "BatchGetImage" -> images.batchGetImage(params);
+            case "GetDownloadUrlForLayer" -> images.getDownloadUrlForLayer(params);
             case "PutImage" -> images.putImage(params);
             case "BatchDeleteImage" -> images.batchDeleteImage(params);
             case "UpdateImageStorageClass" -> images.updateImageStorageClass(params);

@@ -142,11 +142,15 @@ public final class EcrStandIn implements AutoCloseable {
         this.templates = new CreationTemplates(accountId, clock);
         this.denials = new Denials(accountId, region);
         RepositoryImages images = new RepositoryImages(registry, clock);
+        // ECR's layer storage (S3 in AWS): reached from the facade's blob redirects, and from the API's
+        // GetDownloadUrlForLayer, whose pre-signed URLs point at the API's own port (the stand-in's plain-HTTP side)
+        LayerBucket layerBucket = new LayerBucket(region, clock);
+        String apiOrigin = "http://127.0.0.1:" + api.getAddress().getPort();
         this.scanning = new ImageScanning(catalog, images, accountId, region, clock);
         images.onStored(scanning::pushed);
         EcrControlPlane ecr = new EcrControlPlane(
                 new RepositoryOperations(catalog, json, accountId, clock, kmsKeys),
-                new ImageOperations(catalog, images, registry, accountId, clock),
+                new ImageOperations(catalog, images, registry, accountId, clock, layerBucket, apiOrigin),
                 authorizationTokens, proxyEndpoint, templates, denials, accountId, region, scanning);
         AccountBoundary boundary = new AccountBoundary(accountId, region);
 
@@ -159,9 +163,10 @@ public final class EcrStandIn implements AutoCloseable {
                 boundary);
         api.createContext("/", apiHandler);
         api.createContext(StandInAdmin.PATH, new StandInAdmin(requests, apiLatency, registryLatency));
-        registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId, region, clock,
-                new CreateOnPush(catalog, templates, clock), strict, images, registryLatency, boundary);
+        registryFacade = new RegistryFacade(catalog, authorizationTokens, registry, faults, accountId, region,
+                layerBucket, new CreateOnPush(catalog, templates, clock), strict, images, registryLatency, boundary);
         facade.createContext("/", registryFacade);
+        api.createContext(LayerBucket.PATH, registryFacade);
         api.start();
         facade.start();
         if (ecrHostFacade != null) {

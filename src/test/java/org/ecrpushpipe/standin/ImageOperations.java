@@ -10,26 +10,45 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The ECR operations on images: DescribeImages, BatchGetImage, PutImage and BatchDeleteImage, answered from and
- * applied to the real registry.
+ * The ECR operations on images: DescribeImages, BatchGetImage, GetDownloadUrlForLayer, PutImage and
+ * BatchDeleteImage, answered from and applied to the real registry.
  */
 final class ImageOperations {
     private static final List<String> TAG_STATUSES = List.of("TAGGED", "UNTAGGED", "ANY");
     private static final List<String> IMAGE_STATUSES = List.of("ACTIVE", "ARCHIVED", "ACTIVATING", "ANY");
+    /** The manifest media types PutImage takes (ECR user guide, "Container image manifest format support"). */
+    private static final List<String> MANIFEST_TYPES = List.of(
+            "application/vnd.docker.distribution.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.v1+prettyjws",
+            "application/vnd.docker.distribution.manifest.v2+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.oci.image.index.v1+json");
+    private static final List<String> INDEX_TYPES = List.of(
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.oci.image.index.v1+json");
 
     private final RepositoryCatalog catalog;
     private final RepositoryImages images;
     private final RegistryClient registry;
     private final String accountId;
     private final Clock clock;
+    private final LayerBucket layerBucket;
+    private final String downloadOrigin;
 
+    /**
+     * @param layerBucket    ECR's layer storage, for GetDownloadUrlForLayer's pre-signed URLs
+     * @param downloadOrigin where those URLs point ({@code http://host:port}), a server that serves the bucket
+     */
     ImageOperations(RepositoryCatalog catalog, RepositoryImages images, RegistryClient registry, String accountId,
-                    Clock clock) {
+                    Clock clock, LayerBucket layerBucket, String downloadOrigin) {
         this.catalog = catalog;
         this.images = images;
         this.registry = registry;
         this.accountId = accountId;
         this.clock = clock;
+        this.layerBucket = layerBucket;
+        this.downloadOrigin = downloadOrigin;
     }
 
     ObjectNode describeImages(Params params) {
@@ -114,6 +133,25 @@ final class ImageOperations {
         return response;
     }
 
+    /**
+     * A pre-signed URL of ECR's layer storage for one blob of the repository (a layer, or an image's
+     * configuration), as the Docker engine's pull gets through the registry's redirect.
+     */
+    ObjectNode getDownloadUrlForLayer(Params params) {
+        Repository repository = catalog.require(params.repositoryName());
+        String digest = params.requiredString("layerDigest");
+        if (!Params.DIGEST.matcher(digest).matches()) {
+            throw EcrError.invalidParameter("layerDigest", "must satisfy regular expression '"
+                    + Params.DIGEST.pattern() + "'");
+        }
+        if (!registry.hasBlob(repository.name(), digest)) {
+            throw new EcrError("LayersNotFoundException", "The specified layers could not be found, or the"
+                    + " specified layer is not valid for this repository.");
+        }
+        return EcrJson.object().put("downloadUrl", layerBucket.presign(downloadOrigin, repository.name(), digest))
+                .put("layerDigest", digest);
+    }
+
     ObjectNode putImage(Params params) {
         Repository repository = catalog.require(params.repositoryName());
         String manifestText = params.requiredString("imageManifest");
@@ -128,6 +166,10 @@ final class ImageOperations {
                     + "' does not match the digest of the manifest '" + digest + "'");
         }
         String mediaType = params.string("imageManifestMediaType").orElseGet(() -> mediaTypeOf(bytes));
+        checkMediaType(mediaType, bytes);
+        if (INDEX_TYPES.contains(mediaType)) {
+            checkReferencedImages(repository, bytes);
+        }
         Optional<String> tag = params.string("imageTag");
         if (tag.isPresent() && !Params.DOCKER_TAG.matcher(tag.get()).matches()) {
             throw EcrError.invalidParameter("imageTag", "must satisfy regular expression '"
@@ -259,6 +301,46 @@ final class ImageOperations {
             return EcrError.invalidParameter("imageManifest", "Invalid manifest: " + errors);
         }
         return EcrError.server("The registry behind the stand-in failed: HTTP " + e.status);
+    }
+
+    /**
+     * ECR takes the manifest formats it supports, and a media type the manifest itself contradicts is refused (the
+     * wording is the stand-in's own).
+     */
+    private static void checkMediaType(String mediaType, byte[] manifest) {
+        if (!MANIFEST_TYPES.contains(mediaType)) {
+            throw EcrError.invalidParameter("imageManifestMediaType", "Unsupported manifest media type '"
+                    + mediaType + "'");
+        }
+        JsonNode declared = EcrJson.MAPPER.createObjectNode();
+        try {
+            declared = EcrJson.MAPPER.readTree(manifest).path("mediaType");
+        } catch (Exception e) {
+            throw EcrError.invalidParameter("imageManifest", "Invalid JSON syntax");
+        }
+        if (declared.isTextual() && !declared.asText().equals(mediaType)) {
+            throw EcrError.invalidParameter("imageManifestMediaType", "The media type '" + mediaType
+                    + "' does not match the manifest's mediaType '" + declared.asText() + "'");
+        }
+    }
+
+    /**
+     * ECR refuses an index (a manifest list) that names a manifest the repository does not hold, with
+     * ReferencedImagesNotFoundException (its API reference: "The manifest list is referencing an image that does
+     * not exist."); an archived image cannot be referenced either.
+     */
+    private void checkReferencedImages(Repository repository, byte[] index) {
+        List<String> missing = new ArrayList<>();
+        for (JsonNode entry : registry.parse(index).path("manifests")) {
+            String digest = entry.path("digest").asText();
+            if (find(repository, new ImageId(digest, null)).isEmpty() || repository.isArchived(digest)) {
+                missing.add(digest);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new EcrError("ReferencedImagesNotFoundException", "The manifest list is referencing an image that"
+                    + " does not exist: " + missing);
+        }
     }
 
     private static String mediaTypeOf(byte[] manifest) {

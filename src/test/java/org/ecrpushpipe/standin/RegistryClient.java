@@ -111,6 +111,17 @@ final class RegistryClient {
                 .orElseGet(() -> RegistryManifest.digestOf(manifest));
     }
 
+    /** Whether the repository holds a blob (a layer or an image's configuration). */
+    boolean hasBlob(String repository, String digest) {
+        HttpResponse<byte[]> response = send(request(repository, "blobs/" + digest)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        expect(response, 200, "looking for blob " + repository + "@" + digest);
+        return true;
+    }
+
     /** Deletes a manifest, and with it every tag that points at it (distribution deletes by digest only). */
     boolean deleteManifest(String repository, String digest) {
         HttpResponse<byte[]> response = send(request(repository, "manifests/" + digest).DELETE().build());

@@ -57,8 +57,8 @@ final class RegistryFacade implements HttpHandler {
     private final Set<String> hostHeaders = ConcurrentHashMap.newKeySet();
 
     RegistryFacade(RepositoryCatalog catalog, AuthorizationTokens tokens, RegistryClient registry, Faults faults,
-                   String accountId, String region, Clock clock, CreateOnPush createOnPush, StrictMode strict,
-                   RepositoryImages images, Latency latency, AccountBoundary boundary) {
+                   String accountId, String region, LayerBucket layerBucket, CreateOnPush createOnPush,
+                   StrictMode strict, RepositoryImages images, Latency latency, AccountBoundary boundary) {
         this.boundary = boundary;
         this.createOnPush = createOnPush;
         this.strict = strict;
@@ -70,7 +70,7 @@ final class RegistryFacade implements HttpHandler {
         this.images = images;
         this.latency = latency;
         this.realm = "https://" + EcrStandIn.ecrRegistryHost(accountId, region) + "/";
-        this.layerBucket = new LayerBucket(region, clock);
+        this.layerBucket = layerBucket;
     }
 
     /** The requests received so far ("METHOD path"), oldest first; a live view, cleared by {@code clear()}. */

@@ -87,6 +87,19 @@ public final class DebianDockerCli {
     /** Any docker command, with the classic builder unless {@code buildKit}. */
     public Result run(Path directory, boolean buildKit, Map<String, String> env, List<String> args)
             throws IOException, InterruptedException {
+        return run(directory, buildKit, env, configDirectory(), args);
+    }
+
+    /**
+     * Any docker command with a docker config directory of the test's (holding the logins a command that talks to
+     * a registry itself needs, such as {@code docker manifest inspect}).
+     */
+    public Result run(Path directory, Path dockerConfig, List<String> args) throws IOException, InterruptedException {
+        return run(directory, false, Map.of(), dockerConfig, args);
+    }
+
+    private Result run(Path directory, boolean buildKit, Map<String, String> env, Path dockerConfig, List<String> args)
+            throws IOException, InterruptedException {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException(binary + " is missing: install Debian's docker.io (test/run-tests.sh"
                     + " does); it is the oracle of this test");
@@ -97,7 +110,7 @@ public final class DebianDockerCli {
         builder.environment().putAll(env);
         builder.environment().put("DOCKER_HOST", dockerHost);
         builder.environment().put("DOCKER_BUILDKIT", buildKit ? "1" : "0");
-        builder.environment().put("DOCKER_CONFIG", configDirectory().toString());
+        builder.environment().put("DOCKER_CONFIG", dockerConfig.toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(10, TimeUnit.MINUTES)) {

@@ -24,6 +24,7 @@ import org.ecrpushpipe.registry.CreationTemplate;
 import org.ecrpushpipe.registry.Digest;
 import org.ecrpushpipe.registry.EcrRepositories;
 import org.ecrpushpipe.registry.ImageScans;
+import org.ecrpushpipe.registry.Manifest;
 import org.ecrpushpipe.registry.Registry;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.Repository;
@@ -48,9 +49,13 @@ import software.amazon.awssdk.services.ecr.model.BatchGetImageRequest;
 import software.amazon.awssdk.services.ecr.model.DescribeRepositoriesRequest;
 import software.amazon.awssdk.services.ecr.model.EcrException;
 import software.amazon.awssdk.services.ecr.model.GetAuthorizationTokenRequest;
+import software.amazon.awssdk.services.ecr.model.GetDownloadUrlForLayerRequest;
 import software.amazon.awssdk.services.ecr.model.Image;
 import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
 import software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.LayerInaccessibleException;
+import software.amazon.awssdk.services.ecr.model.LayersNotFoundException;
+import software.amazon.awssdk.services.ecr.model.ReferencedImagesNotFoundException;
 import software.amazon.awssdk.services.ecr.model.PutImageRequest;
 import software.amazon.awssdk.services.ecr.model.ImageIdentifier;
 import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
@@ -106,6 +111,8 @@ public final class EcrRegistry implements Registry, EcrRepositories, ImageScans,
     /** The most findings DescribeImageScanFindings returns in one answer. */
     static final int FINDINGS_PER_PAGE = 1000;
 
+    /** Downloads of blobs from ECR's layer storage; made on first use (most runs read no blob). */
+    private BlobDownload downloads;
     /** Manifests read by digest during this run, for {@link #addTag}. */
     private final Map<String, Image> manifests = new ConcurrentHashMap<>();
     private final EcrSettings settings;
@@ -142,6 +149,13 @@ public final class EcrRegistry implements Registry, EcrRepositories, ImageScans,
             client = builder.build();
         }
         return client;
+    }
+
+    private synchronized BlobDownload downloads() {
+        if (downloads == null) {
+            downloads = new BlobDownload(CONNECT_TIMEOUT, ATTEMPT_TIMEOUT);
+        }
+        return downloads;
     }
 
     @Override
@@ -207,25 +221,80 @@ public final class EcrRegistry implements Registry, EcrRepositories, ImageScans,
                     .build())).stream().findFirst().orElseThrow(() -> Failures.imageGone(manifestDigest.value(),
                     repository + ":" + tag));
         }
+        return put(repository, manifestOf(image), tag);
+    }
+
+    @Override
+    public TaggedImage putManifest(String repository, Manifest manifest, Tag tag) {
+        return put(repository, manifest, tag);
+    }
+
+    /**
+     * PutImage of a manifest under a tag, with its media type and digest (ECR checks the digest against the text).
+     * ECR answers a tag that already names this very manifest with ImageAlreadyExistsException: nothing to do.
+     */
+    private TaggedImage put(String repository, Manifest manifest, Tag tag) {
         PutImageRequest.Builder request = PutImageRequest.builder().repositoryName(repository)
-                .imageManifest(image.imageManifest()).imageManifestMediaType(image.imageManifestMediaType())
-                .imageDigest(manifestDigest.value()).imageTag(tag.value());
+                .imageManifest(manifest.text()).imageManifestMediaType(manifest.mediaType())
+                .imageDigest(manifest.digest().value()).imageTag(tag.value());
         settings.registryId().ifPresent(request::registryId);
         try {
-            Image tagged = call("ecr:PutImage", () -> client().putImage(request.build())).image();
+            Image tagged = call("ecr:PutImage", () -> client().putImage(request.build()),
+                    List.of(ReferencedImagesNotFoundException.class)).image();
             return taggedImage(tagged);
         } catch (ImageAlreadyExistsException e) {
             // the tag already names this very manifest: nothing to do
-            return taggedImage(image);
+            return new TaggedImage(manifest.digest(), configDigest(manifest.text()).map(Digest::of));
         } catch (ImageTagAlreadyExistsException e) {
             // an immutable tag that already names another manifest: say which; the caller decides
             return batchGetImage(repository, List.of(ImageIdentifier.builder().imageTag(tag.value()).build()))
                     .stream().findFirst().map(EcrRegistry::taggedImage)
                     .orElseThrow(() -> Failures.ecrFailed("ecr:PutImage", e.awsErrorDetails().errorCode(),
                             e.statusCode(), e.awsErrorDetails().errorMessage(), e));
+        } catch (ReferencedImagesNotFoundException e) {
+            // ECR checks that every manifest an index names is in the repository
+            throw Failures.indexEntriesGone(repository + ":" + tag, e.awsErrorDetails().errorMessage(), e);
         } catch (RepositoryNotFoundException e) {
             throw repositoryGone(repository, e);
         }
+    }
+
+    @Override
+    public Optional<Manifest> manifest(String repository, String reference) {
+        ImageIdentifier id = reference.contains(":") ? ImageIdentifier.builder().imageDigest(reference).build()
+                : ImageIdentifier.builder().imageTag(reference).build();
+        return batchGetImage(repository, List.of(id)).stream().findFirst().map(EcrRegistry::manifestOf);
+    }
+
+    /**
+     * A blob through ECR's API, as the Docker engine's pull reads one: GetDownloadUrlForLayer names a pre-signed
+     * URL of ECR's layer storage (S3), which serves the blob to whoever holds the URL, without the registry's login.
+     * The URL is a credential for an hour: it is never shown.
+     */
+    @Override
+    public Optional<byte[]> blob(String repository, Digest digest) {
+        GetDownloadUrlForLayerRequest.Builder request = GetDownloadUrlForLayerRequest.builder()
+                .repositoryName(repository).layerDigest(digest.value());
+        settings.registryId().ifPresent(request::registryId);
+        String url;
+        try {
+            url = call("ecr:GetDownloadUrlForLayer", () -> client().getDownloadUrlForLayer(request.build()),
+                    List.of(LayersNotFoundException.class, LayerInaccessibleException.class)).downloadUrl();
+        } catch (LayersNotFoundException | LayerInaccessibleException e) {
+            return Optional.empty();
+        } catch (RepositoryNotFoundException e) {
+            throw repositoryGone(repository, e);
+        }
+        return Optional.of(downloads().read(url, digest, repository));
+    }
+
+    private static Manifest manifestOf(Image image) {
+        String type = image.imageManifestMediaType();
+        if (type == null || type.isBlank()) {
+            // an old image ECR keeps no media type for: the manifest names its own
+            type = mediaTypeField(image.imageManifest()).orElse(Manifest.DOCKER_V2);
+        }
+        return new Manifest(Digest.of(image.imageId().imageDigest()), type, image.imageManifest());
     }
 
     @Override
@@ -304,6 +373,29 @@ public final class EcrRegistry implements Registry, EcrRepositories, ImageScans,
         }
     }
 
+    /** The {@code mediaType} a manifest names for itself, if any. */
+    static Optional<String> mediaTypeField(String manifest) {
+        if (manifest == null) {
+            return Optional.empty();
+        }
+        try (JsonParser parser = JSON.createParser(manifest)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("mediaType") && value == JsonToken.VALUE_STRING) {
+                    return Optional.of(parser.getText());
+                }
+                parser.skipChildren();
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     private PipeException repositoryGone(String repository, Throwable origin) {
         return Failures.repositoryMissing(repository, settings.registryId().map(id -> "the registry " + id)
                 .orElse("the account's registry"), settings.region(), origin);
@@ -315,12 +407,20 @@ public final class EcrRegistry implements Registry, EcrRepositories, ImageScans,
      * caller, which knows whether they are answers or failures.
      */
     private <T> T call(String action, Supplier<T> sdkCall) {
+        return call(action, sdkCall, List.of());
+    }
+
+    /** {@link #call(String, Supplier)}, letting these further ECR errors through as answers for the caller. */
+    private <T> T call(String action, Supplier<T> sdkCall, List<Class<? extends EcrException>> answers) {
         try {
             return sdkCall.get();
         } catch (RepositoryNotFoundException | ImageAlreadyExistsException | ImageTagAlreadyExistsException
                  | RepositoryAlreadyExistsException | LifecyclePolicyNotFoundException e) {
             throw e;
         } catch (EcrException e) {
+            if (answers.stream().anyMatch(a -> a.isInstance(e))) {
+                throw e;
+            }
             throw EcrErrors.translate(action, e.awsErrorDetails().errorCode(), e.awsErrorDetails().errorMessage(),
                     e.statusCode(), settings.endpointOverride().map(String::valueOf), e);
         } catch (SdkClientException e) {

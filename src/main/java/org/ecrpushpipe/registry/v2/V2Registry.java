@@ -28,6 +28,7 @@ import org.ecrpushpipe.errors.PipeException;
 import org.ecrpushpipe.errors.RootCause;
 import org.ecrpushpipe.registry.Registry;
 import org.ecrpushpipe.registry.Digest;
+import org.ecrpushpipe.registry.Manifest;
 import org.ecrpushpipe.registry.RegistryCredentials;
 import org.ecrpushpipe.registry.TagAndDigest;
 import org.ecrpushpipe.registry.TaggedImage;
@@ -55,6 +56,8 @@ public final class V2Registry implements Registry {
     private final Secret password;
     private final URI base;
     private final HttpClient http;
+    /** For blobs: redirects are followed by hand, so that the registry's Authorization stays with the registry. */
+    private final HttpClient storage;
     private volatile String authorization;
 
     /**
@@ -70,6 +73,8 @@ public final class V2Registry implements Registry {
         this.base = URI.create((loopback ? "http://" : "https://") + host);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.storage = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         this.authorization = "Basic " + basic();
     }
 
@@ -89,13 +94,13 @@ public final class V2Registry implements Registry {
 
     @Override
     public Optional<TaggedImage> image(String repository, Tag tag) {
-        return manifest(repository, tag.value()).map(Manifest::taggedImage);
+        return held(repository, tag.value()).map(Held::taggedImage);
     }
 
     @Override
     public TagAndDigest images(String repository, Tag tag, Digest manifestDigest) {
         return new TagAndDigest(image(repository, tag),
-                manifest(repository, manifestDigest.value()).map(Manifest::taggedImage));
+                held(repository, manifestDigest.value()).map(Held::taggedImage));
     }
 
     /**
@@ -113,7 +118,7 @@ public final class V2Registry implements Registry {
 
     @Override
     public TaggedImage addTag(String repository, Digest manifestDigest, Tag tag) {
-        Manifest manifest = manifest(repository, manifestDigest.value()).orElseThrow(
+        Held manifest = held(repository, manifestDigest.value()).orElseThrow(
                 () -> Failures.imageGone(manifestDigest.value(), host + "/" + repository + ":" + tag));
         HttpResponse<byte[]> answer = send("PUT", "/v2/" + repository + "/manifests/" + tag.value(),
                 manifest.mediaType(), manifest.body(), "putting the manifest");
@@ -124,8 +129,64 @@ public final class V2Registry implements Registry {
                 manifestDigest.value()));
     }
 
+    @Override
+    public TaggedImage putManifest(String repository, Manifest manifest, Tag tag) {
+        HttpResponse<byte[]> answer = send("PUT", "/v2/" + repository + "/manifests/" + tag.value(),
+                manifest.mediaType(), manifest.text().getBytes(StandardCharsets.UTF_8), "putting the manifest");
+        if (answer.statusCode() != 201 && answer.statusCode() != 200) {
+            throw refused("putting the manifest for " + tag.value(), answer);
+        }
+        return image(repository, tag).orElseThrow(() -> Failures.tagGone(host + "/" + repository + ":" + tag,
+                manifest.digest().value()));
+    }
+
+    @Override
+    public Optional<Manifest> manifest(String repository, String reference) {
+        return held(repository, reference).map(h -> new Manifest(Digest.of(h.digest()), h.mediaType(),
+                new String(h.body(), StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A blob, whole and checked against its digest. A registry may answer with a redirect to its storage (Docker
+     * Hub does): the storage gets no Authorization header of the registry's, as the Docker engine sends none there.
+     */
+    @Override
+    public Optional<byte[]> blob(String repository, Digest digest) {
+        String doing = "reading the blob " + digest + " of " + repository;
+        HttpResponse<byte[]> answer = send(storage, "GET", "/v2/" + repository + "/blobs/" + digest.value(), null, null,
+                doing);
+        URI at = base;
+        for (int redirects = 0; answer.statusCode() / 100 == 3 && redirects < 5; redirects++) {
+            Optional<String> location = answer.headers().firstValue("Location");
+            if (location.isEmpty()) {
+                break;
+            }
+            at = at.resolve(location.get());
+            HttpRequest.Builder request = HttpRequest.newBuilder(at).timeout(TIMEOUT).GET();
+            if (sameOrigin(at)) {
+                request.header("Authorization", authorization);
+            }
+            answer = exchange(storage, request.build(), doing);
+        }
+        if (answer.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (answer.statusCode() != 200) {
+            throw refused(doing, answer);
+        }
+        if (!sha256(answer.body()).equals(digest.value())) {
+            throw Failures.otherRegistryRefused(host, doing, 200, "the content is not that of " + digest);
+        }
+        return Optional.of(answer.body());
+    }
+
+    private boolean sameOrigin(URI uri) {
+        return base.getScheme().equalsIgnoreCase(uri.getScheme()) && base.getAuthority().equalsIgnoreCase(
+                String.valueOf(uri.getAuthority()));
+    }
+
     /** A manifest as the registry holds it. */
-    private record Manifest(String digest, String mediaType, byte[] body) {
+    private record Held(String digest, String mediaType, byte[] body) {
         TaggedImage taggedImage() {
             Optional<Digest> config = Optional.empty();
             try {
@@ -140,7 +201,7 @@ public final class V2Registry implements Registry {
         }
     }
 
-    private Optional<Manifest> manifest(String repository, String reference) {
+    private Optional<Held> held(String repository, String reference) {
         HttpResponse<byte[]> answer = send("GET", "/v2/" + repository + "/manifests/" + reference, null, null,
                 "reading " + repository + ":" + reference);
         if (answer.statusCode() == 404) {
@@ -150,9 +211,9 @@ public final class V2Registry implements Registry {
             throw refused("reading the manifest of " + repository + ":" + reference, answer);
         }
         String digest = answer.headers().firstValue("Docker-Content-Digest").orElseGet(() -> sha256(answer.body()));
-        String type = answer.headers().firstValue("Content-Type").orElse(
-                "application/vnd.docker.distribution.manifest.v2+json");
-        return Optional.of(new Manifest(digest, type, answer.body()));
+        String type = answer.headers().firstValue("Content-Type").map(t -> t.replaceFirst(";.*", "").strip())
+                .orElse("application/vnd.docker.distribution.manifest.v2+json");
+        return Optional.of(new Held(digest, type, answer.body()));
     }
 
     private static String sha256(byte[] body) {
@@ -165,17 +226,24 @@ public final class V2Registry implements Registry {
 
     /** Sends one request; on a Bearer challenge gets a token for it (with the user's credentials) and sends again. */
     private HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body, String doing) {
-        HttpResponse<byte[]> answer = sendOnce(method, path, contentType, body, doing);
+        return send(http, method, path, contentType, body, doing);
+    }
+
+    /** {@link #send(String, String, String, byte[], String)} through {@code client}. */
+    private HttpResponse<byte[]> send(HttpClient client, String method, String path, String contentType, byte[] body,
+                                      String doing) {
+        HttpResponse<byte[]> answer = sendOnce(client, method, path, contentType, body, doing);
         Optional<String> challenge = answer.headers().firstValue("WWW-Authenticate");
         if (answer.statusCode() == 401 && challenge.isPresent()
                 && challenge.get().toLowerCase(Locale.ROOT).startsWith("bearer ")) {
             authorization = "Bearer " + token(challenge.get(), doing);
-            answer = sendOnce(method, path, contentType, body, doing);
+            answer = sendOnce(client, method, path, contentType, body, doing);
         }
         return answer;
     }
 
-    private HttpResponse<byte[]> sendOnce(String method, String path, String contentType, byte[] body, String doing) {
+    private HttpResponse<byte[]> sendOnce(HttpClient client, String method, String path, String contentType,
+                                          byte[] body, String doing) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
                 .header("Authorization", authorization).header("Accept", ACCEPT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -183,7 +251,7 @@ public final class V2Registry implements Registry {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
-        return exchange(request.build(), doing);
+        return exchange(client, request.build(), doing);
     }
 
     /** The Bearer token flow: the realm hands out a token for the service and scope, given the user's Basic login. */
@@ -204,7 +272,7 @@ public final class V2Registry implements Registry {
                         .append(URLEncoder.encode(params.get(name), StandardCharsets.UTF_8));
             }
         }
-        HttpResponse<byte[]> answer = exchange(HttpRequest.newBuilder(URI.create(realm + query)).timeout(TIMEOUT)
+        HttpResponse<byte[]> answer = exchange(http, HttpRequest.newBuilder(URI.create(realm + query)).timeout(TIMEOUT)
                 .header("Authorization", "Basic " + basic()).GET().build(), doing);
         if (answer.statusCode() != 200) {
             throw refused(doing, answer);
@@ -221,9 +289,9 @@ public final class V2Registry implements Registry {
         }
     }
 
-    private HttpResponse<byte[]> exchange(HttpRequest request, String doing) {
+    private HttpResponse<byte[]> exchange(HttpClient client, HttpRequest request, String doing) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw Failures.otherRegistryUnreachable(host, RootCause.message(e), e);
         } catch (InterruptedException e) {
