@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.errors.Failures;
@@ -49,6 +50,8 @@ public final class V2Registry implements Registry {
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where Docker Hub ({@code docker.io} in an image reference) serves the registry API, as Docker reaches it. */
+    private static final String DOCKER_HUB_API = "registry-1.docker.io";
 
     private final String host;
     private final String username;
@@ -59,7 +62,8 @@ public final class V2Registry implements Registry {
 
     /**
      * @param host the registry host as IMAGE names it ({@code registry.example.com}, {@code 127.0.0.1:5000});
-     *             loopback hosts are reached over plain HTTP, as the Docker engine does, others over HTTPS
+     *             loopback hosts are reached over plain HTTP, as the Docker engine does, others over HTTPS;
+     *             Docker Hub ({@code docker.io}) at its API host, {@code registry-1.docker.io}
      */
     public V2Registry(String host, String username, Secret password) {
         this.host = host;
@@ -67,7 +71,8 @@ public final class V2Registry implements Registry {
         this.password = password;
         String name = host.replaceFirst(":\\d+$", "");
         boolean loopback = name.equals("localhost") || name.startsWith("127.") || name.equals("[::1]");
-        this.base = URI.create((loopback ? "http://" : "https://") + host);
+        String apiHost = host.equals(ImageRef.DOCKER_HUB) ? DOCKER_HUB_API : host;
+        this.base = URI.create((loopback ? "http://" : "https://") + apiHost);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         this.authorization = "Basic " + basic();
