@@ -119,6 +119,29 @@ class TokenAuthScenariosTest {
         assertNoSecretIn(run, registry.username(), registry.password());
     }
 
+    /**
+     * The token service grants pull and push in the user's namespace only, as Docker Hub does: elsewhere the login is
+     * right but the token grants nothing, and the pipe says so apart from a wrong password (exit 3 all the same).
+     */
+    @Test
+    void aRepositoryOutsideTheUsersNamespaceGetsNoPushToken() {
+        String repository = "someone-else/app";
+        Map<String, String> env = env(repository, registry.password());
+        env.remove("DEBUG");
+
+        Launcher.PipeRun run = launcher.run(env, Map.of(), TestImages.busybox(work.resolve("other")).uniqueFile().write());
+
+        assertEquals(3, run.exitCode(), run.output());
+        assertTrue(run.failureLine().startsWith("✖ The registry " + registry.host()
+                + " gave REGISTRY_USERNAME no access for reading " + repository + ":"), run.output());
+        assertTrue(run.output().contains("the login is right, but the user may not use this repository"), run.output());
+        assertEquals(1, run.lines().stream().filter(l -> l.startsWith("✖")).count(), run.output());
+        assertTrue(registry.tokenRequests().stream().anyMatch(r -> r.startsWith(registry.username() + " ")
+                && r.contains("repository:" + repository + ":") && r.endsWith("-> ")), registry.tokenRequests().toString());
+        assertEquals(List.of(), registry.tags(repository));
+        assertNoSecretIn(run, registry.username(), registry.password());
+    }
+
     @Test
     void aWrongPasswordIsOneLineWithExitCode3() {
         String repository = registry.username() + "/refused";

@@ -12,10 +12,10 @@ import java.security.Signature;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -85,7 +85,7 @@ public final class TokenServer implements AutoCloseable {
 
     /**
      * The requests answered, in order: {@code <login> <service> <scope,...> -> <granted,...>}, the login being the
-     * user's name, {@code anonymous} or {@code refused}.
+     * user's name, {@code anonymous} or {@code refused}, a granted scope's actions in alphabetical order.
      */
     public List<String> requests() {
         return requests;
@@ -151,7 +151,7 @@ public final class TokenServer implements AutoCloseable {
         if (parts.length != 3 || !parts[0].equals("repository") || !parts[1].startsWith(login + "/")) {
             return Optional.empty();
         }
-        Set<String> actions = new LinkedHashSet<>();
+        Set<String> actions = new TreeSet<>(); // in one order (pull,push), whichever the client asked in
         for (String action : parts[2].split(",")) {
             if (GRANTABLE.contains(action)) {
                 actions.add(action);

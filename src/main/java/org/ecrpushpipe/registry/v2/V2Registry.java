@@ -168,7 +168,10 @@ public final class V2Registry implements Registry {
         }
     }
 
-    /** Sends one request; on a Bearer challenge gets a token for it (with the user's credentials) and sends again. */
+    /**
+     * Sends one request; on a Bearer challenge gets a token for it (with the user's credentials) and sends again. A
+     * refusal of that token means the token service took the login but granted the user nothing the request needs.
+     */
     private HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body, String doing) {
         HttpResponse<byte[]> answer = sendOnce(method, path, contentType, body, doing);
         Optional<String> challenge = answer.headers().firstValue("WWW-Authenticate");
@@ -176,6 +179,9 @@ public final class V2Registry implements Registry {
                 && challenge.get().toLowerCase(Locale.ROOT).startsWith("bearer ")) {
             authorization = "Bearer " + token(challenge.get(), doing);
             answer = sendOnce(method, path, contentType, body, doing);
+            if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+                throw Failures.otherRegistryAccessDenied(host, doing, detail(answer));
+            }
         }
         return answer;
     }
@@ -238,7 +244,14 @@ public final class V2Registry implements Registry {
     }
 
     private PipeException refused(String doing, HttpResponse<byte[]> answer) {
-        // the registry's own error text (errors[0].message), never a header that may echo credentials
+        String detail = detail(answer);
+        return answer.statusCode() == 401 || answer.statusCode() == 403
+                ? Failures.otherRegistryCredentialsRefused(host, detail)
+                : Failures.otherRegistryRefused(host, doing, answer.statusCode(), detail);
+    }
+
+    /** The registry's own error text ({@code errors[0]}), never a header that may echo credentials. */
+    private static String detail(HttpResponse<byte[]> answer) {
         String detail = "HTTP " + answer.statusCode();
         try {
             JsonNode errors = JSON.readTree(answer.body()).path("errors");
@@ -248,8 +261,6 @@ public final class V2Registry implements Registry {
         } catch (IOException e) {
             // not JSON: the status says enough
         }
-        return answer.statusCode() == 401 || answer.statusCode() == 403
-                ? Failures.otherRegistryCredentialsRefused(host, detail)
-                : Failures.otherRegistryRefused(host, doing, answer.statusCode(), detail);
+        return detail;
     }
 }
