@@ -173,12 +173,14 @@ public final class V2Registry implements Registry {
      * refusal of that token means the token service took the login but granted the user nothing the request needs.
      */
     private HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body, String doing) {
-        HttpResponse<byte[]> answer = sendOnce(method, path, contentType, body, doing);
+        HttpResponse<byte[]> answer = sendOnce(method, path, contentType, body, doing, authorization);
         Optional<String> challenge = answer.headers().firstValue("WWW-Authenticate");
         if (answer.statusCode() == 401 && challenge.isPresent()
                 && challenge.get().toLowerCase(Locale.ROOT).startsWith("bearer ")) {
-            authorization = "Bearer " + token(challenge.get(), doing);
-            answer = sendOnce(method, path, contentType, body, doing);
+            // this request's own token: a concurrent request may replace the shared one with a token of another scope
+            String bearer = "Bearer " + token(challenge.get(), doing);
+            authorization = bearer;
+            answer = sendOnce(method, path, contentType, body, doing, bearer);
             if (answer.statusCode() == 401 || answer.statusCode() == 403) {
                 throw Failures.otherRegistryAccessDenied(host, doing, detail(answer));
             }
@@ -186,9 +188,10 @@ public final class V2Registry implements Registry {
         return answer;
     }
 
-    private HttpResponse<byte[]> sendOnce(String method, String path, String contentType, byte[] body, String doing) {
+    private HttpResponse<byte[]> sendOnce(String method, String path, String contentType, byte[] body, String doing,
+                                          String credentials) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
-                .header("Authorization", authorization).header("Accept", ACCEPT)
+                .header("Authorization", credentials).header("Accept", ACCEPT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
