@@ -79,8 +79,9 @@ final class CredentialVariables {
             reader.problem(Variable.REGISTRY_PASSWORD, "REGISTRY_PASSWORD is set without REGISTRY_USERNAME; both are"
                     + " for a registry other than ECR (IMAGE on its host): set REGISTRY_USERNAME too, or remove it");
         } else if (username.isPresent()) {
+            // docker reads a name without a host as Docker Hub's; the pipe reads it as an ECR repository
             reader.warning("REGISTRY_USERNAME is set, but IMAGE is on ECR: it is not used (ECR logs in with AWS"
-                    + " credentials).");
+                    + " credentials). For Docker Hub, give IMAGE with its host: docker.io/<namespace>/<name>.");
         }
     }
 

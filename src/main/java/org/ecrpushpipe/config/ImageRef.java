@@ -21,6 +21,10 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
     private static final Pattern STANDARD = Pattern.compile("(\\d+)\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(\\.cn)?");
     private static final Pattern FIPS = Pattern.compile("(\\d+)\\.dkr\\.ecr-fips\\.([a-z0-9-]+)\\.amazonaws\\.com");
     private static final Pattern DUAL_STACK = Pattern.compile("(\\d+)\\.dkr-ecr\\.([a-z0-9-]+)\\.on\\.aws");
+    /** Docker Hub, as Docker names its registry in an image reference. */
+    public static final String DOCKER_HUB = "docker.io";
+    /** Docker Hub's older name, which Docker reads as {@link #DOCKER_HUB}. */
+    private static final String DOCKER_HUB_LEGACY = "index.docker.io";
     /** An AWS region name: {@code ap-southeast-1}, {@code us-gov-west-1}, {@code cn-north-1}. */
     public static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
@@ -60,7 +64,8 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
 
     /**
      * The host IMAGE names when it is a registry other than ECR ({@code registry.example.com},
-     * {@code 127.0.0.1:5000}); empty for an ECR host, ECR Public, or a bare name.
+     * {@code 127.0.0.1:5000}), as Docker names it ({@code index.docker.io} is {@code docker.io}); empty for an ECR
+     * host, ECR Public, or a bare name (which names an ECR repository, never Docker Hub).
      */
     public static Optional<String> nonEcrHost(String image) {
         String value = image.trim();
@@ -76,12 +81,16 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
         String lower = first.toLowerCase(Locale.ROOT);
         boolean ecr = lower.equals("public.ecr.aws") || lower.matches("\\d+\\.dkr[.-]ecr.*")
                 || lower.endsWith(".amazonaws.com") || lower.endsWith(".amazonaws.com.cn") || lower.endsWith(".on.aws");
-        return ecr ? Optional.empty() : Optional.of(lower);
+        if (ecr) {
+            return Optional.empty();
+        }
+        return Optional.of(lower.equals(DOCKER_HUB_LEGACY) ? DOCKER_HUB : lower);
     }
 
     /**
      * Parses IMAGE on a registry other than ECR ({@link #nonEcrHost} is present): the repository name alone, as
-     * the registry's login names the host. Same rules for tags, digests and the name as for ECR.
+     * the registry's login names the host. Same rules for tags, digests and the name as for ECR. A one-part name on
+     * Docker Hub is one of its {@code library/} repositories, as Docker reads it.
      */
     public static ImageRef parseOnOtherRegistry(String image) {
         String value = image.trim();
@@ -95,7 +104,8 @@ public record ImageRef(Optional<EcrRegistryHost> registry, String repository) {
                     + "'; IMAGE names the repository only, put tags in TAGS");
         }
         checkName(name);
-        return new ImageRef(Optional.empty(), name);
+        boolean dockerHub = nonEcrHost(value).filter(DOCKER_HUB::equals).isPresent();
+        return new ImageRef(Optional.empty(), dockerHub && !name.contains("/") ? "library/" + name : name);
     }
 
     /** The AWS partition of a region, as far as its name tells: aws, aws-cn, aws-us-gov, aws-iso… */

@@ -95,7 +95,7 @@ public enum Variable {
     AWS_ROLE_SESSION_NAME(List.of(), Need.OPTIONAL, false, "bitbucket-<BITBUCKET_BUILD_NUMBER>",
             "Session name of the assumed role, shown in CloudTrail: 2 to 64 letters, digits and _+=,.@-."),
     REGISTRY_USERNAME(List.of(), Need.OPTIONAL, false, null,
-            "User for a registry other than ECR (IMAGE on its host, e.g. registry.example.com/team/app); no AWS call is made then."),
+            "User for a registry other than ECR (IMAGE on its host, e.g. registry.example.com/team/app, docker.io/org/app for Docker Hub); no AWS call is made then."),
     REGISTRY_PASSWORD(List.of(), Need.OPTIONAL, true, null,
             "Password or access token of REGISTRY_USERNAME."),
     DEBUG(List.of(), Need.OPTIONAL, false, "false",

@@ -31,11 +31,13 @@ public record PullAccess(List<String> images, List<RegistryCredentials> logins) 
 
     /**
      * The registry an image reference names, as Docker reads it: its first component when that holds a {@code .} or
-     * a {@code :} or is {@code localhost}, else Docker Hub.
+     * a {@code :} or is {@code localhost} (Docker Hub's old name {@code index.docker.io} read as Docker Hub), else
+     * Docker Hub.
      */
     public static String registryHost(String image) {
         int slash = image.indexOf('/');
         String first = slash < 0 ? "" : image.substring(0, slash);
-        return first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
+        boolean host = first.contains(".") || first.contains(":") || first.equals("localhost");
+        return host && !first.equalsIgnoreCase("index.docker.io") ? first : "docker.io";
     }
 }

@@ -746,6 +746,14 @@ public final class Failures {
                 "check both; for Docker Hub and GHCR use an access token as REGISTRY_PASSWORD, with push rights", null);
     }
 
+    /** The token service took the login, but the registry refused the token it granted: no right on the repository. */
+    public static PipeException otherRegistryAccessDenied(String host, String doing, String detail) {
+        return new PipeException.Authentication("The registry " + host + " gave REGISTRY_USERNAME no access for "
+                + doing + ": " + detail, "the login is right, but the user may not use this repository: check its"
+                + " namespace in IMAGE (on Docker Hub, your user or an organization you belong to) and that the access"
+                + " token in REGISTRY_PASSWORD may read and write", null);
+    }
+
     public static PipeException otherRegistryRefused(String host, String doing, int status, String detail) {
         return new PipeException.Push("The registry " + host + " failed " + doing + " (HTTP " + status + "): "
                 + detail, DEBUG_HINT, null);

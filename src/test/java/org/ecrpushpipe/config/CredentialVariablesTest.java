@@ -148,6 +148,22 @@ class CredentialVariablesTest {
     }
 
     @Test
+    void dockerHubIsNamedOnItsHostAndReadAsTheDockerCliReadsIt() {
+        PipeConfig config = read(env("IMAGE", "index.docker.io/app", "REGISTRY_USERNAME", "ci",
+                "REGISTRY_PASSWORD", "dckr_pat_example")).config();
+        assertEquals("docker.io", config.access().otherRegistry().orElseThrow().host());
+        assertEquals("library/app", config.image().repository());
+
+        // a name without a host is an ECR repository here, where docker would read Docker Hub: the warning says so
+        ConfigReader.Result bare = read(env("IMAGE", "my-org/app", "REGISTRY_USERNAME", "ci", "AWS_KEY", "AKIAEXAMPLE",
+                "AWS_SECRET", "s", "AWS_REGION", "ap-southeast-1"));
+        assertEquals(Optional.empty(), bare.config().access().otherRegistry());
+        assertTrue(bare.warnings().stream().anyMatch(w -> w.startsWith("REGISTRY_USERNAME is set, but IMAGE is on ECR")
+                && w.endsWith("For Docker Hub, give IMAGE with its host: docker.io/<namespace>/<name>.")),
+                bare.warnings().toString());
+    }
+
+    @Test
     void anotherRegistryWithoutItsCredentialsOrAPasswordAloneAreProblems() {
         List<Problem> noUser = problems(env("IMAGE", "ghcr.io/org/app", "REGISTRY_PASSWORD", "token-of-ghcr"));
         assertEquals(List.of("REGISTRY_USERNAME"), noUser.stream().map(Problem::variable).toList(), noUser.toString());

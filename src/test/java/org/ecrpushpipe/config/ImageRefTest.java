@@ -61,6 +61,24 @@ class ImageRefTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
+    /** Docker Hub as the docker CLI reads it (distribution/reference): index.docker.io is docker.io, one part is library/. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "docker.io/my-org/app, docker.io, my-org/app",
+            "index.docker.io/my-org/app, docker.io, my-org/app",
+            "Docker.IO/my-org/app, docker.io, my-org/app",
+            "docker.io/app, docker.io, library/app",
+            "index.docker.io/app, docker.io, library/app",
+            "registry-1.docker.io/my-org/app, registry-1.docker.io, my-org/app",
+            "ghcr.io/my-org/app, ghcr.io, my-org/app",
+            "ghcr.io/app, ghcr.io, app",
+            "127.0.0.1:5000/app, 127.0.0.1:5000, app",
+    })
+    void otherRegistries(String image, String host, String name) {
+        assertEquals(Optional.of(host), ImageRef.nonEcrHost(image));
+        assertEquals(name, ImageRef.parseOnOtherRegistry(image).repository());
+    }
+
     @org.junit.jupiter.api.Test
     void nameOf257CharactersIsRejectedAnd256Accepted() {
         String ok = "a".repeat(256);

@@ -99,12 +99,20 @@ final class EngineConnection implements Closeable {
             generator.writeStartObject();
             generator.writeStringField("username", credentials.username());
             generator.writeStringField("password", credentials.password().reveal());
-            generator.writeStringField("serveraddress", credentials.registryHost());
+            generator.writeStringField("serveraddress", authKey(credentials.registryHost()));
             generator.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("could not write the registry credentials header", e);
         }
         return Base64.getUrlEncoder().encodeToString(json.toByteArray());
+    }
+
+    /**
+     * The key a registry's login has among the CLI's logins: the host, but Docker Hub's ({@code docker.io}) is the
+     * URL of its old index, which alone the engine looks up for Docker Hub.
+     */
+    static String authKey(String registryHost) {
+        return registryHost.equals("docker.io") ? "https://index.docker.io/v1/" : registryHost;
     }
 
     /**
@@ -116,10 +124,10 @@ final class EngineConnection implements Closeable {
         try (JsonGenerator generator = EngineMessages.JSON.createGenerator(json)) {
             generator.writeStartObject();
             for (RegistryCredentials login : logins) {
-                generator.writeObjectFieldStart(login.registryHost());
+                generator.writeObjectFieldStart(authKey(login.registryHost()));
                 generator.writeStringField("username", login.username());
                 generator.writeStringField("password", login.password().reveal());
-                generator.writeStringField("serveraddress", login.registryHost());
+                generator.writeStringField("serveraddress", authKey(login.registryHost()));
                 generator.writeEndObject();
             }
             generator.writeEndObject();

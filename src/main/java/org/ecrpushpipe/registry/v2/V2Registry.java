@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.ecrpushpipe.config.ImageRef;
 import org.ecrpushpipe.config.Secret;
 import org.ecrpushpipe.config.Tag;
 import org.ecrpushpipe.errors.Failures;
@@ -50,6 +51,8 @@ public final class V2Registry implements Registry {
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where Docker Hub ({@code docker.io} in an image reference) serves the registry API, as Docker reaches it. */
+    private static final String DOCKER_HUB_API = "registry-1.docker.io";
 
     private final String host;
     private final String username;
@@ -62,7 +65,8 @@ public final class V2Registry implements Registry {
 
     /**
      * @param host the registry host as IMAGE names it ({@code registry.example.com}, {@code 127.0.0.1:5000});
-     *             loopback hosts are reached over plain HTTP, as the Docker engine does, others over HTTPS
+     *             loopback hosts are reached over plain HTTP, as the Docker engine does, others over HTTPS;
+     *             Docker Hub ({@code docker.io}) at its API host, {@code registry-1.docker.io}
      */
     public V2Registry(String host, String username, Secret password) {
         this.host = host;
@@ -70,7 +74,8 @@ public final class V2Registry implements Registry {
         this.password = password;
         String name = host.replaceFirst(":\\d+$", "");
         boolean loopback = name.equals("localhost") || name.startsWith("127.") || name.equals("[::1]");
-        this.base = URI.create((loopback ? "http://" : "https://") + host);
+        String apiHost = host.equals(ImageRef.DOCKER_HUB) ? DOCKER_HUB_API : host;
+        this.base = URI.create((loopback ? "http://" : "https://") + apiHost);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         this.storage = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -224,7 +229,10 @@ public final class V2Registry implements Registry {
         }
     }
 
-    /** Sends one request; on a Bearer challenge gets a token for it (with the user's credentials) and sends again. */
+    /**
+     * Sends one request; on a Bearer challenge gets a token for it (with the user's credentials) and sends again. A
+     * refusal of that token means the token service took the login but granted the user nothing the request needs.
+     */
     private HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body, String doing) {
         return send(http, method, path, contentType, body, doing);
     }
@@ -232,20 +240,25 @@ public final class V2Registry implements Registry {
     /** {@link #send(String, String, String, byte[], String)} through {@code client}. */
     private HttpResponse<byte[]> send(HttpClient client, String method, String path, String contentType, byte[] body,
                                       String doing) {
-        HttpResponse<byte[]> answer = sendOnce(client, method, path, contentType, body, doing);
+        HttpResponse<byte[]> answer = sendOnce(client, method, path, contentType, body, doing, authorization);
         Optional<String> challenge = answer.headers().firstValue("WWW-Authenticate");
         if (answer.statusCode() == 401 && challenge.isPresent()
                 && challenge.get().toLowerCase(Locale.ROOT).startsWith("bearer ")) {
-            authorization = "Bearer " + token(challenge.get(), doing);
-            answer = sendOnce(client, method, path, contentType, body, doing);
+            // this request's own token: a concurrent request may replace the shared one with a token of another scope
+            String bearer = "Bearer " + token(challenge.get(), doing);
+            authorization = bearer;
+            answer = sendOnce(client, method, path, contentType, body, doing, bearer);
+            if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+                throw Failures.otherRegistryAccessDenied(host, doing, detail(answer));
+            }
         }
         return answer;
     }
 
     private HttpResponse<byte[]> sendOnce(HttpClient client, String method, String path, String contentType,
-                                          byte[] body, String doing) {
+                                          byte[] body, String doing, String credentials) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
-                .header("Authorization", authorization).header("Accept", ACCEPT)
+                .header("Authorization", credentials).header("Accept", ACCEPT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
@@ -301,7 +314,14 @@ public final class V2Registry implements Registry {
     }
 
     private PipeException refused(String doing, HttpResponse<byte[]> answer) {
-        // the registry's own error text (errors[0].message), never a header that may echo credentials
+        String detail = detail(answer);
+        return answer.statusCode() == 401 || answer.statusCode() == 403
+                ? Failures.otherRegistryCredentialsRefused(host, detail)
+                : Failures.otherRegistryRefused(host, doing, answer.statusCode(), detail);
+    }
+
+    /** The registry's own error text ({@code errors[0]}), never a header that may echo credentials. */
+    private static String detail(HttpResponse<byte[]> answer) {
         String detail = "HTTP " + answer.statusCode();
         try {
             JsonNode errors = JSON.readTree(answer.body()).path("errors");
@@ -311,8 +331,6 @@ public final class V2Registry implements Registry {
         } catch (IOException e) {
             // not JSON: the status says enough
         }
-        return answer.statusCode() == 401 || answer.statusCode() == 403
-                ? Failures.otherRegistryCredentialsRefused(host, detail)
-                : Failures.otherRegistryRefused(host, doing, answer.statusCode(), detail);
+        return detail;
     }
 }
