@@ -197,6 +197,7 @@ class PipeImageIT {
         env.put("IMAGE", REPOSITORY);
         env.put("TAGS", tag);
         env.put("AWS_ENDPOINT_URL", tls.endpoint());
+        env.put("BUILD_NETWORK", "host"); // the bed's engine has no bridge network
         env.put("JAVA_TOOL_OPTIONS", "-Djavax.net.ssl.trustStore=" + TRUST_STORE_IN_CONTAINER
                 + " -Djavax.net.ssl.trustStorePassword=" + TlsRelay.TRUST_STORE_PASSWORD);
         if (dockerHost != null) {
