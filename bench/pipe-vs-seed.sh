@@ -891,7 +891,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 # (the largest resident size seen), and its totals at exit.
 log "sampling the AOT cache's resident pages during a no-change re-run"
 (cd "$ctx" && exec env -i AWS_KEY="$AWS_KEY" AWS_SECRET="$AWS_SECRET" IMAGE="$registry/nc-aot" TAGS="rerun" \
-  AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 \
+  AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 BUILD_NETWORK=host \
   "${JAR25_AOT[@]}" -jar "$jar") >"$work/sampled.log" 2>&1 &
 sampled_pid=$!
 aot_rss_kb=0 aot_size_kb=0 hwm_kb=0 anon_kb=0 file_kb=0
