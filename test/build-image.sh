@@ -212,13 +212,20 @@ entrypoint_of() {
   docker image inspect -f '{{range .Config.Entrypoint}}{{println .}}{{end}}' "$1" | sed '/^$/d'
 }
 
-# Trains the AOT cache with the untrained image into $1 (a file path on this machine).
+# Trains the AOT cache with the untrained image into $1 (a file path on this machine): one JVM, several runs of the
+# pipe (org.ecrpushpipe.testbed.AotTrainingRuns), so that no path a common run takes loads its classes cold:
+#   1. the image's own start-up, BuildKit, a build secret, a new layer pushed and mirrored to a second region;
+#   2. the classic builder, a new layer, two tags (the second added on the registry's side);
+#   3. the same again unchanged (the re-run: built from the engine's cache, nothing new to push);
+#   4. the registry cache: run 1's images removed from the engine, so the run pulls its cache image first;
+#   5. a promotion (SOURCE_TAG): tags added to an image already in the repository, nothing built.
 train() {
-  local out_file="$1" endpoint region key secret repository trust_store
+  local out_file="$1" endpoint region key secret repository trust_store mirror_region="" registry_host=""
   if [[ -n ${TRAINING_AWS_ENDPOINT_URL:-} ]]; then
     endpoint="$TRAINING_AWS_ENDPOINT_URL" region="${TRAINING_AWS_REGION:?set TRAINING_AWS_REGION too}"
     key="${TRAINING_AWS_KEY:?set TRAINING_AWS_KEY too}" secret="${TRAINING_AWS_SECRET:?set TRAINING_AWS_SECRET too}"
     repository="${TRAINING_IMAGE:?set TRAINING_IMAGE too}" trust_store="${TRAINING_TRUST_STORE:-}"
+    mirror_region="${TRAINING_MIRROR_REGION:-}" registry_host="${TRAINING_REGISTRY_HOST:-}"
     log "training against the stand-in at $endpoint"
   else
     key="AKIAIMAGETRAINING000" repository="training"
@@ -236,6 +243,8 @@ train() {
       case "$line" in
         AWS_ENDPOINT_URL=*) endpoint="${line#*=}" ;;
         AWS_REGION=*) region="${line#*=}" ;;
+        MIRROR_REGION=*) mirror_region="${line#*=}" ;;
+        REGISTRY_HOST=*) registry_host="${line#*=}" ;;
         TRUST_STORE=*) trust_store="${line#*=}" ;;
       esac
     done
@@ -244,50 +253,83 @@ train() {
     log "training against a fresh registry and ECR stand-in at $endpoint (PID $training_pid)"
   fi
 
-  # A small build context: a new layer each time, so the run builds, pushes and verifies for real.
-  local ctx="$work/training-context"
-  mkdir -p "$ctx"
+  # The runs' contexts: small, each with a new layer, so every build builds, pushes and verifies for real.
+  local ctx="$work/training-context" classic_ctx="$work/training-classic"
+  mkdir -p "$ctx" "$classic_ctx"
   cp /bin/busybox "$ctx/busybox" || die "/bin/busybox is missing (Debian package busybox-static)"
+  cp /bin/busybox "$classic_ctx/busybox"
   head -c 16 /dev/urandom | base64 >"$ctx/stamp"
+  head -c 16 /dev/urandom | base64 >"$classic_ctx/stamp"
   printf '%s\n' 'FROM scratch' 'COPY busybox /bin/busybox' 'COPY stamp /stamp' \
-    'RUN ["/bin/busybox", "sh", "-c", "cat /stamp > /built"]' >"$ctx/Dockerfile"
-  chmod -R a+rX "$ctx"
+    'RUN --mount=type=secret,id=token ["/bin/busybox", "sh", "-c", "test -s /run/secrets/token && cat /stamp > /built"]' \
+    >"$ctx/Dockerfile"
+  printf '%s\n' 'FROM scratch' 'COPY busybox /bin/busybox' 'COPY stamp /stamp' \
+    'RUN ["/bin/busybox", "sh", "-c", "cat /stamp > /built"]' >"$classic_ctx/Dockerfile"
+  chmod -R a+rX "$ctx" "$classic_ctx"
+  local runs=(--run .)
+  # (an empty value unsets a variable of the container's environment: no build secret for the classic builder)
+  runs+=(--run "$classic_ctx" BUILDER=classic "TAGS=classic-1 classic-2" BUILD_SECRETS=)
+  runs+=(--run "$classic_ctx" BUILDER=classic "TAGS=classic-1 classic-2" BUILD_SECRETS=)
+  # (under BuildKit the registry cache pulls the repository's cache image, which run 1 pushed)
+  [[ -z $registry_host ]] ||
+    runs+=(--delete-image "$registry_host/$repository:aot-training" --delete-image "$registry_host/$repository:cache")
+  runs+=(--run "$ctx" TAGS=aot-training CACHE=true)
+  runs+=(--run "$ctx" SOURCE_TAG=classic-1 TAGS=promoted BUILD_SECRETS=)
+  local mirror_env=()
+  [[ -z $mirror_region ]] || mirror_env=(-e MIRROR_REGIONS="$mirror_region")
+  [[ -n $registry_host ]] || log "no registry host known (TRAINING_REGISTRY_HOST): the registry cache's pull is not trained"
+  [[ -n $mirror_region ]] || log "no mirror region (TRAINING_MIRROR_REGION): mirroring is not trained"
 
-  # The run: the image's own java and flags, -XX:AOTCacheOutput instead of -XX:AOTCache.
-  local entry java jar_args=() flags=() arg seen_jar=""
+  # The runs, in the image's own java with its flags, -XX:AOTCacheOutput instead of -XX:AOTCache, the class path
+  # of its -jar with the training runs' jar appended (the cache stays valid for the image's -jar alone).
+  local entry java jar="" flags=() arg seen_jar=""
   mapfile -t entry < <(entrypoint_of "$untrained")
   java="${entry[0]}"
   for arg in "${entry[@]:1}"; do
-    if [[ -n $seen_jar || $arg == -jar ]]; then seen_jar=1; jar_args+=("$arg"); continue; fi
+    if [[ -n $seen_jar ]]; then [[ -n $jar ]] || jar="$arg"; continue; fi
+    if [[ $arg == -jar ]]; then seen_jar=1; continue; fi
     case "$arg" in -XX:AOTCache=* | -XX:AOTMode=*) ;; *) flags+=("$arg") ;; esac
   done
-  [[ ${#jar_args[@]} -ge 2 ]] || die "the image's ENTRYPOINT (${entry[*]}) does not end in -jar JAR"
-  flags+=("-XX:AOTCacheOutput=/aot-training/app.aot" "-Xlog:aot*=warning:stderr")
-  local mounts=(-v "$ctx:$ctx" -w "$ctx" -v "$(dirname "$out_file"):/aot-training")
+  [[ -n $jar ]] || die "the image's ENTRYPOINT (${entry[*]}) does not end in -jar JAR"
+  local classes="target/test-classes/org/ecrpushpipe/testbed"
+  [[ -f $classes/AotTrainingRuns.class ]] || die "$classes/AotTrainingRuns.class is missing: run ./mvnw package (or drop --skip-package)"
+  mkdir -p "$work/training-jar/org/ecrpushpipe/testbed"
+  cp "$classes"/AotTrainingRuns*.class "$work/training-jar/org/ecrpushpipe/testbed/"
+  "$(find_temurin25)/bin/jar" --create --file "$(dirname "$out_file")/training.jar" -C "$work/training-jar" . ||
+    die "could not pack the training runs' jar"
+  flags+=("-XX:AOTCacheOutput=/aot-training/app.aot" "-Xlog:aot*=warning:stderr"
+    -cp "$jar:/aot-training/training.jar" org.ecrpushpipe.testbed.AotTrainingRuns "${runs[@]}")
+  local mounts=(-v "$ctx:$ctx" -v "$classic_ctx:$classic_ctx" -w "$ctx" -v "$(dirname "$out_file"):/aot-training")
   if [[ -n ${trust_store:-} ]]; then
     mounts+=(-v "$trust_store:/aot-training-trust.p12:ro")
-    flags+=("-Djavax.net.ssl.trustStore=/aot-training-trust.p12" "-Djavax.net.ssl.trustStorePassword=changeit")
+    flags=("-Djavax.net.ssl.trustStore=/aot-training-trust.p12" "-Djavax.net.ssl.trustStorePassword=changeit" "${flags[@]}")
   fi
   local docker_host="${DOCKER_HOST:?}"
   if [[ $docker_host == unix://* ]]; then
     mounts+=(-v "${docker_host#unix://}:/var/run/docker.sock")
     docker_host="unix:///var/run/docker.sock"
   fi
-  log "training run: ${java} ${flags[*]} ${jar_args[*]}"
-  local rc=0
+  log "training runs: ${java} ${flags[*]}"
+  local rc=0 token
+  token="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
   # Values reach the container by name only (-e NAME), never on a command line or in the image.
   # BUILD_NETWORK=host: the engine may have no bridge network (the test bed's has none)
   AWS_KEY="$key" AWS_SECRET="$secret" AWS_REGION="$region" IMAGE="$repository" TAGS="aot-training" \
-    AWS_ENDPOINT_URL="$endpoint" \
+    AWS_ENDPOINT_URL="$endpoint" TRAINING_TOKEN="$token" \
     docker run --rm --network host "${mounts[@]}" --entrypoint "$java" \
     -e AWS_KEY -e AWS_SECRET -e AWS_REGION -e IMAGE -e TAGS -e AWS_ENDPOINT_URL -e DOCKER_HOST="$docker_host" -e NO_COLOR=1 \
-    -e BUILD_NETWORK=host \
-    "$untrained" "${flags[@]}" "${jar_args[@]}" >"$work/training.log" 2>&1 || rc=$?
-  if ((rc != 0)) || ! grep -q '✔ Successfully pushed' "$work/training.log" || [[ ! -s $out_file ]]; then
+    -e BUILD_NETWORK=host -e TRAINING_TOKEN -e BUILD_SECRETS=id=token,env=TRAINING_TOKEN "${mirror_env[@]}" \
+    "$untrained" "${flags[@]}" >"$work/training.log" 2>&1 || rc=$?
+  rm -f "$(dirname "$out_file")/training.jar"
+  if ((rc != 0)) || [[ $(grep -c '✔ Successfully pushed' "$work/training.log") -lt 3 ]] || [[ ! -s $out_file ]]; then
     sed 's/^/  training: /' "$work/training.log" >&2
-    die "the AOT training run failed (exit $rc; cache $([[ -s $out_file ]] && echo written || echo not written)); fix what it says above, or build without a cache with --no-aot"
+    die "the AOT training runs failed (exit $rc; cache $([[ -s $out_file ]] && echo written || echo not written)); fix what it says above, or build without a cache with --no-aot"
   fi
-  log "trained: $(grep -o '✔ Successfully pushed.*' "$work/training.log" | head -n 1); cache $(du -h "$out_file" | cut -f1)"
+  if [[ -n $registry_host ]] && ! grep -q 'Registry cache: pulling' "$work/training.log"; then
+    sed 's/^/  training: /' "$work/training.log" >&2
+    die "the AOT training's registry-cache run pulled nothing"
+  fi
+  log "trained on $(grep -c '^aot-training: run' "$work/training.log" | awk '{print $1 + 1}') runs: $(grep -o '✔ Successfully pushed.*' "$work/training.log" | head -n 1); cache $(du -h "$out_file" | cut -f1)"
 }
 
 # Fails unless the JVM in the image accepts its AOT cache (AOTMode=on refuses to start without it).

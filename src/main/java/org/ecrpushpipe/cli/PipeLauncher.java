@@ -46,7 +46,14 @@ public final class PipeLauncher {
         }
         OTHER_SECRETS.forEach(name -> console.addSecret(trim(env.get(name))));
 
-        CommandLine commandLine = new CommandLine(new PushCommand(env, workingDirectory, console, run));
+        PushCommand push = new PushCommand(env, workingDirectory, console, run);
+        if (args.length == 0) {
+            // A pipe's every run: nothing to parse, and the command reports its own failures. Picocli is then not
+            // loaded at all; its Java 5 class files are ones the JVM's AOT cache cannot hold, so loading them
+            // cold (with the old verifier) was the largest part of the pipe's start-up.
+            return push.call();
+        }
+        CommandLine commandLine = new CommandLine(push);
         commandLine.addSubcommand("policy", new PolicyCommand(env, workingDirectory, console));
         commandLine.setOut(console.writer());
         commandLine.setErr(console.writer());

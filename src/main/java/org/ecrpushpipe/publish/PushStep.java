@@ -80,7 +80,8 @@ final class PushStep {
             PushedTag verified;
             if (digest == null) {
                 context.events().info("Pushing " + reference + ".");
-                verified = pushThisImage(repository, reference, imageId);
+                verified = pushThisImage(repository, reference, imageId,
+                        known.flatMap(k -> Optional.ofNullable(k.get(tag))));
                 digest = verified.digest();
             } else {
                 context.events().info("Tagging " + reference
@@ -151,8 +152,17 @@ final class PushStep {
      * run on the same engine that tags the same name between our tag and our push makes the engine send its image:
      * then this image is tagged and pushed again. A tag that names another manifest afterwards was moved by another
      * run pushing the same tag: that fails the run rather than report another run's image as ours.
+     *
+     * <p>A re-run whose tag already named this image needs no second request: the registry said, when the run
+     * began, that the tag names manifest D and that D's config is this image; the engine then pushed D again (a
+     * manifest is named by the digest of its bytes, so the same D is the same manifest) and the registry accepted
+     * it under the tag. Reading the tag back would only narrow, not close, the window in which another run could
+     * move it afterwards.
+     *
+     * @param before what the tag named when the run began, when the registry was asked
      */
-    private PushedTag pushThisImage(Repository repository, ImageReference reference, Digest imageId) {
+    private PushedTag pushThisImage(Repository repository, ImageReference reference, Digest imageId,
+                                    Optional<TaggedImage> before) {
         for (int attempt = 1; ; attempt++) {
             engine.tag(imageId, reference);
             Pushed result = pushWithRetries(repository, reference, imageId);
@@ -160,6 +170,12 @@ final class PushStep {
                 return result.tag();
             }
             Digest digest = result.tag().digest();
+            if (attempt == 1 && before.filter(b -> b.manifestDigest().equals(digest)
+                    && b.imageId().filter(imageId::equals).isPresent()).isPresent()) {
+                context.events().debug(reference + " named " + digest + " (this image) before the push, and the"
+                        + " engine pushed that same manifest: verified by the registry's answers, no read-back.");
+                return result.tag();
+            }
             TagAndDigest held = registry.images(repository.name(), reference.tag(), digest);
             Optional<Digest> pushedImage = held.digest()
                     .orElseThrow(() -> Failures.imageGone(digest.value(), reference.toString())).imageId();

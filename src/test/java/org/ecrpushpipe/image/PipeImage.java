@@ -54,6 +54,7 @@ public final class PipeImage {
             env.put("TRAINING_AWS_KEY", EcrBed.ACCESS_KEY);
             env.put("TRAINING_AWS_SECRET", bed.secretKey());
             env.put("TRAINING_IMAGE", "aot-training");
+            env.put("TRAINING_REGISTRY_HOST", bed.registryHost());
             env.put("TRAINING_TRUST_STORE", tls.trustStore().toString());
             long started = System.nanoTime();
             DockerCli.Result build = DockerCli.run(List.of("bash", "test/build-image.sh", "--skip-package", "--keep-no-aot"),

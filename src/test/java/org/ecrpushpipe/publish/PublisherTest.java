@@ -183,6 +183,38 @@ class PublisherTest {
     }
 
     @Test
+    void aReRunWhoseTagNamedThisImageIsVerifiedByTheRegistrysAnswersWithoutAReadBack() {
+        registry.existing.put("1.0", new TaggedImage(DIGEST, Optional.of(IMAGE)));
+        PublishResult result = publish(config("1.0"));
+        assertEquals(List.of("1.0"), engine.pushed, "the tag is pushed again, as docker push would");
+        assertEquals(List.of(), registry.verified, "the answer before the push and the push's digest suffice");
+        assertEquals(List.of(DIGEST), result.tags().stream().map(PushedTag::digest).toList());
+        assertTrue(events.contains("pushed " + HOST + "/my-service:1.0 " + DIGEST), events.toString());
+    }
+
+    @Test
+    void aTagThatNamedAnotherManifestOrImageBeforeThePushIsReadBack() {
+        for (TaggedImage before : List.of(new TaggedImage(Digest.of("sha256:" + "b".repeat(64)), Optional.of(OTHER)),
+                new TaggedImage(DIGEST, Optional.of(OTHER)), new TaggedImage(DIGEST, Optional.empty()))) {
+            registry.verified.clear();
+            registry.existing.put("1.0", before);
+            publish(config("1.0"));
+            assertEquals(List.of("1.0"), registry.verified, before.toString());
+        }
+    }
+
+    @Test
+    void aPushOfAnotherManifestThanTheTagNamedIsReadBack() {
+        // the tag named this image under another manifest (pushed by another client), and the engine first pushed
+        // what another run had tagged with the same name meanwhile: only the registry's read-back tells
+        registry.existing.put("race", new TaggedImage(Digest.of("sha256:" + "c".repeat(64)), Optional.of(IMAGE)));
+        registry.pushedImages.add(OTHER);
+        publish(config("race"));
+        assertEquals(List.of("race", "race"), registry.verified, "each push read back");
+        assertEquals(List.of(IMAGE, IMAGE), engine.taggedImages, "always this build's image");
+    }
+
+    @Test
     void missingRepositoryFailsBeforeTheBuild() {
         registry.repositoryExists = false;
         PipeException e = assertThrows(PipeException.Push.class, () -> publish(config("1.0")));

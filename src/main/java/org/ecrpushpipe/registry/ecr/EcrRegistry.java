@@ -314,6 +314,8 @@ public final class EcrRegistry implements Registry, EcrRepositories, ImageScans,
         }
         Map<String, TaggedImage> byTag = new HashMap<>();
         found.forEach(i -> byTag.put(i.imageId().imageTag(), taggedImage(i)));
+        // kept, so that a re-run adding its other tags to the manifest it finds needs no second read
+        found.forEach(i -> manifests.put(i.imageId().imageDigest(), i));
         Map<Tag, TaggedImage> held = new LinkedHashMap<>();
         tags.stream().filter(t -> byTag.containsKey(t.value())).forEach(t -> held.put(t, byTag.get(t.value())));
         return held;
