@@ -24,4 +24,8 @@ public interface PublishEvents {
     default void region(RegionOutcome outcome) {
         info(outcome.line());
     }
+
+    /** A finding for the run's report on the commit (a scan's); it is not shown by this call. */
+    default void annotation(ReportAnnotation annotation) {
+    }
 }

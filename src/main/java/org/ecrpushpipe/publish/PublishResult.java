@@ -12,9 +12,10 @@ import org.ecrpushpipe.registry.Digest;
  * @param imageId       the built image's id (a promoted image's id, or its manifest digest for a manifest list)
  * @param regions       what each region holds now, the image's own region first, then MIRROR_REGIONS in order;
  *                      empty until {@link RegionMirror} has been through them
+ * @param image         the image's size and the build cache's share, for the report on the commit
  */
 public record PublishResult(String repositoryUri, Digest imageId, List<PushedTag> tags, Duration build,
-                            Duration push, List<RegionOutcome> regions) {
+                            Duration push, List<RegionOutcome> regions, ImageFacts image) {
     public PublishResult {
         tags = List.copyOf(tags);
         regions = List.copyOf(regions);
@@ -25,8 +26,14 @@ public record PublishResult(String repositoryUri, Digest imageId, List<PushedTag
         this(repositoryUri, imageId, tags, build, push, List.of());
     }
 
+    /** A result without facts of the image. */
+    public PublishResult(String repositoryUri, Digest imageId, List<PushedTag> tags, Duration build, Duration push,
+                         List<RegionOutcome> regions) {
+        this(repositoryUri, imageId, tags, build, push, regions, ImageFacts.NONE);
+    }
+
     /** The same result, with what each region holds. */
     public PublishResult withRegions(List<RegionOutcome> outcomes) {
-        return new PublishResult(repositoryUri, imageId, tags, build, push, outcomes);
+        return new PublishResult(repositoryUri, imageId, tags, build, push, outcomes, image);
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -106,6 +107,9 @@ public final class Publisher {
         Repository repository = ready.repository();
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
         image.say(events);
+        // asked alongside the push, so that the report's fact costs the run nothing
+        CompletableFuture<OptionalLong> size = CompletableFuture.supplyAsync(() -> ports.engine().imageSize(image.id()),
+                context.background());
         long pushStart = context.nanoTime().getAsLong();
         List<PushedTag> pushed = new PushStep(ports.registry(), login, ports.engine(), context, request.kind(),
                 request.region()).push(repository, ready.host(), request.tags(), image.id(),
@@ -113,7 +117,7 @@ public final class Publisher {
         prepare.afterPush(ready, request);
         image.built().ifPresent(built -> pushCacheImages(image, built, repository, ready.host(), login));
         return new PublishResult(ready.host() + "/" + request.image().repository(), image.id(), pushed,
-                image.buildTime(), context.since(pushStart));
+                image.buildTime(), context.since(pushStart), List.of(), image.facts(size.join()));
     }
 
     /** The registry cache's own images, after the image: the stages' and, under BuildKit, the image's own. */
@@ -173,6 +177,12 @@ public final class Publisher {
      */
     private record Image(Digest id, Optional<BuildStep.Built> built, ImageBuilder builder, CacheStep.Cache cache,
                          Duration buildTime) {
+        /** Its size, as the engine said, and the build's share of cached steps. */
+        ImageFacts facts(OptionalLong size) {
+            return new ImageFacts(size, built.map(b -> new ImageFacts.BuildSteps(b.outcome().steps(),
+                    b.outcome().cachedSteps())));
+        }
+
         /** Says what was built, and how much of it the registry cache served. */
         void say(PublishEvents events) {
             built.ifPresent(b -> events.info("Built image " + id + "."));
