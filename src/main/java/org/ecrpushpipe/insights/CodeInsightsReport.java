@@ -61,7 +61,7 @@ public final class CodeInsightsReport implements RunReport {
         String commit = target.commit().substring(0, Math.min(12, target.commit().length()));
         try {
             return send(outcome, commit);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // LinkageError: a runtime without java.net.http, say
             return Delivery.notSent("The Code Insights report on commit " + commit + " was not sent: " + e
                     + ". The run's outcome does not depend on it.");
         }
