@@ -21,7 +21,7 @@ FROM ${JDK_IMAGE} AS jre
 # (java.desktop: java.beans in Jackson, SnakeYAML, JNA, Quarkus core and jakarta.el; java.sql: Jackson databind,
 # which Jackson YAML brings; java.rmi: jakarta.transaction; java.security.jgss: the HTTP authentication schemes
 # of docker-java's transport, which brings java.naming with it; java.management, jdk.unsupported: JBoss Threads
-# and Quarkus core), plus those only reached at run time through service lookups: jdk.zipfs (SmallRye's
+# and Quarkus core; java.net.http: the Code Insights report's client), plus those only reached at run time through service lookups: jdk.zipfs (SmallRye's
 # class-path utilities look up the "jar" file system provider at start-up) and jdk.net (extended socket options
 # of the JDK's own sockets).
 # Elliptic-curve TLS needs no module of its own on Java 25 (it lives in java.base). Left out on purpose,
@@ -32,7 +32,7 @@ FROM ${JDK_IMAGE} AS jre
 # --strip-debug, which also strips native symbols with objcopy (binutils): Temurin's libraries are stripped
 # already, so the result is the same, and the JDK image needs no binutils.
 RUN ["jlink", \
-     "--add-modules", "java.base,java.desktop,java.management,java.naming,java.rmi,java.security.jgss,java.sql,jdk.unsupported,jdk.zipfs,jdk.net", \
+     "--add-modules", "java.base,java.desktop,java.management,java.naming,java.net.http,java.rmi,java.security.jgss,java.sql,jdk.unsupported,jdk.zipfs,jdk.net", \
      "--compress", "zip-6", "--strip-java-debug-attributes", "--no-header-files", "--no-man-pages", \
      "--output", "/jre"]
 

@@ -1,16 +1,27 @@
 package org.ecrpushpipe.cli;
 
+import java.util.function.Consumer;
+
 import org.ecrpushpipe.console.Console;
 import org.ecrpushpipe.publish.PublishEvents;
 import org.ecrpushpipe.publish.PushedTag;
 import org.ecrpushpipe.publish.RegionOutcome;
+import org.ecrpushpipe.publish.ReportAnnotation;
 
-/** Shows the use case's events on the console. */
+/** Shows the use case's events on the console, and hands its findings on to the run's report. */
 final class ConsoleEvents implements PublishEvents {
     private final Console console;
+    private final Consumer<ReportAnnotation> annotations;
 
-    ConsoleEvents(Console console) {
+    /** @param annotations receives the findings for the report on the commit */
+    ConsoleEvents(Console console, Consumer<ReportAnnotation> annotations) {
         this.console = console;
+        this.annotations = annotations;
+    }
+
+    @Override
+    public void annotation(ReportAnnotation annotation) {
+        annotations.accept(annotation);
     }
 
     @Override

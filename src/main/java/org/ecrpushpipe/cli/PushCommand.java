@@ -1,9 +1,11 @@
 package org.ecrpushpipe.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.ecrpushpipe.aws.AwsSession;
 import org.ecrpushpipe.config.ConfigReader;
@@ -14,11 +16,17 @@ import org.ecrpushpipe.credentials.CredentialPlan;
 import org.ecrpushpipe.docker.Cancellation;
 import org.ecrpushpipe.docker.engine.DockerJavaEngine;
 import org.ecrpushpipe.errors.ExitCode;
+import org.ecrpushpipe.errors.PipeException;
+import org.ecrpushpipe.insights.CodeInsightsReport;
 import org.ecrpushpipe.publish.Ports;
 import org.ecrpushpipe.publish.PublishPlan;
+import org.ecrpushpipe.publish.PublishResult;
 import org.ecrpushpipe.publish.Publisher;
+import org.ecrpushpipe.publish.ReportAnnotation;
 import org.ecrpushpipe.publish.RetryPolicy;
 import org.ecrpushpipe.publish.RunContext;
+import org.ecrpushpipe.publish.RunOutcome;
+import org.ecrpushpipe.publish.RunReport;
 import org.ecrpushpipe.registry.EcrRepositories;
 import org.ecrpushpipe.registry.ImageScans;
 import org.ecrpushpipe.registry.RegistriesByRegion;
@@ -64,6 +72,39 @@ public class PushCommand implements Callable<Integer> {
         if (console.debugEnabled()) {
             console.info("Enabling debug mode.");
         }
+        RunReport report = RunReport.NONE;
+        List<ReportAnnotation> annotations = new CopyOnWriteArrayList<>();
+        RunOutcome.Succeeded done;
+        try {
+            // made first, so that its HTTP client is ready by the end of the run and a failed run reports too
+            report = ConfigReader.report(env, workingDirectory).target()
+                    .<RunReport>map(target -> new CodeInsightsReport(target, console::mask)).orElse(RunReport.NONE);
+            done = publish(annotations);
+        } catch (Throwable failure) {
+            ErrorReporter reporter = new ErrorReporter(console);
+            if (!(failure instanceof PipeException.Cancelled)) { // a stopped step is stopped, not failed
+                ErrorReporter.Described described = reporter.describe(failure);
+                show(report.send(new RunOutcome.Failed(described.failure(), described.hint(), described.exitCode(),
+                        annotations)));
+            }
+            return reporter.report(failure); // the log ends with the failure, after the report's line
+        }
+        show(report.send(done));
+        return ExitCode.SUCCESS.code();
+    }
+
+    /** What became of the report on the commit: one line. */
+    private void show(RunReport.Delivery delivery) {
+        delivery.notes().forEach(console::info);
+        delivery.warnings().forEach(console::warning);
+    }
+
+    /**
+     * The run: the variables read, the registry chosen, the image published.
+     *
+     * @param annotations receives the findings of the run for its report, failed or not
+     */
+    private RunOutcome.Succeeded publish(List<ReportAnnotation> annotations) {
         try (LibraryLogging logging = LibraryLogging.route(console)) {
             ConfigReader.Result loaded = ConfigReader.read(env, workingDirectory, console::warning);
             loaded.notes().forEach(console::info);
@@ -76,40 +117,41 @@ public class PushCommand implements Callable<Integer> {
                 return publish(config, new V2Registry(other.get().host(), other.get().username(),
                         other.get().password()), Optional.empty(), Optional.empty(), region -> {
                     throw new IllegalStateException("a registry other than ECR has no regions to mirror to");
-                });
+                }, annotations);
             }
             CredentialPlan plan = CredentialPlan.of(config);
             try (AwsSession aws = new AwsSession(plan, config.region(), config.stsEndpoint(), config.endpointVariants(),
                     console::addSecret)) {
                 plan.announcement().forEach(console::info);
                 aws.authenticate();
-                return publishToEcr(config, aws);
+                return publishToEcr(config, aws, annotations);
             }
-        } catch (Throwable failure) {
-            return new ErrorReporter(console).report(failure);
         }
     }
 
     /** Publishes through the image's ECR registry, with the region's and the other regions' SDK clients. */
-    private Integer publishToEcr(PipeConfig config, AwsSession aws) {
+    private RunOutcome.Succeeded publishToEcr(PipeConfig config, AwsSession aws,
+                                              List<ReportAnnotation> annotations) {
         EcrSettings settings = new EcrSettings(config.region(), aws.provider(), config.image().accountId(),
                 config.endpointVariants(), config.ecrEndpoint());
         try (EcrRegistries otherRegions = new EcrRegistries(settings);
              EcrRegistry registry = new EcrRegistry(settings)) {
-            return publish(config, registry, Optional.of(registry), Optional.of(registry), otherRegions);
+            return publish(config, registry, Optional.of(registry), Optional.of(registry), otherRegions, annotations);
         }
     }
 
-    private Integer publish(PipeConfig config, Registry registry, Optional<EcrRepositories> repositories,
-                            Optional<ImageScans> scans, RegistriesByRegion otherRegions) {
+    private RunOutcome.Succeeded publish(PipeConfig config, Registry registry,
+                                         Optional<EcrRepositories> repositories, Optional<ImageScans> scans,
+                                         RegistriesByRegion otherRegions, List<ReportAnnotation> annotations) {
         try (DockerJavaEngine engine = new DockerJavaEngine(config.dockerHost())) {
             Ports ports = new Ports(registry, repositories, otherRegions, engine, engine::builder,
                     new ResultFiles(config.results().outputFile(), config.results().sharedStorageDir()), scans);
-            RunContext context = new RunContext(new ConsoleEvents(console),
+            RunContext context = new RunContext(new ConsoleEvents(console, annotations::add),
                     new RetryPolicy(config.retries(), config.retryMaxWait(), Math::random), run::sleep,
                     System::nanoTime, PushCommand::inBackground, run);
-            new Publisher(ports, context).run(PublishPlan.of(config));
-            return ExitCode.SUCCESS.code();
+            PublishPlan plan = PublishPlan.of(config);
+            PublishResult result = new Publisher(ports, context).run(plan);
+            return new RunOutcome.Succeeded(result, plan.promotion().isPresent(), annotations);
         }
     }
 }

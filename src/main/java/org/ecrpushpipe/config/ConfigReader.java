@@ -75,6 +75,18 @@ public final class ConfigReader {
         return new VariableReader(env, Path.of("")).flag(Variable.DEBUG);
     }
 
+    /**
+     * The Code Insights report's settings, read on their own so that a run whose other variables fail still reports
+     * that on its commit; {@link ReportSettings#NONE} when REPORT or REPORT_PROXY has a problem (which
+     * {@link #read} lists with the others).
+     */
+    public static ReportSettings report(Map<String, String> env, Path workingDirectory) {
+        VariableReader reader = new VariableReader(env, workingDirectory);
+        ReportSettings settings = new ReportVariables(reader).read();
+        return reader.problems(Set.of(Variable.REPORT, Variable.REPORT_PROXY)).isEmpty() ? settings
+                : ReportSettings.NONE;
+    }
+
     /** Whether colours are wanted: off when NO_COLOR is set to anything (blanks alone count as unset). */
     public static boolean colorRequested(Map<String, String> env) {
         return new VariableReader(env, Path.of("")).value(Variable.NO_COLOR).isEmpty();
@@ -122,6 +134,7 @@ public final class ConfigReader {
         CacheSettings cache = new CacheVariables(reader).read();
         ResultSettings results = new ResultVariables(reader).read();
         Optional<ScanSettings> scan = new ScanVariables(reader).read(otherRegistryHost);
+        new ReportVariables(reader).read(); // checked with the rest; the run takes its settings from report(env)
         otherRegistryHost.ifPresent(this::checkEcrOnly);
 
         List<Problem> problems = reader.problems();

@@ -40,6 +40,7 @@ import static org.ecrpushpipe.config.Variable.OUTPUT_FILE;
 import static org.ecrpushpipe.config.Variable.PULL;
 import static org.ecrpushpipe.config.Variable.REGISTRY_PASSWORD;
 import static org.ecrpushpipe.config.Variable.REGISTRY_USERNAME;
+import static org.ecrpushpipe.config.Variable.REPORT_PROXY;
 import static org.ecrpushpipe.config.Variable.REPOSITORY_TAGS;
 import static org.ecrpushpipe.config.Variable.RETRIES;
 import static org.ecrpushpipe.config.Variable.RETRY_MAX_SECONDS;
@@ -79,6 +80,8 @@ public enum VariableGroup {
             LIFECYCLE_POLICY),
     SCAN_GATE("The scan gate", "docs/scan-gate.md", null, SCAN_FAIL_ON, SCAN_IGNORE, SCAN_TIMEOUT_SECONDS),
     RESULTS("Results for later steps", "docs/results.md", null, OUTPUT_FILE),
+    REPORT("The Code Insights report on the commit", "docs/code-insights.md", null, Variable.REPORT,
+            REPORT_PROXY),
     OUTPUT("Output (debug lines, colours)", "docs/errors.md", null, DEBUG, NO_COLOR),
     ENDPOINTS("The Docker engine and the AWS endpoints", "docs/variables.md", null,
             DOCKER_HOST, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS, AWS_USE_FIPS_ENDPOINT,

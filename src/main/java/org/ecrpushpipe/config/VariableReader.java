@@ -29,7 +29,7 @@ final class VariableReader {
     /** Variables that Bitbucket sets for the step, which the user does not set. */
     enum Context {
         BITBUCKET_BRANCH, BITBUCKET_TAG, BITBUCKET_COMMIT, BITBUCKET_GIT_HTTP_ORIGIN, BITBUCKET_BUILD_NUMBER,
-        BITBUCKET_PIPE_SHARED_STORAGE_DIR
+        BITBUCKET_PIPE_SHARED_STORAGE_DIR, BITBUCKET_REPO_FULL_NAME
     }
 
     /** A YAML list's {@code NAME_COUNT}: up to 9999 items, enough for any list and bounded for the messages. */

@@ -1,6 +1,7 @@
 package org.ecrpushpipe.docker;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 import org.ecrpushpipe.registry.Digest;
@@ -27,6 +28,14 @@ public interface DockerEngine extends AutoCloseable {
      * none of that name.
      */
     Optional<Digest> imageId(String image);
+
+    /**
+     * The size of the image with this id as the engine holds it (uncompressed, as {@code docker images} shows it),
+     * for the report on the commit; empty when the engine does not say. Never fails the run.
+     */
+    default OptionalLong imageSize(Digest imageId) {
+        return OptionalLong.empty();
+    }
 
     /** Points {@code reference} at an image. */
     void tag(Digest imageId, ImageReference reference);

@@ -25,6 +25,10 @@ public interface PublishEvents {
         info(outcome.line());
     }
 
+    /** A finding for the run's report on the commit (a scan's); it is not shown by this call. */
+    default void annotation(ReportAnnotation annotation) {
+    }
+
     /** Passes every event on to another; a subclass changes what it needs to. */
     class Forwarding implements PublishEvents {
         private final PublishEvents next;
@@ -66,6 +70,11 @@ public interface PublishEvents {
         @Override
         public void region(RegionOutcome outcome) {
             next.region(outcome);
+        }
+
+        @Override
+        public void annotation(ReportAnnotation annotation) {
+            next.annotation(annotation);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -134,12 +135,15 @@ public final class Publisher {
         Repository repository = ready.repository();
         events.debug("Repository " + repository.uri() + " has " + repository.tagMutability() + " tags.");
         image.say(events);
+        // asked alongside the push, so that the report's fact costs the run nothing
+        CompletableFuture<OptionalLong> size = CompletableFuture.supplyAsync(() -> ports.engine().imageSize(image.id()),
+                context.background());
         long pushStart = context.nanoTime().getAsLong();
         List<PushedTag> pushed = push(request, ready, login, image.id());
         prepare.afterPush(ready, request);
         image.built().ifPresent(built -> pushCacheImages(image, built, repository, ready.host(), login));
         return new PublishResult(ready.host() + "/" + request.image().repository(), image.id(), pushed,
-                image.buildTime(), context.since(pushStart));
+                image.buildTime(), context.since(pushStart), List.of(), List.of(), image.facts(size.join()));
     }
 
     /**
@@ -233,6 +237,12 @@ public final class Publisher {
      */
     private record Image(Digest id, Optional<BuildStep.Built> built, ImageBuilder builder, CacheStep.Cache cache,
                          Duration buildTime) {
+        /** Its size, as the engine said, and the build's share of cached steps. */
+        ImageFacts facts(OptionalLong size) {
+            return new ImageFacts(size, built.map(b -> new ImageFacts.BuildSteps(b.outcome().steps(),
+                    b.outcome().cachedSteps())));
+        }
+
         /** Says what was built, and how much of it the registry cache served. */
         void say(PublishEvents events) {
             built.ifPresent(b -> events.info("Built image " + id + "."));

@@ -1,9 +1,11 @@
 package org.ecrpushpipe.publish;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -146,6 +148,7 @@ final class ScanGateStep {
         worst.sort(Comparator.comparing((ScanReport.Finding f) -> Severity.of(f.severity())
                 .map(Severity::ordinal).orElse(-1)).reversed().thenComparing(ScanReport.Finding::id));
         worst.stream().limit(WORST_SHOWN).forEach(f -> events.info("  " + line(f)));
+        worst.forEach(f -> events.annotation(annotation(f, settings.accepts(f.id()))));
         if (worst.size() > WORST_SHOWN) {
             events.info("  … and " + (worst.size() - WORST_SHOWN) + " more.");
         }
@@ -178,6 +181,27 @@ final class ScanGateStep {
             }
         });
         return String.join(", ", parts);
+    }
+
+    /**
+     * A finding as an annotation of the run's report on the commit: every finding, the accepted ones said so; ECR's
+     * INFORMATIONAL, UNDEFINED and UNTRIAGED are Bitbucket's LOW.
+     */
+    static ReportAnnotation annotation(ScanReport.Finding f, boolean accepted) {
+        ReportAnnotation.Severity severity = switch (f.severity().toUpperCase(Locale.ROOT)) {
+            case "CRITICAL" -> ReportAnnotation.Severity.CRITICAL;
+            case "HIGH" -> ReportAnnotation.Severity.HIGH;
+            case "MEDIUM" -> ReportAnnotation.Severity.MEDIUM;
+            default -> ReportAnnotation.Severity.LOW;
+        };
+        String summary = f.id() + f.packageName().map(p -> " in " + p + f.installedVersion().map(v -> " " + v)
+                .orElse("")).orElse("") + f.fixedVersion().map(v -> ", fixed in " + v).orElse("");
+        Optional<URI> link = f.id().matches("CVE-\\d{4}-\\d{4,}")
+                ? Optional.of(URI.create("https://nvd.nist.gov/vuln/detail/" + f.id())) : Optional.empty();
+        return new ReportAnnotation(f.id() + f.packageName().map(p -> " " + p).orElse(""),
+                ReportAnnotation.Kind.VULNERABILITY, severity, summary,
+                accepted ? Optional.of("Accepted by SCAN_IGNORE: it does not stop the release.") : Optional.empty(),
+                link);
     }
 
     /** One finding: severity, id, package, installed version, and the version that fixes it when ECR names one. */

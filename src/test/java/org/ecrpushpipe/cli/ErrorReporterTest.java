@@ -57,6 +57,22 @@ class ErrorReporterTest {
     }
 
     @Test
+    void aFailureIsDescribedOnOneLineForTheReportInTheWordsTheLogShows() {
+        Console console = new Console(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, false);
+        ErrorReporter reporter = new ErrorReporter(console);
+        assertEquals(new ErrorReporter.Described("The push failed.", "run it again", 6),
+                reporter.describe(new PipeException.Push("The push failed.", "run it again", null)));
+        assertEquals(new ErrorReporter.Described("Validation errors: IMAGE: x; y. TAGS: z", "set the variables in the"
+                + " pipe's 'variables:' block; README lists them all", 2), reporter.describe(
+                new PipeException.Configuration(List.of(new Problem("IMAGE", "x"), new Problem("IMAGE", "y"),
+                        new Problem("TAGS", "z")))));
+        assertEquals(new ErrorReporter.Described("Unexpected error: IllegalStateException: boom", "rerun with"
+                + " DEBUG=true for the stack trace, and report it", 1),
+                reporter.describe(new IllegalStateException("boom")));
+        assertEquals("", out(), "describing prints nothing");
+    }
+
+    @Test
     void debugAddsTheStackTraceMasked() {
         report(new IllegalStateException("boom s3cr3t-value"), true);
         assertTrue(out().startsWith("✖ Unexpected error: IllegalStateException: boom ****\n"), out());

@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.ecrpushpipe.scenarios.Builder;
 import org.ecrpushpipe.scenarios.JarLauncher;
 import org.ecrpushpipe.scenarios.Launcher;
+import org.ecrpushpipe.standin.CodeInsightsStandIn;
 import org.ecrpushpipe.testbed.DoctoredEngine;
 import org.ecrpushpipe.testbed.EcrBed;
 import org.ecrpushpipe.testbed.EcrBedExtension;
@@ -495,6 +496,33 @@ class BadInputTableIT {
                         .file("out/keep.txt", "x\n").chmod("out", "r-xr-xr-x").set("OUTPUT_FILE", "out/results.env"))
                         .config("OUTPUT_FILE", "cannot create a file in the directory of 'out/results.env'"),
 
+                // REPORT, REPORT_PROXY: the Code Insights report on the commit
+                row("REPORT neither true nor false", r -> r.inPipeline().set("REPORT", "yes"))
+                        .config("REPORT", "'yes' is neither true nor false"),
+                row("REPORT true outside a pipeline", r -> r.set("REPORT", "true"))
+                        .config("REPORT", "true, but the run is not in a Bitbucket pipeline (BITBUCKET_REPO_FULL_NAME"
+                                + " and BITBUCKET_COMMIT are not set)"),
+                row("REPORT true with a commit but no repository", r -> r.set("REPORT", "true")
+                        .set("BITBUCKET_COMMIT", REPORT_COMMIT).set("TAGS", "latest"))
+                        .config("REPORT", "true, but BITBUCKET_REPO_FULL_NAME is not set"),
+                row("REPORT_PROXY without a scheme", r -> r.inPipeline().set("REPORT_PROXY", "host.docker.internal:29418"))
+                        .config("REPORT_PROXY", "'host.docker.internal:29418' is not the address of an HTTP proxy"),
+                row("REPORT_PROXY https", r -> r.inPipeline().set("REPORT_PROXY", "https://localhost:29418"))
+                        .config("REPORT_PROXY", "is not the address of an HTTP proxy"),
+                row("REPORT_PROXY port out of range", r -> r.inPipeline().set("REPORT_PROXY", "http://localhost:70000"))
+                        .config("REPORT_PROXY", "names the port 70000, outside 1 to 65535"),
+                row("a failed run in a pipeline reports, and still ends with its failure",
+                        r -> r.inPipeline().set("IMAGE", r.bed().repositoryUri("bad/report-never-created")))
+                        .fails(6, "does not exist"),
+                row("a bad variable in a pipeline whose proxy cannot be reached: one warning, the same answer",
+                        r -> r.inPipeline().set("REPORT_PROXY", "http://no-such-proxy.invalid:29418")
+                                .set("RETRIES", "many"))
+                        .config("RETRIES", "'many' is not a whole number from 0 to 10")
+                        .warning("The Code Insights report on commit " + REPORT_COMMIT.substring(0, 12) + " was not"
+                                + " sent: the pipeline's proxy http://no-such-proxy.invalid:29418 cannot be reached:"
+                                + " the name no-such-proxy.invalid does not resolve here. The run's outcome does not"
+                                + " depend on it."),
+
                 // DEBUG, NO_COLOR
                 row("DEBUG neither true nor false", r -> r.set("DEBUG", "yes"))
                         .config("DEBUG", "'yes' is neither true nor false"),
@@ -718,6 +746,9 @@ class BadInputTableIT {
                                 .set("SCAN_FAIL_ON", "CRITICAL"))
                         .config("SCAN_FAIL_ON", "works with Amazon ECR only, but IMAGE is on"))).flatMap(rows -> rows);
     }
+
+    /** The commit of the rows run in a pipeline. */
+    private static final String REPORT_COMMIT = "bad0123456789abcdef0123456789abcdef01234";
 
     /** The role the table's OIDC rows name; the stand-in lets web identities assume it. */
     private static final String OIDC_ROLE = "arn:aws:iam::123456789012:role/bad-input-oidc";
@@ -1157,6 +1188,17 @@ class BadInputTableIT {
             for (String name : List.of("Dockerfile", "hello.txt")) {
                 Files.delete(clone.resolve(name));
             }
+        }
+
+        /**
+         * The run as a step of a pipeline (its repository and commit set, pushing latest), whose report goes to a
+         * stand-in of the pipeline's proxy for as long as the row runs.
+         */
+        Setup inPipeline() {
+            CodeInsightsStandIn proxy = CodeInsightsStandIn.start().commit("acme/app", REPORT_COMMIT);
+            resources.add(proxy);
+            return set("BITBUCKET_REPO_FULL_NAME", "acme/app").set("BITBUCKET_COMMIT", REPORT_COMMIT)
+                    .set("TAGS", "latest").set("REPORT_PROXY", proxy.proxyUrl());
         }
 
         /** A loopback port nothing listens on. */

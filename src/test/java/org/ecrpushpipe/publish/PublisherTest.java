@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -157,6 +158,17 @@ class PublisherTest {
         assertEquals(IMAGE, result.imageId());
         assertTrue(events.contains("info Pushing the image my-app:ci (" + IMAGE + ") from the engine, without"
                 + " building."), events.toString());
+        assertEquals(new ImageFacts(OptionalLong.of(4_200_000), Optional.empty()), result.image(),
+                "the size the engine gives, and no build steps: nothing was built");
+    }
+
+    @Test
+    void theResultCarriesTheImagesSizeAndTheBuildsCachedSteps() {
+        engine.builtSteps = new int[] {7, 5};
+        PublishResult result = publish(config("1.0"));
+        assertEquals(new ImageFacts(OptionalLong.of(4_200_000), Optional.of(new ImageFacts.BuildSteps(7, 5))),
+                result.image());
+        assertEquals(List.of(IMAGE), engine.sizesAsked);
     }
 
     @Test
@@ -560,6 +572,8 @@ class PublisherTest {
         Cancellation pushCancellation;
         final List<String> pulled = new ArrayList<>();
         BuildRequest lastBuild;
+        int[] builtSteps = {0, 0};
+        final List<Digest> sizesAsked = new ArrayList<>();
 
         @Override
         public PullOutcome pull(ImageReference reference, RegistryCredentials credentials,
@@ -589,7 +603,13 @@ class PublisherTest {
             lastBuild = request;
             this.cancellation = cancellation;
             duringBuild.accept(output);
-            return new BuildOutcome.Built(IMAGE, 0, 0);
+            return new BuildOutcome.Built(IMAGE, builtSteps[0], builtSteps[1]);
+        }
+
+        @Override
+        public OptionalLong imageSize(Digest imageId) {
+            sizesAsked.add(imageId);
+            return OptionalLong.of(4_200_000);
         }
 
         @Override

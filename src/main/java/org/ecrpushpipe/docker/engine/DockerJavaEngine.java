@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -143,6 +144,18 @@ public final class DockerJavaEngine implements DockerEngine {
             return EngineMessages.field(response.getBody(), "Id").map(Digest::of);
         } catch (IOException | RuntimeException e) {
             throw Failures.engineCouldNotInspect(image, RootCause.message(e), e);
+        }
+    }
+
+    /** The inspection's {@code Size}; the report's business only, so a failure here is no failure of the run. */
+    @Override
+    public OptionalLong imageSize(Digest imageId) {
+        try (DockerHttpClient.Response response = http.execute(EngineConnection.request("GET",
+                "/images/" + imageId + "/json").build())) {
+            return response.getStatusCode() == 200 ? EngineMessages.number(response.getBody(), "Size")
+                    : OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -173,6 +174,24 @@ final class EngineMessages {
             }
         }
         return found;
+    }
+
+    /** A top-level whole-number field of one JSON object (an image inspection's {@code Size}). */
+    static OptionalLong number(InputStream body, String name) throws IOException {
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return OptionalLong.empty();
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
+                    return OptionalLong.of(parser.getLongValue());
+                }
+                parser.skipChildren();
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** A top-level string field of one JSON object (an engine's answer such as an image's inspection). */
