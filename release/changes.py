@@ -9,11 +9,20 @@ that cannot be released is one line on stderr and exit code 1; a wrong call, exi
 
 The version: the highest type among the change entries (major, minor, patch) bumps pom.xml's version, as
 semversioner does (0.1.0 with a major entry gives 1.0.0); --version asks for a higher one explicitly, never for less
-than the entries need. The CHANGELOG: the Unreleased section, as the maintainers left it (every entry's
-"- type: description" line is in it, or is added at its end), becomes the section of the release, and an empty
-Unreleased section stays above it for the next changes. The entries: moved into .changes/X.Y.Z.json, the
-semversioner record of what each release holds. The version: pom.xml's, pipe.yml's image tag, and every place the
-documentation (README.md, docs/, examples/) names the pipe at a version: X.Y.Z, and the moving X.Y and X.
+than the entries need. The CHANGELOG: the Unreleased section, as the maintainers left it, headings included (every
+entry's "- type: description" line is in it, or is added under its group, below), becomes the section of the
+release, and an empty Unreleased section stays above it for the next changes. The entries: moved into
+.changes/X.Y.Z.json, the semversioner record of what each release holds. The version: pom.xml's, pipe.yml's image
+tag, and every place the documentation (README.md, docs/, examples/) names the pipe at a version: X.Y.Z, and the
+moving X.Y and X.
+
+An entry is {"type": "major|minor|patch", "description": "…", "group": "…"}: the description is the one line a user
+scans (what changed for them; the detail lives in docs/), and the optional group is the "### " heading of the
+release notes it goes under, one of GROUPS (below), which is also their order; docs/development.md says which group
+takes what ("Breaking changes": whatever stops a pipeline that worked on the last release, whatever its type). An
+entry line missing from Unreleased is added at the end of its group's heading (the heading made, in GROUPS order,
+if Unreleased has none); one without a group at the end of the section, under "### Other" once the section has
+headings.
 """
 import glob
 import json
@@ -29,6 +38,11 @@ VERSION = re.compile(r'^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$')
 POM_NS = {'m': 'http://maven.apache.org/POM/4.0.0'}
 # Files whose versions are history, not the current one.
 HISTORY = ('CHANGELOG.md', '.changes/', 'bench/results/')
+# The headings of a release's section, in their order; an entry's optional "group" names one.
+GROUPS = ('Breaking changes', 'Building', 'Pushing and tags', 'Repositories', 'Credentials', 'Reliability', 'Output',
+          'Release and documentation')
+# The heading of entry lines that name no group, in a section that has headings.
+OTHER = 'Other'
 
 
 class Refusal(Exception):
@@ -65,7 +79,7 @@ def pipe_yml():
 
 
 def entries():
-    """The change entries, in the order of their file names: [(file, type, description)]."""
+    """The change entries, in the order of their file names: [(file, type, description, group or None)]."""
     found = []
     for file in sorted(glob.glob(os.path.join(NEXT, '*.json'))):
         try:
@@ -76,7 +90,10 @@ def entries():
         description = entry.get('description') if isinstance(entry, dict) else None
         if kind not in TYPES or not isinstance(description, str) or not description.strip():
             raise Refusal('%s is not {"type": "major|minor|patch", "description": "…"}' % file)
-        found.append((file, kind, description))
+        group = entry.get('group')
+        if group is not None and group not in GROUPS:
+            raise Refusal('%s has "group": %s, not one of %s' % (file, json.dumps(group), ', '.join(GROUPS)))
+        found.append((file, kind, description, group))
     if not found:
         raise Refusal("nothing to release: %s holds no change entry (*.json); add one for each user-visible change"
                       % NEXT)
@@ -97,7 +114,7 @@ def plan(asked=None):
     if tag != pom:
         raise Refusal("pipe.yml's image tag %s is not pom.xml's version %s: put them in step first" % (tag, pom))
     changes = entries()
-    kind = min((k for _, k, _ in changes), key=TYPES.index)
+    kind = min((k for _, k, _, _ in changes), key=TYPES.index)
     needed = bumped(current, kind)
     if asked is None:
         version = needed
@@ -112,24 +129,53 @@ def plan(asked=None):
             'pipe': pipe, 'artifact': artifact}
 
 
+def line(kind, description):
+    return '- %s: %s' % (kind, description)
+
+
+def placed(body, missing):
+    """The Unreleased body with the missing [(line, group)] added: each under its group's "### " heading (made, in
+    GROUPS order, when the body has none), an ungrouped one at the end (under "### Other" once there are headings)."""
+    blocks = [[None, []]]  # [heading, lines]; the first holds what comes before any heading
+    for text in body.split('\n') if body else []:
+        if text.startswith('### '):
+            blocks.append([text[4:].strip(), [text]])
+        else:
+            blocks[-1][1].append(text)
+    headed = len(blocks) > 1 or any(group for _, group in missing)
+    order = GROUPS + (OTHER,)
+    for text, group in missing:
+        heading = group or (OTHER if headed else None)
+        block = next((b for b in blocks if b[0] == heading), None) if heading else blocks[0]
+        if block is None:
+            block = [heading, ['### ' + heading]]
+            later = [i for i, b in enumerate(blocks) if b[0] in order and order.index(b[0]) > order.index(heading)]
+            blocks.insert(later[0] if later else len(blocks), block)
+        while block[1] and not block[1][-1].strip():
+            block[1].pop()
+        block[1].extend([''] if block[1] and block[1][-1].startswith('### ') else [])
+        block[1].append(text)
+    texts = ['\n'.join(b[1]).strip('\n') for b in blocks]
+    return '\n\n'.join(t for t in texts if t)
+
+
 def changelog_section(changes, version):
     """Turns the Unreleased section into the release's; returns CHANGELOG.md's new text."""
     log = open('CHANGELOG.md', encoding='utf-8').read()
-    lines = ['- %s: %s' % (kind, description) for _, kind, description in changes]
+    lines = [(line(kind, description), group) for _, kind, description, group in changes]
     start = log.find('\n## Unreleased\n')
     if start < 0:
         # no Unreleased section: the release's section goes first, made from the entries
         first = log.find('\n## ')
         first = len(log) if first < 0 else first
-        return log[:first].rstrip('\n') + '\n\n## Unreleased\n\n## %s\n\n%s\n' % (version, '\n'.join(lines)) \
+        return log[:first].rstrip('\n') + '\n\n## Unreleased\n\n## %s\n\n%s\n' % (version, placed('', lines)) \
             + log[first:]
     body_start = start + len('\n## Unreleased\n')
     end = log.find('\n## ', body_start - 1)
     end = len(log) if end < 0 else end
     body = log[body_start:end].strip('\n')
     present = set(body.split('\n'))
-    missing = [line for line in lines if line not in present]
-    body = '\n'.join([body] + missing if body else missing)
+    body = placed(body, [(text, group) for text, group in lines if text not in present])
     return log[:start] + '\n## Unreleased\n\n## %s\n\n%s\n' % (version, body) + log[end:]
 
 
@@ -167,10 +213,11 @@ def apply(version):
     write('CHANGELOG.md', changelog_section(changes, version))
     record = '.changes/%s.json' % version
     with open(record, 'w', encoding='utf-8') as out:
-        json.dump([{'type': k, 'description': d} for _, k, d in changes], out, indent=2, ensure_ascii=False)
+        json.dump([dict({'type': k, 'description': d}, **({'group': g} if g else {})) for _, k, d, g in changes], out,
+                  indent=2, ensure_ascii=False)
         out.write('\n')
     changed.append(record)
-    for file, _, _ in changes:
+    for file, _, _, _ in changes:
         os.remove(file)
         changed.append(file)
     if not os.listdir(NEXT):

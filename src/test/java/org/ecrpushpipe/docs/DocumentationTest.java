@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,15 +232,46 @@ class DocumentationTest {
                 entries = files.toList();
             }
         }
+        String unreleased = changelog.substring(changelog.indexOf("\n## Unreleased\n"),
+                changelog.indexOf("\n## " + version + "\n")) + "\n";
+        // the release notes' headings: release/changes.py's GROUPS, in their order, each at most once
+        List<String> groups = changeGroups();
+        List<String> headings = Pattern.compile("(?m)^### (.*)$").matcher(unreleased).results()
+                .map(m -> m.group(1).strip()).toList();
+        assertTrue(groups.containsAll(headings), "Unreleased's headings " + headings + " are among " + groups);
+        assertEquals(headings.stream().distinct().sorted(Comparator.comparing(groups::indexOf)).toList(),
+                headings, "Unreleased's headings come once each, in release/changes.py's order " + groups);
         for (Path file : entries) {
             JsonNode change = json.readTree(file.toFile());
             assertTrue(Set.of("major", "minor", "patch").contains(change.get("type").asText()), file.toString());
             assertTrue(change.get("description").asText().length() > 10, file.toString());
-            String unreleased = changelog.substring(changelog.indexOf("\n## Unreleased\n"),
-                    changelog.indexOf("\n## " + version + "\n"));
-            assertTrue(unreleased.contains("- " + change.get("type").asText() + ": "
-                    + change.get("description").asText() + "\n"), "CHANGELOG's Unreleased section has " + file);
+            String line = "- " + change.get("type").asText() + ": " + change.get("description").asText() + "\n";
+            assertTrue(unreleased.contains(line), "CHANGELOG's Unreleased section has " + file);
+            if (change.hasNonNull("group")) {
+                String group = change.get("group").asText();
+                assertTrue(groups.contains(group), file + "'s group " + group + " is one of " + groups);
+                int heading = unreleased.indexOf("\n### " + group + "\n");
+                assertTrue(heading >= 0, "Unreleased has the heading ### " + group + " of " + file);
+                int after = unreleased.indexOf("\n### ", heading + 1);
+                assertTrue(unreleased.substring(heading, after < 0 ? unreleased.length() : after).contains("\n" + line),
+                        file + "'s line is under ### " + group);
+            }
         }
+        // the release notes link docs/ pages: each relative link names a file that exists
+        Matcher link = Pattern.compile("\\]\\(([^)#\\s]+)[^)]*\\)").matcher(unreleased);
+        while (link.find()) {
+            if (!link.group(1).contains("://")) {
+                assertTrue(Files.isRegularFile(Path.of(link.group(1))), "CHANGELOG links " + link.group(1));
+            }
+        }
+    }
+
+    /** The headings of a release's section, as release/changes.py groups the entries ({@code GROUPS}). */
+    private static List<String> changeGroups() throws IOException {
+        Matcher tuple = Pattern.compile("(?m)^GROUPS = \\(([^)]*)\\)")
+                .matcher(Files.readString(Path.of("release/changes.py")));
+        assertTrue(tuple.find(), "release/changes.py has GROUPS = (…)");
+        return Pattern.compile("'([^']+)'").matcher(tuple.group(1)).results().map(m -> m.group(1)).toList();
     }
 
     /**

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -120,6 +121,95 @@ class ReleaseScriptTest {
             assertTrue(plan.stderr().startsWith(said), plan.toString());
             assertEquals(1, plan.stderr().lines().count(), "one line: " + plan);
         }
+    }
+
+    @Test
+    void theReleaseKeepsTheGroupedNotesAndPutsAMissingLineUnderItsGroup() throws Exception {
+        Path repository = minimalRepository("1.2.3");
+        Path next = repository.resolve(".changes/next-release");
+        Files.writeString(next.resolve("minor-build.json"),
+                "{\"type\": \"minor\", \"description\": \"Built.\", \"group\": \"Building\"}\n");
+        Files.writeString(next.resolve("minor-build-late.json"),
+                "{\"type\": \"minor\", \"description\": \"Built later.\", \"group\": \"Building\"}\n");
+        Files.writeString(next.resolve("major-late.json"),
+                "{\"type\": \"major\", \"description\": \"Broke.\", \"group\": \"Breaking changes\"}\n");
+        Files.writeString(next.resolve("patch-output.json"),
+                "{\"type\": \"patch\", \"description\": \"Said.\", \"group\": \"Output\"}\n");
+        Files.writeString(next.resolve("patch-loose.json"), "{\"type\": \"patch\", \"description\": \"Loose.\"}\n");
+        Files.writeString(repository.resolve("CHANGELOG.md"), """
+                # Changelog
+
+                ## Unreleased
+
+                ### Building
+
+                - minor: Built.
+
+                ### Output
+
+                - patch: Said.
+
+                ## 1.2.3
+
+                - minor: Before.
+                """);
+        git(repository, "init", "-q");
+        git(repository, "add", "-A");
+        ReleaseRepository.Run apply = changes(repository, "apply", "2.0.0");
+        assertEquals(0, apply.exitCode(), apply.toString());
+        assertEquals("""
+                # Changelog
+
+                ## Unreleased
+
+                ## 2.0.0
+
+                ### Breaking changes
+
+                - major: Broke.
+
+                ### Building
+
+                - minor: Built.
+                - minor: Built later.
+
+                ### Output
+
+                - patch: Said.
+
+                ### Other
+
+                - patch: Loose.
+
+                ## 1.2.3
+
+                - minor: Before.
+                """, Files.readString(repository.resolve("CHANGELOG.md")));
+        JsonNode record = new ObjectMapper().readTree(repository.resolve(".changes/2.0.0.json").toFile());
+        List<String> groups = new ArrayList<>();
+        record.forEach(e -> groups.add(e.path("group").asText("none")));
+        assertEquals(List.of("Breaking changes", "Building", "Building", "none", "Output"), groups,
+                "the record keeps each entry's group");
+    }
+
+    @Test
+    void aGroupThatIsNoHeadingIsRefused() throws Exception {
+        Path repository = minimalRepository("1.2.3", "minor");
+        Files.writeString(repository.resolve(".changes/next-release/patch-x.json"),
+                "{\"type\": \"patch\", \"description\": \"Typo.\", \"group\": \"Buliding\"}\n");
+        ReleaseRepository.Run plan = changes(repository, "plan");
+        assertEquals(1, plan.exitCode(), plan.toString());
+        assertTrue(plan.stderr().startsWith(".changes/next-release/patch-x.json has \"group\": \"Buliding\", "
+                + "not one of Breaking changes, Building, Pushing and tags,"), plan.toString());
+        assertEquals(1, plan.stderr().lines().count(), "one line: " + plan);
+    }
+
+    /** {@code git ARGS} in {@code repository}, which must succeed. */
+    private static void git(Path repository, String... args) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(Stream.concat(Stream.of("git"), Stream.of(args)).toList())
+                .directory(repository.toFile()).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), "git " + String.join(" ", args) + ": " + out);
     }
 
     @Test
