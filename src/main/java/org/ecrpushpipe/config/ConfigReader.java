@@ -99,29 +99,12 @@ public final class ConfigReader {
         ImageVariables target = new ImageVariables(reader);
         ImageRef image = target.image();
         Optional<String> otherRegistryHost = target.otherRegistryHost();
-        CredentialVariables.Read access = new CredentialVariables(reader)
-                .read(key.isPresent() || secret.isPresent(), otherRegistryHost);
-        if (access.keysRequired() || (otherRegistryHost.isEmpty() && (key.isPresent() || secret.isPresent()))) {
-            reader.require(Variable.AWS_KEY);
-            reader.require(Variable.AWS_SECRET);
-        }
+        CredentialVariables.Read access = readAccess(key.isPresent() || secret.isPresent(), otherRegistryHost);
         String region = target.region(image);
         List<Tag> tags = readTags();
         ReleaseVariables releaseVariables = new ReleaseVariables(reader);
         ReleaseSettings release = releaseVariables.read(region, tags);
-        // build options, or LOCAL_IMAGE instead of a build (then there is no context to read)
-        BuildVariables buildVariables = new BuildVariables(reader);
-        BuildSettings buildSettings = buildVariables.read();
-        boolean pushOnly = buildSettings.localImage().isPresent();
-        // a promotion or a combination of platforms builds nothing, nor does a push of LOCAL_IMAGE: the clone need
-        // not hold a Dockerfile
-        Path context = releaseVariables.buildsNothing() || pushOnly ? null : readContext();
-        Located dockerfile = context == null ? null : readDockerfile(context);
-        if (dockerfile != null) {
-            buildVariables.checkTarget(buildSettings, context.resolve(dockerfile.relative()),
-                    reader.value(Variable.DOCKERFILE).orElse(dockerfile.relative()));
-        }
-        BuildContext build = dockerfile == null ? null : scanContext(context, dockerfile, buildSettings.secrets());
+        ReadBuild build = readBuild(releaseVariables.buildsNothing());
         String dockerHost = readDockerHost();
         Optional<URI> generic = readEndpoint(Variable.AWS_ENDPOINT_URL);
         Optional<URI> ecr = readEndpoint(Variable.AWS_ENDPOINT_URL_ECR).or(() -> generic);
@@ -143,9 +126,44 @@ public final class ConfigReader {
         }
         Optional<AwsCredentials> credentials = secret.isEmpty() ? Optional.empty()
                 : key.map(k -> new AwsCredentials(Secret.of(k), Secret.of(secret.get()), sessionToken.map(Secret::of)));
-        return new Result(new PipeConfig(credentials, region, image, tags, build, dockerHost,
+        return new Result(new PipeConfig(credentials, region, image, tags, build.context(), dockerHost,
                 ecr, sts, variants, debug, retries, Duration.ofSeconds(retryMaxSeconds), release, repository,
-                buildSettings, cache, access.settings(), results, scan), reader.warnings(), List.copyOf(notes));
+                build.settings(), cache, access.settings(), results, scan), reader.warnings(), List.copyOf(notes));
+    }
+
+    /**
+     * How the run authenticates; AWS_KEY and AWS_SECRET go together, and are required unless OIDC or another
+     * registry's login stands in for them.
+     */
+    private CredentialVariables.Read readAccess(boolean keysGiven, Optional<String> otherRegistryHost) {
+        CredentialVariables.Read access = new CredentialVariables(reader).read(keysGiven, otherRegistryHost);
+        if (access.keysRequired() || (otherRegistryHost.isEmpty() && keysGiven)) {
+            reader.require(Variable.AWS_KEY);
+            reader.require(Variable.AWS_SECRET);
+        }
+        return access;
+    }
+
+    /**
+     * The build's options, and the context it sends: none for a run that builds nothing (a promotion, a combination
+     * of platforms) or pushes LOCAL_IMAGE instead, whose clone need not hold a Dockerfile.
+     */
+    private ReadBuild readBuild(boolean buildsNothing) {
+        BuildVariables buildVariables = new BuildVariables(reader);
+        BuildSettings settings = buildVariables.read();
+        boolean pushOnly = settings.localImage().isPresent();
+        Path context = buildsNothing || pushOnly ? null : readContext();
+        Located dockerfile = context == null ? null : readDockerfile(context);
+        if (dockerfile != null) {
+            buildVariables.checkTarget(settings, context.resolve(dockerfile.relative()),
+                    reader.value(Variable.DOCKERFILE).orElse(dockerfile.relative()));
+        }
+        return new ReadBuild(settings, dockerfile == null ? null : scanContext(context, dockerfile,
+                settings.secrets()));
+    }
+
+    /** The build's options, and its context (null when nothing is built). */
+    private record ReadBuild(BuildSettings settings, BuildContext context) {
     }
 
     /**

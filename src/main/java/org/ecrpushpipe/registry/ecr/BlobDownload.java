@@ -58,22 +58,29 @@ final class BlobDownload {
                 throw Failures.blobUnreadable(digest.value(), repository, host + " answered HTTP "
                         + answer.statusCode(), null);
             }
-            byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                throw Failures.blobUnreadable(digest.value(), repository, "it is larger than " + MAX_BYTES
-                        + " bytes, too large for an image configuration", null);
-            }
-            String actual = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            if (!actual.equals(digest.value())) {
-                throw Failures.blobUnreadable(digest.value(), repository, host + " served content of another"
-                        + " digest (" + actual + ")", null);
-            }
-            return bytes;
+            return checked(body.readNBytes(MAX_BYTES + 1), digest, repository, host);
         } catch (IOException e) {
             throw Failures.blobUnreadable(digest.value(), repository, "its download from " + host + " broke off: "
                     + RootCause.message(e), e);
+        }
+    }
+
+    /** The blob's bytes, when they are no more than a configuration's and are the digest's. */
+    private static byte[] checked(byte[] bytes, Digest digest, String repository, String host) {
+        if (bytes.length > MAX_BYTES) {
+            throw Failures.blobUnreadable(digest.value(), repository, "it is larger than " + MAX_BYTES
+                    + " bytes, too large for an image configuration", null);
+        }
+        String actual;
+        try {
+            actual = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
+        if (!actual.equals(digest.value())) {
+            throw Failures.blobUnreadable(digest.value(), repository, host + " served content of another"
+                    + " digest (" + actual + ")", null);
+        }
+        return bytes;
     }
 }
