@@ -340,62 +340,46 @@ public final class EcrRegistry implements Registry, EcrRepositories, ImageScans,
                 configDigest(image.imageManifest()).map(Digest::of));
     }
 
+    /** The config digest of an image manifest (docker v2 schema 2 or OCI); empty for lists and indexes. */
+    static Optional<String> configDigest(String manifest) {
+        return textAt(manifest, "config", "digest");
+    }
+
+    /** The {@code mediaType} a manifest names for itself, if any. */
+    static Optional<String> mediaTypeField(String manifest) {
+        return textAt(manifest, "mediaType");
+    }
+
     /**
-     * The config digest of an image manifest (docker v2 schema 2 or OCI); empty for lists and indexes. Read with
+     * The text at {@code path} (field names from the top) of a JSON manifest, if there is text there. Read with
      * Jackson's streaming parser: one field does not need an object mapper.
      */
-    static Optional<String> configDigest(String manifest) {
+    private static Optional<String> textAt(String manifest, String... path) {
         if (manifest == null) {
             return Optional.empty();
         }
         try (JsonParser parser = JSON.createParser(manifest)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (!field.equals("config") || value != JsonToken.START_OBJECT) {
-                    parser.skipChildren();
-                    continue;
-                }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String inner = parser.currentName();
-                    JsonToken innerValue = parser.nextToken();
-                    if (inner.equals("digest") && innerValue == JsonToken.VALUE_STRING) {
-                        return Optional.of(parser.getText());
-                    }
-                    parser.skipChildren();
-                }
-                return Optional.empty();
-            }
-            return Optional.empty();
+            return parser.nextToken() == JsonToken.START_OBJECT ? textIn(parser, path, 0) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
-    /** The {@code mediaType} a manifest names for itself, if any. */
-    static Optional<String> mediaTypeField(String manifest) {
-        if (manifest == null) {
-            return Optional.empty();
-        }
-        try (JsonParser parser = JSON.createParser(manifest)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (field.equals("mediaType") && value == JsonToken.VALUE_STRING) {
+    /** {@link #textAt} within the object the parser has just entered, {@code depth} names into the path. */
+    private static Optional<String> textIn(JsonParser parser, String[] path, int depth) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (field.equals(path[depth])) {
+                boolean last = depth == path.length - 1;
+                if (last && value == JsonToken.VALUE_STRING) {
                     return Optional.of(parser.getText());
                 }
-                parser.skipChildren();
+                return !last && value == JsonToken.START_OBJECT ? textIn(parser, path, depth + 1) : Optional.empty();
             }
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
+            parser.skipChildren();
         }
+        return Optional.empty();
     }
 
     private PipeException repositoryGone(String repository, Throwable origin) {
