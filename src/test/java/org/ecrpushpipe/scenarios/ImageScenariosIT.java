@@ -20,6 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
 /**
  * The scenarios with the pipe's image, built by {@code bash test/build-image.sh} and run as Bitbucket runs a
  * pipe, building with BuildKit; plus the manual form docs/building-the-image.md gives, with the engine's socket mounted.
@@ -65,6 +69,50 @@ class ImageScenariosIT extends PipeScenarios {
         Matcher pushed = PUSHED.matcher(run.output());
         assertTrue(pushed.find(), run.output());
         assertEquals(Optional.of(pushed.group(3)), bed.manifestDigest("manual/app", "by-hand"));
+    }
+
+    /**
+     * README's first example, as written: its step's variables (each {@code $NAME} the repository variable of that
+     * name), on a push of a git tag its pipeline matches, with the image run as Bitbucket runs a pipe. A newcomer
+     * with only the README gets from nothing to a pushed image with it.
+     */
+    @Test
+    void theReadmesFirstExampleAsWritten() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String examples = readme.substring(readme.indexOf("\n## Examples\n"));
+        String yaml = examples.substring(examples.indexOf("```yaml\n") + 8, examples.indexOf("\n```", examples.indexOf("```yaml\n")));
+        JsonNode pipelines = new ObjectMapper(new YAMLFactory()).readTree(yaml).path("pipelines");
+        Map.Entry<String, JsonNode> tagPipeline = pipelines.path("tags").fields().next();
+        JsonNode step = tagPipeline.getValue().get(0).path("step");
+        assertEquals("docker", step.path("services").get(0).asText(), yaml);
+        JsonNode pipe = step.path("script").get(0);
+        assertTrue(pipe.path("pipe").asText().startsWith("org/ecr-push-pipe:"), yaml);
+        String gitTag = tagPipeline.getKey().replace("*", "0.1.0");
+
+        // the repository variables a team sets (its keys), and what Bitbucket sets for a tag's pipeline
+        Map<String, String> repositoryVariables = bed.pipeEnv("unused");
+        Map<String, String> env = new HashMap<>();
+        pipe.path("variables").fields().forEachRemaining(v -> env.put(v.getKey(),
+                v.getValue().asText().startsWith("$") ? repositoryVariables.get(v.getValue().asText().substring(1))
+                        : v.getValue().asText()));
+        String image = env.get("IMAGE");
+        assertTrue(image.startsWith(EcrBed.ECR_REGISTRY_HOST + "/"), "IMAGE is the bed's registry host: " + image);
+        String repository = image.substring(image.indexOf('/') + 1);
+        env.put("BITBUCKET_TAG", gitTag);
+        // the bed's own: its ECR API endpoint (AWS's is out of reach) and its engine, which has no bridge network
+        env.put("AWS_ENDPOINT_URL", repositoryVariables.get("AWS_ENDPOINT_URL"));
+        env.put("BUILD_NETWORK", "host");
+        bed.standIn().createRepository(repository);
+        Path clone = TestImages.busybox(work.resolve("readme-first")).uniqueFile().write();
+
+        Launcher.PipeRun run = launcher.run(env, Map.of(), clone);
+
+        assertEquals(0, run.exitCode(), run.output());
+        Matcher pushed = PUSHED.matcher(run.output());
+        assertTrue(pushed.find(), run.output());
+        assertEquals(image, pushed.group(1));
+        assertEquals(gitTag, pushed.group(2), "the git tag names the image");
+        assertEquals(Optional.of(pushed.group(3)), bed.manifestDigest(repository, gitTag));
     }
 
     /** {@code docker run} of the image with these options and variables (by name), in {@code clone}. */
