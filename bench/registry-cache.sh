@@ -4,15 +4,17 @@
 # with the cache (CACHE=true, or CACHE=stages for a two-stage Dockerfile) against without it (CACHE=false).
 #
 #   bash bench/registry-cache.sh [RUNS]     # default 5; about 20 minutes on 2 cores
+#   BUILDER=classic bash bench/registry-cache.sh [RUNS]     # the classic builder (default: auto, BuildKit here)
 #
 # 1. The seed's Apache image (examples/apache, FROM the bed's Debian base): a first run pushes it with the cache
 #    on; then RUNS rounds, interleaved, each on an engine cleaned down to the base: the pipe with CACHE=false and
 #    with CACHE=true, each pushing a new tag, the Dockerfile unchanged.
-# 2. Two two-stage Dockerfiles, the same with CACHE=stages against CACHE=false: a light one (the builder installs
-#    python3-minimal and writes a file) and a compiling one (the builder installs a C toolchain, gcc and libc6-dev,
-#    as a builder stage installs its build dependencies, and compiles a program; the final stage copies the
-#    binary). With the classic builder a cached run must pull the builder's cache image, so the gain depends on
-#    how much work the builder does against how large it is.
+# 2. Two two-stage Dockerfiles, the same with the cache against CACHE=false (the classic builder: CACHE=stages, as it
+#    needs the builder stage's image; BuildKit: CACHE=true, as its cache image of the final stage serves the whole
+#    rebuild): a light one (the builder installs python3-minimal and writes a file) and a compiling one (the builder
+#    installs a C toolchain, gcc and libc6-dev, as a builder stage installs its build dependencies, and compiles a
+#    program; the final stage copies the binary). With the classic builder a cached run must pull the builder's
+#    cache image, so the gain depends on how much work the builder does against how large it is.
 #
 # Each run is the packaged jar (`java -jar`, the machine's Java) in the build context, timed from start to exit,
 # against the bed (private engine, real registry, ECR stand-in at the real ECR host name). The apt-get lines reach
@@ -23,6 +25,12 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 runs="${1:-5}"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/registry-cache.sh [RUNS]" >&2; exit 2; }
+builder="${BUILDER:-auto}"
+case $builder in
+  auto | buildkit) two_stage_mode=true ;;
+  classic) two_stage_mode=stages ;;
+  *) echo "bench: ERROR: BUILDER is '$builder', not auto, buildkit or classic" >&2; exit 2 ;;
+esac
 
 # shellcheck source=test/bed.sh
 source test/bed.sh
@@ -113,6 +121,8 @@ clean_engine() {
     docker image rm -f "$ref" >/dev/null
   done < <(docker images --format '{{.Repository}}:{{.Tag}}' | grep -v -x -F -e "$base" -e '<none>:<none>' || true)
   docker image prune -f >/dev/null
+  # BuildKit's own build cache too: a fresh step's engine holds none
+  docker builder prune -af >/dev/null
   left="$(comm -23 <(docker images -aq --no-trunc | sort -u) <(printf '%s\n' "${keep_ids[@]}" | sort -u))"
   [[ -z $left ]] || die "the engine still holds images other than $base: $left"
 }
@@ -121,7 +131,7 @@ clean_engine() {
 pipe_run() {
   local start end logf="$work/run.log"
   now_ms; start=$REPLY
-  (cd "$4" && exec env -i AWS_KEY="$AWS_KEY" AWS_SECRET="$AWS_SECRET" IMAGE="$registry/$1" TAGS="$2" CACHE="$3" \
+  (cd "$4" && exec env -i AWS_KEY="$AWS_KEY" AWS_SECRET="$AWS_SECRET" IMAGE="$registry/$1" TAGS="$2" CACHE="$3" BUILDER="$builder" \
     AWS_ENDPOINT_URL="$AWS_ENDPOINT_URL" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 NO_COLOR=1 BUILD_NETWORK=host \
     "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$jar") >"$logf" 2>&1 ||
     { sed 's/^/  | /' "$logf" >&2; die "the pipe failed: $1:$2 CACHE=$3"; }
@@ -156,17 +166,17 @@ measure() {
 started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
 load_before="$(loadavg)"
 measure apache "$apache" apache-off apache-on true
-measure stages "$stages" stages-off stages-on stages
-measure compiled "$compiled" compiled-off compiled-on stages
+measure stages "$stages" stages-off stages-on "$two_stage_mode"
+measure compiled "$compiled" compiled-off compiled-on "$two_stage_mode"
 load_after="$(loadavg)"
 
 commit="$(git rev-parse --short HEAD)"
 dirty=""; git diff --quiet HEAD -- src bench || dirty=" (with uncommitted changes)"
-out="bench/results/$(date -u +%F)-registry-cache-$commit.md"
+out="bench/results/$(date -u +%F)-registry-cache-$([[ $builder == classic ]] && echo classic- || true)$commit.md"
 {
   printf '# Registry layer cache: rebuild on an empty engine, with the cache vs without\n\n'
-  printf 'Commit %s%s, %s; %s cores (%s), shared with other work: load average %s before, %s after.\n\n' \
-    "$commit" "$dirty" "$started_at" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$load_before" "$load_after"
+  printf 'Commit %s%s, %s; BUILDER=%s; %s cores (%s), shared with other work: load average %s before, %s after.\n\n' \
+    "$commit" "$dirty" "$started_at" "$builder" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$load_before" "$load_after"
   printf '`bash bench/registry-cache.sh %d`: medians (min–max) of %d runs each, interleaved (the order swapped every round); every run on an engine cleaned down to the Debian base (`%s`), the previous image in the registry; wall time of `java -jar` from start to exit (login, cache pulls, build, push, verify).\n\n' "$runs" "$runs" "$base"
   printf '| image | CACHE=false | with the cache | ratio | target | load at the start |\n|---|---|---|---|---|---|\n'
   for section in apache stages compiled; do
@@ -176,8 +186,8 @@ out="bench/results/$(date -u +%F)-registry-cache-$commit.md"
     met="$(awk -v r="$r" 'BEGIN { print (r >= 5 ? "≥ 5× met" : "≥ 5× **missed**") }')"
     case $section in
       apache) label="the seed's Apache image (CACHE=true)" ;;
-      stages) label="two-stage, light builder: python3-minimal (CACHE=stages)" ;;
-      compiled) label="two-stage, compiling builder: gcc + libc6-dev, a C program (CACHE=stages)" ;;
+      stages) label="two-stage, light builder: python3-minimal (CACHE=$two_stage_mode)" ;;
+      compiled) label="two-stage, compiling builder: gcc + libc6-dev, a C program (CACHE=$two_stage_mode)" ;;
     esac
     printf '| %s | %.1f s (%s ms) | %.1f s (%s ms) | %s× | %s | %s |\n' "$label" "$(awk -v v="$m_off" 'BEGIN{print v/1000}')" \
       "$(minmax "${off[@]}")" "$(awk -v v="$m_on" 'BEGIN{print v/1000}')" "$(minmax "${on[@]}")" "$r" "$met" "${LOAD[$section]}"
