@@ -74,7 +74,7 @@ peak_rss() {
 }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
-declare -A RSS=()
+declare -A RSS=() OUTPUT_BYTES=()
 # the re-run's image first, so every measured re-run finds it in the engine and its tag in the registry
 peak_rss rerun mem-rerun latest >/dev/null
 for ((i = 1; i <= runs; i++)); do
@@ -82,6 +82,7 @@ for ((i = 1; i <= runs; i++)); do
   for case in files20k files50k output; do
     date +%s%N >"$work/$case/unique.txt"   # a changed file: every run builds and pushes
     RSS[$case]+="$(peak_rss "$case" "mem-$case" "run-$i") "
+    OUTPUT_BYTES[$case]="$(wc -c <"$work/$case-run-$i.log")"
   done
   log "round $i/$runs: re-run ${RSS[rerun]##* }, done"
   for case in rerun files20k files50k output; do read -ra v <<<"${RSS[$case]}"; log "  $case: ${v[-1]} KiB"; done
@@ -108,6 +109,8 @@ result="bench/results/$(date -u +%F)-memory-$commit.md"
     met="$(awk -v m="$m" -v l="$limit" 'BEGIN { printf "%.1f MiB: < %d MiB %s", m / 1024, l, (m / 1024 < l ? "met" : "**missed**") }')"
     printf '| %s | %s | %s KiB | %s |\n' "$label" "${v[*]}" "$m" "$met"
   done
+  printf '\nThe pipe printed %s bytes on the 50 MB run (the build output as BuildKit streamed it to the pipe: BuildKit may clip a step'"'"'s log; %s).\n' \
+    "${OUTPUT_BYTES[output]}" "clipped notes per run: $( (grep -h -c "output clipped" "$work"/output-run-*.log || true) | paste -sd" ")"
 } >"$result"
 cat "$result"
 log "wrote $result"
