@@ -70,21 +70,8 @@ public final class RegistryProcess implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = freePort();
-            Files.writeString(dir.resolve("config.yml"), """
-                    version: 0.1
-                    log:
-                      level: warn
-                      accesslog:
-                        disabled: true
-                    storage:
-                      filesystem:
-                        rootdirectory: %s
-                      delete:
-                        enabled: true
-                    http:
-                      addr: 127.0.0.1:%d
-                      secret: %s
-                    """.formatted(dir.resolve("data"), port, randomHex(16)) + (!withAuth ? "" : """
+            Files.writeString(dir.resolve("config.yml"), baseConfig(dir.resolve("data"), "127.0.0.1", port)
+                    + (!withAuth ? "" : """
                     auth:
                       htpasswd:
                         realm: ecr-pipe-test
@@ -227,6 +214,28 @@ public final class RegistryProcess implements AutoCloseable {
             throw new IllegalStateException(path + " is missing: install Debian's '" + debianPackage
                     + "' package (test/run-tests.sh does this on a fresh machine)");
         }
+    }
+
+    /**
+     * The start of a registry's config.yml: quiet logs, storage under {@code data} with deletes allowed, and the
+     * address it listens on (the {@code http} section, to which a caller may add {@code tls}); {@code auth} follows.
+     */
+    static String baseConfig(Path data, String host, int port) {
+        return """
+                version: 0.1
+                log:
+                  level: warn
+                  accesslog:
+                    disabled: true
+                storage:
+                  filesystem:
+                    rootdirectory: %s
+                  delete:
+                    enabled: true
+                http:
+                  addr: %s:%d
+                  secret: %s
+                """.formatted(data, host, port, randomHex(16));
     }
 
     static int freePort() throws IOException {

@@ -105,22 +105,8 @@ public final class TokenRegistry implements AutoCloseable {
             String realm = tls.isPresent() ? "https://auth.docker.io/token"
                     : "http://127.0.0.1:" + tokens.port() + "/token";
             Files.createDirectories(dir.resolve("data"));
-            Files.writeString(dir.resolve("config.yml"), """
-                    version: 0.1
-                    log:
-                      level: warn
-                      accesslog:
-                        disabled: true
-                    storage:
-                      filesystem:
-                        rootdirectory: %s
-                      delete:
-                        enabled: true
-                    http:
-                      addr: %s:%d
-                      secret: %s
-                    """.formatted(dir.resolve("data"), registryAddress.getAddress().getHostAddress(),
-                    registryAddress.getPort(), RegistryProcess.randomHex(16))
+            Files.writeString(dir.resolve("config.yml"), RegistryProcess.baseConfig(dir.resolve("data"),
+                    registryAddress.getAddress().getHostAddress(), registryAddress.getPort())
                     + tls.map(engine -> """
                       tls:
                         certificate: %s
