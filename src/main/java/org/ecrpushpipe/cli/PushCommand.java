@@ -120,9 +120,11 @@ public class PushCommand implements Callable<Integer> {
                 }, annotations);
             }
             CredentialPlan plan = CredentialPlan.of(config);
+            // said before the session is made: with OIDC or a role that builds the SDK's STS client, which would
+            // hold back the run's first line; nothing is asked of AWS until authenticate()
+            plan.announcement().forEach(console::info);
             try (AwsSession aws = new AwsSession(plan, config.region(), config.stsEndpoint(), config.endpointVariants(),
                     console::addSecret)) {
-                plan.announcement().forEach(console::info);
                 aws.authenticate();
                 return publishToEcr(config, aws, annotations);
             }
