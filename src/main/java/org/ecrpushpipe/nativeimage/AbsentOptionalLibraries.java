@@ -1,9 +1,6 @@
 package org.ecrpushpipe.nativeimage;
 
-import java.io.IOException;
-import java.io.InputStream;
-
-import com.github.dockerjava.zerodep.shaded.org.apache.hc.client5.http.entity.BrotliInputStreamFactory;
+import com.github.dockerjava.zerodep.shaded.org.apache.hc.client5.http.entity.BrotliDecompressingEntity;
 import com.oracle.svm.core.annotate.Substitute;
 import com.oracle.svm.core.annotate.TargetClass;
 
@@ -32,14 +29,16 @@ final class AbsentOptionalLibraries {
 
     /**
      * Brotli ({@code org.brotli:dec}): httpclient5's ContentCompressionExec, on in the client docker-java's zerodep
-     * transport builds, registers this factory only when {@code org.brotli.dec.BrotliInputStream} loads; the
-     * factory itself is always reachable.
+     * transport builds, asks for Brotli-encoded answers and registers Brotli's factory only when this check finds
+     * {@code org.brotli.dec.BrotliInputStream}. The JVM build has no Brotli; the native profile puts the library on
+     * the builder's class path only because the factory cannot be linked without it. Answering the check as the JVM
+     * build does (false) keeps the binary's requests the same and Brotli's classes unreachable.
      */
-    @TargetClass(BrotliInputStreamFactory.class)
-    static final class Target_BrotliInputStreamFactory {
+    @TargetClass(BrotliDecompressingEntity.class)
+    static final class Target_BrotliDecompressingEntity {
         @Substitute
-        public InputStream create(InputStream inputStream) throws IOException {
-            throw new IOException("Brotli content decoding needs org.brotli:dec, which this binary does not contain");
+        public static boolean isAvailable() {
+            return false;
         }
     }
 
