@@ -31,6 +31,10 @@
 #    no-change re-run, with what the memory-mapped AOT cache costs; class-load counts and the JVM's own start-up log.
 # 5. The image's size, with and without its AOT cache.
 #
+# BENCH_NATIVE_BINARY (a native binary of the pipe, as `./mvnw package -Dnative` makes it where a GraalVM builder is;
+# none is built here) adds two variants to section 1: the binary run as the jar is, and an image of it (the bed's
+# Debian base and the binary as its entrypoint, made here) run as the pipe's image is.
+#
 # Writes the tables, the machine's details and the targets met or missed to bench/results/<date>-<short commit>.md
 # and prints them. Before measuring it waits (up to BENCH_QUIET_WAIT seconds, default 900) for the 1-minute load
 # average to fall to BENCH_MAX_LOAD (default: half the cores), and says so in the results when it did not.
@@ -53,6 +57,11 @@ if [[ ${1:-} == --rerun-only ]]; then
   shift
 fi
 runs="${1:-7}" cold_runs="${2:-5}"
+native_binary="${BENCH_NATIVE_BINARY:-}"
+if [[ -n $native_binary && ( $native_binary != /* || ! -x $native_binary ) ]]; then
+  printf 'BENCH_NATIVE_BINARY: %s is not the absolute path of an executable file\n' "$native_binary" >&2
+  exit 2
+fi
 if (($# > 2)) || [[ ! $runs =~ ^[1-9][0-9]*$ || ! $cold_runs =~ ^[1-9][0-9]*$ ]]; then
   printf '%s\n' "$usage" >&2
   exit 2
@@ -109,6 +118,18 @@ base=""
 
 work="$(mktemp -d /tmp/ecr-bench.XXXXXX)"
 chmod 755 "$work"
+
+native_image=""
+if [[ -n $native_binary ]]; then
+  [[ -n $base ]] || base="$(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" org.ecrpushpipe.testbed.BedMain debian-base)"
+  native_image="ecr-push-pipe-bench/native:$(sha256sum "$native_binary" | cut -c1-12)"
+  mkdir -p "$work/native-image"
+  cp "$native_binary" "$work/native-image/ecr-push-pipe"
+  printf 'FROM %s\nCOPY ecr-push-pipe /usr/local/bin/ecr-push-pipe\nENTRYPOINT ["/usr/local/bin/ecr-push-pipe"]\n' "$base" \
+    >"$work/native-image/Dockerfile"
+  log "the native binary's image: $native_image (FROM $base)"
+  DOCKER_BUILDKIT=0 docker build -q --network host -t "$native_image" "$work/native-image" >&2
+fi
 listener_pid="" sampled_pid=""
 stop_bench() {
   local pid
@@ -325,6 +346,16 @@ jar_exec() {
 }
 jar_step() { (jar_exec "$@"); }
 
+# The native binary, run as the jar is (in the clone, only the pipe's variables), in place of the calling (sub)shell.
+# REPOSITORY TAGS CONTEXT
+native_exec() {
+  cd "$3"
+  exec env -i AWS_KEY="$AWS_KEY" AWS_SECRET="$AWS_SECRET" IMAGE="$registry/$1" TAGS="$2" \
+    AWS_ENDPOINT_URL="${ENDPOINT_OVERRIDE:-$AWS_ENDPOINT_URL}" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 BUILD_NETWORK=host \
+    ${DEBUG:+DEBUG="$DEBUG"} "$native_binary"
+}
+native_step() { (native_exec "$@"); }
+
 # A new repository in the stand-in, made before a run and not timed. Runs that push get repositories of their own,
 # so that each starts from the same state (the stand-in answers calls that name images in constant time, as ECR does,
 # whatever a repository holds).
@@ -393,6 +424,9 @@ row_ratio() { # value, seed value, target (or empty)
 
 # Writes the tables to bench/results/<date>-<commit>.md (…-rerun.md with --rerun-only) and prints them.
 write_results() {
+  # the rows of section 1, in this order: the seed first (the others' ratios are to it), the native variants if run
+  SHOWN=(seed aot image image-no-aot jar25 jar17)
+  for v in native native-image; do [[ -z ${NC_TIMES[$v]:-} ]] || SHOWN+=("$v"); done
   commit="$(git rev-parse --short HEAD)"
   dirty=""
   [[ -z "$(git status --porcelain --untracked-files=no -- . ':!bench/results' 2>/dev/null)" ]] || dirty=" (with uncommitted changes)"
@@ -437,11 +471,11 @@ write_results() {
     printf 'The ECR API %s; AWS requests and sequential AWS round trips (the longest chain of requests each sent after the previous one was answered) as the stand-in counted them: every ECR and STS request of a run (the seed'"'"'s: `aws ecr get-login-password`).\n\n' \
       "$( ((near == 0)) && echo "on loopback" || echo "$near ms away")"
     printf '| variant | median | min–max | / seed script | / seed as Bitbucket runs it | AWS requests | sequential AWS round trips |\n|---|---|---|---|---|---|---|\n'
-    for v in seed aot image image-no-aot jar25 jar17; do
+    for v in "${SHOWN[@]}"; do
       read -ra values <<<"${NC_TIMES[$v]}"
       case "$v" in
-        aot) target=1.2 ;;
-        image) target=1.4 ;;
+        aot | image) target=1.2 ;;
+        native) target=0.6 ;;
         *) target="" ;;
       esac
       printf '| %s | %d ms | %s | %s | %s | %s | %s |\n' "${NC_LABEL[$v]}" "${NC_MEDIAN[$v]}" "$(minmax "${values[@]}")" \
@@ -459,13 +493,13 @@ write_results() {
       printf '\nThe seed and the pipe build the same image from the same context: %s.\n\n' "$same_as_seed"
     fi
     printf 'The AWS requests of the last run of each, in the order answered:\n\n'
-    for v in seed aot image image-no-aot jar25 jar17; do
+    for v in "${SHOWN[@]}"; do
       printf -- '- %s: %s\n' "$v" "${NC_ACTIONS["$v|$near"]//,/, }"
     done
     printf '\n'
     printf 'Where the time goes, from each run'"'"'s own time-stamped output (medians, ms). The pipe: its first line, whatever it says (from `docker run` for the image, from the JVM'"'"'s exec for the jar; and for the image from the container'"'"'s start: the engine'"'"'s start event, which leaves out the engine'"'"'s creating the container — the figure the first-line target is about); start-up: from the call to `Using the Docker engine` (JVM and Quarkus start-up, reading the variables, the AWS session and SDK clients made); engine ping (until `Building`), the build with the ECR login and repository check alongside (until `Built image`), push and verify (until the last `✔`), exit. The seed: `aws ecr get-login-password | docker login`, `docker build`, `docker push`.\n\n'
     printf '| variant | first line | first line, from the container'"'"'s start | start-up | ping | build ‖ ECR | push + verify | exit |\n|---|---|---|---|---|---|---|---|\n'
-    for v in aot image image-no-aot jar25 jar17; do
+    for v in "${SHOWN[@]:1}"; do
       printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "${NC_LABEL[$v]}" "$(phase_median "$v" first)" \
         "$(phase_median "$v" container-first)" "$(phase_median "$v" start)" "$(phase_median "$v" ping)" \
         "$(phase_median "$v" build)" "$(phase_median "$v" push)" "$(phase_median "$v" exit)"
@@ -477,7 +511,7 @@ write_results() {
       printf '### The same, the ECR API %d ms away\n\n' "$l"
       printf 'Every ECR and STS request answered %d ms late by the stand-in (the registry stays on loopback), in the same rounds as the first table.\n\n' "$l"
       printf '| variant | median | min–max | / seed script | added by the distance | AWS requests | sequential AWS round trips |\n|---|---|---|---|---|---|---|\n'
-      for v in seed aot image image-no-aot jar25 jar17; do
+      for v in "${SHOWN[@]}"; do
         read -ra values <<<"${NC_TIMES["$v|$l"]}"
         target=""
         [[ $v != image ]] || target=1.0
@@ -518,7 +552,7 @@ write_results() {
         [[ $v != aot ]] || target=" (target ≤ 250 ms: $(verdict "${FR_MEDIAN[$v]}" 250))"
         printf '| %s | %d ms%s | %s |\n' "${FR_LABEL[$v]}" "${FR_MEDIAN[$v]}" "$target" "$(minmax "${values[@]}")"
       done
-      printf '| native binary (`Dockerfile.native`) | not built: no GraalVM/Mandrel on this machine (none in Debian, no builder image can be pulled) | |\n\n'
+      printf '| native binary (`Dockerfile.native`) | not measured here: a native binary is given to section 1 only (BENCH_NATIVE_BINARY) | |\n\n'
       printf 'Memory of a full no-change re-run (GNU time'"'"'s maximum resident set size, %d runs, interleaved; its wall time in those runs), and from one more run each with `-Xlog:class+load`, `-Xlog:startuptime` and `-Xlog:gc*`: the classes loaded (of them from the AOT cache or the JDK'"'"'s CDS archive), the JVM'"'"'s own "Create VM" time, the heap at exit.\n\n' "$runs"
       printf '| JVM | peak RSS | wall | classes (from the archive) | Create VM | heap |\n|---|---|---|---|---|---|\n'
       declare -A RSS_LABEL=([aot]="${FR_LABEL[aot]}" [aot-xmn]="the same + -Xmn16m (the image's young generation)" [jar25]="${FR_LABEL[jar25]}" [jar17]="${FR_LABEL[jar17]}")
@@ -552,7 +586,11 @@ write_results() {
 
     printf '## Targets\n\n| target | measured | |\n|---|---|---|\n'
     printf '| no-change re-run, jar + AOT ≤ 1.2 × seed script | %s | %s |\n' "$r_aot" "$(verdict "$r_aot" 1.2)"
-    printf '| no-change re-run, image ≤ 1.4 × seed script | %s | %s |\n' "$r_image" "$(verdict "$r_image" 1.4)"
+    printf '| no-change re-run, image ≤ 1.2 × seed script | %s | %s |\n' "$r_image" "$(verdict "$r_image" 1.2)"
+    if [[ -n ${NC_MEDIAN[native]:-} ]]; then
+      r_native="$(ratio "${NC_MEDIAN[native]}" "${NC_MEDIAN[seed]}")"
+      printf '| no-change re-run, native binary ≤ 0.6 × seed script | %s | %s |\n' "$r_native" "$(verdict "$r_native" 0.6)"
+    fi
     for l in "${latencies[@]}"; do
       ((l != near)) || continue
       r_far="$(ratio "${NC_MEDIAN["image|$l"]}" "${NC_MEDIAN["seed|$l"]}")"
@@ -580,7 +618,10 @@ write_results() {
 # 1. No-change re-run
 SECTION_LOAD[1]="$(loadavg)"
 NC_NAMES=(seed aot jar25 jar17 image image-no-aot)
+[[ -z $native_binary ]] || NC_NAMES+=(native native-image)
 declare -A NC_LABEL=(
+  [native]="pipe native binary, run as the jar is"
+  [native-image]="pipe native binary's image (the bed's Debian base + the binary), docker run as Bitbucket runs it"
   [seed]="seed script (Debian's AWS CLI installed)"
   [aot]="pipe jar, Java 25 + AOT cache, ${FAST[*]}"
   [jar25]="pipe jar, Java 25, ${FAST[*]}, no cache"
@@ -597,6 +638,8 @@ nc_run() { # VARIANT
     jar17) jar_step "${JAR17[@]}" -- "nc-$1" rerun "$ctx" ;;
     image) image_step "$pipe_image" "nc-$1" rerun "$ctx" ;;
     image-no-aot) image_step "$pipe_image_no_aot" "nc-$1" rerun "$ctx" ;;
+    native) native_step "nc-$1" rerun "$ctx" ;;
+    native-image) image_step "$native_image" "nc-$1" rerun "$ctx" ;;
   esac
 }
 # The latency whose rows are the main table (and the phases): 0 (loopback) when measured, else the first.
@@ -989,7 +1032,7 @@ cp -r examples/apache/. "$apache/"
 sed -i "s|^FROM debian:bookworm\$|FROM $base|" "$apache/Dockerfile"
 grep -q "^FROM $base\$" "$apache/Dockerfile" || die "could not point examples/apache/Dockerfile at $base"
 chmod -R a+rX "$apache"
-keep=("$base" "$pipe_image" "$pipe_image_no_aot")
+keep=("$base" "$pipe_image" "$pipe_image_no_aot" ${native_image:+"$native_image"})
 # the kept images and their parents (the classic builder's intermediate images under the pipe's image)
 keep_ids=()
 for ref in "${keep[@]}"; do
