@@ -3,11 +3,13 @@
 # (docker run --network host, the clone mounted, the variables handed over by name) on a no-change re-run of a small
 # busybox FROM-scratch context, on the bed's private engine and ECR stand-in.
 #
-#   bash bench/first-line.sh [RUNS] [LABEL=IMAGE.tar ...]   # RUNS defaults to 9
+#   bash bench/first-line.sh [RUNS] [LABEL=IMAGE.tar|LABEL=NATIVE-BINARY ...]   # RUNS defaults to 9
 #
 # Without LABEL=IMAGE.tar arguments it builds the pipe's image from this tree (bash test/build-image.sh) and measures
 # it alone. With them it measures each saved image (test/build-image.sh --save FILE), e.g. before=/tmp/a.tar
-# after=/tmp/b.tar, interleaved: every round runs each image once per variant (below), the order rotated every round. One run of each
+# after=/tmp/b.tar, or a native binary of the pipe (as `./mvnw package -Dnative` makes it where a GraalVM builder is;
+# none is built here), run from an image made here of the bed's Debian base and the binary as its entrypoint,
+# interleaved: every round runs each image once per variant (below), the order rotated every round. One run of each
 # first, not counted, warms the engine's and the page cache's view of it.
 #
 # Each image runs twice a round: with only the pipe's variables, and with the context variables Bitbucket also hands
@@ -30,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-usage="usage: bash bench/first-line.sh [RUNS] [LABEL=IMAGE.tar ...]   (RUNS defaults to 9)"
+usage="usage: bash bench/first-line.sh [RUNS] [LABEL=IMAGE.tar|LABEL=NATIVE-BINARY ...]   (RUNS defaults to 9)"
 runs=9
 if [[ ${1:-} =~ ^[0-9]+$ ]]; then
   runs="$1"
@@ -65,6 +67,19 @@ if ((${#tars[@]} == 0)); then
   images=("$pipe_image")
 else
   for i in "${!tars[@]}"; do
+    if [[ $(head -c 4 "${tars[$i]}" | od -An -c | tr -d ' ') == 177ELF ]]; then
+      [[ -n ${base:-} ]] || base="$(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+        -cp "$(bash test/bed-classpath.sh)" org.ecrpushpipe.testbed.BedMain debian-base)"
+      log "an image of ${labels[$i]}: the native binary ${tars[$i]} on $base"
+      native_ctx="$(mktemp -d /tmp/ecr-first-line-native.XXXXXX)"
+      cp "${tars[$i]}" "$native_ctx/ecr-push-pipe"
+      printf 'FROM %s\nCOPY ecr-push-pipe /usr/local/bin/ecr-push-pipe\nENTRYPOINT ["/usr/local/bin/ecr-push-pipe"]\n' \
+        "$base" >"$native_ctx/Dockerfile"
+      DOCKER_BUILDKIT=0 docker build -q --network host -t "first-line/${labels[$i]}:bench" "$native_ctx" >/dev/null
+      rm -rf -- "$native_ctx"
+      images+=("first-line/${labels[$i]}:bench")
+      continue
+    fi
     log "loading ${labels[$i]}: ${tars[$i]}"
     docker load -q -i "${tars[$i]}" >/dev/null || die "docker load -i ${tars[$i]} failed"
     docker image inspect "$pipe_image" >/dev/null 2>&1 || die "${tars[$i]} holds no $pipe_image"

@@ -346,11 +346,11 @@ jar_exec() {
 }
 jar_step() { (jar_exec "$@"); }
 
-# The native binary, run as the jar is (in the clone, only the pipe's variables), in place of the calling (sub)shell.
-# REPOSITORY TAGS CONTEXT
+# The native binary, run as the jar is (in the clone, only the pipe's variables), in place of the calling (sub)shell,
+# its peak RSS (GNU time, KiB) left in $work/native.rss. REPOSITORY TAGS CONTEXT
 native_exec() {
   cd "$3"
-  exec env -i AWS_KEY="$AWS_KEY" AWS_SECRET="$AWS_SECRET" IMAGE="$registry/$1" TAGS="$2" \
+  exec /usr/bin/time -f %M -o "$work/native.rss" env -i AWS_KEY="$AWS_KEY" AWS_SECRET="$AWS_SECRET" IMAGE="$registry/$1" TAGS="$2" \
     AWS_ENDPOINT_URL="${ENDPOINT_OVERRIDE:-$AWS_ENDPOINT_URL}" DOCKER_HOST="$DOCKER_HOST" LANG=C.UTF-8 BUILD_NETWORK=host \
     ${DEBUG:+DEBUG="$DEBUG"} "$native_binary"
 }
@@ -491,6 +491,10 @@ write_results() {
         "$base" "$(printf '%s\n' "${install_ms[@]}" | paste -sd/)" "$install_facts" "$same_as_seed"
     else
       printf '\nThe seed and the pipe build the same image from the same context: %s.\n\n' "$same_as_seed"
+    fi
+    if ((${#NATIVE_RSS[@]} > 0)); then
+      printf 'The native binary'"'"'s peak RSS over its runs (GNU time, every latency): %s MiB median (%s KiB).\n\n' \
+        "$(awk -v k="$(median "${NATIVE_RSS[@]}")" 'BEGIN { printf "%.1f", k / 1024 }')" "$(minmax "${NATIVE_RSS[@]}")"
     fi
     printf 'The AWS requests of the last run of each, in the order answered:\n\n'
     for v in "${SHOWN[@]}"; do
@@ -648,6 +652,7 @@ for l in "${latencies[@]}"; do ((l != 0)) || near=0; done
 log "1. no-change re-run: a first run of each variant pushes its tag; then $runs rounds, interleaved, at an API latency of ${latencies[*]} ms"
 api_latency 0
 declare -A NC_TIMES=() NC_REQUESTS=() NC_TRIPS=() NC_ACTIONS=()
+NATIVE_RSS=()
 for v in "${NC_NAMES[@]}"; do
   create_repository "nc-$v"
   warm=()
@@ -674,6 +679,7 @@ for ((i = 0; i < runs; i++)); do
       NC_REQUESTS["$v|$l"]+="$n "
       NC_TRIPS["$v|$l"]+="$m "
       NC_ACTIONS["$v|$l"]="${actions:-none}"
+      [[ $v != native ]] || NATIVE_RSS+=("$(tail -n 1 "$work/native.rss")")
       if ((l == near)); then
         if [[ $v == seed ]]; then seed_phases "$v" "$work/nc.log" "${t[0]}"; else pipe_phases "$v" "$work/nc.log" "${t[0]}"; fi
       fi
