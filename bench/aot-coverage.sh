@@ -24,17 +24,11 @@
 # Loopback only. Writes bench/results/<date>-aot-coverage-<short commit>.md and prints it. Stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=test/bed.sh
-source test/bed.sh
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
-unset DEBUG
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 for saved in "$@"; do [[ -f $saved ]] || die "no such file: $saved (docker save output)"; done
-# shellcheck disable=SC2119
-bed_install_packages
-bed_install_traps
-bed_start_engine
+bench_start_bed
 images=()
 for saved in "$@"; do
   loaded="$(docker load -i "$saved" | sed -n 's/^Loaded image: //p' | head -n 1)"

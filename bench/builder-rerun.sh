@@ -15,21 +15,10 @@ root="$PWD"
 runs="${1:-7}"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/builder-rerun.sh [RUNS]" >&2; exit 2; }
 
-# shellcheck source=test/bed.sh
-source test/bed.sh
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
-unset DEBUG
-
-# shellcheck disable=SC2119
-bed_install_packages
-bed_install_traps
-bed_start_engine
-[[ -f target/quarkus-app/quarkus-run.jar && -d target/test-classes/org/ecrpushpipe/testbed ]] || {
-  log "packaging the pipe (./mvnw package -DskipTests)"
-  ./mvnw -B -q package -DskipTests >&2
-}
-jar="$root/target/quarkus-app/quarkus-run.jar"
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_start_bed
+jar="$(bench_jar)"
 java="$(command -v java)"
 bed_start_standin rerun-buildkit rerun-classic
 registry="${IMAGE%%/*}"

@@ -47,16 +47,9 @@ for arg in "$@"; do
   [[ -f ${tars[-1]} ]] || { printf 'bench: no such file: %s\n' "${tars[-1]}" >&2; exit 2; }
 done
 
-# shellcheck source=test/bed.sh
-source test/bed.sh
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
-unset DEBUG
-
-# shellcheck disable=SC2119 # no arguments: what bed_needed_packages lists
-bed_install_packages
-bed_install_traps
-bed_start_engine
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_start_bed
 
 pipe_image="$(sed -n 's/^image:[[:space:]]*//p' pipe.yml | tr -d "\"'" | head -n 1)"
 images=()

@@ -18,11 +18,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 runs="${1:-3}"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/memory.sh [RUNS]" >&2; exit 2; }
-# shellcheck source=test/bed.sh
-source test/bed.sh
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
-unset DEBUG
+# shellcheck source=bench/common.sh
+source bench/common.sh
 # shellcheck disable=SC2119
 bed_install_packages
 bed_install_packages time

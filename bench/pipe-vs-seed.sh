@@ -72,13 +72,8 @@ for l in "${latencies[@]}"; do
 done
 ((${#latencies[@]} > 0)) || { printf 'BENCH_API_LATENCIES_MS is empty\n' >&2; exit 2; }
 
-# shellcheck source=test/bed.sh
-source test/bed.sh
-
-log() { printf 'bench: %s\n' "$*" >&2; }
-# the pipe's DEBUG is set only for the one profiling run that asks for it
-unset DEBUG
-die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/common.sh
+source bench/common.sh
 ((runs >= 5 && cold_runs >= 5)) || log "fewer than 5 runs: the results file will say these figures are a trial, not a result"
 ((!rerun_only)) || log "--rerun-only: section 1 alone, without the AWS CLI install"
 

@@ -32,21 +32,10 @@ case $builder in
   *) echo "bench: ERROR: BUILDER is '$builder', not auto, buildkit or classic" >&2; exit 2 ;;
 esac
 
-# shellcheck source=test/bed.sh
-source test/bed.sh
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
-unset DEBUG
-
-# shellcheck disable=SC2119
-bed_install_packages
-bed_install_traps
-bed_start_engine
-[[ -f target/quarkus-app/quarkus-run.jar && -d target/test-classes/org/ecrpushpipe/testbed ]] || {
-  log "packaging the pipe (./mvnw package -DskipTests)"
-  ./mvnw -B -q package -DskipTests >&2
-}
-jar="$root/target/quarkus-app/quarkus-run.jar"
+# shellcheck source=bench/common.sh
+source bench/common.sh
+bench_start_bed
+jar="$(bench_jar)"
 java="$(command -v java)"
 cp="$(bash test/bed-classpath.sh)"
 bed_start_standin apache-off apache-on stages-off stages-on compiled-off compiled-on
