@@ -11,7 +11,6 @@
 # bench/results/<date>-builder-rerun-<commit>.md. Not a test: the machine is shared and noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root="$PWD"
 runs="${1:-7}"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/builder-rerun.sh [RUNS]" >&2; exit 2; }
 

@@ -26,3 +26,18 @@ bench_jar() {
   }
   printf '%s\n' "$PWD/target/quarkus-app/quarkus-run.jar"
 }
+
+# bench_native_image BINARY TAG: an image of a native binary of the pipe (built elsewhere: no native builder runs
+# here), made on the bed's engine from the bed's Debian base with the binary as its entrypoint, tagged TAG.
+bench_native_image() {
+  local binary="$1" tag="$2" base ctx
+  base="$(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$(bash test/bed-classpath.sh)" \
+    org.ecrpushpipe.testbed.BedMain debian-base)"
+  log "an image of the native binary $binary on $base: $tag"
+  ctx="$(mktemp -d /tmp/ecr-bench-native.XXXXXX)"
+  cp "$binary" "$ctx/ecr-push-pipe"
+  printf 'FROM %s\nCOPY ecr-push-pipe /usr/local/bin/ecr-push-pipe\nENTRYPOINT ["/usr/local/bin/ecr-push-pipe"]\n' \
+    "$base" >"$ctx/Dockerfile"
+  DOCKER_BUILDKIT=0 docker build -q --network host -t "$tag" "$ctx" >/dev/null
+  rm -rf -- "$ctx"
+}

@@ -21,9 +21,7 @@ runs="${1:-3}"
 # shellcheck source=bench/common.sh
 source bench/common.sh
 
-# shellcheck disable=SC2119
-bed_install_packages
-bed_install_packages time
+bench_start_bed time
 [[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is missing"
 free_kb="$(df -Pk /tmp | awk 'NR==2 {print $4}')"
 ((free_kb > 4 * 1024 * 1024)) || die "less than 4 GiB free in /tmp"
@@ -33,8 +31,6 @@ log "packaging the pipe (./mvnw -B -q package -DskipTests)"
 jar="$root/target/quarkus-app/quarkus-run.jar"
 [[ -f $jar ]] || die "no $jar"
 
-bed_install_traps
-bed_start_engine
 bed_start_standin bench-small bench-large
 registry="${IMAGE%%/*}"
 

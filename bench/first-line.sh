@@ -30,7 +30,6 @@
 # ranges) and prints it. Talks only to 127.0.0.0/8. Stops everything it started, by PID, on every exit path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 
 usage="usage: bash bench/first-line.sh [RUNS] [LABEL=IMAGE.tar|LABEL=NATIVE-BINARY ...]   (RUNS defaults to 9)"
 runs=9
@@ -61,15 +60,7 @@ if ((${#tars[@]} == 0)); then
 else
   for i in "${!tars[@]}"; do
     if [[ $(head -c 4 "${tars[$i]}" | od -An -c | tr -d ' ') == 177ELF ]]; then
-      [[ -n ${base:-} ]] || base="$(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-        -cp "$(bash test/bed-classpath.sh)" org.ecrpushpipe.testbed.BedMain debian-base)"
-      log "an image of ${labels[$i]}: the native binary ${tars[$i]} on $base"
-      native_ctx="$(mktemp -d /tmp/ecr-first-line-native.XXXXXX)"
-      cp "${tars[$i]}" "$native_ctx/ecr-push-pipe"
-      printf 'FROM %s\nCOPY ecr-push-pipe /usr/local/bin/ecr-push-pipe\nENTRYPOINT ["/usr/local/bin/ecr-push-pipe"]\n' \
-        "$base" >"$native_ctx/Dockerfile"
-      DOCKER_BUILDKIT=0 docker build -q --network host -t "first-line/${labels[$i]}:bench" "$native_ctx" >/dev/null
-      rm -rf -- "$native_ctx"
+      bench_native_image "${tars[$i]}" "first-line/${labels[$i]}:bench"
       images+=("first-line/${labels[$i]}:bench")
       continue
     fi

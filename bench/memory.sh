@@ -15,22 +15,13 @@
 # Not a test: the machine is shared and noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 runs="${1:-3}"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/memory.sh [RUNS]" >&2; exit 2; }
 # shellcheck source=bench/common.sh
 source bench/common.sh
-# shellcheck disable=SC2119
-bed_install_packages
-bed_install_packages time
+bench_start_bed time
 [[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is missing"
-[[ -f target/quarkus-app/quarkus-run.jar ]] || {
-  log "packaging the pipe (./mvnw -B -q package -DskipTests)"
-  ./mvnw -B -q package -DskipTests >&2
-}
-jar="$root/target/quarkus-app/quarkus-run.jar"
-bed_install_traps
-bed_start_engine
+jar="$(bench_jar)"
 bed_start_standin mem-rerun mem-files20k mem-files50k mem-output mem-output-classic
 registry="${IMAGE%%/*}"
 work="$(mktemp -d /tmp/ecr-memory.XXXXXX)"

@@ -116,14 +116,8 @@ chmod 755 "$work"
 
 native_image=""
 if [[ -n $native_binary ]]; then
-  [[ -n $base ]] || base="$(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$cp" org.ecrpushpipe.testbed.BedMain debian-base)"
   native_image="ecr-push-pipe-bench/native:$(sha256sum "$native_binary" | cut -c1-12)"
-  mkdir -p "$work/native-image"
-  cp "$native_binary" "$work/native-image/ecr-push-pipe"
-  printf 'FROM %s\nCOPY ecr-push-pipe /usr/local/bin/ecr-push-pipe\nENTRYPOINT ["/usr/local/bin/ecr-push-pipe"]\n' "$base" \
-    >"$work/native-image/Dockerfile"
-  log "the native binary's image: $native_image (FROM $base)"
-  DOCKER_BUILDKIT=0 docker build -q --network host -t "$native_image" "$work/native-image" >&2
+  bench_native_image "$native_binary" "$native_image"
 fi
 listener_pid="" sampled_pid=""
 stop_bench() {

@@ -22,7 +22,6 @@
 # load averages to bench/results/<date>-registry-cache-<commit>.md. Not a test: the machine is shared and noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root="$PWD"
 runs="${1:-5}"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/registry-cache.sh [RUNS]" >&2; exit 2; }
 builder="${BUILDER:-auto}"
